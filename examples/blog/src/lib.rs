@@ -1,0 +1,3 @@
+//! The blog example's migrations, embedded from `migrations/`.
+
+schemaflow::embed_migrations!();

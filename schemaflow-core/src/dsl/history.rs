@@ -1,0 +1,137 @@
+//! The schema before a migration: the earlier files of its directory,
+//! parsed and replayed.
+//!
+//! One compiler process expands every migration of a crate, in version
+//! order. A process-wide cache keeps each parsed file (keyed by path, size
+//! and modification time) and the schema after the longest prefix replayed
+//! so far, so checking the n-th migration replays only what changed since
+//! the (n-1)-th: linear work for a whole build, not quadratic.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::SystemTime;
+
+use proc_macro2::{TokenStream, TokenTree};
+
+use super::parse::parse_migration;
+use crate::files::parse_file_stem;
+use crate::model::Migration;
+use crate::schema::Schema;
+
+/// What is known of the schema before a migration.
+#[derive(Clone, Debug, PartialEq)]
+pub enum History {
+    /// The earlier migrations replay cleanly to this schema.
+    Known(Schema),
+    /// This earlier file does not parse or does not replay.
+    Broken(PathBuf),
+    /// The file's directory cannot be read, or its path is unknown.
+    Unknown,
+}
+
+type Stamp = (u64, Option<SystemTime>);
+
+struct DirState {
+    parsed: HashMap<PathBuf, (Stamp, Option<Arc<Migration>>)>,
+    /// The files replayed (in order, with their stamps) and the schema after them.
+    snapshot: Option<(Vec<(PathBuf, Stamp)>, Schema)>,
+}
+
+fn state() -> &'static Mutex<HashMap<PathBuf, DirState>> {
+    static STATE: OnceLock<Mutex<HashMap<PathBuf, DirState>>> = OnceLock::new();
+    STATE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()))
+}
+
+/// The schema after every migration of `file`'s directory whose version is
+/// lower than `version`. `current`, the model just parsed from `file`, is
+/// cached so that the next migration need not parse it again.
+pub fn schema_before(file: &Path, version: u64, current: Option<&Migration>) -> History {
+    let file = if file.is_absolute() {
+        file.to_path_buf()
+    } else {
+        match std::env::current_dir() {
+            Ok(cwd) => cwd.join(file),
+            Err(_) => return History::Unknown,
+        }
+    };
+    let Some(dir) = file.parent() else { return History::Unknown };
+    let Ok(entries) = std::fs::read_dir(dir) else { return History::Unknown };
+    let mut earlier: Vec<(u64, PathBuf)> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .filter_map(|p| {
+            let (v, _) = parse_file_stem(p.file_stem()?.to_str()?).ok()?;
+            (v < version).then_some((v, p))
+        })
+        .collect();
+    earlier.sort();
+    let mut listing = Vec::with_capacity(earlier.len());
+    for (_, path) in earlier {
+        match stamp(&path) {
+            Some(s) => listing.push((path, s)),
+            None => return History::Unknown,
+        }
+    }
+
+    let mut all = match state().lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    let dir_state = all.entry(dir.to_path_buf()).or_insert_with(|| DirState { parsed: HashMap::new(), snapshot: None });
+    if let (Some(m), Some(s)) = (current, stamp(&file)) {
+        dir_state.parsed.insert(file.clone(), (s, Some(Arc::new(m.clone()))));
+    }
+
+    let (mut schema, done) = match &dir_state.snapshot {
+        Some((prefix, schema)) if prefix.len() <= listing.len() && prefix[..] == listing[..prefix.len()] => {
+            (schema.clone(), prefix.len())
+        }
+        _ => (Schema::new(), 0),
+    };
+    for (path, s) in &listing[done..] {
+        let cached = match dir_state.parsed.get(path) {
+            Some((stamp, m)) if stamp == s => m.clone(),
+            _ => {
+                let m = load(path).map(Arc::new);
+                dir_state.parsed.insert(path.clone(), (*s, m.clone()));
+                m
+            }
+        };
+        let Some(migration) = cached else { return History::Broken(path.clone()) };
+        for step in &migration.steps {
+            if schema.apply(&step.op).is_err() {
+                return History::Broken(path.clone());
+            }
+        }
+    }
+    dir_state.snapshot = Some((listing, schema.clone()));
+    History::Known(schema)
+}
+
+/// Reads and parses one migration file; `None` when it does not parse.
+pub fn load(path: &Path) -> Option<Migration> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let (version, name) = parse_file_stem(path.file_stem()?.to_str()?).ok()?;
+    let tokens = TokenStream::from_str(&text).ok()?;
+    let body = find_migration_body(tokens)?;
+    parse_migration(body, version, &name).ok().map(|p| p.migration)
+}
+
+/// The tokens inside the first `migration! { … }` (or `path::migration!`) of a file.
+pub fn find_migration_body(tokens: TokenStream) -> Option<TokenStream> {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    trees.windows(3).find_map(|w| match w {
+        [TokenTree::Ident(i), TokenTree::Punct(p), TokenTree::Group(g)] if i == "migration" && p.as_char() == '!' => {
+            Some(g.stream())
+        }
+        _ => None,
+    })
+}

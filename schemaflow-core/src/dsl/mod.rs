@@ -1,0 +1,116 @@
+//! The `migration!` DSL at compile time: parse a file's tokens, replay the
+//! earlier migrations of its directory, run the rules, and turn each
+//! diagnostic into a `syn::Error` at the offending token.
+//!
+//! The proc-macro crate is a thin shell over [`check_migration`] and
+//! [`embed_directory`]; the benchmarks and tests call the same functions.
+
+mod history;
+mod parse;
+
+pub use history::{History, schema_before};
+pub use parse::{Parsed, SpanMap, combine, parse_migration};
+
+use std::path::{Path, PathBuf};
+
+use proc_macro2::{Span, TokenStream};
+
+use crate::config::Targets;
+use crate::files::{self, MigrationFile};
+use crate::model::Migration;
+use crate::rules;
+
+/// Where a `migration!` invocation was expanded, and for which targets.
+pub struct Invocation {
+    /// The source file, from `proc_macro::Span::local_file()`; `None` when
+    /// the compiler cannot say (e.g. inside another macro).
+    pub file: Option<PathBuf>,
+    /// The crate's target databases.
+    pub targets: Targets,
+}
+
+/// Parses, replays and checks one `migration! { … }` body. Returns the model,
+/// or every error found, each at its token.
+pub fn check_migration(tokens: TokenStream, invocation: &Invocation) -> Result<Migration, syn::Error> {
+    let call_site = Span::call_site();
+    let mut errors = Vec::new();
+    let (version, name) = match &invocation.file {
+        Some(file) => match file.file_stem().and_then(|s| s.to_str()).map(files::parse_file_stem) {
+            Some(Ok(id)) => id,
+            Some(Err(why)) => {
+                errors.push(file_name_error(call_site, &why));
+                (0, String::new())
+            }
+            None => {
+                errors.push(file_name_error(call_site, &format!("`{}` is not a valid file name", file.display())));
+                (0, String::new())
+            }
+        },
+        None => (0, String::new()),
+    };
+    let parsed = match parse_migration(tokens, version, &name) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            errors.push(e);
+            return Err(combine(errors).unwrap_or_else(|| syn::Error::new(call_site, "invalid migration")));
+        }
+    };
+    if let Some(e) = combine(errors) {
+        return Err(e);
+    }
+    let history = match &invocation.file {
+        Some(file) => schema_before(file, version, Some(&parsed.migration)),
+        None => History::Unknown,
+    };
+    let History::Known(before) = history else {
+        // An earlier migration does not parse or replay; its own expansion
+        // reports that, and checks against a wrong schema would only mislead.
+        return Ok(parsed.migration);
+    };
+    let report = rules::check(&before, &parsed.migration, &invocation.targets);
+    let errors: Vec<syn::Error> = report
+        .diagnostics
+        .iter()
+        .map(|d| syn::Error::new(parsed.spans.get(&d.location, call_site), d.render()))
+        .collect();
+    match combine(errors) {
+        Some(e) => Err(e),
+        None => Ok(parsed.migration),
+    }
+}
+
+fn file_name_error(span: Span, why: &str) -> syn::Error {
+    let rule = &rules::parse::INVALID_FILE_NAME;
+    syn::Error::new(
+        span,
+        format!(
+            "[{} {}] {why}\n  = why: {}\n  = help: rename the file, e.g. `202611241530_add_user_verified.rs`",
+            rule.code, rule.name, rule.why
+        ),
+    )
+}
+
+/// The migration files of `dir`, checked for bad names and duplicate
+/// versions (each problem an error naming its file).
+pub fn embed_directory(dir: &Path, span: Span) -> Result<Vec<MigrationFile>, syn::Error> {
+    files::scan_dir(dir).map_err(|problems| {
+        let errors = problems.into_iter().map(|why| file_name_error(span, &why)).collect();
+        combine(errors).unwrap_or_else(|| syn::Error::new(span, "invalid migrations directory"))
+    })
+}
+
+/// The targets configured in the `Cargo.toml` of the crate being compiled
+/// (`CARGO_MANIFEST_DIR`), or the defaults when it cannot be read.
+pub fn crate_targets() -> Result<Targets, String> {
+    let Ok(dir) = std::env::var("CARGO_MANIFEST_DIR") else {
+        return Ok(Targets::default());
+    };
+    let path = Path::new(&dir).join("Cargo.toml");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Targets::from_cargo_toml(&text),
+        Err(_) => Ok(Targets::default()),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,21 @@
+//! schemaflow-core: the migration model, schema replay, safety rules,
+//! rollback derivation and (with the `dsl` feature) the `migration!` DSL
+//! parser shared by the proc-macro, the CLI and the tests.
+//!
+//! Most users depend on the `schemaflow` facade crate instead.
+
+pub mod config;
+pub mod diff;
+pub mod files;
+pub mod location;
+pub mod model;
+pub mod rollback;
+pub mod rules;
+pub mod schema;
+
+#[cfg(feature = "dsl")]
+pub mod dsl;
+
+pub use config::Targets;
+pub use model::*;
+pub use schema::Schema;

@@ -1,0 +1,579 @@
+//! The migration as data: what the `migration!` DSL lowers to, what the
+//! rules check, what the dialects turn into SQL and what the runner applies.
+//!
+//! The model is plain data. It carries no spans and no database handles, so
+//! the macro, the CLI and the tests all share it.
+
+use serde::{Deserialize, Serialize};
+
+/// One migration: a version taken from its file name, the steps it applies
+/// and how it is undone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Migration {
+    /// `YYYYMMDDHHMM` from the file name, e.g. `202611241530`.
+    pub version: u64,
+    /// The snake_case description from the file name, e.g. `add_user_verified`.
+    pub name: String,
+    /// The forward steps, in the order they are written.
+    pub steps: Vec<Step>,
+    /// How the migration is rolled back.
+    pub down: Down,
+}
+
+/// One operation together with the rules acknowledged for it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    /// What the step does.
+    pub op: Op,
+    /// Rules this step acknowledges, each with the author's reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allows: Vec<Allow>,
+}
+
+/// The acknowledgement of one rule for one step, with the reason kept for the plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Allow {
+    /// The rule's kebab-case name, e.g. `blocking-index`.
+    pub rule: String,
+    /// Why the hazard does not apply here, in the author's words.
+    pub reason: String,
+}
+
+/// How a migration is rolled back.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Down {
+    /// Each step's inverse, derived from the replayed schema (see [`crate::rollback`]).
+    Derived,
+    /// A `down { … }` block written by the author, run instead of the derived inverse.
+    Explicit(Vec<Step>),
+    /// The migration cannot be undone; the reason is shown when a rollback reaches it.
+    Irreversible(String),
+}
+
+/// One schema or data operation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Op {
+    /// `create_table name { … }`.
+    CreateTable(Table),
+    /// `drop_table name`.
+    DropTable { table: String },
+    /// `rename_table from -> to`.
+    RenameTable { from: String, to: String },
+    /// `add_column name: Type [= default]` inside `alter_table`.
+    AddColumn { table: String, column: Column },
+    /// `drop_column name` inside `alter_table`.
+    DropColumn { table: String, column: String },
+    /// `rename_column from -> to` inside `alter_table`.
+    RenameColumn { table: String, from: String, to: String },
+    /// `set_type name: Type [using "expr"]` inside `alter_table`.
+    AlterColumnType {
+        table: String,
+        column: String,
+        ty: ColumnType,
+        /// SQL expression converting the old value, e.g. `"age::bigint"`.
+        using: Option<String>,
+    },
+    /// `set_not_null name` inside `alter_table`.
+    SetNotNull { table: String, column: String },
+    /// `drop_not_null name` inside `alter_table`.
+    DropNotNull { table: String, column: String },
+    /// `set_default name = value` inside `alter_table`.
+    SetDefault { table: String, column: String, default: DefaultValue },
+    /// `drop_default name` inside `alter_table`.
+    DropDefault { table: String, column: String },
+    /// `create_index [name] on table(columns) [unique] [where "…"] [concurrently]`.
+    CreateIndex(Index),
+    /// `drop_index name [concurrently]`.
+    DropIndex { name: String, concurrently: bool },
+    /// `add_constraint [name] unique(…) | check("…") | foreign_key(…) references …`.
+    AddConstraint {
+        table: String,
+        constraint: Constraint,
+        /// Add it without blocking: a unique constraint is built from an index
+        /// created concurrently, a check or foreign key is added `NOT VALID`
+        /// and validated in a later transaction.
+        online: bool,
+    },
+    /// `drop_constraint name` inside `alter_table`.
+    DropConstraint { table: String, name: String },
+    /// `backfill table set col = value, … [where "…"] [batch N] [pause Nms]`.
+    Backfill(Backfill),
+    /// `sql "…" down "…"` or `sql "…" irreversible "why"`: SQL the model does not interpret.
+    Sql { up: String, down: SqlDown },
+}
+
+/// The way back from a raw SQL step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum SqlDown {
+    /// No way back was written (rejected by rule `missing-down`).
+    Missing,
+    /// SQL that undoes the step.
+    Sql(String),
+    /// The step cannot be undone, for this reason.
+    Irreversible(String),
+}
+
+/// A table as created, and as the replayed schema knows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    /// Table name.
+    pub name: String,
+    /// Columns in declaration order.
+    pub columns: Vec<Column>,
+    /// Primary key, unique, check and foreign key constraints.
+    pub constraints: Vec<Constraint>,
+}
+
+impl Table {
+    /// The column called `name`, if any.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The column called `name`, mutably.
+    pub fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
+        self.columns.iter_mut().find(|c| c.name == name)
+    }
+
+    /// The primary key's columns, if the table has one.
+    pub fn primary_key(&self) -> Option<&[String]> {
+        self.constraints.iter().find_map(|c| match &c.kind {
+            ConstraintKind::PrimaryKey { columns } => Some(columns.as_slice()),
+            _ => None,
+        })
+    }
+
+    /// The constraint called `name`, if any.
+    pub fn constraint(&self, name: &str) -> Option<&Constraint> {
+        self.constraints.iter().find(|c| c.name == name)
+    }
+}
+
+/// A column.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Column {
+    /// Column name.
+    pub name: String,
+    /// Its type.
+    pub ty: ColumnType,
+    /// `Option<T>` in the DSL.
+    pub nullable: bool,
+    /// Its default, if any.
+    pub default: Option<DefaultValue>,
+    /// Values are generated by the database (`identity`: `GENERATED BY DEFAULT
+    /// AS IDENTITY` on PostgreSQL, the rowid alias on SQLite).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub identity: bool,
+}
+
+/// The column types the DSL knows, named as in Rust.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ColumnType {
+    /// `bool`
+    Bool,
+    /// `i16`
+    I16,
+    /// `i32`
+    I32,
+    /// `i64`
+    I64,
+    /// `f32`
+    F32,
+    /// `f64`
+    F64,
+    /// `Decimal<P, S>`: `precision` digits in all, `scale` of them after the point.
+    Decimal { precision: u32, scale: u32 },
+    /// `String` (unbounded text).
+    Text,
+    /// `Varchar<N>`: text of at most `N` characters.
+    Varchar(u32),
+    /// `Vec<u8>`
+    Bytes,
+    /// `Date`
+    Date,
+    /// `Time`
+    Time,
+    /// `Timestamp` (without time zone).
+    Timestamp,
+    /// `TimestampTz`
+    TimestampTz,
+    /// `Uuid`
+    Uuid,
+    /// `Json` (`jsonb` on PostgreSQL).
+    Json,
+}
+
+impl ColumnType {
+    /// Whether the type is one of the integer types.
+    pub fn is_integer(self) -> bool {
+        matches!(self, ColumnType::I16 | ColumnType::I32 | ColumnType::I64)
+    }
+
+    /// Whether the type holds text.
+    pub fn is_text(self) -> bool {
+        matches!(self, ColumnType::Text | ColumnType::Varchar(_))
+    }
+}
+
+impl std::fmt::Display for ColumnType {
+    /// The type as written in the DSL.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ColumnType::Bool => f.write_str("bool"),
+            ColumnType::I16 => f.write_str("i16"),
+            ColumnType::I32 => f.write_str("i32"),
+            ColumnType::I64 => f.write_str("i64"),
+            ColumnType::F32 => f.write_str("f32"),
+            ColumnType::F64 => f.write_str("f64"),
+            ColumnType::Decimal { precision, scale } => write!(f, "Decimal<{precision}, {scale}>"),
+            ColumnType::Text => f.write_str("String"),
+            ColumnType::Varchar(n) => write!(f, "Varchar<{n}>"),
+            ColumnType::Bytes => f.write_str("Vec<u8>"),
+            ColumnType::Date => f.write_str("Date"),
+            ColumnType::Time => f.write_str("Time"),
+            ColumnType::Timestamp => f.write_str("Timestamp"),
+            ColumnType::TimestampTz => f.write_str("TimestampTz"),
+            ColumnType::Uuid => f.write_str("Uuid"),
+            ColumnType::Json => f.write_str("Json"),
+        }
+    }
+}
+
+/// A column default or a value in a data step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum DefaultValue {
+    /// `true` / `false`.
+    Bool(bool),
+    /// An integer literal, kept as written (sign included).
+    Int(String),
+    /// A decimal or float literal, kept as written so no precision is lost.
+    Float(String),
+    /// A string literal.
+    Text(String),
+    /// A known SQL function, e.g. `now()`.
+    Function(DefaultFunction),
+    /// `sql("…")`: an SQL expression the model does not interpret.
+    Sql(String),
+}
+
+/// Functions the DSL accepts as defaults, with the volatility PostgreSQL gives them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DefaultFunction {
+    /// `now()`: the transaction's start time (stable).
+    Now,
+    /// `current_date()`: the transaction's date (stable).
+    CurrentDate,
+    /// `gen_random_uuid()`: a random UUID v4 (volatile).
+    GenRandomUuid,
+    /// `random()`: a random `f64` in [0, 1) (volatile).
+    Random,
+    /// `clock_timestamp()`: the wall-clock time at each call (volatile).
+    ClockTimestamp,
+}
+
+impl DefaultFunction {
+    /// Every function, for lookups and help texts.
+    pub const ALL: [DefaultFunction; 5] = [
+        DefaultFunction::Now,
+        DefaultFunction::CurrentDate,
+        DefaultFunction::GenRandomUuid,
+        DefaultFunction::Random,
+        DefaultFunction::ClockTimestamp,
+    ];
+
+    /// The name as written in the DSL, without the parentheses.
+    pub fn name(self) -> &'static str {
+        match self {
+            DefaultFunction::Now => "now",
+            DefaultFunction::CurrentDate => "current_date",
+            DefaultFunction::GenRandomUuid => "gen_random_uuid",
+            DefaultFunction::Random => "random",
+            DefaultFunction::ClockTimestamp => "clock_timestamp",
+        }
+    }
+
+    /// The function called `name`, if the DSL knows it.
+    pub fn from_name(name: &str) -> Option<DefaultFunction> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Whether each call can return a different value within one statement,
+    /// which makes `ADD COLUMN … DEFAULT` rewrite the table on PostgreSQL.
+    pub fn is_volatile(self) -> bool {
+        matches!(self, DefaultFunction::GenRandomUuid | DefaultFunction::Random | DefaultFunction::ClockTimestamp)
+    }
+
+    /// The column types the function's result fits.
+    pub fn fits(self, ty: ColumnType) -> bool {
+        match self {
+            DefaultFunction::Now | DefaultFunction::ClockTimestamp => {
+                matches!(ty, ColumnType::Timestamp | ColumnType::TimestampTz)
+            }
+            DefaultFunction::CurrentDate => ty == ColumnType::Date,
+            DefaultFunction::GenRandomUuid => ty == ColumnType::Uuid,
+            DefaultFunction::Random => matches!(ty, ColumnType::F32 | ColumnType::F64),
+        }
+    }
+}
+
+impl DefaultValue {
+    /// Whether the value may differ per row (a volatile function, or SQL the
+    /// model cannot see into, which counts as volatile).
+    pub fn is_volatile(&self) -> bool {
+        match self {
+            DefaultValue::Function(f) => f.is_volatile(),
+            DefaultValue::Sql(_) => true,
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Display for DefaultValue {
+    /// The value as written in the DSL.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DefaultValue::Bool(b) => write!(f, "{b}"),
+            DefaultValue::Int(s) | DefaultValue::Float(s) => f.write_str(s),
+            DefaultValue::Text(s) => write!(f, "{s:?}"),
+            DefaultValue::Function(func) => write!(f, "{}()", func.name()),
+            DefaultValue::Sql(s) => write!(f, "sql({s:?})"),
+        }
+    }
+}
+
+/// An index.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Index {
+    /// Index name (unique in the schema).
+    pub name: String,
+    /// The indexed table.
+    pub table: String,
+    /// Indexed columns, in order.
+    pub columns: Vec<String>,
+    /// `unique`.
+    pub unique: bool,
+    /// Partial index predicate (`where "…"`), as SQL.
+    pub predicate: Option<String>,
+    /// Built with `CREATE INDEX CONCURRENTLY` on PostgreSQL.
+    pub concurrently: bool,
+}
+
+/// A named table constraint.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Constraint {
+    /// Constraint name.
+    pub name: String,
+    /// What it constrains.
+    pub kind: ConstraintKind,
+}
+
+/// The kinds of table constraint.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ConstraintKind {
+    /// `primary_key(a, b)` or a column's `primary_key`.
+    PrimaryKey { columns: Vec<String> },
+    /// `unique(a, b)` or a column's `unique`.
+    Unique { columns: Vec<String> },
+    /// `check("sql")`.
+    Check { expr: String },
+    /// `foreign_key(a) references table(b)` or a column's `references table(b)`.
+    ForeignKey {
+        columns: Vec<String>,
+        ref_table: String,
+        ref_columns: Vec<String>,
+        on_delete: FkAction,
+        on_update: FkAction,
+    },
+}
+
+impl ConstraintKind {
+    /// The table columns the constraint names (none for a check).
+    pub fn columns(&self) -> &[String] {
+        match self {
+            ConstraintKind::PrimaryKey { columns }
+            | ConstraintKind::Unique { columns }
+            | ConstraintKind::ForeignKey { columns, .. } => columns,
+            ConstraintKind::Check { .. } => &[],
+        }
+    }
+
+    /// A short word for messages: `primary key`, `unique`, `check`, `foreign key`.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            ConstraintKind::PrimaryKey { .. } => "primary key",
+            ConstraintKind::Unique { .. } => "unique constraint",
+            ConstraintKind::Check { .. } => "check constraint",
+            ConstraintKind::ForeignKey { .. } => "foreign key",
+        }
+    }
+}
+
+/// What a foreign key does when the referenced row is deleted or updated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FkAction {
+    /// `no_action` (the default).
+    #[default]
+    NoAction,
+    /// `restrict`
+    Restrict,
+    /// `cascade`
+    Cascade,
+    /// `set_null`
+    SetNull,
+    /// `set_default`
+    SetDefault,
+}
+
+impl FkAction {
+    /// Every action, for lookups and help texts.
+    pub const ALL: [FkAction; 5] =
+        [FkAction::NoAction, FkAction::Restrict, FkAction::Cascade, FkAction::SetNull, FkAction::SetDefault];
+
+    /// The DSL keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            FkAction::NoAction => "no_action",
+            FkAction::Restrict => "restrict",
+            FkAction::Cascade => "cascade",
+            FkAction::SetNull => "set_null",
+            FkAction::SetDefault => "set_default",
+        }
+    }
+
+    /// The SQL spelling.
+    pub fn sql(self) -> &'static str {
+        match self {
+            FkAction::NoAction => "NO ACTION",
+            FkAction::Restrict => "RESTRICT",
+            FkAction::Cascade => "CASCADE",
+            FkAction::SetNull => "SET NULL",
+            FkAction::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
+/// A data step: rows of a table changed in batches.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Backfill {
+    /// The table whose rows change.
+    pub table: String,
+    /// `column = value` assignments.
+    pub assignments: Vec<Assignment>,
+    /// Only rows matching this SQL predicate change.
+    pub predicate: Option<String>,
+    /// Rows per batch, each batch its own transaction.
+    pub batch_size: u32,
+    /// Pause between batches, in milliseconds.
+    pub pause_ms: u64,
+}
+
+/// Default rows per backfill batch.
+pub const DEFAULT_BATCH_SIZE: u32 = 1000;
+
+/// One `column = value` of a backfill.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    /// The column set.
+    pub column: String,
+    /// Its new value: a literal or `sql("…")`.
+    pub value: DefaultValue,
+}
+
+impl Op {
+    /// The DSL keyword that starts this operation.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            Op::CreateTable(_) => "create_table",
+            Op::DropTable { .. } => "drop_table",
+            Op::RenameTable { .. } => "rename_table",
+            Op::AddColumn { .. } => "add_column",
+            Op::DropColumn { .. } => "drop_column",
+            Op::RenameColumn { .. } => "rename_column",
+            Op::AlterColumnType { .. } => "set_type",
+            Op::SetNotNull { .. } => "set_not_null",
+            Op::DropNotNull { .. } => "drop_not_null",
+            Op::SetDefault { .. } => "set_default",
+            Op::DropDefault { .. } => "drop_default",
+            Op::CreateIndex(_) => "create_index",
+            Op::DropIndex { .. } => "drop_index",
+            Op::AddConstraint { .. } => "add_constraint",
+            Op::DropConstraint { .. } => "drop_constraint",
+            Op::Backfill(_) => "backfill",
+            Op::Sql { .. } => "sql",
+        }
+    }
+
+    /// The table the operation works on, when it works on one.
+    pub fn table(&self) -> Option<&str> {
+        match self {
+            Op::CreateTable(t) => Some(&t.name),
+            Op::DropTable { table }
+            | Op::AddColumn { table, .. }
+            | Op::DropColumn { table, .. }
+            | Op::RenameColumn { table, .. }
+            | Op::AlterColumnType { table, .. }
+            | Op::SetNotNull { table, .. }
+            | Op::DropNotNull { table, .. }
+            | Op::SetDefault { table, .. }
+            | Op::DropDefault { table, .. }
+            | Op::AddConstraint { table, .. }
+            | Op::DropConstraint { table, .. } => Some(table),
+            Op::RenameTable { from, .. } => Some(from),
+            Op::CreateIndex(i) => Some(&i.table),
+            Op::Backfill(b) => Some(&b.table),
+            Op::DropIndex { .. } | Op::Sql { .. } => None,
+        }
+    }
+}
+
+impl Step {
+    /// A step with no acknowledged rules.
+    pub fn new(op: Op) -> Step {
+        Step { op, allows: Vec::new() }
+    }
+}
+
+/// Generated names, following PostgreSQL's own conventions so that the names
+/// schemaflow picks are the ones a DBA expects (`users_email_key`, …).
+pub mod naming {
+    /// `{table}_{columns}_idx`.
+    pub fn index(table: &str, columns: &[String]) -> String {
+        format!("{table}_{}_idx", columns.join("_"))
+    }
+    /// `{table}_pkey`.
+    pub fn primary_key(table: &str) -> String {
+        format!("{table}_pkey")
+    }
+    /// `{table}_{columns}_key`.
+    pub fn unique(table: &str, columns: &[String]) -> String {
+        format!("{table}_{}_key", columns.join("_"))
+    }
+    /// `{table}_{columns}_fkey`.
+    pub fn foreign_key(table: &str, columns: &[String]) -> String {
+        format!("{table}_{}_fkey", columns.join("_"))
+    }
+    /// `{table}_{column}_check`, or `{table}_check{n}` for a table-level check.
+    pub fn check(table: &str, column: Option<&str>, ordinal: usize) -> String {
+        match column {
+            Some(c) => format!("{table}_{c}_check"),
+            None if ordinal == 0 => format!("{table}_check"),
+            None => format!("{table}_check{ordinal}"),
+        }
+    }
+}
+
+impl Migration {
+    /// Rebuilds a migration from the JSON that `migration!` embeds. The text
+    /// comes from the macro itself, so failure is a bug in schemaflow.
+    pub fn from_embedded(json: &str) -> Migration {
+        match serde_json::from_str(json) {
+            Ok(m) => m,
+            Err(e) => panic!("schemaflow: an embedded migration does not decode ({e}); rebuild the crate"),
+        }
+    }
+
+    /// `YYYYMMDDHHMM_name`, as in the file name.
+    pub fn id(&self) -> String {
+        format!("{}_{}", self.version, self.name)
+    }
+}

@@ -1,0 +1,141 @@
+//! Rollback derivation: the inverse of each step, read off the schema just
+//! before it, so that `down` is rarely written by hand.
+//!
+//! Dropping a table re-creates it (with its indexes) from the replayed
+//! definition; a rename renames back; a dropped column comes back with its
+//! type, default and indexes. Data does not come back: the plan says so.
+
+use crate::model::{Down, Migration, Op, SqlDown, Step};
+use crate::schema::Schema;
+
+/// The outcome of deriving a migration's way back.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Derived {
+    /// The operations that undo the steps, in the order to run them.
+    Ops(Vec<Op>),
+    /// A step was declared irreversible (`sql … irreversible "why"`).
+    Irreversible { step: usize, reason: String },
+    /// A step has no derivable inverse and none was written.
+    NotDerivable { step: usize, reason: String },
+}
+
+/// Derives the inverse of `steps`, applied to `before`.
+pub fn derive(before: &Schema, steps: &[Step]) -> Derived {
+    let mut schema = before.clone();
+    let mut added_here: Vec<(String, String)> = Vec::new();
+    let mut inverse: Vec<Vec<Op>> = Vec::new();
+    for (index, step) in steps.iter().enumerate() {
+        let ops = match invert(&schema, &step.op, &added_here) {
+            Ok(ops) => ops,
+            Err(Stop::Irreversible(reason)) => return Derived::Irreversible { step: index, reason },
+            Err(Stop::NotDerivable(reason)) => return Derived::NotDerivable { step: index, reason },
+        };
+        match &step.op {
+            Op::AddColumn { table, column } => added_here.push((table.clone(), column.name.clone())),
+            Op::CreateTable(t) => {
+                added_here.extend(t.columns.iter().map(|c| (t.name.clone(), c.name.clone())));
+            }
+            _ => {}
+        }
+        if schema.apply(&step.op).is_err() {
+            // The checker reports the step; nothing sensible can be derived past it.
+            return Derived::NotDerivable { step: index, reason: "the step does not fit the schema".into() };
+        }
+        inverse.push(ops);
+    }
+    Derived::Ops(inverse.into_iter().rev().flatten().collect())
+}
+
+/// The operations a rollback of `migration` runs, given the schema before it.
+pub fn down_ops(before: &Schema, migration: &Migration) -> Derived {
+    match &migration.down {
+        Down::Derived => derive(before, &migration.steps),
+        Down::Explicit(steps) => Derived::Ops(steps.iter().map(|s| s.op.clone()).collect()),
+        Down::Irreversible(reason) => Derived::Irreversible { step: 0, reason: reason.clone() },
+    }
+}
+
+enum Stop {
+    Irreversible(String),
+    NotDerivable(String),
+}
+
+fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<Op>, Stop> {
+    let column_of = |table: &str, column: &str| s.table(table).and_then(|t| t.column(column)).cloned();
+    Ok(match op {
+        Op::CreateTable(t) => vec![Op::DropTable { table: t.name.clone() }],
+        Op::DropTable { table } => {
+            let Some(t) = s.table(table) else { return Ok(vec![]) };
+            let mut ops = vec![Op::CreateTable(t.clone())];
+            ops.extend(s.indexes_on(table).map(|i| Op::CreateIndex(i.clone())));
+            ops
+        }
+        Op::RenameTable { from, to } => vec![Op::RenameTable { from: to.clone(), to: from.clone() }],
+        Op::AddColumn { table, column } => vec![Op::DropColumn { table: table.clone(), column: column.name.clone() }],
+        Op::DropColumn { table, column } => {
+            let Some(t) = s.table(table) else { return Ok(vec![]) };
+            let Some(c) = t.column(column) else { return Ok(vec![]) };
+            if !c.nullable && c.default.is_none() && !c.identity {
+                return Err(Stop::NotDerivable(format!(
+                    "`{table}.{column}` was NOT NULL without a default, so it cannot be added back to a table that has rows"
+                )));
+            }
+            let mut ops = vec![Op::AddColumn { table: table.clone(), column: c.clone() }];
+            ops.extend(t.constraints.iter().filter(|k| k.kind.columns().contains(column)).map(|k| Op::AddConstraint {
+                table: table.clone(),
+                constraint: k.clone(),
+                online: false,
+            }));
+            ops.extend(s.indexes_on(table).filter(|i| i.columns.contains(column)).map(|i| Op::CreateIndex(i.clone())));
+            ops
+        }
+        Op::RenameColumn { table, from, to } => {
+            vec![Op::RenameColumn { table: table.clone(), from: to.clone(), to: from.clone() }]
+        }
+        Op::AlterColumnType { table, column, using, .. } => {
+            if using.is_some() {
+                return Err(Stop::NotDerivable("its `using` conversion has no derivable inverse".into()));
+            }
+            let Some(c) = column_of(table, column) else { return Ok(vec![]) };
+            vec![Op::AlterColumnType { table: table.clone(), column: column.clone(), ty: c.ty, using: None }]
+        }
+        Op::SetNotNull { table, column } => vec![Op::DropNotNull { table: table.clone(), column: column.clone() }],
+        Op::DropNotNull { table, column } => vec![Op::SetNotNull { table: table.clone(), column: column.clone() }],
+        Op::SetDefault { table, column, .. } | Op::DropDefault { table, column } => {
+            let Some(c) = column_of(table, column) else { return Ok(vec![]) };
+            match c.default {
+                Some(default) => vec![Op::SetDefault { table: table.clone(), column: column.clone(), default }],
+                None => vec![Op::DropDefault { table: table.clone(), column: column.clone() }],
+            }
+        }
+        Op::CreateIndex(i) => vec![Op::DropIndex { name: i.name.clone(), concurrently: i.concurrently }],
+        Op::DropIndex { name, concurrently } => {
+            let Some(i) = s.indexes.get(name) else { return Ok(vec![]) };
+            vec![Op::CreateIndex(crate::model::Index { concurrently: *concurrently, ..i.clone() })]
+        }
+        Op::AddConstraint { table, constraint, .. } => {
+            vec![Op::DropConstraint { table: table.clone(), name: constraint.name.clone() }]
+        }
+        Op::DropConstraint { table, name } => {
+            let Some(k) = s.table(table).and_then(|t| t.constraint(name)) else { return Ok(vec![]) };
+            vec![Op::AddConstraint { table: table.clone(), constraint: k.clone(), online: false }]
+        }
+        Op::Backfill(b) => {
+            let all_new = b.assignments.iter().all(|a| added_here.iter().any(|(t, c)| *t == b.table && *c == a.column));
+            if all_new {
+                // The columns it fills are dropped on the way back.
+                vec![]
+            } else {
+                return Err(Stop::NotDerivable(format!(
+                    "it overwrites values of existing columns of `{}`, which cannot be recovered automatically",
+                    b.table
+                )));
+            }
+        }
+        Op::Sql { up, down } => match down {
+            SqlDown::Sql(d) => vec![Op::Sql { up: d.clone(), down: SqlDown::Sql(up.clone()) }],
+            SqlDown::Irreversible(reason) => return Err(Stop::Irreversible(reason.clone())),
+            SqlDown::Missing => return Err(Stop::NotDerivable("raw SQL is opaque to schemaflow".into())),
+        },
+    })
+}

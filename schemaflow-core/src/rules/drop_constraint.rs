@@ -1,0 +1,27 @@
+//! SF025 drop-constraint: dropping a constraint of an existing table.
+
+use super::{Diagnostic, Rule, StepContext};
+use crate::location::Part;
+use crate::model::Op;
+
+pub(super) const RULE: Rule = Rule {
+    code: "SF025",
+    name: "drop-constraint",
+    summary: "dropping a primary key, unique, check or foreign key constraint of an existing table",
+    why: "the database stops enforcing it at once, so invalid rows can be written while nothing fails; adding it back later needs a scan and may find violations",
+    allowable: true,
+};
+
+pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
+    let Op::DropConstraint { table, name } = &cx.step.op else { return };
+    if !cx.is_existing(table) {
+        return;
+    }
+    let kind = cx.schema.table(table).and_then(|t| t.constraint(name)).map_or("constraint", |c| c.kind.describe());
+    out.push(Diagnostic::new(
+        &RULE,
+        cx.at(Part::Name),
+        format!("dropping {kind} `{name}` of existing table `{table}` stops it being enforced"),
+        "make sure no code relies on it (and for a unique key, that no foreign key needs it), then acknowledge with a reason",
+    ));
+}

@@ -1,0 +1,285 @@
+//! The safety rules: each hazard a migration can cause, with a stable code,
+//! a kebab-case name, a message at the offending part of the step, why it
+//! hurts, and a `help` that says the safe way.
+//!
+//! [`check`] runs every rule over one migration, given the schema the
+//! earlier migrations produced. It replays the migration step by step, so
+//! each rule sees the schema just before its step and knows whether a table
+//! already existed (a hazard) or was created in this same migration (safe).
+//! One file per rule; this module owns the catalogue, the context and the
+//! order in which they run.
+
+mod add_required_column;
+mod alter_column_type;
+mod blocking_drop_index;
+mod blocking_index;
+mod blocking_unique_constraint;
+mod constraint_without_not_valid;
+mod default_type_mismatch;
+mod down_does_not_restore;
+mod drop_column;
+mod drop_constraint;
+mod drop_table;
+mod fk_without_index;
+mod identifier;
+mod missing_down;
+mod prefer_bigint_key;
+mod raw_sql_transaction_control;
+mod rename_column;
+mod rename_table;
+mod schema_facts;
+mod set_not_null;
+mod unbatched_backfill;
+mod unused_allow;
+mod volatile_default;
+
+pub use down_does_not_restore::DOWN_KEYWORD;
+
+use std::collections::HashSet;
+
+use crate::config::Targets;
+use crate::location::{Location, Part};
+use crate::model::{Migration, Op, Step};
+use crate::schema::Schema;
+
+/// A rule's fixed description: what the catalogue and the docs print.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// Stable code, e.g. `SF003`.
+    pub code: &'static str,
+    /// Stable kebab-case name, e.g. `add-required-column`.
+    pub name: &'static str,
+    /// What it catches, in one line.
+    pub summary: &'static str,
+    /// Why it hurts in production.
+    pub why: &'static str,
+    /// Whether `#[allow(rule, "reason")]` can acknowledge it. Rules that
+    /// state a fact (a missing table, a default of the wrong type) cannot.
+    pub allowable: bool,
+}
+
+impl Rule {
+    /// The name as written in `#[allow(…)]`: snake_case.
+    pub fn allow_name(&self) -> String {
+        self.name.replace('-', "_")
+    }
+}
+
+/// Rules reported by the DSL parser itself (they need the tokens).
+pub mod parse {
+    use super::Rule;
+
+    /// SF001: a column type the DSL does not know.
+    pub const UNKNOWN_TYPE: Rule = Rule {
+        code: "SF001",
+        name: "unknown-type",
+        summary: "a column type that the DSL does not know",
+        why: "schemaflow maps each Rust-named type to one SQL type per database; an unknown name has no mapping",
+        allowable: false,
+    };
+
+    /// SF024: a migration file whose name does not follow the scheme.
+    pub const INVALID_FILE_NAME: Rule = Rule {
+        code: "SF024",
+        name: "invalid-file-name",
+        summary: "a migration file name that is not `YYYYMMDDHHMM_snake_case.rs`, or a version used twice",
+        why: "the version in the file name orders the migrations and identifies them in the bookkeeping table; a bad or duplicate one makes the order ambiguous",
+        allowable: false,
+    };
+}
+
+/// Every rule, in code order.
+pub const CATALOGUE: &[&Rule] = &[
+    &parse::UNKNOWN_TYPE,
+    &default_type_mismatch::RULE,
+    &add_required_column::RULE,
+    &missing_down::RULE,
+    &schema_facts::NO_SUCH_OBJECT,
+    &schema_facts::ALREADY_EXISTS,
+    &rename_column::RULE,
+    &rename_table::RULE,
+    &drop_column::RULE,
+    &drop_table::RULE,
+    &alter_column_type::RULE,
+    &set_not_null::RULE,
+    &blocking_index::RULE,
+    &blocking_drop_index::RULE,
+    &constraint_without_not_valid::RULE,
+    &blocking_unique_constraint::RULE,
+    &volatile_default::RULE,
+    &unbatched_backfill::RULE,
+    &identifier::TOO_LONG,
+    &identifier::RESERVED,
+    &fk_without_index::RULE,
+    &prefer_bigint_key::RULE,
+    &raw_sql_transaction_control::RULE,
+    &parse::INVALID_FILE_NAME,
+    &drop_constraint::RULE,
+    &unused_allow::RULE,
+    &down_does_not_restore::RULE,
+    &schema_facts::BROKEN_REFERENCE,
+];
+
+/// Finds a rule by code (`SF013`), kebab name (`blocking-index`) or the
+/// snake_case name used in `#[allow(…)]` (`blocking_index`).
+pub fn find(name: &str) -> Option<&'static Rule> {
+    CATALOGUE.iter().copied().find(|r| r.code.eq_ignore_ascii_case(name) || r.name == name || r.allow_name() == name)
+}
+
+/// One rule violation at one place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The rule violated.
+    pub rule: &'static Rule,
+    /// Where, in the migration.
+    pub location: Location,
+    /// What is wrong, naming the objects involved.
+    pub message: String,
+    /// The safe way.
+    pub help: String,
+}
+
+impl Diagnostic {
+    /// A diagnostic for `rule` at `location`.
+    pub fn new(
+        rule: &'static Rule,
+        location: Location,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic { rule, location, message: message.into(), help: help.into() }
+    }
+
+    /// The full text shown to the user: the message with its code, why it
+    /// hurts, the safe way, and how to acknowledge it.
+    pub fn render(&self) -> String {
+        let mut text = format!(
+            "[{} {}] {}\n  = why: {}\n  = help: {}",
+            self.rule.code, self.rule.name, self.message, self.rule.why, self.help
+        );
+        if self.rule.allowable {
+            text.push_str(&format!(
+                "\n  = note: if it is safe here, acknowledge it on this step: #[allow({}, \"reason\")]",
+                self.rule.allow_name()
+            ));
+        }
+        text
+    }
+}
+
+/// What a rule sees for one step.
+pub struct StepContext<'a> {
+    /// The schema just before the step.
+    pub schema: &'a Schema,
+    /// Tables created earlier in this same migration (by their current name).
+    pub created: &'a HashSet<String>,
+    /// The crate's target databases.
+    pub targets: &'a Targets,
+    /// Index of the step in its section.
+    pub index: usize,
+    /// The step.
+    pub step: &'a Step,
+}
+
+impl StepContext<'_> {
+    /// Whether `table` existed before this migration, so that it may hold
+    /// rows and be in use by running code.
+    pub fn is_existing(&self, table: &str) -> bool {
+        self.schema.tables.contains_key(table) && !self.created.contains(table)
+    }
+
+    /// A location in this step.
+    pub fn at(&self, part: Part) -> Location {
+        Location::up(self.index, part)
+    }
+}
+
+/// The result of checking one migration.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    /// Every violation not acknowledged, in step order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The schema after the migration's forward steps (steps that did not
+    /// fit the schema are skipped).
+    pub schema_after: Schema,
+}
+
+/// The per-step rules, run in this order for each forward step.
+const STEP_RULES: &[fn(&StepContext, &mut Vec<Diagnostic>)] = &[
+    default_type_mismatch::check,
+    add_required_column::check,
+    rename_column::check,
+    rename_table::check,
+    drop_column::check,
+    drop_table::check,
+    alter_column_type::check,
+    set_not_null::check,
+    blocking_index::check,
+    blocking_drop_index::check,
+    constraint_without_not_valid::check,
+    blocking_unique_constraint::check,
+    volatile_default::check,
+    unbatched_backfill::check,
+    identifier::check,
+    prefer_bigint_key::check,
+    raw_sql_transaction_control::check,
+    drop_constraint::check,
+];
+
+/// Checks `migration` against `before`, the schema the earlier migrations
+/// produced. Acknowledged violations are removed; an acknowledgement that
+/// matches nothing is itself reported.
+pub fn check(before: &Schema, migration: &Migration, targets: &Targets) -> Report {
+    let mut found = Vec::new();
+    let mut schema = before.clone();
+    let mut created = HashSet::new();
+    for (index, step) in migration.steps.iter().enumerate() {
+        let cx = StepContext { schema: &schema, created: &created, targets, index, step };
+        for rule in STEP_RULES {
+            rule(&cx, &mut found);
+        }
+        match schema.apply(&step.op) {
+            Ok(()) => track_created(&mut created, &step.op),
+            Err(e) => found.push(schema_facts::diagnostic(Location::up(index, e.part.clone()), &e)),
+        }
+    }
+    fk_without_index::check(before, &schema, migration, &mut found);
+    missing_down::check(before, migration, &mut found);
+    down_does_not_restore::check(before, &schema, migration, &mut found);
+
+    let mut diagnostics = unused_allow::apply_allows(migration, found);
+    diagnostics.sort_by(|a, b| a.location.cmp(&b.location));
+    Report { diagnostics, schema_after: schema }
+}
+
+/// Replays `migrations` in order from an empty schema, stopping at the first
+/// step that does not fit.
+pub fn replay<'a>(
+    migrations: impl IntoIterator<Item = &'a Migration>,
+) -> Result<Schema, (u64, crate::schema::SchemaError)> {
+    let mut schema = Schema::new();
+    for m in migrations {
+        for step in &m.steps {
+            schema.apply(&step.op).map_err(|e| (m.version, e))?;
+        }
+    }
+    Ok(schema)
+}
+
+fn track_created(created: &mut HashSet<String>, op: &Op) {
+    match op {
+        Op::CreateTable(t) => {
+            created.insert(t.name.clone());
+        }
+        Op::RenameTable { from, to } if created.remove(from) => {
+            created.insert(to.clone());
+        }
+        Op::DropTable { table } => {
+            created.remove(table);
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests;

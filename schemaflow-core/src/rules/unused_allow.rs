@@ -1,0 +1,64 @@
+//! SF026 unused-allow: an acknowledgement that acknowledges nothing.
+//! This module also applies the acknowledgements.
+
+use super::{Diagnostic, Rule, find};
+use crate::location::{Location, Part, Section};
+use crate::model::{Down, Migration, Step};
+
+pub(super) const RULE: Rule = Rule {
+    code: "SF026",
+    name: "unused-allow",
+    summary: "an `#[allow(rule, \"reason\")]` on a step that does not trigger the rule, or on a rule that states a fact",
+    why: "a stale acknowledgement hides the next real hazard on that step, and the plan would print a reason for a risk that is not there",
+    allowable: false,
+};
+
+/// Removes the diagnostics acknowledged by their step's `#[allow]`, and
+/// reports every `#[allow]` that removed nothing.
+pub(super) fn apply_allows(migration: &Migration, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let down_steps: &[Step] = match &migration.down {
+        Down::Explicit(steps) => steps,
+        _ => &[],
+    };
+    let step_of = |location: &Location| -> Option<&Step> {
+        match location.section {
+            Section::Up => migration.steps.get(location.step),
+            Section::Down => down_steps.get(location.step),
+        }
+    };
+    let mut used = std::collections::HashSet::new();
+    let mut kept = Vec::new();
+    for d in found {
+        let allow = step_of(&d.location)
+            .and_then(|step| step.allows.iter().position(|a| d.rule.allowable && a.rule == d.rule.name));
+        match allow {
+            Some(k) => {
+                used.insert((d.location.section, d.location.step, k));
+            }
+            None => kept.push(d),
+        }
+    }
+    let sections = [(Section::Up, &migration.steps[..]), (Section::Down, down_steps)];
+    for (section, steps) in sections {
+        for (index, step) in steps.iter().enumerate() {
+            for (k, allow) in step.allows.iter().enumerate() {
+                if used.contains(&(section, index, k)) {
+                    continue;
+                }
+                let location = Location { section, step: index, part: Part::Allow(k) };
+                let message = match find(&allow.rule) {
+                    Some(rule) if !rule.allowable => {
+                        format!("rule `{}` ({}) states a fact and cannot be acknowledged", rule.allow_name(), rule.code)
+                    }
+                    _ => format!(
+                        "`#[allow({})]` acknowledges nothing: the rule does not fire on this `{}` step",
+                        allow.rule.replace('-', "_"),
+                        step.op.keyword()
+                    ),
+                };
+                kept.push(Diagnostic::new(&RULE, location, message, "remove this `#[allow]`"));
+            }
+        }
+    }
+    kept
+}

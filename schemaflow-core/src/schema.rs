@@ -1,0 +1,424 @@
+//! The schema a history of migrations produces, and how one operation
+//! changes it.
+//!
+//! [`Schema::apply`] is the single replay used everywhere: the macro replays
+//! earlier migrations to check a new one, rollback derivation reads the
+//! state before each step, and drift detection compares the live database
+//! with the replayed result. It refuses operations that do not fit the
+//! schema (a missing table, a duplicate column) with a [`SchemaError`] that
+//! names the offending part of the operation.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::location::Part;
+use crate::model::{Constraint, ConstraintKind, Index, Op, Table};
+
+/// Tables and indexes at one point of the history.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Schema {
+    /// Tables by name.
+    pub tables: BTreeMap<String, Table>,
+    /// Indexes by name (index names are unique across the schema).
+    pub indexes: BTreeMap<String, Index>,
+}
+
+/// Why an operation does not fit the schema.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemaError {
+    /// What went wrong.
+    pub kind: SchemaErrorKind,
+    /// A sentence for the user, e.g. "table `users` does not exist".
+    pub message: String,
+    /// The part of the operation to point at.
+    pub part: Part,
+}
+
+/// The classes of [`SchemaError`], each reported by its own rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemaErrorKind {
+    /// A table, column, index or constraint the operation needs is missing.
+    Missing,
+    /// The operation creates something that is already there, or changes
+    /// something to the state it is already in.
+    Exists,
+    /// A reference that cannot hold: a foreign key to columns that are not
+    /// unique, a drop that other objects depend on.
+    BrokenReference,
+}
+
+fn missing(part: Part, message: String) -> SchemaError {
+    SchemaError { kind: SchemaErrorKind::Missing, message, part }
+}
+
+fn exists(part: Part, message: String) -> SchemaError {
+    SchemaError { kind: SchemaErrorKind::Exists, message, part }
+}
+
+fn broken(part: Part, message: String) -> SchemaError {
+    SchemaError { kind: SchemaErrorKind::BrokenReference, message, part }
+}
+
+impl Schema {
+    /// An empty schema.
+    pub fn new() -> Schema {
+        Schema::default()
+    }
+
+    /// The table called `name`, if any.
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.get(name)
+    }
+
+    /// The indexes on `table`.
+    pub fn indexes_on<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a Index> + 'a {
+        self.indexes.values().filter(move |i| i.table == table)
+    }
+
+    /// Foreign keys in other tables (or the same one) that reference `table`,
+    /// as (referencing table, constraint).
+    pub fn references_to<'a>(&'a self, table: &'a str) -> impl Iterator<Item = (&'a Table, &'a Constraint)> + 'a {
+        self.tables.values().flat_map(move |t| {
+            t.constraints.iter().filter_map(move |c| match &c.kind {
+                ConstraintKind::ForeignKey { ref_table, .. } if ref_table == table => Some((t, c)),
+                _ => None,
+            })
+        })
+    }
+
+    fn table_or_err(&self, name: &str) -> Result<&Table, SchemaError> {
+        self.tables.get(name).ok_or_else(|| missing(Part::Table, format!("table `{name}` does not exist")))
+    }
+
+    fn table_mut_or_err(&mut self, name: &str) -> Result<&mut Table, SchemaError> {
+        self.tables.get_mut(name).ok_or_else(|| missing(Part::Table, format!("table `{name}` does not exist")))
+    }
+
+    /// Applies one operation, or says why it does not fit. On error the
+    /// schema is unchanged.
+    pub fn apply(&mut self, op: &Op) -> Result<(), SchemaError> {
+        match op {
+            Op::CreateTable(table) => self.create_table(table),
+            Op::DropTable { table } => {
+                self.table_or_err(table)?;
+                if let Some((child, fk)) = self.references_to(table).find(|(t, _)| t.name != *table) {
+                    return Err(broken(
+                        Part::Table,
+                        format!(
+                            "table `{table}` is referenced by foreign key `{}` of table `{}`; drop that constraint first",
+                            fk.name, child.name
+                        ),
+                    ));
+                }
+                self.tables.remove(table);
+                self.indexes.retain(|_, i| i.table != *table);
+                Ok(())
+            }
+            Op::RenameTable { from, to } => {
+                self.table_or_err(from)?;
+                if self.tables.contains_key(to) {
+                    return Err(exists(Part::NewName, format!("table `{to}` already exists")));
+                }
+                let mut table = self
+                    .tables
+                    .remove(from)
+                    .ok_or_else(|| missing(Part::Table, format!("table `{from}` does not exist")))?;
+                table.name = to.clone();
+                self.tables.insert(to.clone(), table);
+                for index in self.indexes.values_mut().filter(|i| i.table == *from) {
+                    index.table = to.clone();
+                }
+                for t in self.tables.values_mut() {
+                    for c in &mut t.constraints {
+                        if let ConstraintKind::ForeignKey { ref_table, .. } = &mut c.kind
+                            && ref_table == from
+                        {
+                            *ref_table = to.clone();
+                        }
+                    }
+                }
+                Ok(())
+            }
+            Op::AddColumn { table, column } => {
+                let t = self.table_mut_or_err(table)?;
+                if t.column(&column.name).is_some() {
+                    return Err(exists(
+                        Part::Column(column.name.clone()),
+                        format!("column `{table}.{}` already exists", column.name),
+                    ));
+                }
+                t.columns.push(column.clone());
+                Ok(())
+            }
+            Op::DropColumn { table, column } => {
+                let t = self.table_or_err(table)?;
+                require_column(t, column)?;
+                let referencing = self.references_to(table).find(|(child, fk)| {
+                    child.name != *table
+                        && matches!(&fk.kind, ConstraintKind::ForeignKey { ref_columns, .. } if ref_columns.contains(column))
+                });
+                if let Some((child, fk)) = referencing {
+                    return Err(broken(
+                        Part::Column(column.clone()),
+                        format!(
+                            "column `{table}.{column}` is referenced by foreign key `{}` of table `{}`; drop that constraint first",
+                            fk.name, child.name
+                        ),
+                    ));
+                }
+                let t = self.table_mut_or_err(table)?;
+                t.columns.retain(|c| c.name != *column);
+                t.constraints.retain(|c| !c.kind.columns().contains(column));
+                self.indexes.retain(|_, i| !(i.table == *table && i.columns.contains(column)));
+                Ok(())
+            }
+            Op::RenameColumn { table, from, to } => {
+                let t = self.table_or_err(table)?;
+                require_column(t, from)?;
+                if t.column(to).is_some() {
+                    return Err(exists(Part::NewName, format!("column `{table}.{to}` already exists")));
+                }
+                let t = self.table_mut_or_err(table)?;
+                if let Some(c) = t.column_mut(from) {
+                    c.name = to.clone();
+                }
+                for c in &mut t.constraints {
+                    if let Some(columns) = constraint_columns_mut(&mut c.kind) {
+                        rename_in(columns, from, to);
+                    }
+                }
+                for index in self.indexes.values_mut().filter(|i| i.table == *table) {
+                    rename_in(&mut index.columns, from, to);
+                }
+                for t in self.tables.values_mut() {
+                    for c in &mut t.constraints {
+                        if let ConstraintKind::ForeignKey { ref_table, ref_columns, .. } = &mut c.kind
+                            && ref_table == table
+                        {
+                            rename_in(ref_columns, from, to);
+                        }
+                    }
+                }
+                Ok(())
+            }
+            Op::AlterColumnType { table, column, ty, .. } => {
+                let c = self.column_mut(table, column)?;
+                if c.ty == *ty {
+                    return Err(exists(
+                        Part::ColumnType(column.clone()),
+                        format!("column `{table}.{column}` already has type `{ty}`"),
+                    ));
+                }
+                c.ty = *ty;
+                Ok(())
+            }
+            Op::SetNotNull { table, column } => {
+                let c = self.column_mut(table, column)?;
+                if !c.nullable {
+                    return Err(exists(
+                        Part::Column(column.clone()),
+                        format!("column `{table}.{column}` is already NOT NULL"),
+                    ));
+                }
+                c.nullable = false;
+                Ok(())
+            }
+            Op::DropNotNull { table, column } => {
+                let c = self.column_mut(table, column)?;
+                if c.nullable {
+                    return Err(exists(
+                        Part::Column(column.clone()),
+                        format!("column `{table}.{column}` is already nullable"),
+                    ));
+                }
+                c.nullable = true;
+                Ok(())
+            }
+            Op::SetDefault { table, column, default } => {
+                let c = self.column_mut(table, column)?;
+                c.default = Some(default.clone());
+                Ok(())
+            }
+            Op::DropDefault { table, column } => {
+                let c = self.column_mut(table, column)?;
+                if c.default.is_none() {
+                    return Err(missing(
+                        Part::Column(column.clone()),
+                        format!("column `{table}.{column}` has no default to drop"),
+                    ));
+                }
+                c.default = None;
+                Ok(())
+            }
+            Op::CreateIndex(index) => {
+                let t = self.table_or_err(&index.table)?;
+                for column in &index.columns {
+                    require_column(t, column)?;
+                }
+                if self.indexes.contains_key(&index.name) {
+                    return Err(exists(Part::Name, format!("index `{}` already exists", index.name)));
+                }
+                self.indexes.insert(index.name.clone(), index.clone());
+                Ok(())
+            }
+            Op::DropIndex { name, .. } => {
+                if self.indexes.remove(name).is_none() {
+                    return Err(missing(Part::Name, format!("index `{name}` does not exist")));
+                }
+                Ok(())
+            }
+            Op::AddConstraint { table, constraint, .. } => {
+                let t = self.table_or_err(table)?;
+                self.check_constraint(t, constraint)?;
+                if t.constraint(&constraint.name).is_some() {
+                    return Err(exists(
+                        Part::Name,
+                        format!("constraint `{}` already exists on `{table}`", constraint.name),
+                    ));
+                }
+                if matches!(constraint.kind, ConstraintKind::PrimaryKey { .. }) && t.primary_key().is_some() {
+                    return Err(exists(Part::Name, format!("table `{table}` already has a primary key")));
+                }
+                self.table_mut_or_err(table)?.constraints.push(constraint.clone());
+                Ok(())
+            }
+            Op::DropConstraint { table, name } => {
+                let t = self.table_or_err(table)?;
+                if t.constraint(name).is_none() {
+                    return Err(missing(Part::Name, format!("constraint `{name}` does not exist on `{table}`")));
+                }
+                self.table_mut_or_err(table)?.constraints.retain(|c| c.name != *name);
+                Ok(())
+            }
+            Op::Backfill(backfill) => {
+                let t = self.table_or_err(&backfill.table)?;
+                for a in &backfill.assignments {
+                    require_column(t, &a.column)?;
+                }
+                Ok(())
+            }
+            Op::Sql { .. } => Ok(()),
+        }
+    }
+
+    fn column_mut(&mut self, table: &str, column: &str) -> Result<&mut crate::model::Column, SchemaError> {
+        let t = self.table_mut_or_err(table)?;
+        t.column_mut(column).ok_or_else(|| {
+            missing(Part::Column(column.to_owned()), format!("column `{table}.{column}` does not exist"))
+        })
+    }
+
+    fn create_table(&mut self, table: &Table) -> Result<(), SchemaError> {
+        if self.tables.contains_key(&table.name) {
+            return Err(exists(Part::Table, format!("table `{}` already exists", table.name)));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for c in &table.columns {
+            if !seen.insert(c.name.as_str()) {
+                return Err(exists(Part::Column(c.name.clone()), format!("column `{}` is declared twice", c.name)));
+            }
+        }
+        let mut names = std::collections::HashSet::new();
+        let mut primary_keys = 0;
+        for constraint in &table.constraints {
+            self.check_constraint(table, constraint)?;
+            if !names.insert(constraint.name.as_str()) {
+                return Err(exists(Part::Name, format!("constraint `{}` is declared twice", constraint.name)));
+            }
+            if matches!(constraint.kind, ConstraintKind::PrimaryKey { .. }) {
+                primary_keys += 1;
+                if primary_keys > 1 {
+                    return Err(exists(
+                        Part::Name,
+                        format!("table `{}` declares more than one primary key", table.name),
+                    ));
+                }
+            }
+        }
+        self.tables.insert(table.name.clone(), table.clone());
+        Ok(())
+    }
+
+    /// Checks that a constraint's columns exist and, for a foreign key, that
+    /// its target exists and is a primary key or unique.
+    fn check_constraint(&self, table: &Table, constraint: &Constraint) -> Result<(), SchemaError> {
+        for column in constraint.kind.columns() {
+            require_column(table, column)?;
+        }
+        if let ConstraintKind::ForeignKey { columns, ref_table, ref_columns, .. } = &constraint.kind {
+            let target = if *ref_table == table.name {
+                table
+            } else {
+                self.tables
+                    .get(ref_table)
+                    .ok_or_else(|| missing(Part::RefTable, format!("referenced table `{ref_table}` does not exist")))?
+            };
+            for column in ref_columns {
+                if target.column(column).is_none() {
+                    return Err(missing(
+                        Part::RefTable,
+                        format!("referenced column `{ref_table}.{column}` does not exist"),
+                    ));
+                }
+            }
+            if columns.len() != ref_columns.len() {
+                return Err(broken(
+                    Part::RefTable,
+                    format!(
+                        "foreign key `{}` has {} column(s) but references {}",
+                        constraint.name,
+                        columns.len(),
+                        ref_columns.len()
+                    ),
+                ));
+            }
+            if !is_unique_key(self, target, ref_columns) {
+                return Err(broken(
+                    Part::RefTable,
+                    format!(
+                        "`{ref_table}({})` is not a primary key or unique, so a foreign key cannot reference it",
+                        ref_columns.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether `columns` of `table` are exactly its primary key, a unique
+/// constraint, or a full (non-partial) unique index.
+pub fn is_unique_key(schema: &Schema, table: &Table, columns: &[String]) -> bool {
+    let same = |cols: &[String]| cols.len() == columns.len() && cols.iter().all(|c| columns.contains(c));
+    table.constraints.iter().any(|c| match &c.kind {
+        ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns } => same(columns),
+        _ => false,
+    }) || schema.indexes_on(&table.name).any(|i| i.unique && i.predicate.is_none() && same(&i.columns))
+}
+
+fn require_column(table: &Table, column: &str) -> Result<(), SchemaError> {
+    if table.column(column).is_none() {
+        return Err(missing(
+            Part::Column(column.to_owned()),
+            format!("column `{}.{column}` does not exist", table.name),
+        ));
+    }
+    Ok(())
+}
+
+fn constraint_columns_mut(kind: &mut ConstraintKind) -> Option<&mut Vec<String>> {
+    match kind {
+        ConstraintKind::PrimaryKey { columns }
+        | ConstraintKind::Unique { columns }
+        | ConstraintKind::ForeignKey { columns, .. } => Some(columns),
+        // A check's SQL is opaque to the model.
+        ConstraintKind::Check { .. } => None,
+    }
+}
+
+fn rename_in(columns: &mut [String], from: &str, to: &str) {
+    for c in columns.iter_mut().filter(|c| *c == from) {
+        *c = to.to_owned();
+    }
+}

@@ -1,0 +1,112 @@
+//! The proc-macros of schemaflow: a thin shell over `schemaflow_core::dsl`.
+//! Tokens in, model out (checked by the core rules), model back out as
+//! tokens that rebuild it at run time.
+
+use proc_macro::TokenStream;
+use quote::quote;
+
+use schemaflow_core::dsl::{self, Invocation};
+
+/// One migration: `schemaflow::migration! { create_table users { … } }`.
+///
+/// Checked at compile time against the earlier migrations of the same
+/// directory. Expands to `pub fn migration() -> schemaflow::Migration`.
+#[proc_macro]
+pub fn migration(input: TokenStream) -> TokenStream {
+    let file = proc_macro::Span::call_site().local_file();
+    let targets = match dsl::crate_targets() {
+        Ok(targets) => targets,
+        Err(why) => {
+            let message = format!("[package.metadata.schemaflow]: {why}");
+            return quote!(::core::compile_error!(#message);).into();
+        }
+    };
+    let invocation = Invocation { file, targets };
+    match dsl::check_migration(input.into(), &invocation) {
+        Ok(migration) => expand_migration(&migration).into(),
+        Err(errors) => {
+            let errors = errors.to_compile_error();
+            // Keep `migration()` defined so the embedding compiles and only
+            // the real errors show.
+            quote! {
+                #errors
+                #[doc(hidden)]
+                pub fn migration() -> ::schemaflow::Migration {
+                    ::core::unreachable!()
+                }
+            }
+            .into()
+        }
+    }
+}
+
+fn expand_migration(migration: &schemaflow_core::Migration) -> proc_macro2::TokenStream {
+    let json = match serde_json::to_string(migration) {
+        Ok(json) => json,
+        Err(e) => {
+            let message = format!("schemaflow could not encode the migration: {e}");
+            return quote!(::core::compile_error!(#message););
+        }
+    };
+    quote! {
+        /// This file's migration, as checked at compile time.
+        pub fn migration() -> ::schemaflow::Migration {
+            ::schemaflow::Migration::from_embedded(#json)
+        }
+    }
+}
+
+/// Embeds every migration of a directory (default `migrations`, relative
+/// to the crate's `Cargo.toml`): `schemaflow::embed_migrations!();` or
+/// `schemaflow::embed_migrations!("db/migrations");`.
+///
+/// Expands to one module per file and `pub fn migrations() ->
+/// Vec<schemaflow::Migration>` in version order. Pair it with a `build.rs`
+/// containing `println!("cargo:rerun-if-changed=migrations");` so that a new
+/// file is picked up by the next `cargo build`.
+#[proc_macro]
+pub fn embed_migrations(input: TokenStream) -> TokenStream {
+    let input = proc_macro2::TokenStream::from(input);
+    let span = proc_macro2::Span::call_site();
+    let relative = if input.is_empty() {
+        "migrations".to_owned()
+    } else {
+        match syn::parse2::<syn::LitStr>(input) {
+            Ok(lit) => lit.value(),
+            Err(e) => return e.to_compile_error().into(),
+        }
+    };
+    let Ok(manifest_dir) = std::env::var("CARGO_MANIFEST_DIR") else {
+        return quote!(::core::compile_error!("embed_migrations! needs CARGO_MANIFEST_DIR: build with cargo");).into();
+    };
+    let dir = std::path::Path::new(&manifest_dir).join(&relative);
+    let files = match dsl::embed_directory(&dir, span) {
+        Ok(files) => files,
+        Err(e) => return e.to_compile_error().into(),
+    };
+    let modules = files.iter().map(|f| {
+        let module = quote::format_ident!("m{}_{}", f.version, f.name);
+        let path = f.path.to_string_lossy().into_owned();
+        quote! {
+            #[doc(hidden)]
+            #[path = #path]
+            pub mod #module;
+        }
+    });
+    let calls = files.iter().map(|f| {
+        let module = quote::format_ident!("m{}_{}", f.version, f.name);
+        quote!(#module::migration())
+    });
+    quote! {
+        #[doc(hidden)]
+        pub mod __schemaflow_migrations {
+            #(#modules)*
+        }
+        /// Every migration of the crate, in version order.
+        pub fn migrations() -> ::std::vec::Vec<::schemaflow::Migration> {
+            use __schemaflow_migrations::*;
+            ::std::vec![#(#calls),*]
+        }
+    }
+    .into()
+}
