@@ -17,6 +17,8 @@ pub enum Derived {
     Irreversible { step: usize, reason: String },
     /// A step has no derivable inverse and none was written.
     NotDerivable { step: usize, reason: String },
+    /// A step does not fit the schema (reported by the rules as such).
+    InvalidStep { step: usize },
 }
 
 /// Derives the inverse of `steps`, applied to `before`.
@@ -39,7 +41,7 @@ pub fn derive(before: &Schema, steps: &[Step]) -> Derived {
         }
         if schema.apply(&step.op).is_err() {
             // The checker reports the step; nothing sensible can be derived past it.
-            return Derived::NotDerivable { step: index, reason: "the step does not fit the schema".into() };
+            return Derived::InvalidStep { step: index };
         }
         inverse.push(ops);
     }
@@ -138,4 +140,83 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<Op
             SqlDown::Missing => return Err(Stop::NotDerivable("raw SQL is opaque to schemaflow".into())),
         },
     })
+}
+
+#[cfg(all(test, feature = "dsl"))]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+
+    fn parse(src: &str) -> Migration {
+        let tokens = proc_macro2::TokenStream::from_str(src).unwrap();
+        crate::dsl::parse_migration(tokens, 2, "t").unwrap().migration
+    }
+
+    fn base() -> Schema {
+        let m = parse(
+            r#"create_table users { id: i64 primary_key, email: String unique, name: Option<String> = "x", age: i32 = 0 }
+               create_table posts { id: i64 primary_key, author_id: i64 references users(id), title: Varchar<50> }
+               create_index on posts(author_id);
+               create_index users_name_idx on users(name, age) where "age > 0";"#,
+        );
+        crate::rules::replay([&m]).unwrap()
+    }
+
+    /// Up then the derived down gives back the schema before, for every
+    /// reversible operation.
+    #[test]
+    fn derived_down_restores_the_schema() {
+        let cases = [
+            "create_table tags { id: i64 primary_key, label: String } create_index on tags(label);",
+            "drop_table posts",
+            "rename_table posts -> articles",
+            "alter_table users { add_column bio: Option<String> unique }",
+            "alter_table users { drop_column name }",
+            "alter_table users { rename_column email -> mail }",
+            "alter_table posts { set_type title: String }",
+            "alter_table users { set_not_null name }",
+            "alter_table users { drop_not_null email }",
+            "alter_table users { set_default age = 18 }",
+            "alter_table users { drop_default age }",
+            "create_index on users(age) concurrently",
+            "drop_index users_name_idx",
+            "alter_table users { add_constraint check(\"age >= 0\") not_valid }",
+            "alter_table users { drop_constraint users_email_key }",
+            "alter_table users { add_column score: Option<i32> } backfill users set score = 0;",
+            "sql \"CREATE VIEW v AS SELECT 1\" down \"DROP VIEW v\"",
+            "alter_table users { add_column a: Option<i64>, rename_column a -> b } rename_table users -> people",
+        ];
+        for src in cases {
+            let before = base();
+            let m = parse(src);
+            let mut schema = before.clone();
+            for s in &m.steps {
+                schema.apply(&s.op).unwrap_or_else(|e| panic!("{src}: {}", e.message));
+            }
+            let Derived::Ops(down) = derive(&before, &m.steps) else { panic!("{src}: not derivable") };
+            for op in &down {
+                schema.apply(op).unwrap_or_else(|e| panic!("{src}: down step {op:?}: {}", e.message));
+            }
+            assert_eq!(crate::diff::diff(&before, &schema), Vec::<String>::new(), "{src}");
+        }
+    }
+
+    #[test]
+    fn what_cannot_be_derived_says_why() {
+        let not_derivable = [
+            ("alter_table users { drop_column id }", "NOT NULL without a default"),
+            ("alter_table users { set_type age: i64 using \"age::bigint\" }", "using"),
+            ("backfill users set age = 1", "overwrites"),
+            ("sql \"DELETE FROM users\"", "opaque"),
+        ];
+        for (src, why) in not_derivable {
+            match derive(&base(), &parse(src).steps) {
+                Derived::NotDerivable { reason, .. } => assert!(reason.contains(why), "{src}: {reason}"),
+                other => panic!("{src}: {other:?}"),
+            }
+        }
+        let irreversible = parse("sql \"DROP VIEW v\" irreversible \"definition lost\"");
+        assert!(matches!(derive(&base(), &irreversible.steps), Derived::Irreversible { step: 0, .. }));
+    }
 }

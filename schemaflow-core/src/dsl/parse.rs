@@ -162,16 +162,43 @@ fn texts(names: &[Name]) -> Vec<String> {
     names.iter().map(|n| n.text.clone()).collect()
 }
 
-/// Skips tokens up to and including the next `;` at this level.
-fn skip_to_semicolon(input: ParseStream) {
+/// Top-level operation keywords, where parsing resumes after an error.
+const RESUME_AT: &[&str] = &[
+    "create_table",
+    "drop_table",
+    "rename_table",
+    "alter_table",
+    "create_index",
+    "drop_index",
+    "backfill",
+    "sql",
+    "down",
+    "irreversible",
+];
+
+/// Error recovery: skips the rest of a malformed step, up to and including
+/// the next `;`, or up to the next operation keyword (not a call such as
+/// `sql(…)`), so that the steps after it are still checked.
+fn skip_step(input: ParseStream, progressed: bool) {
     let _ = input.step(|cursor| {
         let mut rest = *cursor;
+        // Without progress, resuming at the current keyword would loop.
+        let mut first = !progressed;
         while let Some((tt, next)) = rest.token_tree() {
-            if let proc_macro2::TokenTree::Punct(p) = &tt
-                && p.as_char() == ';'
-            {
-                return Ok(((), next));
+            match &tt {
+                proc_macro2::TokenTree::Punct(p) if p.as_char() == ';' => return Ok(((), next)),
+                proc_macro2::TokenTree::Ident(i) if !first && RESUME_AT.iter().any(|k| i == k) => {
+                    let is_call = matches!(
+                        next.token_tree(),
+                        Some((proc_macro2::TokenTree::Group(g), _)) if g.delimiter() == proc_macro2::Delimiter::Parenthesis
+                    );
+                    if !is_call {
+                        return Ok(((), rest));
+                    }
+                }
+                _ => {}
             }
+            first = false;
             rest = next;
         }
         Ok(((), rest))
@@ -197,6 +224,7 @@ impl Builder {
         self.section = Some(Section::Up);
         let mut down_span: Option<Span> = None;
         while !input.is_empty() {
+            let start = input.cursor();
             let outcome = (|| -> Result<bool> {
                 let allows = self.allows(input)?;
                 if peek_keyword(input, "down") {
@@ -236,7 +264,7 @@ impl Builder {
                 Ok(ended_with_block) => self.separator(input, ended_with_block)?,
                 Err(e) => {
                     self.errors.push(e);
-                    skip_to_semicolon(input);
+                    skip_step(input, input.cursor() != start);
                 }
             }
         }
@@ -246,6 +274,7 @@ impl Builder {
     /// Steps of a `down { … }` block.
     fn steps_in(&mut self, input: ParseStream, steps: &mut Vec<Step>) -> Result<()> {
         while !input.is_empty() {
+            let start = input.cursor();
             let outcome = (|| -> Result<bool> {
                 let allows = self.allows(input)?;
                 self.step(input, steps, allows)
@@ -254,7 +283,7 @@ impl Builder {
                 Ok(ended_with_block) => self.separator(input, ended_with_block)?,
                 Err(e) => {
                     self.errors.push(e);
-                    skip_to_semicolon(input);
+                    skip_step(input, input.cursor() != start);
                 }
             }
         }

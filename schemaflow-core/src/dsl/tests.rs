@@ -1,1 +1,422 @@
+//! The DSL parser and the history loader: lowering, error gathering,
+//! robustness against malformed input, and replay of a real directory.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use proc_macro2::TokenStream;
+
+use super::*;
+use crate::model::*;
+
+fn parse(src: &str) -> syn::Result<Parsed> {
+    parse_migration(TokenStream::from_str(src).expect("lexes"), 1, "test")
+}
+
+fn ops(src: &str) -> Vec<Op> {
+    match parse(src) {
+        Ok(p) => p.migration.steps.into_iter().map(|s| s.op).collect(),
+        Err(e) => panic!("does not parse: {e}"),
+    }
+}
+
+#[test]
+fn lowers_create_table_with_inline_and_table_constraints() {
+    let ops = ops(r#"
+        create_table orders {
+            id: i64 primary_key identity,
+            user_id: i64 references users(id) on_delete cascade on_update restrict,
+            code: Varchar<12> unique,
+            total: Decimal<10, 2> = 0.00,
+            note: Option<String>,
+            qty: i32 check("qty > 0"),
+            unique(user_id, code),
+            constraint orders_total_positive check("total >= 0"),
+        }
+    "#);
+    let [Op::CreateTable(t)] = ops.as_slice() else { panic!("{ops:?}") };
+    assert_eq!(t.columns.len(), 6);
+    assert!(t.column("id").unwrap().identity);
+    assert!(t.column("note").unwrap().nullable);
+    assert_eq!(t.column("total").unwrap().default, Some(DefaultValue::Float("0.00".into())));
+    assert_eq!(t.primary_key(), Some(&["id".to_owned()][..]));
+    let names: Vec<&str> = t.constraints.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "orders_pkey",
+            "orders_user_id_fkey",
+            "orders_code_key",
+            "orders_qty_check",
+            "orders_user_id_code_key",
+            "orders_total_positive"
+        ]
+    );
+    let Some(ConstraintKind::ForeignKey { on_delete, on_update, .. }) =
+        t.constraint("orders_user_id_fkey").map(|c| &c.kind)
+    else {
+        panic!()
+    };
+    assert_eq!((*on_delete, *on_update), (FkAction::Cascade, FkAction::Restrict));
+}
+
+#[test]
+fn lowers_every_alter_item_and_top_level_op() {
+    let ops = ops(r#"
+        alter_table users {
+            add_column verified: bool = false,
+            add_column org_id: Option<i64> references orgs(id) not_valid,
+            drop_column legacy,
+            rename_column name -> full_name,
+            set_type age: i64 using "age::bigint",
+            set_not_null email,
+            drop_not_null phone,
+            set_default verified = true,
+            drop_default created_at,
+            add_constraint users_age_check check("age >= 0") not_valid,
+            add_constraint unique(email) concurrently,
+            drop_constraint users_old_key,
+        }
+        create_index users_email_idx on users(email, org_id) unique where "deleted_at IS NULL" concurrently;
+        drop_index old_idx concurrently;
+        drop_table legacy;
+        rename_table people -> persons;
+        backfill users set verified = sql("confirmed_at IS NOT NULL"), age = 0 where "verified IS NULL" batch 500 pause 2s;
+        sql "CREATE VIEW v AS SELECT 1" down "DROP VIEW v";
+    "#);
+    let keywords: Vec<&str> = ops.iter().map(|o| o.keyword()).collect();
+    assert_eq!(
+        keywords,
+        [
+            "add_column",
+            "add_column",
+            "add_constraint",
+            "drop_column",
+            "rename_column",
+            "set_type",
+            "set_not_null",
+            "drop_not_null",
+            "set_default",
+            "drop_default",
+            "add_constraint",
+            "add_constraint",
+            "drop_constraint",
+            "create_index",
+            "drop_index",
+            "drop_table",
+            "rename_table",
+            "backfill",
+            "sql"
+        ]
+    );
+    assert!(
+        matches!(&ops[2], Op::AddConstraint { online: true, constraint, .. } if constraint.name == "users_org_id_fkey")
+    );
+    assert!(
+        matches!(&ops[11], Op::AddConstraint { online: true, constraint, .. } if constraint.name == "users_email_key")
+    );
+    let Op::CreateIndex(i) = &ops[13] else { panic!() };
+    assert!(i.unique && i.concurrently && i.predicate.as_deref() == Some("deleted_at IS NULL"));
+    let Op::Backfill(b) = &ops[17] else { panic!() };
+    assert_eq!((b.batch_size, b.pause_ms, b.assignments.len()), (500, 2000, 2));
+}
+
+#[test]
+fn down_irreversible_allows_and_doc_comments() {
+    let p = parse(
+        r#"
+        /// Adds the flag.
+        #[allow(add_required_column, "the table is empty in every environment")]
+        alter_table users { add_column flag: bool }
+        down { alter_table users { drop_column flag } }
+    "#,
+    )
+    .unwrap();
+    assert_eq!(p.migration.steps[0].allows[0].rule, "add-required-column");
+    assert_eq!(p.migration.steps[0].allows[0].reason, "the table is empty in every environment");
+    assert!(matches!(&p.migration.down, Down::Explicit(steps) if steps.len() == 1));
+    let p =
+        parse(r#"sql "DROP VIEW v" irreversible "the view's definition is lost"; irreversible "old data""#).unwrap();
+    assert_eq!(p.migration.down, Down::Irreversible("old data".into()));
+    let twice = parse(r#"irreversible "a"; down { drop_table t }"#).unwrap_err();
+    assert!(twice.to_string().contains("at most one"), "{twice}");
+}
+
+#[test]
+fn gathers_every_syntax_error_of_a_migration() {
+    let err = parse(
+        r#"
+        create_tabel users { id: i64 }
+        alter_table users { add_column a: Strng, add_column b: Foo }
+        alter_table users { drop_column }
+        create_index on users(a);
+        drop_index;
+        backfill users set a = nope();
+    "#,
+    )
+    .unwrap_err();
+    let messages: Vec<String> = err.into_iter().map(|e| e.to_string()).collect();
+    assert!(messages.len() >= 6, "{messages:#?}");
+    assert!(messages.iter().any(|m| m.contains("expected column name")), "{messages:#?}");
+    assert!(messages[0].contains("unknown operation `create_tabel`"));
+    assert!(messages.iter().any(|m| m.contains("unknown column type `Strng`")));
+    assert!(messages.iter().any(|m| m.contains("unknown column type `Foo`")));
+    assert!(messages.iter().any(|m| m.contains("expected index name")));
+    assert!(messages.iter().any(|m| m.contains("unknown function `nope()`")));
+}
+
+#[test]
+fn type_suggestions() {
+    let err = parse("create_table t { id: u64 primary_key, at: DateTime<Utc> }").unwrap_err();
+    let text: Vec<String> = err.into_iter().map(|e| e.to_string()).collect();
+    assert!(text[0].contains("no unsigned"), "{}", text[0]);
+    assert!(text[1].contains("TimestampTz"), "{}", text[1]);
+}
+
+/// A tiny deterministic generator, so a failure reproduces.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+const VOCABULARY: &[&str] = &[
+    "create_table",
+    "drop_table",
+    "rename_table",
+    "alter_table",
+    "create_index",
+    "drop_index",
+    "backfill",
+    "sql",
+    "down",
+    "irreversible",
+    "add_column",
+    "drop_column",
+    "rename_column",
+    "set_type",
+    "set_not_null",
+    "drop_not_null",
+    "set_default",
+    "drop_default",
+    "add_constraint",
+    "drop_constraint",
+    "on",
+    "unique",
+    "where",
+    "concurrently",
+    "not_valid",
+    "primary_key",
+    "identity",
+    "references",
+    "check",
+    "foreign_key",
+    "constraint",
+    "on_delete",
+    "cascade",
+    "set",
+    "batch",
+    "pause",
+    "using",
+    "users",
+    "id",
+    "email",
+    "Option",
+    "Decimal",
+    "Varchar",
+    "Vec",
+    "u8",
+    "i64",
+    "bool",
+    "String",
+    "TimestampTz",
+    "now",
+    "sql",
+    "allow",
+    "blocking_index",
+    "#",
+    "!",
+    "=",
+    "->",
+    "-",
+    ":",
+    ",",
+    ";",
+    "<",
+    ">",
+    "<<",
+    "(",
+    ")",
+    "{",
+    "}",
+    "[",
+    "]",
+    "0",
+    "-1",
+    "1.5",
+    "99999999999999999999999",
+    "10ms",
+    "\"x\"",
+    "\"\"",
+    "true",
+    "false",
+    "r#type",
+    "Users",
+    "_",
+    "'a'",
+    "1e99",
+    "0x10",
+];
+
+fn random_source(rng: &mut Rng) -> String {
+    let len = rng.next() % 40;
+    (0..len).map(|_| rng.pick(VOCABULARY)).collect::<Vec<_>>().join(" ")
+}
+
+fn mutate(rng: &mut Rng, src: &str) -> String {
+    let mut words: Vec<&str> = src.split_whitespace().collect();
+    for _ in 0..(1 + rng.next() % 3) {
+        if words.is_empty() {
+            break;
+        }
+        let at = (rng.next() % words.len() as u64) as usize;
+        match rng.next() % 3 {
+            0 => {
+                words.remove(at);
+            }
+            1 => words.insert(at, rng.pick(VOCABULARY)),
+            _ => {
+                let other = (rng.next() % words.len() as u64) as usize;
+                words.swap(at, other);
+            }
+        }
+    }
+    words.join(" ")
+}
+
+const VALID: &[&str] = &[
+    "create_table users { id : i64 primary_key identity , email : Varchar < 100 > unique , n : Option < i32 > = 3 , }",
+    "alter_table users { add_column v : bool = false , rename_column a -> b , set_type c : String using \"c::text\" }",
+    "create_index i on users ( email , id ) unique where \"x\" concurrently ; drop_index j concurrently",
+    "backfill users set v = sql ( \"1\" ) , w = - 2 where \"true\" batch 10 pause 5ms ; sql \"x\" down \"y\"",
+    "# [ allow ( blocking_index , \"r\" ) ] create_index on users ( id ) ; down { drop_table users } ",
+];
+
+/// Random and mutated token streams never panic the parser or the checker:
+/// they parse, or they come back as errors.
+#[test]
+fn malformed_input_never_panics() {
+    let mut rng = Rng(0x5eed_cafe_f00d_beef);
+    let invocation = Invocation { file: None, targets: crate::Targets::default() };
+    let mut errors = 0;
+    for i in 0..4000 {
+        let src = if i % 2 == 0 {
+            random_source(&mut rng)
+        } else {
+            let valid = rng_pick_valid(&mut rng);
+            mutate(&mut rng, valid)
+        };
+        let Ok(tokens) = TokenStream::from_str(&src) else { continue };
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let parsed = parse_migration(tokens.clone(), 1, "fuzz").is_ok();
+            let checked = check_migration(tokens, &invocation).is_ok();
+            (parsed, checked)
+        }));
+        match outcome {
+            Ok((_, false)) => errors += 1,
+            Ok(_) => {}
+            Err(_) => panic!("the parser panicked on: {src}"),
+        }
+    }
+    assert!(errors > 1000, "the generator should mostly produce invalid input, got {errors} errors");
+}
+
+fn rng_pick_valid(rng: &mut Rng) -> &'static str {
+    VALID[(rng.next() % VALID.len() as u64) as usize]
+}
+
+#[test]
+fn valid_corpus_parses() {
+    for src in VALID {
+        assert!(parse(src).is_ok(), "{src}: {:?}", parse(src).err().map(|e| e.to_string()));
+    }
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("schemaflow-dsl-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, file: &str, body: &str) -> PathBuf {
+    let path = dir.join(file);
+    std::fs::write(&path, format!("schemaflow::migration! {{ {body} }}\n")).unwrap();
+    path
+}
+
+fn check_file(path: &Path) -> Result<Migration, Vec<String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let body = history::find_migration_body(TokenStream::from_str(&text).unwrap()).unwrap();
+    let invocation = Invocation { file: Some(path.to_path_buf()), targets: crate::Targets::default() };
+    check_migration(body, &invocation).map_err(|e| e.into_iter().map(|e| e.to_string()).collect())
+}
+
+#[test]
+fn checks_against_the_earlier_files_of_its_directory() {
+    let dir = temp_dir("history");
+    write(&dir, "202601010000_create_users.rs", "create_table users { id: i64 primary_key, email: String }");
+    let second = write(&dir, "202601020000_add_flag.rs", "alter_table users { add_column flag: bool }");
+    let errors = check_file(&second).unwrap_err();
+    assert!(errors[0].contains("SF003"), "{errors:?}");
+
+    // A later file (higher version) is not part of the history.
+    write(&dir, "202601030000_later.rs", "drop_table users");
+    assert!(check_file(&second).is_err());
+
+    // Editing an earlier file changes the history the next check sees.
+    write(&dir, "202601010000_create_users.rs", "create_table accounts { id: i64 primary_key }");
+    let errors = check_file(&second).unwrap_err();
+    assert!(errors[0].contains("table `users` does not exist"), "{errors:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_broken_earlier_file_does_not_cascade() {
+    let dir = temp_dir("broken");
+    write(&dir, "202601010000_create_users.rs", "create_tabel users { id: i64 }");
+    let second = write(&dir, "202601020000_add_flag.rs", "alter_table users { add_column flag: bool = false }");
+    assert!(check_file(&second).is_ok(), "only the broken file reports its error");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bad_file_names_are_errors_naming_the_file() {
+    let dir = temp_dir("names");
+    let bad = write(&dir, "20260101_AddUsers.rs", "create_table users { id: i64 primary_key }");
+    let errors = check_file(&bad).unwrap_err();
+    assert!(errors[0].contains("SF024") && errors[0].contains("20260101_AddUsers.rs"), "{errors:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_blog_example_replays() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/blog/migrations");
+    let files = crate::files::scan_dir(&dir).unwrap();
+    assert!(files.len() >= 8);
+    let migrations: Vec<Migration> = files.iter().map(|f| history::load(&f.path).unwrap()).collect();
+    let schema = crate::rules::replay(&migrations).unwrap();
+    let users = schema.table("users").unwrap();
+    assert!(users.column("verified").is_some() && users.column("display_name").is_some());
+    assert!(users.column("name").is_none(), "the contract step dropped it");
+    assert_eq!(schema.table("posts").unwrap().column("title").unwrap().ty, ColumnType::Text);
+    assert!(schema.indexes.contains_key("posts_author_id_idx"));
+}

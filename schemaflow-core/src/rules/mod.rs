@@ -233,21 +233,31 @@ pub fn check(before: &Schema, migration: &Migration, targets: &Targets) -> Repor
     let mut found = Vec::new();
     let mut schema = before.clone();
     let mut created = HashSet::new();
+    let mut failed = HashSet::new();
     for (index, step) in migration.steps.iter().enumerate() {
         let cx = StepContext { schema: &schema, created: &created, targets, index, step };
+        let mut step_found = Vec::new();
         for rule in STEP_RULES {
-            rule(&cx, &mut found);
+            rule(&cx, &mut step_found);
         }
         match schema.apply(&step.op) {
-            Ok(()) => track_created(&mut created, &step.op),
-            Err(e) => found.push(schema_facts::diagnostic(Location::up(index, e.part.clone()), &e)),
+            Ok(()) => {
+                track_created(&mut created, &step.op);
+                found.append(&mut step_found);
+            }
+            // A step that does not fit the schema is reported for that alone:
+            // hazards of a statement that cannot run would only distract.
+            Err(e) => {
+                failed.insert(index);
+                found.push(schema_facts::diagnostic(Location::up(index, e.part.clone()), &e));
+            }
         }
     }
     fk_without_index::check(before, &schema, migration, &mut found);
     missing_down::check(before, migration, &mut found);
     down_does_not_restore::check(before, &schema, migration, &mut found);
 
-    let mut diagnostics = unused_allow::apply_allows(migration, found);
+    let mut diagnostics = unused_allow::apply_allows(migration, found, &failed);
     diagnostics.sort_by(|a, b| a.location.cmp(&b.location));
     Report { diagnostics, schema_after: schema }
 }

@@ -1,1 +1,285 @@
+//! Each rule's positive and negative case, on migrations written in the DSL.
 
+use std::str::FromStr;
+
+use proc_macro2::TokenStream;
+
+use super::*;
+use crate::dsl::parse_migration;
+
+fn parse(version: u64, src: &str) -> Migration {
+    let tokens = TokenStream::from_str(src).expect("test source lexes");
+    match parse_migration(tokens, version, "test") {
+        Ok(parsed) => parsed.migration,
+        Err(e) => panic!("test source does not parse: {e}"),
+    }
+}
+
+fn report_for(targets: &Targets, history: &[&str], src: &str) -> Report {
+    let earlier: Vec<Migration> = history.iter().enumerate().map(|(i, s)| parse(i as u64 + 1, s)).collect();
+    let before = match replay(&earlier) {
+        Ok(schema) => schema,
+        Err((v, e)) => panic!("history does not replay at {v}: {}", e.message),
+    };
+    check(&before, &parse(1000, src), targets)
+}
+
+fn codes_for(targets: &Targets, history: &[&str], src: &str) -> Vec<&'static str> {
+    report_for(targets, history, src).diagnostics.iter().map(|d| d.rule.code).collect()
+}
+
+fn codes(history: &[&str], src: &str) -> Vec<&'static str> {
+    codes_for(&Targets::default(), history, src)
+}
+
+const USERS: &str = "create_table users { id: i64 primary_key identity, email: String unique, name: Varchar<100>, age: Option<i32>, created_at: TimestampTz = now() }";
+const POSTS: &str = "create_table posts { id: i64 primary_key, author_id: i64 references users(id), title: String } create_index on posts(author_id)";
+
+fn sqlite_only() -> Targets {
+    Targets { sqlite: true, postgres: false, ..Targets::default() }
+}
+
+#[test]
+fn clean_migration_has_no_diagnostics() {
+    assert_eq!(codes(&[], USERS), Vec::<&str>::new());
+    assert_eq!(codes(&[USERS], POSTS), Vec::<&str>::new());
+}
+
+#[test]
+fn sf002_default_type_mismatch() {
+    assert_eq!(codes(&[], "create_table t { id: i64 primary_key, flag: bool = \"no\" }"), ["SF002"]);
+    assert_eq!(codes(&[USERS], "alter_table users { set_default age = 1.5 }"), ["SF002"]);
+    assert_eq!(codes(&[USERS], "backfill users set name = \"x\"").len(), 1, "backfill of existing column needs a down");
+    assert_eq!(
+        codes(
+            &[USERS],
+            "backfill users set age = \"ten\" irreversible \"test\"".replace(" irreversible \"test\"", "").as_str()
+        )
+        .iter()
+        .filter(|c| **c == "SF002")
+        .count(),
+        1
+    );
+    assert!(
+        codes(&[], "create_table t { id: i64 primary_key, flag: bool = false, n: Decimal<4, 2> = 12.34 }").is_empty()
+    );
+}
+
+#[test]
+fn sf003_add_required_column() {
+    assert_eq!(codes(&[USERS], "alter_table users { add_column verified: bool }"), ["SF003"]);
+    assert!(codes(&[USERS], "alter_table users { add_column verified: bool = false }").is_empty());
+    assert!(codes(&[USERS], "alter_table users { add_column verified: Option<bool> }").is_empty());
+    // A table created in the same migration holds no rows yet.
+    assert!(codes(&[], "create_table t { id: i64 primary_key } alter_table t { add_column v: bool }").is_empty());
+}
+
+#[test]
+fn sf004_missing_down() {
+    assert_eq!(codes(&[USERS], "backfill users set age = 0"), ["SF004"]);
+    assert!(codes(&[USERS], "backfill users set age = 0; irreversible \"ages were unknown\"").is_empty());
+    assert!(codes(&[USERS], "alter_table users { add_column v: Option<i32> } backfill users set v = 1;").is_empty());
+    assert_eq!(codes(&[], "sql \"CREATE VIEW v AS SELECT 1\""), ["SF004"]);
+    assert!(codes(&[], "sql \"CREATE VIEW v AS SELECT 1\" down \"DROP VIEW v\"").is_empty());
+    assert!(codes(&[], "sql \"CREATE EXTENSION citext\" irreversible \"shared by other schemas\"").is_empty());
+    assert_eq!(codes(&[USERS], "alter_table users { set_type age: i64 using \"age::bigint\" }"), ["SF004", "SF011"]);
+}
+
+#[test]
+fn sf005_sf006_sf028_schema_facts() {
+    assert_eq!(codes(&[], "drop_table ghosts"), ["SF005"]);
+    assert_eq!(codes(&[USERS], "alter_table users { drop_column ghost }"), ["SF005"]);
+    assert_eq!(codes(&[USERS], "create_table users { id: i64 primary_key }"), ["SF006"]);
+    assert_eq!(codes(&[USERS], "alter_table users { add_column email: Option<String> }"), ["SF006"]);
+    assert_eq!(
+        codes(&[USERS], "create_table p { id: i64 primary_key, n: Varchar<100> references users(name) }"),
+        ["SF028"]
+    );
+    assert_eq!(codes(&[USERS, POSTS], "#[allow(drop_table, \"t\")] drop_table users"), ["SF028"]);
+}
+
+#[test]
+fn sf007_to_sf010_breaking_changes_on_existing_tables_only() {
+    assert_eq!(codes(&[USERS], "alter_table users { rename_column name -> full_name }"), ["SF007"]);
+    assert_eq!(codes(&[USERS], "rename_table users -> accounts"), ["SF008"]);
+    assert_eq!(codes(&[USERS], "alter_table users { drop_column age }"), ["SF009"]);
+    assert_eq!(codes(&[USERS], "drop_table users"), ["SF010"]);
+    let fresh = "create_table t { id: i64 primary_key, a: Option<i32> } alter_table t { rename_column a -> b } rename_table t -> u; alter_table u { drop_column b } drop_table u";
+    assert!(codes(&[], fresh).is_empty(), "{:?}", codes(&[], fresh));
+}
+
+#[test]
+fn sf011_alter_column_type() {
+    assert_eq!(codes(&[USERS], "alter_table users { set_type age: i64 }"), ["SF011"]);
+    let narrowing = report_for(&Targets::default(), &[USERS], "alter_table users { set_type name: Varchar<10> }");
+    assert!(narrowing.diagnostics[0].message.contains("narrows"), "{}", narrowing.diagnostics[0].message);
+    assert!(codes(&[USERS], "alter_table users { set_type name: Varchar<200> }").is_empty());
+    assert!(codes(&[USERS], "alter_table users { set_type name: String }").is_empty());
+}
+
+#[test]
+fn sf012_set_not_null() {
+    assert_eq!(codes(&[USERS], "alter_table users { set_not_null age }"), ["SF012"]);
+    assert_eq!(codes(&[USERS], "alter_table users { set_not_null email }"), ["SF006"], "already NOT NULL");
+}
+
+#[test]
+fn sf013_sf014_blocking_index_only_on_postgres_and_existing_tables() {
+    assert_eq!(codes(&[USERS], "create_index on users(name)"), ["SF013"]);
+    assert!(codes(&[USERS], "create_index on users(name) concurrently").is_empty());
+    assert!(codes_for(&sqlite_only(), &[USERS], "create_index on users(name)").is_empty());
+    assert!(codes(&[], "create_table t { id: i64 primary_key, a: i64 } create_index on t(a)").is_empty());
+    let with_index = [USERS, "create_index on users(name) concurrently"];
+    assert_eq!(codes(&with_index, "drop_index users_name_idx"), ["SF014"]);
+    assert!(codes(&with_index, "drop_index users_name_idx concurrently").is_empty());
+}
+
+#[test]
+fn sf015_sf016_constraints_on_existing_tables() {
+    let posts = "create_table posts { id: i64 primary_key, author_id: i64 } create_index on posts(author_id)";
+    assert_eq!(
+        codes(&[USERS, posts], "alter_table posts { add_constraint foreign_key(author_id) references users(id) }"),
+        ["SF015"]
+    );
+    assert!(
+        codes(
+            &[USERS, posts],
+            "alter_table posts { add_constraint foreign_key(author_id) references users(id) not_valid }"
+        )
+        .is_empty()
+    );
+    assert_eq!(codes(&[USERS], "alter_table users { add_constraint check(\"age > 0\") }"), ["SF015"]);
+    assert_eq!(codes(&[USERS], "alter_table users { add_constraint unique(name) }"), ["SF016"]);
+    assert!(codes(&[USERS], "alter_table users { add_constraint unique(name) concurrently }").is_empty());
+    assert_eq!(codes(&[USERS], "alter_table users { add_column handle: Option<String> unique }"), ["SF016"]);
+}
+
+#[test]
+fn sf017_volatile_default() {
+    assert_eq!(codes(&[USERS], "alter_table users { add_column token: Uuid = gen_random_uuid() }"), ["SF017"]);
+    assert!(codes(&[USERS], "alter_table users { add_column seen_at: TimestampTz = now() }").is_empty());
+    assert_eq!(codes(&[USERS], "alter_table users { add_column n: i64 identity }"), ["SF017"]);
+    let old_postgres = Targets { postgres_min_version: 10, ..Targets::default() };
+    assert_eq!(codes_for(&old_postgres, &[USERS], "alter_table users { add_column v: bool = false }"), ["SF017"]);
+    assert!(
+        codes_for(&sqlite_only(), &[USERS], "alter_table users { add_column t: Uuid = gen_random_uuid() }").is_empty()
+    );
+}
+
+#[test]
+fn sf018_unbatched_backfill_in_raw_sql() {
+    assert_eq!(codes(&[USERS], "sql \"UPDATE users SET age = 0\" irreversible \"data\""), ["SF018"]);
+    assert_eq!(codes(&[USERS], "sql \"DELETE FROM users WHERE age IS NULL\" irreversible \"data\""), ["SF018"]);
+    assert!(
+        codes(
+            &[],
+            "create_table t { id: i64 primary_key, a: i64 = 0 } sql \"UPDATE t SET a = 1\" down \"UPDATE t SET a = 0\""
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn sf019_sf020_identifiers() {
+    let long = "a".repeat(64);
+    assert_eq!(codes(&[], &format!("create_table {long} {{ id: i64 primary_key }}")), ["SF019", "SF019"]);
+    assert!(codes_for(&sqlite_only(), &[], &format!("create_table {long} {{ id: i64 primary_key }}")).is_empty());
+    assert_eq!(codes(&[], "create_table user { id: i64 primary_key }"), ["SF020"]);
+    assert_eq!(codes(&[USERS], "alter_table users { add_column order: Option<i32> }"), ["SF020"]);
+}
+
+#[test]
+fn sf021_fk_without_index() {
+    let unindexed = "create_table posts { id: i64 primary_key, author_id: i64 references users(id) }";
+    assert_eq!(codes(&[USERS], unindexed), ["SF021"]);
+    assert!(codes(&[USERS], POSTS).is_empty());
+    let composite = "create_table posts { id: i64 primary_key, author_id: i64 references users(id), at: i64 } create_index on posts(author_id, at)";
+    assert!(codes(&[USERS], composite).is_empty());
+    let trailing = "create_table posts { id: i64 primary_key, author_id: i64 references users(id), at: i64 } create_index on posts(at, author_id)";
+    assert_eq!(codes(&[USERS], trailing), ["SF021"], "an index that does not start with the key does not cover it");
+    let partial = "create_table posts { id: i64 primary_key, author_id: i64 references users(id) } create_index on posts(author_id) where \"author_id > 0\"";
+    assert_eq!(codes(&[USERS], partial), ["SF021"]);
+}
+
+#[test]
+fn sf022_prefer_bigint_key() {
+    assert_eq!(codes(&[], "create_table t { id: i32 primary_key }"), ["SF022"]);
+    assert!(codes_for(&sqlite_only(), &[], "create_table t { id: i32 primary_key }").is_empty());
+    assert!(
+        codes(&[], "#[allow(prefer_bigint_key, \"a lookup table of 12 rows\")] create_table t { id: i16 primary_key }")
+            .is_empty()
+    );
+}
+
+#[test]
+fn sf023_raw_sql_transaction_control() {
+    assert_eq!(codes(&[], "sql \"BEGIN; CREATE VIEW v AS SELECT 1; COMMIT\" down \"DROP VIEW v\""), ["SF023"]);
+    assert_eq!(codes(&[USERS], "sql \"CREATE INDEX CONCURRENTLY i ON users(name)\" down \"DROP INDEX i\""), ["SF023"]);
+    assert!(codes(&[], "sql \"CREATE VIEW v AS SELECT 'BEGIN'\" down \"DROP VIEW v\"").is_empty());
+}
+
+#[test]
+fn sf025_drop_constraint() {
+    assert_eq!(codes(&[USERS], "alter_table users { drop_constraint users_email_key }"), ["SF025"]);
+    assert!(
+        codes(&[], "create_table t { id: i64 primary_key, a: i64 unique } alter_table t { drop_constraint t_a_key }")
+            .is_empty()
+    );
+}
+
+#[test]
+fn sf026_unused_allow() {
+    assert_eq!(
+        codes(&[USERS], "#[allow(blocking_index, \"tiny\")] create_index on users(name) concurrently"),
+        ["SF026"]
+    );
+    assert!(codes(&[USERS], "#[allow(blocking_index, \"users has 200 rows\")] create_index on users(name)").is_empty());
+    assert_eq!(
+        codes(&[], "#[allow(no_such_object, \"x\")] drop_table ghosts"),
+        ["SF005", "SF026"],
+        "facts cannot be acknowledged"
+    );
+}
+
+#[test]
+fn allow_is_scoped_to_one_step_and_one_rule() {
+    let src =
+        "#[allow(blocking_index, \"users has 200 rows\")] create_index on users(name); create_index on users(age)";
+    assert_eq!(codes(&[USERS], src), ["SF013"], "the second index is not acknowledged");
+    let src = "#[allow(drop_column, \"unused since 1.2\")] alter_table users { rename_column name -> n }";
+    assert_eq!(codes(&[USERS], src), ["SF007", "SF026"]);
+}
+
+#[test]
+fn sf027_down_does_not_restore() {
+    let wrong = "alter_table users { add_column v: Option<i32> } down { alter_table users { drop_column age } }";
+    let report = report_for(&Targets::default(), &[USERS], wrong);
+    assert_eq!(report.diagnostics.iter().map(|d| d.rule.code).collect::<Vec<_>>(), ["SF027"]);
+    assert!(report.diagnostics[0].message.contains("users.age"), "{}", report.diagnostics[0].message);
+    let right = "alter_table users { add_column v: Option<i32> } down { alter_table users { drop_column v } }";
+    assert!(codes(&[USERS], right).is_empty());
+    assert_eq!(
+        codes(&[USERS], "alter_table users { add_column v: Option<i32> } down { drop_table ghosts }"),
+        ["SF005"]
+    );
+}
+
+#[test]
+fn diagnostics_come_in_step_order_and_all_at_once() {
+    let src = "alter_table users { add_column a: bool } create_index on users(name); rename_table users -> people";
+    assert_eq!(codes(&[USERS], src), ["SF003", "SF013", "SF008"]);
+}
+
+#[test]
+fn every_rule_has_a_unique_code_and_name_and_text() {
+    let mut codes = std::collections::HashSet::new();
+    let mut names = std::collections::HashSet::new();
+    for rule in CATALOGUE {
+        assert!(codes.insert(rule.code), "duplicate code {}", rule.code);
+        assert!(names.insert(rule.name), "duplicate name {}", rule.name);
+        assert!(rule.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{} is not kebab-case", rule.name);
+        assert!(!rule.summary.is_empty() && !rule.why.is_empty());
+        assert_eq!(find(&rule.allow_name()), Some(*rule));
+        assert_eq!(find(rule.code), Some(*rule));
+    }
+}

@@ -14,8 +14,13 @@ pub(super) const RULE: Rule = Rule {
 };
 
 /// Removes the diagnostics acknowledged by their step's `#[allow]`, and
-/// reports every `#[allow]` that removed nothing.
-pub(super) fn apply_allows(migration: &Migration, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+/// reports every `#[allow]` that removed nothing. The allows of forward
+/// steps in `failed` (steps that do not fit the schema) are not judged.
+pub(super) fn apply_allows(
+    migration: &Migration,
+    found: Vec<Diagnostic>,
+    failed: &std::collections::HashSet<usize>,
+) -> Vec<Diagnostic> {
     let down_steps: &[Step] = match &migration.down {
         Down::Explicit(steps) => steps,
         _ => &[],
@@ -42,7 +47,9 @@ pub(super) fn apply_allows(migration: &Migration, found: Vec<Diagnostic>) -> Vec
     for (section, steps) in sections {
         for (index, step) in steps.iter().enumerate() {
             for (k, allow) in step.allows.iter().enumerate() {
-                if used.contains(&(section, index, k)) {
+                let allowable = find(&allow.rule).is_some_and(|r| r.allowable);
+                let step_failed = section == Section::Up && failed.contains(&index);
+                if used.contains(&(section, index, k)) || (allowable && step_failed) {
                     continue;
                 }
                 let location = Location { section, step: index, part: Part::Allow(k) };

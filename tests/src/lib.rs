@@ -1,0 +1,1 @@
+//! Workspace-level tests of schemaflow; see `tests/`.
