@@ -23,7 +23,11 @@ pub fn migration(input: TokenStream) -> TokenStream {
     };
     let invocation = Invocation { file, targets };
     match dsl::check_migration(input.into(), &invocation) {
-        Ok(migration) => expand_migration(&migration).into(),
+        Ok(checked) => {
+            let migration = expand_migration(&checked.migration);
+            let warnings = checked.warnings.iter().enumerate().map(|(i, (span, text))| warning(i, *span, text));
+            quote!(#migration #(#warnings)*).into()
+        }
         Err(errors) => {
             let errors = errors.to_compile_error();
             // Keep `migration()` defined so the embedding compiles and only
@@ -37,6 +41,21 @@ pub fn migration(input: TokenStream) -> TokenStream {
             }
             .into()
         }
+    }
+}
+
+/// Stable Rust has no proc-macro warnings; a deprecated item used at the
+/// offending token makes the compiler show the advice there, as a warning.
+fn warning(index: usize, span: proc_macro2::Span, text: &str) -> proc_macro2::TokenStream {
+    let name = quote::format_ident!("schemaflow_advice_{}", index);
+    let used = quote::format_ident!("schemaflow_advice_{}", index, span = span);
+    let usage = quote::quote_spanned!(span=> const _: () = #used;);
+    quote! {
+        #[deprecated(note = #text)]
+        #[allow(non_upper_case_globals)]
+        #[doc(hidden)]
+        const #name: () = ();
+        #usage
     }
 }
 

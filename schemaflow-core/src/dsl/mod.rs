@@ -29,9 +29,17 @@ pub struct Invocation {
     pub targets: Targets,
 }
 
-/// Parses, replays and checks one `migration! { … }` body. Returns the model,
-/// or every error found, each at its token.
-pub fn check_migration(tokens: TokenStream, invocation: &Invocation) -> Result<Migration, syn::Error> {
+/// A migration that passed its checks, with the advice to show as warnings.
+pub struct Checked {
+    /// The model.
+    pub migration: Migration,
+    /// Advice diagnostics not acknowledged: where, and the rendered text.
+    pub warnings: Vec<(Span, String)>,
+}
+
+/// Parses, replays and checks one `migration! { … }` body. Returns the model
+/// and its advice, or every error found, each at its token.
+pub fn check_migration(tokens: TokenStream, invocation: &Invocation) -> Result<Checked, syn::Error> {
     let call_site = Span::call_site();
     let mut errors = Vec::new();
     let (version, name) = match &invocation.file {
@@ -65,17 +73,17 @@ pub fn check_migration(tokens: TokenStream, invocation: &Invocation) -> Result<M
     let History::Known(before) = history else {
         // An earlier migration does not parse or replay; its own expansion
         // reports that, and checks against a wrong schema would only mislead.
-        return Ok(parsed.migration);
+        return Ok(Checked { migration: parsed.migration, warnings: Vec::new() });
     };
     let report = rules::check(&before, &parsed.migration, &invocation.targets);
-    let errors: Vec<syn::Error> = report
-        .diagnostics
-        .iter()
-        .map(|d| syn::Error::new(parsed.spans.get(&d.location, call_site), d.render()))
-        .collect();
-    match combine(errors) {
+    let (advice, errors): (Vec<_>, Vec<_>) = report.diagnostics.iter().partition(|d| d.is_advice());
+    let errors = errors.iter().map(|d| syn::Error::new(parsed.spans.get(&d.location, call_site), d.render()));
+    match combine(errors.collect()) {
         Some(e) => Err(e),
-        None => Ok(parsed.migration),
+        None => Ok(Checked {
+            warnings: advice.iter().map(|d| (parsed.spans.get(&d.location, call_site), d.render())).collect(),
+            migration: parsed.migration,
+        }),
     }
 }
 

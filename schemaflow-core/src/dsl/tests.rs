@@ -367,7 +367,7 @@ fn check_file(path: &Path) -> Result<Migration, Vec<String>> {
     let text = std::fs::read_to_string(path).unwrap();
     let body = history::find_migration_body(TokenStream::from_str(&text).unwrap()).unwrap();
     let invocation = Invocation { file: Some(path.to_path_buf()), targets: crate::Targets::default() };
-    check_migration(body, &invocation).map_err(|e| e.into_iter().map(|e| e.to_string()).collect())
+    check_migration(body, &invocation).map(|c| c.migration).map_err(|e| e.into_iter().map(|e| e.to_string()).collect())
 }
 
 #[test]

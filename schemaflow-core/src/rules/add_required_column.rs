@@ -11,6 +11,7 @@ pub(super) const RULE: Rule = Rule {
     summary: "a NOT NULL column without a default added to an existing table",
     why: "the rows already in the table have no value for it, so the ALTER fails on any table with rows, and INSERTs from the code still running that do not set the column start failing",
     allowable: true,
+    advice: false,
 };
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {

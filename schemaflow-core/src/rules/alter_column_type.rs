@@ -11,6 +11,7 @@ pub(super) const RULE: Rule = Rule {
     summary: "changing the type of a column of an existing table in a way that rewrites it or narrows it",
     why: "PostgreSQL rewrites the table and its indexes under an ACCESS EXCLUSIVE lock (no reads, no writes) and SQLite rebuilds it; a narrowing change also fails on, or truncates, the values that no longer fit, and running code still expects the old type",
     allowable: true,
+    advice: false,
 };
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {

@@ -11,6 +11,7 @@ pub(super) const RULE: Rule = Rule {
     summary: "an index of an existing table dropped without `concurrently` (PostgreSQL)",
     why: "DROP INDEX takes an ACCESS EXCLUSIVE lock on the table: while it waits for running queries to finish, every new query on the table queues behind it",
     allowable: true,
+    advice: false,
 };
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {

@@ -11,6 +11,7 @@ pub(super) const RULE: Rule = Rule {
     summary: "an index created on an existing table without `concurrently` (PostgreSQL)",
     why: "a plain CREATE INDEX holds a SHARE lock for the whole build: every INSERT, UPDATE and DELETE on the table waits, for minutes on a large table",
     allowable: true,
+    advice: false,
 };
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {

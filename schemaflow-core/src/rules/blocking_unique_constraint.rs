@@ -11,6 +11,7 @@ pub(super) const RULE: Rule = Rule {
     summary: "a unique constraint or primary key added to an existing table without `concurrently` (PostgreSQL)",
     why: "the constraint's index is built under an ACCESS EXCLUSIVE lock: no reads and no writes on the table for the whole build",
     allowable: true,
+    advice: false,
 };
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {

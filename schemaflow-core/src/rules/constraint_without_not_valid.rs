@@ -11,6 +11,7 @@ pub(super) const RULE: Rule = Rule {
     summary: "a foreign key or check added to an existing table without the NOT VALID / VALIDATE split (PostgreSQL)",
     why: "the ALTER scans every row while holding its lock: ACCESS EXCLUSIVE for a check, SHARE ROW EXCLUSIVE on both tables for a foreign key, so writes stop for the whole scan",
     allowable: true,
+    advice: false,
 };
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {

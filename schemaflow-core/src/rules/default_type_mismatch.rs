@@ -11,6 +11,7 @@ pub(super) const RULE: Rule = Rule {
     summary: "a default (or a value a data step assigns) that does not fit the column's type, length or precision",
     why: "the database rejects the statement when it runs, or silently casts or truncates the value; either way the mistake reaches production instead of the compiler",
     allowable: false,
+    advice: false,
 };
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {

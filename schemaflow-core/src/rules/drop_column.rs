@@ -10,6 +10,7 @@ pub(super) const RULE: Rule = Rule {
     summary: "dropping a column of an existing table",
     why: "its data is gone for good (a rollback brings the column back empty), and code that still reads or writes it fails, including ORMs that list every column in their queries",
     allowable: true,
+    advice: false,
 };
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {

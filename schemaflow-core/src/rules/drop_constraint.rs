@@ -10,6 +10,7 @@ pub(super) const RULE: Rule = Rule {
     summary: "dropping a primary key, unique, check or foreign key constraint of an existing table",
     why: "the database stops enforcing it at once, so invalid rows can be written while nothing fails; adding it back later needs a scan and may find violations",
     allowable: true,
+    advice: false,
 };
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {

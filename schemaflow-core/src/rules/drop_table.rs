@@ -10,6 +10,7 @@ pub(super) const RULE: Rule = Rule {
     summary: "dropping an existing table",
     why: "every row is gone for good (a rollback re-creates the table empty), and code that still queries it fails",
     allowable: true,
+    advice: false,
 };
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {

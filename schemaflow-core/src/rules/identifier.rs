@@ -11,6 +11,7 @@ pub(super) const TOO_LONG: Rule = Rule {
     summary: "a name longer than 63 bytes (PostgreSQL), including generated index and constraint names",
     why: "PostgreSQL silently truncates identifiers to 63 bytes, so two long names can collide and the name in the database is not the one the migrations use",
     allowable: false,
+    advice: false,
 };
 
 pub(super) const RESERVED: Rule = Rule {
@@ -19,6 +20,7 @@ pub(super) const RESERVED: Rule = Rule {
     summary: "a table or column named with an SQL reserved word (`user`, `order`, `group`, …)",
     why: "schemaflow quotes every name, but every hand-written query, view, report and tool must quote it too, and the first one that forgets fails with a syntax error",
     allowable: true,
+    advice: false,
 };
 
 /// The longest identifier PostgreSQL keeps whole.

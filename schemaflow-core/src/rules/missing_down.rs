@@ -12,6 +12,7 @@ pub(super) const RULE: Rule = Rule {
     summary: "a step whose inverse cannot be derived, in a migration with neither `down { … }` nor `irreversible`",
     why: "when a deploy goes wrong, the rollback stops at this migration and someone writes the way back by hand, under pressure, on production",
     allowable: false,
+    advice: false,
 };
 
 pub(super) fn check(before: &Schema, migration: &Migration, out: &mut Vec<Diagnostic>) {

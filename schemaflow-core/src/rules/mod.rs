@@ -10,6 +10,7 @@
 //! order in which they run.
 
 mod add_required_column;
+mod advice;
 mod alter_column_type;
 mod blocking_drop_index;
 mod blocking_index;
@@ -56,6 +57,8 @@ pub struct Rule {
     /// Whether `#[allow(rule, "reason")]` can acknowledge it. Rules that
     /// state a fact (a missing table, a default of the wrong type) cannot.
     pub allowable: bool,
+    /// Advice rather than an error: the build shows it as a warning.
+    pub advice: bool,
 }
 
 impl Rule {
@@ -76,6 +79,7 @@ pub mod parse {
         summary: "a column type that the DSL does not know",
         why: "schemaflow maps each Rust-named type to one SQL type per database; an unknown name has no mapping",
         allowable: false,
+        advice: false,
     };
 
     /// SF024: a migration file whose name does not follow the scheme.
@@ -85,6 +89,7 @@ pub mod parse {
         summary: "a migration file name that is not `YYYYMMDDHHMM_snake_case.rs`, or a version used twice",
         why: "the version in the file name orders the migrations and identifies them in the bookkeeping table; a bad or duplicate one makes the order ambiguous",
         allowable: false,
+        advice: false,
     };
 }
 
@@ -118,6 +123,9 @@ pub const CATALOGUE: &[&Rule] = &[
     &unused_allow::RULE,
     &down_does_not_restore::RULE,
     &schema_facts::BROKEN_REFERENCE,
+    &advice::DROP_NOT_NULL,
+    &advice::PREFER_TIMESTAMPTZ,
+    &advice::UNIQUE_ON_EXISTING_DATA,
 ];
 
 /// Finds a rule by code (`SF013`), kebab name (`blocking-index`) or the
@@ -150,6 +158,11 @@ impl Diagnostic {
         Diagnostic { rule, location, message: message.into(), help: help.into() }
     }
 
+    /// Whether the diagnostic is advice (a warning) rather than an error.
+    pub fn is_advice(&self) -> bool {
+        self.rule.advice
+    }
+
     /// The full text shown to the user: the message with its code, why it
     /// hurts, the safe way, and how to acknowledge it.
     pub fn render(&self) -> String {
@@ -173,6 +186,8 @@ pub struct StepContext<'a> {
     pub schema: &'a Schema,
     /// Tables created earlier in this same migration (by their current name).
     pub created: &'a HashSet<String>,
+    /// Columns (table, column) added to existing tables earlier in this migration.
+    pub added_columns: &'a HashSet<(String, String)>,
     /// The crate's target databases.
     pub targets: &'a Targets,
     /// Index of the step in its section.
@@ -224,6 +239,7 @@ const STEP_RULES: &[fn(&StepContext, &mut Vec<Diagnostic>)] = &[
     prefer_bigint_key::check,
     raw_sql_transaction_control::check,
     drop_constraint::check,
+    advice::check,
 ];
 
 /// Checks `migration` against `before`, the schema the earlier migrations
@@ -234,8 +250,10 @@ pub fn check(before: &Schema, migration: &Migration, targets: &Targets) -> Repor
     let mut schema = before.clone();
     let mut created = HashSet::new();
     let mut failed = HashSet::new();
+    let mut added_columns = HashSet::new();
     for (index, step) in migration.steps.iter().enumerate() {
-        let cx = StepContext { schema: &schema, created: &created, targets, index, step };
+        let cx =
+            StepContext { schema: &schema, created: &created, added_columns: &added_columns, targets, index, step };
         let mut step_found = Vec::new();
         for rule in STEP_RULES {
             rule(&cx, &mut step_found);
@@ -243,6 +261,9 @@ pub fn check(before: &Schema, migration: &Migration, targets: &Targets) -> Repor
         match schema.apply(&step.op) {
             Ok(()) => {
                 track_created(&mut created, &step.op);
+                if let Op::AddColumn { table, column } = &step.op {
+                    added_columns.insert((table.clone(), column.name.clone()));
+                }
                 found.append(&mut step_found);
             }
             // A step that does not fit the schema is reported for that alone:
@@ -258,7 +279,7 @@ pub fn check(before: &Schema, migration: &Migration, targets: &Targets) -> Repor
     down_does_not_restore::check(before, &schema, migration, &mut found);
 
     let mut diagnostics = unused_allow::apply_allows(migration, found, &failed);
-    diagnostics.sort_by(|a, b| a.location.cmp(&b.location));
+    diagnostics.sort_by_key(|d| (d.location.section, d.location.step));
     Report { diagnostics, schema_after: schema }
 }
 

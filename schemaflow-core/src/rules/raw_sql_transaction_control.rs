@@ -11,6 +11,7 @@ pub(super) const RULE: Rule = Rule {
     summary: "raw SQL with BEGIN, COMMIT, ROLLBACK, SAVEPOINT, CONCURRENTLY or VACUUM",
     why: "schemaflow runs each migration in a transaction and records it in the same one: a COMMIT inside ends it early (a later failure leaves half a migration applied and the bookkeeping wrong), and CONCURRENTLY or VACUUM cannot run in a transaction at all",
     allowable: false,
+    advice: false,
 };
 
 /// Splits SQL text into statements at semicolons outside quotes and comments.

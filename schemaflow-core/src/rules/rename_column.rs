@@ -10,6 +10,7 @@ pub(super) const RULE: Rule = Rule {
     summary: "renaming a column of an existing table",
     why: "the code still running during the deploy (and the code you roll back to) reads and writes the old name, so its queries fail from the moment the rename commits",
     allowable: true,
+    advice: false,
 };
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {

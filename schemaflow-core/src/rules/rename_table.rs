@@ -10,6 +10,7 @@ pub(super) const RULE: Rule = Rule {
     summary: "renaming an existing table",
     why: "the code still running during the deploy queries the old name and fails from the moment the rename commits",
     allowable: true,
+    advice: false,
 };
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {

@@ -12,6 +12,7 @@ pub(super) const NO_SUCH_OBJECT: Rule = Rule {
     summary: "a table, column, index or constraint that does not exist at this point of the history",
     why: "the statement would fail when it runs; the migrations before this one never created it (or dropped or renamed it)",
     allowable: false,
+    advice: false,
 };
 
 pub(super) const ALREADY_EXISTS: Rule = Rule {
@@ -20,6 +21,7 @@ pub(super) const ALREADY_EXISTS: Rule = Rule {
     summary: "creating a table, column, index or constraint that already exists, or a change to the state an object is already in",
     why: "the statement would fail when it runs, or do nothing while the author believes it did something",
     allowable: false,
+    advice: false,
 };
 
 pub(super) const BROKEN_REFERENCE: Rule = Rule {
@@ -28,6 +30,7 @@ pub(super) const BROKEN_REFERENCE: Rule = Rule {
     summary: "a foreign key to columns that are not a key, or a drop of something a foreign key still references",
     why: "the database refuses it; a foreign key must reference a primary key or unique constraint, and an object cannot be dropped while a foreign key depends on it",
     allowable: false,
+    advice: false,
 };
 
 pub(super) fn diagnostic(location: Location, error: &SchemaError) -> Diagnostic {

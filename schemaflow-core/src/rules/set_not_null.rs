@@ -10,6 +10,7 @@ pub(super) const RULE: Rule = Rule {
     summary: "making a column of an existing table NOT NULL",
     why: "it fails on the first NULL already in the column (passes on dev, fails on production data), and INSERTs from running code that leave the column out start failing",
     allowable: true,
+    advice: false,
 };
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {

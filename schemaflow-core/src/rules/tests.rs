@@ -82,7 +82,7 @@ fn sf004_missing_down() {
     assert_eq!(codes(&[], "sql \"CREATE VIEW v AS SELECT 1\""), ["SF004"]);
     assert!(codes(&[], "sql \"CREATE VIEW v AS SELECT 1\" down \"DROP VIEW v\"").is_empty());
     assert!(codes(&[], "sql \"CREATE EXTENSION citext\" irreversible \"shared by other schemas\"").is_empty());
-    assert_eq!(codes(&[USERS], "alter_table users { set_type age: i64 using \"age::bigint\" }"), ["SF004", "SF011"]);
+    assert_eq!(codes(&[USERS], "alter_table users { set_type age: i64 using \"age::bigint\" }"), ["SF011", "SF004"]);
 }
 
 #[test]
@@ -149,8 +149,8 @@ fn sf015_sf016_constraints_on_existing_tables() {
         .is_empty()
     );
     assert_eq!(codes(&[USERS], "alter_table users { add_constraint check(\"age > 0\") }"), ["SF015"]);
-    assert_eq!(codes(&[USERS], "alter_table users { add_constraint unique(name) }"), ["SF016"]);
-    assert!(codes(&[USERS], "alter_table users { add_constraint unique(name) concurrently }").is_empty());
+    assert_eq!(codes(&[USERS], "alter_table users { add_constraint unique(name) }"), ["SF016", "SF031"]);
+    assert_eq!(codes(&[USERS], "alter_table users { add_constraint unique(name) concurrently }"), ["SF031"]);
     assert_eq!(codes(&[USERS], "alter_table users { add_column handle: Option<String> unique }"), ["SF016"]);
 }
 
@@ -282,4 +282,18 @@ fn every_rule_has_a_unique_code_and_name_and_text() {
         assert_eq!(find(&rule.allow_name()), Some(*rule));
         assert_eq!(find(rule.code), Some(*rule));
     }
+}
+
+#[test]
+fn sf029_to_sf031_advice() {
+    let report = report_for(&Targets::default(), &[USERS], "alter_table users { drop_not_null email }");
+    assert_eq!(report.diagnostics.iter().map(|d| (d.rule.code, d.is_advice())).collect::<Vec<_>>(), [("SF029", true)]);
+    assert_eq!(codes(&[], "create_table t { id: i64 primary_key, at: Timestamp }"), ["SF030"]);
+    assert!(codes(&[], "create_table t { id: i64 primary_key, at: TimestampTz }").is_empty());
+    assert_eq!(codes(&[USERS], "create_index on users(name) unique concurrently"), ["SF031"]);
+    assert!(codes(&[], "create_table t { id: i64 primary_key, a: i64 } create_index on t(a) unique").is_empty());
+    assert!(
+        codes(&[USERS], "#[allow(unique_on_existing_data, \"names were deduplicated in 202601\")] create_index on users(name) unique concurrently")
+            .is_empty()
+    );
 }

@@ -11,6 +11,7 @@ pub(super) const RULE: Rule = Rule {
     summary: "an UPDATE or DELETE over an existing table in raw SQL, in one statement",
     why: "one statement holds its row locks until the migration commits (with the DDL's locks too), blocks the writers that touch those rows, bloats the WAL and makes replicas lag",
     allowable: true,
+    advice: false,
 };
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {

@@ -11,6 +11,7 @@ pub(super) const RULE: Rule = Rule {
     summary: "an `#[allow(rule, \"reason\")]` on a step that does not trigger the rule, or on a rule that states a fact",
     why: "a stale acknowledgement hides the next real hazard on that step, and the plan would print a reason for a risk that is not there",
     allowable: false,
+    advice: false,
 };
 
 /// Removes the diagnostics acknowledged by their step's `#[allow]`, and

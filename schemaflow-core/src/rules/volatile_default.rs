@@ -11,6 +11,7 @@ pub(super) const RULE: Rule = Rule {
     summary: "a column added to an existing table with a volatile default, an identity, or (before PostgreSQL 11) any default",
     why: "PostgreSQL computes the value for every existing row, rewriting the table and its indexes under an ACCESS EXCLUSIVE lock; only a constant or stable default (e.g. `now()`) is stored once, without a rewrite, and only since PostgreSQL 11",
     allowable: true,
+    advice: false,
 };
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {

@@ -1,0 +1,86 @@
+//! Advice: hazards that depend on the application or the data, reported as
+//! compiler warnings rather than errors. SF029 drop-not-null, SF030
+//! prefer-timestamptz and SF031 unique-on-existing-data.
+
+use super::{Diagnostic, Rule, StepContext};
+use crate::location::Part;
+use crate::model::{ColumnType, ConstraintKind, Op};
+
+pub(super) const DROP_NOT_NULL: Rule = Rule {
+    code: "SF029",
+    name: "drop-not-null",
+    summary: "making a NOT NULL column of an existing table nullable (advice)",
+    why: "code that reads the column, and reports or triggers written against it, assume it is never NULL; the first NULL written breaks them, and setting NOT NULL again later needs a scan",
+    allowable: true,
+    advice: true,
+};
+
+pub(super) const PREFER_TIMESTAMPTZ: Rule = Rule {
+    code: "SF030",
+    name: "prefer-timestamptz",
+    summary: "a `Timestamp` (without time zone) column (advice)",
+    why: "a timestamp without time zone drops the offset: the same instant written from two time zones is stored as two different values, and daylight-saving changes make values ambiguous",
+    allowable: true,
+    advice: true,
+};
+
+pub(super) const UNIQUE_ON_EXISTING_DATA: Rule = Rule {
+    code: "SF031",
+    name: "unique-on-existing-data",
+    summary: "a unique index or constraint on a table that already holds data (advice)",
+    why: "it fails on the first duplicate already in the table: the migration passes on development data and fails on production data",
+    allowable: true,
+    advice: true,
+};
+
+pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
+    match &cx.step.op {
+        Op::DropNotNull { table, column } if cx.is_existing(table) => out.push(Diagnostic::new(
+            &DROP_NOT_NULL,
+            cx.at(Part::Column(column.clone())),
+            format!("`{table}.{column}` becomes nullable, and the code that reads it may not expect NULL"),
+            "make sure every reader handles NULL before deploying this, or keep the column NOT NULL with a sentinel default",
+        )),
+        Op::CreateTable(t) => {
+            for c in t.columns.iter().filter(|c| c.ty == ColumnType::Timestamp) {
+                out.push(timestamp(cx, &c.name));
+            }
+        }
+        Op::AddColumn { column, .. } if column.ty == ColumnType::Timestamp => out.push(timestamp(cx, &column.name)),
+        Op::AlterColumnType { column, ty: ColumnType::Timestamp, .. } => out.push(timestamp(cx, column)),
+        Op::CreateIndex(index) if index.unique && cx.is_existing(&index.table) => {
+            unique(cx, &index.table, &index.columns, out);
+        }
+        Op::AddConstraint { table, constraint, .. } if cx.is_existing(table) => {
+            if let ConstraintKind::Unique { columns } | ConstraintKind::PrimaryKey { columns } = &constraint.kind {
+                unique(cx, table, columns, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn timestamp(cx: &StepContext, column: &str) -> Diagnostic {
+    Diagnostic::new(
+        &PREFER_TIMESTAMPTZ,
+        cx.at(Part::ColumnType(column.to_owned())),
+        format!("`{column}` is a `Timestamp` without time zone"),
+        format!("declare it `{column}: TimestampTz`, unless it is a local wall-clock time by design"),
+    )
+}
+
+fn unique(cx: &StepContext, table: &str, columns: &[String], out: &mut Vec<Diagnostic>) {
+    // A column added in this same migration holds no duplicates yet.
+    if columns.iter().any(|c| cx.added_columns.contains(&(table.to_owned(), c.clone()))) {
+        return;
+    }
+    let cols = columns.join(", ");
+    out.push(Diagnostic::new(
+        &UNIQUE_ON_EXISTING_DATA,
+        cx.at(Part::Op),
+        format!("`{table}({cols})` must already be unique in every environment, or this step fails"),
+        format!(
+            "check first (`SELECT {cols}, count(*) FROM {table} GROUP BY {cols} HAVING count(*) > 1`), and acknowledge with the reason the data is unique"
+        ),
+    ));
+}
