@@ -5,6 +5,7 @@
 //! Most users depend on the `schemaflow` facade crate instead.
 
 pub mod config;
+pub mod dialect;
 pub mod diff;
 pub mod files;
 pub mod location;

@@ -34,6 +34,7 @@ mod unbatched_backfill;
 mod unused_allow;
 mod volatile_default;
 
+pub use alter_column_type::{is_narrowing as is_narrowing_type_change, is_safe_change as is_safe_type_change};
 pub use down_does_not_restore::DOWN_KEYWORD;
 
 use std::collections::HashSet;

@@ -1,0 +1,374 @@
+//! SQL generation: a migration's steps become an execution [`Plan`] for one
+//! database, with the lock each statement takes and which statements must
+//! run outside a transaction.
+//!
+//! The plan is data: the runner executes it, `--dry-run` prints it, the
+//! migration plan document describes it, and snapshot tests pin it. Each
+//! dialect module turns one operation into [`Unit`]s; this module replays
+//! the migration (so each operation sees the schema just before it) and
+//! groups the units into transactions.
+
+pub mod postgres;
+pub mod sqlite;
+
+use crate::model::{Backfill, ColumnType, DefaultValue, Migration, Op};
+use crate::rollback::{self, Derived};
+use crate::schema::Schema;
+
+/// The databases schemaflow generates SQL for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    /// SQLite 3.35 or later (bundled with schemaflow).
+    Sqlite,
+    /// PostgreSQL 12 or later.
+    Postgres,
+}
+
+impl Dialect {
+    /// The name users write: `sqlite` or `postgres`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "sqlite",
+            Dialect::Postgres => "postgres",
+        }
+    }
+
+    /// The SQL type of a column type.
+    pub fn column_type(self, ty: ColumnType) -> String {
+        match self {
+            Dialect::Sqlite => sqlite::column_type(ty),
+            Dialect::Postgres => postgres::column_type(ty),
+        }
+    }
+
+    /// The SQL for a default or assigned value.
+    pub fn value(self, value: &DefaultValue) -> String {
+        match self {
+            Dialect::Sqlite => sqlite::value(value),
+            Dialect::Postgres => postgres::value(value),
+        }
+    }
+}
+
+/// One SQL statement and what running it costs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement {
+    /// The SQL, exactly as executed.
+    pub sql: String,
+    /// The lock it takes, when it matters (PostgreSQL), e.g.
+    /// `ACCESS EXCLUSIVE on "users" (brief)`.
+    pub lock: Option<String>,
+    /// Set when the statement is part of a SQLite table rebuild of this table.
+    pub rebuilds: Option<String>,
+}
+
+impl Statement {
+    /// A statement with no notable lock.
+    pub fn new(sql: impl Into<String>) -> Statement {
+        Statement { sql: sql.into(), lock: None, rebuilds: None }
+    }
+
+    /// The same statement, annotated with the lock it takes.
+    pub fn locking(mut self, lock: impl Into<String>) -> Statement {
+        self.lock = Some(lock.into());
+        self
+    }
+}
+
+/// How an operation's statement must be run.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Unit {
+    /// In the migration's transaction.
+    InTransaction(Statement),
+    /// In a transaction of its own, after the statements before it commit
+    /// (e.g. `VALIDATE CONSTRAINT`, so its long scan holds no strong lock).
+    OwnTransaction(Statement),
+    /// Outside any transaction (e.g. `CREATE INDEX CONCURRENTLY`).
+    Outside(Statement),
+    /// A data step, run by the batching engine in short transactions.
+    Backfill(Backfill),
+}
+
+/// A part of a plan, run in order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    /// Statements run in one transaction, committed together.
+    Transaction(Vec<Statement>),
+    /// One statement run outside any transaction.
+    Outside(Statement),
+    /// A data step, run in batches of short transactions.
+    Backfill(Backfill),
+}
+
+/// What a migration (or its rollback) runs on one database.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    /// Session settings run on the connection first, outside any transaction
+    /// (PostgreSQL: `lock_timeout`; SQLite: foreign keys off for rebuilds).
+    pub session: Vec<Statement>,
+    /// The phases, in order.
+    pub phases: Vec<Phase>,
+}
+
+impl Plan {
+    /// Every statement of the plan (backfills excluded), in order.
+    pub fn statements(&self) -> impl Iterator<Item = &Statement> {
+        self.phases.iter().flat_map(|p| match p {
+            Phase::Transaction(s) => s.iter().collect::<Vec<_>>(),
+            Phase::Outside(s) => vec![s],
+            Phase::Backfill(_) => vec![],
+        })
+    }
+
+    /// Whether the whole plan runs in one transaction.
+    pub fn is_single_transaction(&self) -> bool {
+        matches!(self.phases.as_slice(), [Phase::Transaction(_)] | [])
+    }
+
+    /// Whether a step rebuilds a table (SQLite).
+    pub fn rebuilds(&self) -> bool {
+        self.statements().any(|s| s.rebuilds.is_some())
+    }
+}
+
+/// Options of SQL generation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// The lowest PostgreSQL major version the SQL must run on.
+    pub postgres_version: u32,
+    /// PostgreSQL `lock_timeout`: how long a statement waits for its lock
+    /// before giving up, so it never queues with everyone else behind it.
+    pub lock_timeout_ms: u64,
+}
+
+/// The default PostgreSQL `lock_timeout`, in milliseconds.
+pub const DEFAULT_LOCK_TIMEOUT_MS: u64 = 5000;
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            postgres_version: crate::config::DEFAULT_POSTGRES_MIN_VERSION,
+            lock_timeout_ms: DEFAULT_LOCK_TIMEOUT_MS,
+        }
+    }
+}
+
+/// What a dialect sees of one operation.
+pub struct OpContext<'a> {
+    /// The schema just before the operation.
+    pub before: &'a Schema,
+    /// The schema just after it.
+    pub after: &'a Schema,
+    /// Whether the table the operation works on existed before this migration.
+    pub existing_table: bool,
+    /// Generation options.
+    pub options: &'a Options,
+}
+
+/// Why a plan cannot be generated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanError {
+    /// Which step (of the forward steps, or of the rollback's operations).
+    pub step: usize,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "step {}: {}", self.step + 1, self.message)
+    }
+}
+
+impl std::error::Error for PlanError {}
+
+/// The plan of `ops` applied to `before`.
+pub fn plan_ops(dialect: Dialect, before: &Schema, ops: &[Op], options: &Options) -> Result<Plan, PlanError> {
+    let mut schema = before.clone();
+    let mut created = std::collections::HashSet::new();
+    let mut units = Vec::new();
+    for (step, op) in ops.iter().enumerate() {
+        let mut after = schema.clone();
+        after.apply(op).map_err(|e| PlanError { step, message: e.message })?;
+        let existing_table = op.table().is_some_and(|t| before.tables.contains_key(t) && !created.contains(t));
+        let cx = OpContext { before: &schema, after: &after, existing_table, options };
+        match dialect {
+            Dialect::Sqlite => units.extend(sqlite::op_units(&cx, op)),
+            Dialect::Postgres => units.extend(postgres::op_units(&cx, op)),
+        }
+        match op {
+            Op::CreateTable(t) => {
+                created.insert(t.name.clone());
+            }
+            Op::RenameTable { from, to } if created.remove(from) => {
+                created.insert(to.clone());
+            }
+            _ => {}
+        }
+        schema = after;
+    }
+    let session = match dialect {
+        Dialect::Sqlite => {
+            units = sqlite::finish(units);
+            vec![Statement::new("PRAGMA foreign_keys = OFF")]
+        }
+        Dialect::Postgres => vec![Statement::new(format!("SET lock_timeout = '{}ms'", options.lock_timeout_ms))],
+    };
+    Ok(Plan { session, phases: group(units) })
+}
+
+/// The plan of a migration's forward steps, given the schema before it.
+pub fn plan_up(dialect: Dialect, before: &Schema, migration: &Migration, options: &Options) -> Result<Plan, PlanError> {
+    let ops: Vec<Op> = migration.steps.iter().map(|s| s.op.clone()).collect();
+    plan_ops(dialect, before, &ops, options)
+}
+
+/// The plan of a migration's rollback, given the schema before the
+/// migration; `Err` with the reason when it is irreversible.
+pub fn plan_down(
+    dialect: Dialect,
+    before: &Schema,
+    migration: &Migration,
+    options: &Options,
+) -> Result<Result<Plan, PlanError>, String> {
+    let mut after = before.clone();
+    for s in &migration.steps {
+        if let Err(e) = after.apply(&s.op) {
+            return Ok(Err(PlanError { step: 0, message: e.message }));
+        }
+    }
+    match rollback::down_ops(before, migration) {
+        Derived::Ops(ops) => Ok(plan_ops(dialect, &after, &ops, options)),
+        Derived::Irreversible { reason, .. } => Err(reason),
+        Derived::NotDerivable { step, reason } => {
+            Ok(Err(PlanError { step, message: format!("no way back: {reason}") }))
+        }
+        Derived::InvalidStep { step } => {
+            Ok(Err(PlanError { step, message: "the step does not fit the schema".into() }))
+        }
+    }
+}
+
+/// Groups consecutive in-transaction statements into one transaction.
+fn group(units: Vec<Unit>) -> Vec<Phase> {
+    let mut phases = Vec::new();
+    let mut current: Vec<Statement> = Vec::new();
+    let flush = |current: &mut Vec<Statement>, phases: &mut Vec<Phase>| {
+        if !current.is_empty() {
+            phases.push(Phase::Transaction(std::mem::take(current)));
+        }
+    };
+    for unit in units {
+        match unit {
+            Unit::InTransaction(s) => current.push(s),
+            Unit::OwnTransaction(s) => {
+                flush(&mut current, &mut phases);
+                phases.push(Phase::Transaction(vec![s]));
+            }
+            Unit::Outside(s) => {
+                flush(&mut current, &mut phases);
+                phases.push(Phase::Outside(s));
+            }
+            Unit::Backfill(b) => {
+                flush(&mut current, &mut phases);
+                phases.push(Phase::Backfill(b));
+            }
+        }
+    }
+    flush(&mut current, &mut phases);
+    phases
+}
+
+/// `"name"`, with embedded quotes doubled.
+pub fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// `'text'`, with embedded quotes doubled.
+pub fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// `"a", "b"`.
+pub fn ident_list(names: &[String]) -> String {
+    names.iter().map(|n| ident(n)).collect::<Vec<_>>().join(", ")
+}
+
+/// The statement the batching engine runs for one batch of a backfill,
+/// with `$1`/`$2` (PostgreSQL) or `?1`/`?2` (SQLite) as the bounds of the
+/// key range, for display in plans.
+pub fn backfill_batch_sql(dialect: Dialect, schema: &Schema, backfill: &Backfill) -> String {
+    let key: Vec<String> =
+        schema.table(&backfill.table).and_then(|t| t.primary_key()).map(|k| k.to_vec()).unwrap_or_default();
+    let sets: Vec<String> =
+        backfill.assignments.iter().map(|a| format!("{} = {}", ident(&a.column), dialect.value(&a.value))).collect();
+    let (lo, hi) = match dialect {
+        Dialect::Postgres => ("$1", "$2"),
+        Dialect::Sqlite => ("?1", "?2"),
+    };
+    let key_expr = if key.len() == 1 { ident(&key[0]) } else { format!("({})", ident_list(&key)) };
+    let mut sql = format!(
+        "UPDATE {} SET {} WHERE {key_expr} > {lo} AND {key_expr} <= {hi}",
+        ident(&backfill.table),
+        sets.join(", ")
+    );
+    if let Some(p) = &backfill.predicate {
+        sql.push_str(&format!(" AND ({p})"));
+    }
+    sql
+}
+
+/// A plan as text, the way `--dry-run` prints it: transaction boundaries,
+/// statements with their locks, rebuilds and batched data steps.
+pub fn render(dialect: Dialect, schema_before: &Schema, plan: &Plan) -> String {
+    let mut out = String::new();
+    push_statements(&mut out, &plan.session, "");
+    for phase in &plan.phases {
+        match phase {
+            Phase::Transaction(statements) => {
+                out.push_str("BEGIN;\n");
+                push_statements(&mut out, statements, "  ");
+                out.push_str("COMMIT;\n");
+            }
+            Phase::Outside(s) => {
+                out.push_str("-- outside a transaction\n");
+                push_statements(&mut out, std::slice::from_ref(s), "");
+            }
+            Phase::Backfill(b) => {
+                let pause =
+                    if b.pause_ms > 0 { format!(", {}ms pause between batches", b.pause_ms) } else { String::new() };
+                out.push_str(&format!(
+                    "-- backfill {}: batches of {} rows, one transaction each{pause}\n{};\n",
+                    b.table,
+                    b.batch_size,
+                    backfill_batch_sql(dialect, schema_before, b)
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn push_statements(out: &mut String, statements: &[Statement], indent: &str) {
+    let mut rebuilding: Option<&str> = None;
+    for s in statements {
+        if s.rebuilds.as_deref() != rebuilding {
+            rebuilding = s.rebuilds.as_deref();
+            if let Some(table) = rebuilding {
+                out.push_str(&format!(
+                    "{indent}-- rebuilds table {table} (SQLite cannot alter it in place): new table, copy rows, drop, rename, indexes\n"
+                ));
+            }
+        }
+        if let Some(lock) = &s.lock {
+            out.push_str(&format!("{indent}-- lock: {lock}\n"));
+        }
+        for (i, line) in s.sql.lines().enumerate() {
+            let end = if i + 1 == s.sql.lines().count() { ";" } else { "" };
+            out.push_str(&format!("{indent}{line}{end}\n"));
+        }
+    }
+}
+
+#[cfg(all(test, feature = "dsl"))]
+mod tests;

@@ -1,0 +1,230 @@
+//! SQLite SQL generation.
+//!
+//! SQLite alters little in place: it can rename a table or column, add a
+//! column with a constant default, and drop a column nothing depends on.
+//! Everything else (changing a type, NOT NULL, a default, adding or dropping
+//! a constraint) goes through SQLite's documented table rebuild: create the
+//! new table under a temporary name, copy the rows, drop the old table,
+//! rename the new one, and recreate the indexes. Migrations run with
+//! `PRAGMA foreign_keys = OFF` (set outside the transaction, where it takes
+//! effect) and every transaction ends with `PRAGMA foreign_key_check`, which
+//! the runner treats as a failure when it returns a row.
+
+use super::{OpContext, Statement, Unit, ident, ident_list, literal};
+use crate::model::{Column, ColumnType, Constraint, ConstraintKind, DefaultFunction, DefaultValue, Index, Op, Table};
+
+/// The statement each SQLite migration transaction ends with.
+pub const FOREIGN_KEY_CHECK: &str = "PRAGMA foreign_key_check";
+
+/// The declared SQLite type of a column type. The names keep the DSL type
+/// readable from the schema (for drift detection) while giving SQLite the
+/// right affinity; `i64` is `INTEGER` so a primary key aliases the rowid.
+pub fn column_type(ty: ColumnType) -> String {
+    match ty {
+        ColumnType::Bool => "BOOLEAN".into(),
+        ColumnType::I16 => "SMALLINT".into(),
+        ColumnType::I32 => "INT".into(),
+        ColumnType::I64 => "INTEGER".into(),
+        ColumnType::F32 => "REAL".into(),
+        ColumnType::F64 => "DOUBLE".into(),
+        ColumnType::Decimal { precision, scale } => format!("NUMERIC({precision}, {scale})"),
+        ColumnType::Text => "TEXT".into(),
+        ColumnType::Varchar(n) => format!("VARCHAR({n})"),
+        ColumnType::Bytes => "BLOB".into(),
+        ColumnType::Date => "DATE".into(),
+        ColumnType::Time => "TIME".into(),
+        ColumnType::Timestamp => "TIMESTAMP".into(),
+        ColumnType::TimestampTz => "TIMESTAMPTZ".into(),
+        ColumnType::Uuid => "UUID".into(),
+        ColumnType::Json => "JSON".into(),
+    }
+}
+
+/// A value as a SQLite expression.
+pub fn value(value: &DefaultValue) -> String {
+    match value {
+        DefaultValue::Bool(b) => if *b { "1" } else { "0" }.into(),
+        DefaultValue::Int(s) | DefaultValue::Float(s) => s.clone(),
+        DefaultValue::Text(s) => literal(s),
+        DefaultValue::Function(f) => match f {
+            DefaultFunction::Now => "CURRENT_TIMESTAMP".into(),
+            DefaultFunction::CurrentDate => "CURRENT_DATE".into(),
+            DefaultFunction::GenRandomUuid => "(lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))))".into(),
+            DefaultFunction::Random => "(abs(random()) / 9223372036854775808.0)".into(),
+            DefaultFunction::ClockTimestamp => "(strftime('%Y-%m-%d %H:%M:%f', 'now'))".into(),
+        },
+        DefaultValue::Sql(s) => format!("({s})"),
+    }
+}
+
+/// Whether `ALTER TABLE … ADD COLUMN` accepts this default: SQLite refuses
+/// `CURRENT_*` and expressions there.
+fn is_constant(value: &DefaultValue) -> bool {
+    matches!(value, DefaultValue::Bool(_) | DefaultValue::Int(_) | DefaultValue::Float(_) | DefaultValue::Text(_))
+}
+
+fn column_def(c: &Column) -> String {
+    let mut sql = format!("{} {}", ident(&c.name), column_type(c.ty));
+    if !c.nullable {
+        sql.push_str(" NOT NULL");
+    }
+    if let Some(d) = &c.default {
+        sql.push_str(&format!(" DEFAULT {}", value(d)));
+    }
+    sql
+}
+
+fn constraint_def(c: &Constraint) -> String {
+    super::postgres::constraint_def(c)
+}
+
+/// `CREATE TABLE` for a table definition, under `name`.
+pub fn create_table(t: &Table, name: &str) -> String {
+    let mut lines: Vec<String> = t.columns.iter().map(column_def).collect();
+    lines.extend(t.constraints.iter().map(constraint_def));
+    format!("CREATE TABLE {} (\n    {}\n)", ident(name), lines.join(",\n    "))
+}
+
+/// `CREATE INDEX` for an index (SQLite builds every index in place).
+pub fn create_index(i: &Index) -> String {
+    let mut sql = format!(
+        "CREATE {}INDEX {} ON {} ({})",
+        if i.unique { "UNIQUE " } else { "" },
+        ident(&i.name),
+        ident(&i.table),
+        ident_list(&i.columns)
+    );
+    if let Some(p) = &i.predicate {
+        sql.push_str(&format!(" WHERE {p}"));
+    }
+    sql
+}
+
+fn alter(table: &str, action: &str) -> String {
+    format!("ALTER TABLE {} {action}", ident(table))
+}
+
+/// The units of one operation.
+pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
+    let plain = |sql: String| vec![Unit::InTransaction(Statement::new(sql))];
+    match op {
+        Op::CreateTable(t) => plain(create_table(t, &t.name)),
+        Op::DropTable { table } => plain(format!("DROP TABLE {}", ident(table))),
+        Op::RenameTable { from, to } => plain(alter(from, &format!("RENAME TO {}", ident(to)))),
+        Op::AddColumn { table, column } => {
+            let native = !column.identity
+                && column.default.as_ref().is_none_or(is_constant)
+                && (column.nullable || column.default.is_some());
+            if native {
+                plain(alter(table, &format!("ADD COLUMN {}", column_def(column))))
+            } else {
+                rebuild(cx, table, &[])
+            }
+        }
+        Op::DropColumn { table, column } => {
+            let before = cx.before.table(table);
+            let in_constraint = before.is_some_and(|t| t.constraints.iter().any(|c| mentions(&c.kind, column)));
+            if in_constraint {
+                return rebuild(cx, table, &[]);
+            }
+            let mut units: Vec<Unit> = cx
+                .before
+                .indexes_on(table)
+                .filter(|i| {
+                    i.columns.contains(column) || i.predicate.as_ref().is_some_and(|p| p.contains(column.as_str()))
+                })
+                .map(|i| Unit::InTransaction(Statement::new(format!("DROP INDEX {}", ident(&i.name)))))
+                .collect();
+            units.extend(plain(alter(table, &format!("DROP COLUMN {}", ident(column)))));
+            units
+        }
+        Op::RenameColumn { table, from, to } => {
+            plain(alter(table, &format!("RENAME COLUMN {} TO {}", ident(from), ident(to))))
+        }
+        Op::AlterColumnType { table, column, ty, using } => {
+            let expr = match using {
+                Some(u) => format!("({u})"),
+                None => format!("CAST({} AS {})", ident(column), column_type(*ty)),
+            };
+            rebuild(cx, table, &[(column.clone(), expr)])
+        }
+        Op::SetNotNull { table, .. }
+        | Op::DropNotNull { table, .. }
+        | Op::SetDefault { table, .. }
+        | Op::DropDefault { table, .. }
+        | Op::AddConstraint { table, .. }
+        | Op::DropConstraint { table, .. } => rebuild(cx, table, &[]),
+        Op::CreateIndex(i) => plain(create_index(i)),
+        Op::DropIndex { name, .. } => plain(format!("DROP INDEX {}", ident(name))),
+        Op::Backfill(b) => vec![Unit::Backfill(b.clone())],
+        Op::Sql { up, .. } => plain(up.trim().trim_end_matches(';').to_owned()),
+    }
+}
+
+fn mentions(kind: &ConstraintKind, column: &str) -> bool {
+    match kind {
+        ConstraintKind::Check { expr } => expr.contains(column),
+        other => other.columns().iter().any(|c| c == column),
+    }
+}
+
+/// The name a table is built under during a rebuild.
+pub fn rebuild_name(table: &str) -> String {
+    format!("_schemaflow_new_{table}")
+}
+
+/// SQLite's table rebuild: the table as it is after the operation, filled
+/// from the table before it. `conversions` gives the copy expression of
+/// columns whose values change.
+fn rebuild(cx: &OpContext, table: &str, conversions: &[(String, String)]) -> Vec<Unit> {
+    let (Some(before), Some(after)) = (cx.before.table(table), cx.after.table(table)) else {
+        return Vec::new();
+    };
+    let temp = rebuild_name(table);
+    let copied: Vec<&Column> = after.columns.iter().filter(|c| before.column(&c.name).is_some()).collect();
+    let names: Vec<String> = copied.iter().map(|c| c.name.clone()).collect();
+    let exprs: Vec<String> = copied
+        .iter()
+        .map(|c| {
+            conversions.iter().find(|(name, _)| *name == c.name).map_or_else(|| ident(&c.name), |(_, e)| e.clone())
+        })
+        .collect();
+    let mut statements = vec![
+        Statement::new(create_table(after, &temp)),
+        Statement::new(format!(
+            "INSERT INTO {} ({}) SELECT {} FROM {}",
+            ident(&temp),
+            ident_list(&names),
+            exprs.join(", "),
+            ident(table)
+        )),
+        Statement::new(format!("DROP TABLE {}", ident(table))),
+        Statement::new(alter(&temp, &format!("RENAME TO {}", ident(table)))),
+    ];
+    statements.extend(cx.after.indexes_on(table).map(|i| Statement::new(create_index(i))));
+    statements
+        .into_iter()
+        .map(|mut s| {
+            s.rebuilds = Some(table.to_owned());
+            Unit::InTransaction(s)
+        })
+        .collect()
+}
+
+/// Ends every transaction with the foreign key check.
+pub fn finish(units: Vec<Unit>) -> Vec<Unit> {
+    let mut out = Vec::with_capacity(units.len() + 2);
+    let mut open = false;
+    for unit in units {
+        let in_transaction = matches!(unit, Unit::InTransaction(_));
+        if open && !in_transaction {
+            out.push(Unit::InTransaction(Statement::new(FOREIGN_KEY_CHECK)));
+        }
+        open = in_transaction;
+        out.push(unit);
+    }
+    if open {
+        out.push(Unit::InTransaction(Statement::new(FOREIGN_KEY_CHECK)));
+    }
+    out
+}

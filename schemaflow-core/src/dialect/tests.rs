@@ -1,0 +1,120 @@
+//! Snapshots of the SQL each dialect generates, one per kind of operation,
+//! on a table that exists (the cases where the safe form matters).
+
+use std::str::FromStr;
+
+use super::*;
+use crate::model::Migration;
+
+fn parse(version: u64, src: &str) -> Migration {
+    let tokens = proc_macro2::TokenStream::from_str(src).unwrap();
+    match crate::dsl::parse_migration(tokens, version, "m") {
+        Ok(p) => p.migration,
+        Err(e) => panic!("{src}: {e}"),
+    }
+}
+
+const HISTORY: &str = r#"
+    create_table users {
+        id: i64 primary_key identity,
+        email: Varchar<200> unique,
+        name: Option<String>,
+        age: i32 = 0,
+        created_at: TimestampTz = now(),
+    }
+    create_table posts { id: i64 primary_key identity, author_id: i64 references users(id) on_delete cascade, title: String }
+    create_index on posts(author_id);
+    create_index users_name_idx on users(name);
+"#;
+
+fn both(src: &str) -> String {
+    let before = crate::rules::replay([&parse(1, HISTORY)]).unwrap();
+    let m = parse(2, src);
+    let mut out = format!("-- migration\n{}\n", src.trim());
+    for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+        let up = plan_up(dialect, &before, &m, &Options::default()).unwrap();
+        out.push_str(&format!("\n-- {} up\n{}", dialect.name(), render(dialect, &before, &up)));
+        match plan_down(dialect, &before, &m, &Options::default()) {
+            Ok(Ok(down)) => {
+                let mut after = before.clone();
+                for s in &m.steps {
+                    after.apply(&s.op).unwrap();
+                }
+                out.push_str(&format!("\n-- {} down\n{}", dialect.name(), render(dialect, &after, &down)));
+            }
+            Ok(Err(e)) => out.push_str(&format!("\n-- {} down: {e}\n", dialect.name())),
+            Err(reason) => out.push_str(&format!("\n-- {} down: irreversible: {reason}\n", dialect.name())),
+        }
+    }
+    out
+}
+
+macro_rules! snapshot {
+    ($name:ident, $src:expr) => {
+        #[test]
+        fn $name() {
+            insta::assert_snapshot!(both($src));
+        }
+    };
+}
+
+snapshot!(
+    create_table,
+    r#"create_table tags { id: i64 primary_key identity, label: Varchar<50> unique, weight: Decimal<5, 2> = 1.00, meta: Option<Json>, user_id: Option<i64> references users(id) on_delete set_null, check("weight >= 0") } create_index on tags(user_id);"#
+);
+snapshot!(add_column_constant_default, "alter_table users { add_column verified: bool = false }");
+snapshot!(add_column_function_default, "alter_table users { add_column seen_at: TimestampTz = now() }");
+snapshot!(drop_column, "#[allow(drop_column, \"unused\")] alter_table users { drop_column name }");
+snapshot!(rename_column, "#[allow(rename_column, \"test\")] alter_table users { rename_column name -> full_name }");
+snapshot!(alter_type_widen, "alter_table users { set_type email: String }");
+snapshot!(
+    alter_type_using,
+    "#[allow(alter_column_type, \"small\")] alter_table users { set_type age: i64 using \"age::bigint\" } down { alter_table users { set_type age: i32 using \"age::integer\" } }"
+);
+snapshot!(set_not_null, "#[allow(set_not_null, \"backfilled\")] alter_table users { set_not_null name }");
+snapshot!(set_and_drop_default, "alter_table users { set_default age = 18, drop_default created_at }");
+snapshot!(create_index_concurrently, "create_index users_age_idx on users(age) where \"age > 0\" concurrently");
+snapshot!(drop_index_concurrently, "drop_index users_name_idx concurrently");
+snapshot!(
+    add_foreign_key_not_valid,
+    "alter_table posts { add_column editor_id: Option<i64> references users(id) not_valid } create_index on posts(editor_id) concurrently;"
+);
+snapshot!(add_check_not_valid, "alter_table users { add_constraint users_age_positive check(\"age >= 0\") not_valid }");
+snapshot!(
+    add_unique_concurrently,
+    "#[allow(unique_on_existing_data, \"deduplicated\")] alter_table users { add_constraint unique(name) concurrently }"
+);
+snapshot!(
+    backfill,
+    "alter_table users { add_column score: Option<i32> } backfill users set score = sql(\"age * 2\") where \"score IS NULL\" batch 500 pause 20ms;"
+);
+snapshot!(rename_and_drop_table, "create_table tmp { id: i64 primary_key } rename_table tmp -> tmp2; drop_table tmp2");
+snapshot!(raw_sql, "sql \"CREATE VIEW adults AS SELECT * FROM users WHERE age >= 18\" down \"DROP VIEW adults\"");
+
+#[test]
+fn concurrent_statements_split_the_transaction() {
+    let before = crate::rules::replay([&parse(1, HISTORY)]).unwrap();
+    let m = parse(
+        2,
+        "alter_table users { add_column v: bool = false } create_index on users(v) concurrently; alter_table users { add_column w: Option<i32> }",
+    );
+    let plan = plan_up(Dialect::Postgres, &before, &m, &Options::default()).unwrap();
+    let kinds: Vec<&str> = plan
+        .phases
+        .iter()
+        .map(|p| match p {
+            Phase::Transaction(_) => "tx",
+            Phase::Outside(_) => "outside",
+            Phase::Backfill(_) => "backfill",
+        })
+        .collect();
+    assert_eq!(kinds, ["tx", "outside", "tx"]);
+    let sqlite = plan_up(Dialect::Sqlite, &before, &m, &Options::default()).unwrap();
+    assert!(sqlite.is_single_transaction(), "SQLite builds every index in the transaction");
+}
+
+#[test]
+fn identifiers_and_literals_are_quoted() {
+    assert_eq!(ident("we\"ird"), "\"we\"\"ird\"");
+    assert_eq!(literal("it's"), "'it''s'");
+}
