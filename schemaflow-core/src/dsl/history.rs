@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use proc_macro2::{TokenStream, TokenTree};
 
@@ -33,7 +33,12 @@ pub enum History {
 
 type Stamp = (u64, Option<SystemTime>);
 
+/// How long a file's stamp is trusted before it is read again.
+pub const RECHECK_AFTER: Duration = Duration::from_secs(2);
+
 struct DirState {
+    /// The stamp of each file and when it was read.
+    stamps: HashMap<PathBuf, (Stamp, Instant)>,
     parsed: HashMap<PathBuf, (Stamp, Option<Arc<Migration>>)>,
     /// The files replayed (in order, with their stamps) and the schema after them.
     snapshot: Option<(Vec<(PathBuf, Stamp)>, Schema)>,
@@ -42,6 +47,15 @@ struct DirState {
 fn state() -> &'static Mutex<HashMap<PathBuf, DirState>> {
     static STATE: OnceLock<Mutex<HashMap<PathBuf, DirState>>> = OnceLock::new();
     STATE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// Forgets every cached file and replay, as a new compiler process would.
+/// For benchmarks and tests of the cold path.
+pub fn clear_cache() {
+    match state().lock() {
+        Ok(mut guard) => guard.clear(),
+        Err(poisoned) => poisoned.into_inner().clear(),
+    }
 }
 
 fn stamp(path: &Path) -> Option<Stamp> {
@@ -73,20 +87,34 @@ pub fn schema_before(file: &Path, version: u64, current: Option<&Migration>) -> 
         })
         .collect();
     earlier.sort();
-    let mut listing = Vec::with_capacity(earlier.len());
-    for (_, path) in earlier {
-        match stamp(&path) {
-            Some(s) => listing.push((path, s)),
-            None => return History::Unknown,
-        }
-    }
-
     let mut all = match state().lock() {
         Ok(guard) => guard,
         Err(poisoned) => poisoned.into_inner(),
     };
-    let dir_state = all.entry(dir.to_path_buf()).or_insert_with(|| DirState { parsed: HashMap::new(), snapshot: None });
+    let dir_state = all.entry(dir.to_path_buf()).or_insert_with(|| DirState {
+        stamps: HashMap::new(),
+        parsed: HashMap::new(),
+        snapshot: None,
+    });
+    let now = Instant::now();
+    let mut listing = Vec::with_capacity(earlier.len());
+    for (_, path) in earlier {
+        let fresh =
+            dir_state.stamps.get(&path).filter(|(_, at)| now.duration_since(*at) < RECHECK_AFTER).map(|(s, _)| *s);
+        let s = match fresh {
+            Some(s) => s,
+            None => match stamp(&path) {
+                Some(s) => {
+                    dir_state.stamps.insert(path.clone(), (s, now));
+                    s
+                }
+                None => return History::Unknown,
+            },
+        };
+        listing.push((path, s));
+    }
     if let (Some(m), Some(s)) = (current, stamp(&file)) {
+        dir_state.stamps.insert(file.clone(), (s, now));
         dir_state.parsed.insert(file.clone(), (s, Some(Arc::new(m.clone()))));
     }
 

@@ -8,7 +8,7 @@
 mod history;
 mod parse;
 
-pub use history::{History, schema_before};
+pub use history::{History, clear_cache, find_migration_body, schema_before};
 pub use parse::{Parsed, SpanMap, combine, parse_migration};
 
 use std::path::{Path, PathBuf};
