@@ -12,6 +12,7 @@ pub mod location;
 pub mod model;
 pub mod rollback;
 pub mod rules;
+pub mod runner;
 pub mod schema;
 
 #[cfg(feature = "dsl")]

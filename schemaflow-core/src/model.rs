@@ -572,6 +572,24 @@ impl Migration {
         }
     }
 
+    /// The SHA-256 of what the migration does: its operations and its way
+    /// back, in the model's canonical encoding. Formatting, comments and the
+    /// wording of acknowledgement reasons do not change it.
+    pub fn checksum(&self) -> String {
+        use sha2::Digest;
+        fn ops(steps: &[Step]) -> Vec<&Op> {
+            steps.iter().map(|s| &s.op).collect()
+        }
+        let down = match &self.down {
+            Down::Derived => serde_json::json!("derived"),
+            Down::Explicit(steps) => serde_json::json!({ "explicit": ops(steps) }),
+            Down::Irreversible(_) => serde_json::json!("irreversible"),
+        };
+        let canonical = serde_json::json!({ "ops": ops(&self.steps), "down": down });
+        let digest = sha2::Sha256::digest(canonical.to_string().as_bytes());
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     /// `YYYYMMDDHHMM_name`, as in the file name.
     pub fn id(&self) -> String {
         format!("{}_{}", self.version, self.name)

@@ -1,7 +1,7 @@
 //! schemaflow: database migrations written in a Rust DSL and checked when
 //! they compile, so that an unsafe migration does not compile.
 //!
-//! ```ignore
+//! ```text
 //! // migrations/202611241530_add_user_verified.rs
 //! schemaflow::migration! {
 //!     alter_table users {

@@ -5,10 +5,10 @@
 //! The proc-macro crate is a thin shell over [`check_migration`] and
 //! [`embed_directory`]; the benchmarks and tests call the same functions.
 
-mod history;
+pub mod history;
 mod parse;
 
-pub use history::{History, clear_cache, find_migration_body, schema_before};
+pub use history::{History, clear_cache, find_migration_body, load, schema_before};
 pub use parse::{Parsed, SpanMap, combine, parse_migration};
 
 use std::path::{Path, PathBuf};

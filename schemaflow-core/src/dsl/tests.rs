@@ -382,8 +382,18 @@ fn checks_against_the_earlier_files_of_its_directory() {
     write(&dir, "202601030000_later.rs", "drop_table users");
     assert!(check_file(&second).is_err());
 
-    // Editing an earlier file changes the history the next check sees.
+    // Editing an earlier file changes the history the next check sees, in
+    // a new compiler process (a cleared cache) and, once a stamp is older
+    // than the recheck interval, in a long-lived one (an editor's server).
     write(&dir, "202601010000_create_users.rs", "create_table accounts { id: i64 primary_key }");
+    clear_cache();
+    let errors = check_file(&second).unwrap_err();
+    assert!(errors[0].contains("table `users` does not exist"), "{errors:?}");
+    write(&dir, "202601010000_create_users.rs", "create_table users { id: i64 primary_key, email: String }");
+    std::thread::sleep(history::RECHECK_AFTER + std::time::Duration::from_millis(100));
+    assert!(check_file(&second).unwrap_err()[0].contains("SF003"));
+    write(&dir, "202601010000_create_users.rs", "create_table accounts { id: i64 primary_key }");
+    std::thread::sleep(history::RECHECK_AFTER + std::time::Duration::from_millis(100));
     let errors = check_file(&second).unwrap_err();
     assert!(errors[0].contains("table `users` does not exist"), "{errors:?}");
     std::fs::remove_dir_all(&dir).unwrap();

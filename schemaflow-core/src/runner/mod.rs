@@ -1,0 +1,532 @@
+//! Applying, rolling back and inspecting migrations on a live database.
+//!
+//! The runner is database-neutral: it decides what to run (pending
+//! migrations in version order, rollbacks in reverse), checks the history
+//! (an applied migration whose checksum changed is refused), builds each
+//! migration's plan with [`crate::dialect`] and hands it to a [`Backend`],
+//! which executes it and records it in the bookkeeping table in the same
+//! transaction. A backend also reads the live schema back, for drift.
+
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::dialect::{self, Dialect, Options, Plan, PlanError};
+use crate::model::Migration;
+use crate::schema::Schema;
+
+/// The bookkeeping table.
+pub const BOOKKEEPING_TABLE: &str = "schemaflow_migrations";
+
+/// A row of the bookkeeping table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AppliedMigration {
+    /// `YYYYMMDDHHMM`.
+    pub version: u64,
+    /// The description.
+    pub name: String,
+    /// [`Migration::checksum`] when it was applied.
+    pub checksum: String,
+    /// When it was applied, UTC, `YYYY-MM-DD HH:MM:SS`.
+    pub applied_at: String,
+    /// How long it took, in milliseconds.
+    pub duration_ms: u64,
+    /// `applied`, or `applying` / `rolling_back` while a migration of several
+    /// phases (transactions, statements outside one, data steps) is under way.
+    pub state: String,
+    /// Phases done, of the plan being applied or rolled back.
+    pub phases_done: u32,
+    /// Phases in that plan.
+    pub phases_total: u32,
+}
+
+/// A bookkeeping row state: fully applied.
+pub const APPLIED: &str = "applied";
+/// A bookkeeping row state: some phases of the forward plan are done.
+pub const APPLYING: &str = "applying";
+/// A bookkeeping row state: some phases of the rollback plan are done.
+pub const ROLLING_BACK: &str = "rolling_back";
+
+/// The bookkeeping change written with a phase, in its transaction (or
+/// right after it, for a phase that runs outside a transaction).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// The migration.
+    pub version: u64,
+    /// Its description.
+    pub name: String,
+    /// Its checksum.
+    pub checksum: String,
+    /// Applying or rolling back.
+    pub direction: Direction,
+    /// The phase being run (0-based).
+    pub phase: u32,
+    /// Phases in the plan.
+    pub phases_total: u32,
+    /// Milliseconds since the migration started, recorded when it completes.
+    pub elapsed_ms: u64,
+}
+
+/// The direction of a plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// The forward steps.
+    Up,
+    /// The rollback.
+    Down,
+}
+
+impl Progress {
+    /// Whether `row` (the migration's bookkeeping state and phases done,
+    /// `None` when it has no row) is the state this phase follows. Any other
+    /// state means another runner got there first.
+    pub fn follows(&self, row: Option<(&str, u32)>) -> bool {
+        match (self.direction, self.phase, row) {
+            (Direction::Up, 0, None) => true,
+            (Direction::Up, k, Some((APPLYING, done))) => k > 0 && done == k,
+            (Direction::Down, 0, Some((APPLIED, _))) => true,
+            (Direction::Down, k, Some((ROLLING_BACK, done))) => k > 0 && done == k,
+            _ => false,
+        }
+    }
+
+    /// Whether this is the last phase of its plan.
+    pub fn is_last(&self) -> bool {
+        self.phase + 1 >= self.phases_total
+    }
+}
+
+/// Why a backend could not run a plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExecError {
+    /// Another runner applied (or rolled back) the migration first; nothing was done.
+    AlreadyDone,
+    /// A statement failed; the transaction was rolled back.
+    Statement { sql: String, message: String },
+    /// The database could not be used at all.
+    Database(String),
+}
+
+/// A database the runner can apply migrations to.
+pub trait Backend {
+    /// The SQL dialect of the database.
+    fn dialect(&self) -> Dialect;
+    /// The bookkeeping rows, in version order (none when the table does not exist).
+    fn applied(&mut self) -> Result<Vec<AppliedMigration>, ExecError>;
+    /// Runs one phase of a plan (after the plan's session statements, once
+    /// per connection) and records `progress` in the same transaction.
+    /// Returns [`ExecError::AlreadyDone`] without running anything when the
+    /// bookkeeping shows another runner got there first.
+    fn run_phase(&mut self, plan: &Plan, phase: usize, schema: &Schema, progress: &Progress) -> Result<(), ExecError>;
+    /// The live schema, read from the database's catalog (the bookkeeping
+    /// table left out).
+    fn introspect(&mut self) -> Result<Schema, ExecError>;
+    /// Differences between the expected and the live schema, as sentences,
+    /// comparing only what this database can report.
+    fn drift(&mut self, expected: &Schema) -> Result<Vec<String>, ExecError>;
+}
+
+/// Why a run, rollback or status failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunError {
+    /// The history on disk and in the database disagree.
+    History(String),
+    /// A migration failed; the database is as it was before it.
+    Migration { id: String, statement: Option<String>, message: String },
+    /// A migration cannot be rolled back.
+    Irreversible { id: String, reason: String },
+    /// The database could not be used.
+    Database(String),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::History(m) | RunError::Database(m) => f.write_str(m),
+            RunError::Migration { id, statement: Some(sql), message } => {
+                write!(
+                    f,
+                    "migration {id} failed: {message}\n  in statement: {sql}\n  the database is as it was before {id}"
+                )
+            }
+            RunError::Migration { id, statement: None, message } => write!(f, "migration {id} failed: {message}"),
+            RunError::Irreversible { id, reason } => {
+                write!(f, "migration {id} is irreversible: {reason}\n  the rollback stopped before it")
+            }
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+impl From<ExecError> for RunError {
+    fn from(e: ExecError) -> RunError {
+        match e {
+            ExecError::Database(m) => RunError::Database(m),
+            ExecError::Statement { sql, message } => RunError::Database(format!("{message} (in `{sql}`)")),
+            ExecError::AlreadyDone => RunError::Database("another runner changed the database concurrently".into()),
+        }
+    }
+}
+
+/// Something the runner did, reported as it happens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A migration was applied.
+    Applied { id: String, duration: Duration },
+    /// Another runner applied it first.
+    Skipped { id: String },
+    /// A migration was rolled back.
+    RolledBack { id: String, duration: Duration },
+}
+
+/// The state of one migration, for `status`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum State {
+    /// Applied, and the file still matches.
+    Applied { applied_at: String, duration_ms: u64 },
+    /// Not applied yet.
+    Pending,
+    /// Applied, but the file's checksum differs from the recorded one.
+    Changed { applied_at: String, recorded: String, current: String },
+    /// Recorded in the database, but no file has this version.
+    Unknown { applied_at: String },
+    /// Some phases of its forward plan ran; `run` resumes it.
+    Applying { phases_done: u32, phases_total: u32 },
+    /// Some phases of its rollback ran; `rollback` resumes it.
+    RollingBack { phases_done: u32, phases_total: u32 },
+}
+
+/// One line of `status`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StatusEntry {
+    /// `YYYYMMDDHHMM`.
+    pub version: u64,
+    /// The description.
+    pub name: String,
+    /// Its state.
+    #[serde(flatten)]
+    pub state: State,
+}
+
+/// The result of `status`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Status {
+    /// Every migration known to the files or the database, in version order.
+    pub migrations: Vec<StatusEntry>,
+    /// Differences between the live schema and the schema the applied
+    /// migrations produce.
+    pub drift: Vec<String>,
+}
+
+impl Status {
+    /// Whether everything is applied, unchanged, known, and without drift.
+    pub fn is_up_to_date(&self) -> bool {
+        self.drift.is_empty() && self.migrations.iter().all(|m| matches!(m.state, State::Applied { .. }))
+    }
+}
+
+/// The schema before each migration, by replaying the ones before it.
+pub fn schemas_before(migrations: &[Migration]) -> Result<Vec<Schema>, RunError> {
+    let mut schema = Schema::new();
+    let mut out = Vec::with_capacity(migrations.len());
+    for m in migrations {
+        out.push(schema.clone());
+        for step in &m.steps {
+            schema
+                .apply(&step.op)
+                .map_err(|e| RunError::History(format!("migration {} does not replay: {}", m.id(), e.message)))?;
+        }
+    }
+    Ok(out)
+}
+
+/// The schema after every migration in `migrations`.
+pub fn schema_after(migrations: &[&Migration]) -> Result<Schema, RunError> {
+    crate::rules::replay(migrations.iter().copied())
+        .map_err(|(version, e)| RunError::History(format!("migration {version} does not replay: {}", e.message)))
+}
+
+fn sorted(migrations: &[Migration]) -> Vec<Migration> {
+    let mut m = migrations.to_vec();
+    m.sort_by_key(|m| m.version);
+    m
+}
+
+/// Compares the files with the bookkeeping: applied, pending, changed, unknown.
+pub fn compare(migrations: &[Migration], applied: &[AppliedMigration]) -> Vec<StatusEntry> {
+    let mut entries: BTreeMap<u64, StatusEntry> = BTreeMap::new();
+    for m in migrations {
+        entries.insert(m.version, StatusEntry { version: m.version, name: m.name.clone(), state: State::Pending });
+    }
+    for row in applied {
+        let file = migrations.iter().find(|m| m.version == row.version);
+        let state = match file {
+            Some(m) if row.state == APPLYING && m.checksum() == row.checksum => {
+                State::Applying { phases_done: row.phases_done, phases_total: row.phases_total }
+            }
+            Some(m) if row.state == ROLLING_BACK && m.checksum() == row.checksum => {
+                State::RollingBack { phases_done: row.phases_done, phases_total: row.phases_total }
+            }
+            None => State::Unknown { applied_at: row.applied_at.clone() },
+            Some(m) if m.checksum() != row.checksum => State::Changed {
+                applied_at: row.applied_at.clone(),
+                recorded: row.checksum.clone(),
+                current: m.checksum(),
+            },
+            Some(_) => State::Applied { applied_at: row.applied_at.clone(), duration_ms: row.duration_ms },
+        };
+        entries.insert(row.version, StatusEntry { version: row.version, name: row.name.clone(), state });
+    }
+    entries.into_values().collect()
+}
+
+/// Refuses to go on when the history is not sound: a changed or unknown
+/// applied migration, or a pending one older than the newest applied.
+fn check_history(entries: &[StatusEntry]) -> Result<(), RunError> {
+    for e in entries {
+        match &e.state {
+            State::Changed { .. } => {
+                return Err(RunError::History(format!(
+                    "migration {}_{} was changed after it was applied (its checksum differs from the one recorded); an applied migration must not change: restore the file and write a new migration for the change",
+                    e.version, e.name
+                )));
+            }
+            State::Unknown { .. } => {
+                return Err(RunError::History(format!(
+                    "migration {}_{} is recorded as applied but no migration file has that version; restore the file, or use the database it belongs to",
+                    e.version, e.name
+                )));
+            }
+            _ => {}
+        }
+    }
+    let newest_applied = entries.iter().filter(|e| !matches!(e.state, State::Pending)).map(|e| e.version).max();
+    if let Some(newest) = newest_applied
+        && let Some(old) = entries.iter().find(|e| e.state == State::Pending && e.version < newest)
+    {
+        return Err(RunError::History(format!(
+            "migration {}_{} is older than {newest}, which is already applied; give it a version after {newest} (rename the file) so every database applies migrations in the same order",
+            old.version, old.name
+        )));
+    }
+    Ok(())
+}
+
+/// The pending migrations up to `to` (inclusive), with the schema before each.
+fn pending<'a>(
+    migrations: &'a [Migration],
+    applied: &[AppliedMigration],
+    to: Option<u64>,
+) -> Result<Vec<(&'a Migration, Schema)>, RunError> {
+    if let Some(to) = to
+        && !migrations.iter().any(|m| m.version == to)
+    {
+        return Err(RunError::History(format!("no migration has version {to}")));
+    }
+    let befores = schemas_before(migrations)?;
+    Ok(migrations
+        .iter()
+        .zip(befores)
+        .filter(|(m, _)| !applied.iter().any(|a| a.version == m.version && a.state != APPLYING))
+        .filter(|(m, _)| to.is_none_or(|to| m.version <= to))
+        .collect())
+}
+
+fn plan_error(m: &Migration, e: PlanError) -> RunError {
+    RunError::Migration { id: m.id(), statement: None, message: e.to_string() }
+}
+
+/// Runs the phases of `plan` from `first`, recording progress after each.
+fn run_plan(
+    backend: &mut dyn Backend,
+    m: &Migration,
+    plan: &Plan,
+    schema: &Schema,
+    direction: Direction,
+    first: u32,
+) -> Result<bool, RunError> {
+    let started = Instant::now();
+    let total = plan.phases.len().max(1) as u32;
+    for phase in first..total {
+        let progress = Progress {
+            version: m.version,
+            name: m.name.clone(),
+            checksum: m.checksum(),
+            direction,
+            phase,
+            phases_total: total,
+            elapsed_ms: started.elapsed().as_millis() as u64,
+        };
+        let failure = match backend.run_phase(plan, phase as usize, schema, &progress) {
+            Ok(()) => continue,
+            Err(ExecError::AlreadyDone) => return Ok(false),
+            Err(ExecError::Statement { sql, message }) => (Some(sql), message),
+            Err(ExecError::Database(message)) => (None, message),
+        };
+        {
+            {
+                let done = if phase > 0 {
+                    format!(
+                        "; {phase} of its {total} phases had completed and are recorded, so the next {} resumes at phase {}",
+                        if direction == Direction::Up { "run" } else { "rollback" },
+                        phase + 1
+                    )
+                } else {
+                    String::new()
+                };
+                let (statement, message) = failure;
+                return Err(RunError::Migration { id: m.id(), statement, message: format!("{message}{done}") });
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// Applies the pending migrations (up to `to`), in version order; resumes a
+/// migration left half-applied by an interrupted run.
+pub fn run(
+    backend: &mut dyn Backend,
+    migrations: &[Migration],
+    to: Option<u64>,
+    options: &Options,
+    on_event: &mut dyn FnMut(Event),
+) -> Result<usize, RunError> {
+    let migrations = sorted(migrations);
+    let applied = backend.applied()?;
+    check_history(&compare(&migrations, &applied))?;
+    let mut count = 0;
+    for (m, before) in pending(&migrations, &applied, to)? {
+        let plan = dialect::plan_up(backend.dialect(), &before, m, options).map_err(|e| plan_error(m, e))?;
+        let first = applied.iter().find(|a| a.version == m.version && a.state == APPLYING).map_or(0, |a| a.phases_done);
+        let started = Instant::now();
+        if run_plan(backend, m, &plan, &before, Direction::Up, first)? {
+            count += 1;
+            on_event(Event::Applied { id: m.id(), duration: started.elapsed() });
+        } else {
+            on_event(Event::Skipped { id: m.id() });
+        }
+    }
+    Ok(count)
+}
+
+/// How far to roll back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RollbackTarget {
+    /// The last `n` applied migrations.
+    Steps(usize),
+    /// Every applied migration newer than this version (it stays applied);
+    /// `0` rolls back everything.
+    To(u64),
+}
+
+/// Rolls back applied migrations, newest first, each with its own plan.
+/// Stops at an irreversible one, with its reason.
+pub fn rollback(
+    backend: &mut dyn Backend,
+    migrations: &[Migration],
+    target: RollbackTarget,
+    options: &Options,
+    on_event: &mut dyn FnMut(Event),
+) -> Result<usize, RunError> {
+    let migrations = sorted(migrations);
+    let applied = backend.applied()?;
+    check_history(&compare(&migrations, &applied))?;
+    if let Some(a) = applied.iter().find(|a| a.state == APPLYING) {
+        return Err(RunError::History(format!(
+            "migration {}_{} is half-applied ({} of {} phases); finish it with `run` before rolling back",
+            a.version, a.name, a.phases_done, a.phases_total
+        )));
+    }
+    let befores = schemas_before(&migrations)?;
+    let mut chosen: Vec<usize> = migrations
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| applied.iter().any(|a| a.version == m.version))
+        .map(|(i, _)| i)
+        .collect();
+    chosen.reverse();
+    let chosen: Vec<usize> = match target {
+        RollbackTarget::Steps(n) => chosen.into_iter().take(n).collect(),
+        RollbackTarget::To(v) => {
+            if v != 0 && !migrations.iter().any(|m| m.version == v) {
+                return Err(RunError::History(format!("no migration has version {v}")));
+            }
+            chosen.into_iter().filter(|&i| migrations[i].version > v).collect()
+        }
+    };
+    let mut count = 0;
+    for i in chosen {
+        let m = &migrations[i];
+        let before = &befores[i];
+        let plan = match dialect::plan_down(backend.dialect(), before, m, options) {
+            Ok(Ok(plan)) => plan,
+            Ok(Err(e)) => return Err(plan_error(m, e)),
+            Err(reason) => return Err(RunError::Irreversible { id: m.id(), reason }),
+        };
+        let mut after = before.clone();
+        for s in &m.steps {
+            after.apply(&s.op).map_err(|e| plan_error(m, PlanError { step: 0, message: e.message }))?;
+        }
+        let first =
+            applied.iter().find(|a| a.version == m.version && a.state == ROLLING_BACK).map_or(0, |a| a.phases_done);
+        let started = Instant::now();
+        if run_plan(backend, m, &plan, &after, Direction::Down, first)? {
+            count += 1;
+            on_event(Event::RolledBack { id: m.id(), duration: started.elapsed() });
+        } else {
+            on_event(Event::Skipped { id: m.id() });
+        }
+    }
+    Ok(count)
+}
+
+/// Applied, pending, changed and unknown migrations, and the drift of the
+/// live schema from what the applied migrations produce.
+pub fn status(backend: &mut dyn Backend, migrations: &[Migration]) -> Result<Status, RunError> {
+    let migrations = sorted(migrations);
+    let applied = backend.applied()?;
+    let entries = compare(&migrations, &applied);
+    let applied_known: Vec<&Migration> =
+        migrations.iter().filter(|m| applied.iter().any(|a| a.version == m.version && a.state == APPLIED)).collect();
+    let expected = schema_after(&applied_known)?;
+    let drift = backend.drift(&expected)?;
+    Ok(Status { migrations: entries, drift })
+}
+
+/// What `run --dry-run` prints: each pending migration's plan, exactly as
+/// it would run, without touching the database.
+pub fn dry_run(
+    dialect: Dialect,
+    migrations: &[Migration],
+    applied: &[AppliedMigration],
+    to: Option<u64>,
+    options: &Options,
+) -> Result<String, RunError> {
+    let migrations = sorted(migrations);
+    check_history(&compare(&migrations, applied))?;
+    let mut out = String::new();
+    for (m, before) in pending(&migrations, applied, to)? {
+        let plan = dialect::plan_up(dialect, &before, m, options).map_err(|e| plan_error(m, e))?;
+        out.push_str(&format!("-- migration {}\n", m.id()));
+        out.push_str(&dialect::render(dialect, &before, &plan));
+        out.push_str(&format!(
+            "-- and, in the last transaction: INSERT INTO {BOOKKEEPING_TABLE} (version, name, checksum, applied_at, duration_ms) VALUES ({}, '{}', '{}', now, …)\n\n",
+            m.version,
+            m.name,
+            m.checksum()
+        ));
+    }
+    if out.is_empty() {
+        out.push_str("-- nothing to apply: every migration is applied\n");
+    }
+    Ok(out)
+}
+
+#[cfg(all(test, feature = "sqlite", feature = "dsl"))]
+mod tests;

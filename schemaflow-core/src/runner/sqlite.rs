@@ -1,0 +1,572 @@
+//! The SQLite backend: runs plans on a database file through rusqlite, and
+//! reads the live schema back from `sqlite_master` and the pragmas.
+//!
+//! Every phase runs in a `BEGIN IMMEDIATE` transaction, which takes the
+//! database's write lock at once; inside it the runner first checks the
+//! bookkeeping, so two runners started together apply each migration once
+//! (the second waits for the lock, then finds the work done). A table
+//! rebuild keeps the table's triggers and the views that read it: they are
+//! saved before, dropped where SQLite requires it, and recreated after.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+
+use super::{
+    APPLIED, APPLYING, AppliedMigration, BOOKKEEPING_TABLE, Backend, Direction, ExecError, Progress, ROLLING_BACK,
+};
+use crate::dialect::{self, Dialect, Phase, Plan, Statement, ident, sqlite as sqlite_sql};
+use crate::model::{Backfill, Column, ColumnType, Constraint, ConstraintKind, DefaultValue, FkAction, Index, Table};
+use crate::schema::Schema;
+
+/// How long a runner waits for another one's write lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A SQLite database file.
+pub struct SqliteBackend {
+    conn: Connection,
+    session_done: bool,
+}
+
+fn db_error(e: rusqlite::Error) -> ExecError {
+    ExecError::Database(e.to_string())
+}
+
+fn statement_error(sql: &str, e: rusqlite::Error) -> ExecError {
+    ExecError::Statement { sql: sql.to_owned(), message: e.to_string() }
+}
+
+impl SqliteBackend {
+    /// Opens (creating it when missing) the database file at `path`.
+    pub fn open(path: &Path) -> Result<SqliteBackend, ExecError> {
+        let conn = Connection::open(path).map_err(db_error)?;
+        Self::with(conn)
+    }
+
+    /// Opens an existing database read-only, or `None` when the file does
+    /// not exist; nothing is created or written.
+    pub fn open_read_only(path: &Path) -> Result<Option<SqliteBackend>, ExecError> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(db_error)?;
+        Self::with(conn).map(Some)
+    }
+
+    /// An in-memory database, for tests.
+    pub fn in_memory() -> Result<SqliteBackend, ExecError> {
+        Self::with(Connection::open_in_memory().map_err(db_error)?)
+    }
+
+    fn with(conn: Connection) -> Result<SqliteBackend, ExecError> {
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(db_error)?;
+        Ok(SqliteBackend { conn, session_done: false })
+    }
+
+    /// The connection, for tests and tools that inspect the data.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn bookkeeping_exists(&self) -> Result<bool, ExecError> {
+        self.conn
+            .query_row(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                [BOOKKEEPING_TABLE],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|r| r.is_some())
+            .map_err(db_error)
+    }
+
+    fn ensure_bookkeeping(&self) -> Result<(), ExecError> {
+        self.conn
+            .execute_batch(&format!(
+                "CREATE TABLE IF NOT EXISTS {BOOKKEEPING_TABLE} (
+                    version INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    checksum TEXT NOT NULL,
+                    applied_at TEXT NOT NULL,
+                    duration_ms INTEGER NOT NULL,
+                    state TEXT NOT NULL,
+                    phases_done INTEGER NOT NULL,
+                    phases_total INTEGER NOT NULL
+                )"
+            ))
+            .map_err(db_error)
+    }
+
+    fn row_state(&self, version: u64) -> Result<Option<(String, u32)>, ExecError> {
+        self.conn
+            .query_row(
+                &format!("SELECT state, phases_done FROM {BOOKKEEPING_TABLE} WHERE version = ?1"),
+                [version as i64],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)),
+            )
+            .optional()
+            .map_err(db_error)
+    }
+
+    fn record(&self, p: &Progress) -> Result<(), ExecError> {
+        let sql = match (p.direction, p.is_last()) {
+            (Direction::Down, true) => {
+                return self
+                    .conn
+                    .execute(&format!("DELETE FROM {BOOKKEEPING_TABLE} WHERE version = ?1"), [p.version as i64])
+                    .map(|_| ())
+                    .map_err(db_error);
+            }
+            (Direction::Up, true) => (APPLIED, p.phases_total),
+            (Direction::Up, false) => (APPLYING, p.phase + 1),
+            (Direction::Down, false) => (ROLLING_BACK, p.phase + 1),
+        };
+        let (state, done) = sql;
+        self.conn
+            .execute(
+                &format!(
+                    "INSERT INTO {BOOKKEEPING_TABLE} (version, name, checksum, applied_at, duration_ms, state, phases_done, phases_total)
+                     VALUES (?1, ?2, ?3, strftime('%Y-%m-%d %H:%M:%S', 'now'), ?4, ?5, ?6, ?7)
+                     ON CONFLICT (version) DO UPDATE SET
+                        applied_at = excluded.applied_at, duration_ms = excluded.duration_ms,
+                        state = excluded.state, phases_done = excluded.phases_done, phases_total = excluded.phases_total"
+                ),
+                params![p.version as i64, p.name, p.checksum, p.elapsed_ms as i64, state, done, p.phases_total],
+            )
+            .map(|_| ())
+            .map_err(db_error)
+    }
+
+    /// Runs the statements of one transaction, keeping the triggers and
+    /// views of each rebuilt table, and failing on a foreign key violation.
+    fn run_statements(&self, statements: &[Statement]) -> Result<(), ExecError> {
+        let mut saved: Vec<(String, String)> = Vec::new();
+        let mut rebuilding: Option<&str> = None;
+        for s in statements {
+            if s.rebuilds.as_deref() != rebuilding {
+                if rebuilding.is_some() {
+                    self.restore(&mut saved)?;
+                }
+                rebuilding = s.rebuilds.as_deref();
+                if let Some(table) = rebuilding {
+                    saved = self.save_dependents(table)?;
+                }
+            }
+            self.run_statement(s)?;
+        }
+        if rebuilding.is_some() {
+            self.restore(&mut saved)?;
+        }
+        Ok(())
+    }
+
+    fn run_statement(&self, s: &Statement) -> Result<(), ExecError> {
+        if s.sql == sqlite_sql::FOREIGN_KEY_CHECK {
+            let mut stmt = self.conn.prepare(&s.sql).map_err(|e| statement_error(&s.sql, e))?;
+            let violation: Option<(String, String)> = stmt
+                .query_row([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(2)?)))
+                .optional()
+                .map_err(|e| statement_error(&s.sql, e))?;
+            if let Some((table, parent)) = violation {
+                return Err(ExecError::Statement {
+                    sql: s.sql.clone(),
+                    message: format!(
+                        "FOREIGN KEY constraint failed: a row of `{table}` references a missing row of `{parent}`"
+                    ),
+                });
+            }
+            return Ok(());
+        }
+        self.conn.execute_batch(&s.sql).map_err(|e| statement_error(&s.sql, e))
+    }
+
+    /// Saves the triggers of `table` and every view, and drops the views:
+    /// SQLite refuses to rename a table while a view refers to a missing one.
+    fn save_dependents(&self, table: &str) -> Result<Vec<(String, String)>, ExecError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT type, name, sql FROM sqlite_master WHERE (type = 'trigger' AND tbl_name = ?1) OR type = 'view' ORDER BY rowid")
+            .map_err(db_error)?;
+        let rows: Vec<(String, String, String)> = stmt
+            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(db_error)?
+            .collect::<Result<_, _>>()
+            .map_err(db_error)?;
+        let mut saved = Vec::new();
+        for (kind, name, sql) in rows {
+            if kind == "view" {
+                let drop = format!("DROP VIEW {}", ident(&name));
+                self.conn.execute_batch(&drop).map_err(|e| statement_error(&drop, e))?;
+            }
+            saved.push((name, sql));
+        }
+        Ok(saved)
+    }
+
+    fn restore(&self, saved: &mut Vec<(String, String)>) -> Result<(), ExecError> {
+        for (_, sql) in saved.drain(..) {
+            self.conn.execute_batch(&sql).map_err(|e| statement_error(&sql, e))?;
+        }
+        Ok(())
+    }
+
+    /// One batch range of a backfill: keyset pagination over the primary
+    /// key, `batch_size` rows at a time.
+    fn run_backfill(&self, backfill: &Backfill, schema: &Schema) -> Result<(), ExecError> {
+        let key: Vec<String> =
+            schema.table(&backfill.table).and_then(|t| t.primary_key()).map(|k| k.to_vec()).ok_or_else(|| {
+                ExecError::Database(format!("table `{}` has no primary key to batch on", backfill.table))
+            })?;
+        let key_list = dialect::ident_list(&key);
+        let key_row = if key.len() == 1 { dialect::ident(&key[0]) } else { format!("({key_list})") };
+        let placeholders = |from: usize| -> String {
+            let p: Vec<String> = (0..key.len()).map(|i| format!("?{}", from + i)).collect();
+            if key.len() == 1 { p[0].clone() } else { format!("({})", p.join(", ")) }
+        };
+        let sets: Vec<String> = backfill
+            .assignments
+            .iter()
+            .map(|a| format!("{} = {}", dialect::ident(&a.column), Dialect::Sqlite.value(&a.value)))
+            .collect();
+        let predicate = backfill.predicate.as_ref().map(|p| format!(" AND ({p})")).unwrap_or_default();
+        let order = key.iter().map(|k| dialect::ident(k)).collect::<Vec<_>>().join(", ");
+        let first_upper =
+            format!("SELECT {key_list} FROM {} ORDER BY {order} LIMIT 1 OFFSET ?1", dialect::ident(&backfill.table));
+        let next_upper = format!(
+            "SELECT {key_list} FROM {} WHERE {key_row} > {} ORDER BY {order} LIMIT 1 OFFSET ?{}",
+            dialect::ident(&backfill.table),
+            placeholders(1),
+            key.len() + 1
+        );
+        let update_first = format!(
+            "UPDATE {} SET {} WHERE {key_row} <= {}{predicate}",
+            dialect::ident(&backfill.table),
+            sets.join(", "),
+            placeholders(1)
+        );
+        let update_next = format!(
+            "UPDATE {} SET {} WHERE {key_row} > {} AND {key_row} <= {}{predicate}",
+            dialect::ident(&backfill.table),
+            sets.join(", "),
+            placeholders(1),
+            placeholders(key.len() + 1)
+        );
+        let update_rest_first =
+            format!("UPDATE {} SET {} WHERE true{predicate}", dialect::ident(&backfill.table), sets.join(", "));
+        let update_rest = format!(
+            "UPDATE {} SET {} WHERE {key_row} > {}{predicate}",
+            dialect::ident(&backfill.table),
+            sets.join(", "),
+            placeholders(1)
+        );
+        let offset = i64::from(backfill.batch_size) - 1;
+        let read_key = |r: &rusqlite::Row| -> rusqlite::Result<Vec<rusqlite::types::Value>> {
+            (0..key.len()).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect()
+        };
+        let mut last: Option<Vec<rusqlite::types::Value>> = None;
+        loop {
+            let upper = match &last {
+                None => self.conn.query_row(&first_upper, [offset], read_key).optional(),
+                Some(lo) => {
+                    let mut args: Vec<rusqlite::types::Value> = lo.clone();
+                    args.push(rusqlite::types::Value::Integer(offset));
+                    self.conn.query_row(&next_upper, rusqlite::params_from_iter(args), read_key).optional()
+                }
+            }
+            .map_err(|e| statement_error(&next_upper, e))?;
+            match (&last, upper) {
+                (None, None) => {
+                    self.conn.execute(&update_rest_first, []).map_err(|e| statement_error(&update_rest_first, e))?;
+                    return Ok(());
+                }
+                (Some(lo), None) => {
+                    self.conn
+                        .execute(&update_rest, rusqlite::params_from_iter(lo.clone()))
+                        .map_err(|e| statement_error(&update_rest, e))?;
+                    return Ok(());
+                }
+                (None, Some(hi)) => {
+                    self.conn
+                        .execute(&update_first, rusqlite::params_from_iter(hi.clone()))
+                        .map_err(|e| statement_error(&update_first, e))?;
+                    last = Some(hi);
+                }
+                (Some(lo), Some(hi)) => {
+                    let args: Vec<rusqlite::types::Value> = lo.iter().cloned().chain(hi.iter().cloned()).collect();
+                    self.conn
+                        .execute(&update_next, rusqlite::params_from_iter(args))
+                        .map_err(|e| statement_error(&update_next, e))?;
+                    last = Some(hi);
+                }
+            }
+            if backfill.pause_ms > 0 {
+                std::thread::sleep(Duration::from_millis(backfill.pause_ms));
+            }
+        }
+    }
+
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction that first checks the
+    /// bookkeeping and ends by recording `progress`.
+    fn in_transaction(
+        &mut self,
+        progress: &Progress,
+        body: impl FnOnce(&Self) -> Result<(), ExecError>,
+    ) -> Result<(), ExecError> {
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(db_error)?;
+        let result = (|| {
+            self.ensure_bookkeeping()?;
+            let row = self.row_state(progress.version)?;
+            if !progress.follows(row.as_ref().map(|(s, d)| (s.as_str(), *d))) {
+                return Err(ExecError::AlreadyDone);
+            }
+            body(self)?;
+            self.record(progress)
+        })();
+        match result {
+            Ok(()) => self.conn.execute_batch("COMMIT").map_err(db_error),
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Backend for SqliteBackend {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn applied(&mut self) -> Result<Vec<AppliedMigration>, ExecError> {
+        if !self.bookkeeping_exists()? {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT version, name, checksum, applied_at, duration_ms, state, phases_done, phases_total FROM {BOOKKEEPING_TABLE} ORDER BY version"
+            ))
+            .map_err(db_error)?;
+        stmt.query_map([], |r| {
+            Ok(AppliedMigration {
+                version: r.get::<_, i64>(0)? as u64,
+                name: r.get(1)?,
+                checksum: r.get(2)?,
+                applied_at: r.get(3)?,
+                duration_ms: r.get::<_, i64>(4)? as u64,
+                state: r.get(5)?,
+                phases_done: r.get(6)?,
+                phases_total: r.get(7)?,
+            })
+        })
+        .map_err(db_error)?
+        .collect::<Result<_, _>>()
+        .map_err(db_error)
+    }
+
+    fn run_phase(&mut self, plan: &Plan, phase: usize, schema: &Schema, progress: &Progress) -> Result<(), ExecError> {
+        if !self.session_done {
+            for s in &plan.session {
+                self.run_statement(s)?;
+            }
+            self.session_done = true;
+        }
+        match plan.phases.get(phase) {
+            None => self.in_transaction(progress, |_| Ok(())),
+            Some(Phase::Transaction(statements)) => self.in_transaction(progress, |db| db.run_statements(statements)),
+            Some(Phase::Outside(statement)) => {
+                self.run_statement(statement)?;
+                self.in_transaction(progress, |_| Ok(()))
+            }
+            Some(Phase::Backfill(backfill)) => self.in_transaction(progress, |db| db.run_backfill(backfill, schema)),
+        }
+    }
+
+    fn introspect(&mut self) -> Result<Schema, ExecError> {
+        introspect(&self.conn).map(|(schema, _)| schema)
+    }
+
+    fn drift(&mut self, expected: &Schema) -> Result<Vec<String>, ExecError> {
+        let (actual, mut unrecognized) = introspect(&self.conn)?;
+        let mut out = crate::diff::diff(&normalize(expected), &normalize(&actual));
+        out.append(&mut unrecognized);
+        Ok(out)
+    }
+}
+
+/// The declared type schemaflow gives each column type, read back.
+fn column_type(declared: &str) -> Option<ColumnType> {
+    let upper = declared.trim().to_ascii_uppercase();
+    let args = |prefix: &str| -> Option<Vec<u32>> {
+        let inner = upper.strip_prefix(prefix)?.trim().strip_prefix('(')?.strip_suffix(')')?;
+        inner.split(',').map(|n| n.trim().parse().ok()).collect()
+    };
+    Some(match upper.as_str() {
+        "BOOLEAN" => ColumnType::Bool,
+        "SMALLINT" => ColumnType::I16,
+        "INT" => ColumnType::I32,
+        "INTEGER" => ColumnType::I64,
+        "REAL" => ColumnType::F32,
+        "DOUBLE" => ColumnType::F64,
+        "TEXT" => ColumnType::Text,
+        "BLOB" => ColumnType::Bytes,
+        "DATE" => ColumnType::Date,
+        "TIME" => ColumnType::Time,
+        "TIMESTAMP" => ColumnType::Timestamp,
+        "TIMESTAMPTZ" => ColumnType::TimestampTz,
+        "UUID" => ColumnType::Uuid,
+        "JSON" => ColumnType::Json,
+        _ => {
+            if let Some([p, s]) = args("NUMERIC").as_deref() {
+                ColumnType::Decimal { precision: *p, scale: *s }
+            } else if let Some([n]) = args("VARCHAR").as_deref() {
+                ColumnType::Varchar(*n)
+            } else {
+                return None;
+            }
+        }
+    })
+}
+
+fn fk_action(text: &str) -> FkAction {
+    match text.to_ascii_uppercase().as_str() {
+        "CASCADE" => FkAction::Cascade,
+        "RESTRICT" => FkAction::Restrict,
+        "SET NULL" => FkAction::SetNull,
+        "SET DEFAULT" => FkAction::SetDefault,
+        _ => FkAction::NoAction,
+    }
+}
+
+/// The live schema, and the columns whose declared type schemaflow does not produce.
+fn introspect(conn: &Connection) -> Result<(Schema, Vec<String>), ExecError> {
+    let mut schema = Schema::new();
+    let mut unrecognized = Vec::new();
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'schemaflow_%' ORDER BY name",
+        )
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .map_err(db_error)?;
+    for name in tables {
+        let mut table = Table { name: name.clone(), columns: Vec::new(), constraints: Vec::new() };
+        let mut pk: Vec<(i64, String)> = Vec::new();
+        let pragma = format!("PRAGMA table_info({})", ident(&name));
+        let columns: Vec<(String, String, bool, Option<String>, i64)> = conn
+            .prepare(&pragma)
+            .and_then(|mut s| {
+                s.query_map([], |r| Ok((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?.collect()
+            })
+            .map_err(db_error)?;
+        for (col, declared, notnull, default, pk_index) in columns {
+            let ty = column_type(&declared).unwrap_or_else(|| {
+                unrecognized.push(format!("column `{name}.{col}` has type `{declared}`, which no migration declares"));
+                ColumnType::Text
+            });
+            if pk_index > 0 {
+                pk.push((pk_index, col.clone()));
+            }
+            table.columns.push(Column {
+                name: col,
+                ty,
+                nullable: !notnull,
+                default: default.map(DefaultValue::Sql),
+                identity: false,
+            });
+        }
+        pk.sort();
+        if !pk.is_empty() {
+            let columns: Vec<String> = pk.into_iter().map(|(_, c)| c).collect();
+            table.constraints.push(Constraint { name: String::new(), kind: ConstraintKind::PrimaryKey { columns } });
+        }
+        let fks: Vec<(i64, String, String, Option<String>, String, String)> = conn
+            .prepare(&format!("PRAGMA foreign_key_list({})", ident(&name)))
+            .and_then(|mut s| {
+                s.query_map([], |r| Ok((r.get(0)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?.collect()
+            })
+            .map_err(db_error)?;
+        let mut by_id: std::collections::BTreeMap<i64, Constraint> = std::collections::BTreeMap::new();
+        for (id, parent, from, to, on_update, on_delete) in fks {
+            let entry = by_id.entry(id).or_insert_with(|| Constraint {
+                name: String::new(),
+                kind: ConstraintKind::ForeignKey {
+                    columns: Vec::new(),
+                    ref_table: parent.clone(),
+                    ref_columns: Vec::new(),
+                    on_delete: fk_action(&on_delete),
+                    on_update: fk_action(&on_update),
+                },
+            });
+            if let ConstraintKind::ForeignKey { columns, ref_columns, .. } = &mut entry.kind {
+                columns.push(from);
+                ref_columns.push(to.unwrap_or_default());
+            }
+        }
+        table.constraints.extend(by_id.into_values());
+        let indexes: Vec<(String, bool, String)> = conn
+            .prepare(&format!("PRAGMA index_list({})", ident(&name)))
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(1)?, r.get(2)?, r.get(3)?)))?.collect())
+            .map_err(db_error)?;
+        for (index, unique, origin) in indexes {
+            let columns: Vec<String> = conn
+                .prepare(&format!("PRAGMA index_info({})", ident(&index)))
+                .and_then(|mut s| s.query_map([], |r| r.get(2))?.collect())
+                .map_err(db_error)?;
+            match origin.as_str() {
+                "u" => {
+                    table.constraints.push(Constraint { name: String::new(), kind: ConstraintKind::Unique { columns } })
+                }
+                "c" => {
+                    let sql: Option<String> = conn
+                        .query_row("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?1", [&index], |r| {
+                            r.get(0)
+                        })
+                        .optional()
+                        .map_err(db_error)?
+                        .flatten();
+                    let predicate = sql.as_deref().and_then(index_predicate);
+                    schema.indexes.insert(
+                        index.clone(),
+                        Index { name: index, table: name.clone(), columns, unique, predicate, concurrently: false },
+                    );
+                }
+                _ => {}
+            }
+        }
+        schema.tables.insert(name, table);
+    }
+    Ok((schema, unrecognized))
+}
+
+/// The `WHERE` predicate of a `CREATE INDEX` statement, if any.
+fn index_predicate(sql: &str) -> Option<String> {
+    let upper = sql.to_ascii_uppercase();
+    let at = upper.rfind(" WHERE ")?;
+    Some(sql[at + 7..].trim().to_owned())
+}
+
+/// The parts of a schema SQLite can report, in a comparable form:
+/// constraint names (SQLite does not keep them) and checks (not readable
+/// without parsing the table's SQL) are left out, and defaults are compared
+/// as the SQL SQLite stores.
+fn normalize(schema: &Schema) -> Schema {
+    let mut out = schema.clone();
+    for table in out.tables.values_mut() {
+        table.constraints.retain(|c| !matches!(c.kind, ConstraintKind::Check { .. }));
+        for c in &mut table.constraints {
+            c.name = format!("{} {:?}", c.kind.describe(), c.kind.columns());
+        }
+        table.constraints.sort_by(|a, b| a.name.cmp(&b.name));
+        for column in &mut table.columns {
+            column.identity = false;
+            column.default = column.default.as_ref().map(|d| match d {
+                DefaultValue::Sql(stored) => DefaultValue::Sql(stored.clone()),
+                other => DefaultValue::Sql(sqlite_sql::value(other)),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,197 @@
+//! The runner on real SQLite databases: apply, record, roll back, detect
+//! drift, keep data through table rebuilds, and fail without a trace.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use super::sqlite::SqliteBackend;
+use super::*;
+
+fn parse(version: u64, name: &str, src: &str) -> Migration {
+    let tokens = proc_macro2::TokenStream::from_str(src).unwrap();
+    match crate::dsl::parse_migration(tokens, version, name) {
+        Ok(p) => p.migration,
+        Err(e) => panic!("{src}: {e}"),
+    }
+}
+
+fn blog() -> Vec<Migration> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/blog/migrations");
+    crate::files::scan_dir(&dir).unwrap().iter().map(|f| crate::dsl::load(&f.path).unwrap()).collect()
+}
+
+fn temp_db(name: &str) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("schemaflow-runner-{name}-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    path
+}
+
+fn run_all(db: &mut SqliteBackend, migrations: &[Migration]) -> usize {
+    run(db, migrations, None, &Options::default(), &mut |_| {}).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn count(db: &SqliteBackend, sql: &str) -> i64 {
+    db.connection().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn the_blog_applies_rolls_back_and_reapplies_without_drift() {
+    let path = temp_db("blog");
+    let mut db = SqliteBackend::open(&path).unwrap();
+    let migrations = blog();
+    assert_eq!(run_all(&mut db, &migrations), migrations.len());
+    let s = status(&mut db, &migrations).unwrap();
+    assert!(s.is_up_to_date(), "{:#?}", s);
+
+    assert_eq!(
+        rollback(&mut db, &migrations, RollbackTarget::To(0), &Options::default(), &mut |_| {}).unwrap(),
+        migrations.len()
+    );
+    assert!(db.introspect().unwrap().tables.is_empty());
+    assert_eq!(run_all(&mut db, &migrations), migrations.len());
+    assert!(status(&mut db, &migrations).unwrap().is_up_to_date());
+    assert_eq!(run_all(&mut db, &migrations), 0, "nothing left to apply");
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn a_table_rebuild_keeps_rows_indexes_triggers_views_and_foreign_keys() {
+    let mut db = SqliteBackend::in_memory().unwrap();
+    let m1 = parse(
+        1,
+        "base",
+        r#"
+        create_table users { id: i64 primary_key identity, email: Varchar<50> unique, age: Option<i32> }
+        create_table posts { id: i64 primary_key identity, author_id: i64 references users(id) on_delete cascade, title: String }
+        create_index on posts(author_id);
+        create_index users_age_idx on users(age) where "age > 0";
+        sql "CREATE VIEW adults AS SELECT email FROM users WHERE age >= 18" down "DROP VIEW adults";
+        sql "CREATE TABLE audit (email TEXT)" down "DROP TABLE audit";
+        sql "CREATE TRIGGER users_audit AFTER INSERT ON users BEGIN INSERT INTO audit VALUES (new.email); END" down "DROP TRIGGER users_audit";
+    "#,
+    );
+    run_all(&mut db, std::slice::from_ref(&m1));
+    db.connection()
+        .execute_batch(
+            "INSERT INTO users (email, age) VALUES ('a@x', 30), ('b@x', NULL), ('c@x', 12);
+             INSERT INTO posts (author_id, title) VALUES (1, 'one'), (1, 'two'), (2, 'three');",
+        )
+        .unwrap();
+    // Type change and SET NOT NULL both rebuild `users` on SQLite.
+    let m2 = parse(
+        2,
+        "rebuild",
+        r#"
+        #[allow(alter_column_type, "test")] #[allow(set_not_null, "test")]
+        alter_table users { set_type email: String, set_default age = 0 }
+    "#,
+    );
+    run_all(&mut db, &[m1.clone(), m2.clone()]);
+    assert_eq!(count(&db, "SELECT count(*) FROM users"), 3);
+    assert_eq!(count(&db, "SELECT count(*) FROM posts"), 3);
+    assert_eq!(count(&db, "SELECT count(*) FROM adults"), 1, "the view still works");
+    db.connection().execute("INSERT INTO users (email) VALUES ('d@x')", []).unwrap();
+    assert_eq!(count(&db, "SELECT count(*) FROM audit"), 4, "the trigger survived (3 before + 1)");
+    assert_eq!(count(&db, "SELECT age FROM users WHERE email = 'd@x'"), 0, "the new default applies");
+    assert_eq!(count(&db, "SELECT count(*) FROM sqlite_master WHERE name = 'users_age_idx'"), 1);
+    let fks = count(&db, "SELECT count(*) FROM pragma_foreign_key_list('posts')");
+    assert_eq!(fks, 1, "the child's foreign key still points at users");
+    // Raw SQL is opaque to the model: the table it created is the only drift.
+    assert_eq!(status(&mut db, &[m1, m2]).unwrap().drift, ["table `audit` is unexpected"]);
+}
+
+#[test]
+fn a_failed_migration_leaves_the_database_and_the_bookkeeping_as_they_were() {
+    let path = temp_db("failure");
+    let mut db = SqliteBackend::open(&path).unwrap();
+    let m1 = parse(1, "base", "create_table users { id: i64 primary_key, age: Option<i32> }");
+    run_all(&mut db, std::slice::from_ref(&m1));
+    db.connection().execute_batch("INSERT INTO users VALUES (1, NULL), (2, 5)").unwrap();
+    let before = std::fs::read(&path).unwrap();
+    // Adding a NOT NULL default column is fine; SET NOT NULL fails on the NULL row.
+    let m2 = parse(
+        2,
+        "strict",
+        r#"
+        alter_table users { add_column flag: bool = false }
+        #[allow(set_not_null, "test")] alter_table users { set_not_null age }
+    "#,
+    );
+    let err = run(&mut db, &[m1.clone(), m2.clone()], None, &Options::default(), &mut |_| {}).unwrap_err();
+    let RunError::Migration { id, statement, message } = &err else { panic!("{err}") };
+    assert_eq!(id, "2_strict");
+    assert!(statement.as_deref().is_some_and(|s| s.contains("INSERT INTO")), "{err}");
+    assert!(message.contains("NOT NULL"), "{err}");
+    drop(db);
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the file is byte for byte as before");
+    let mut db = SqliteBackend::open(&path).unwrap();
+    assert_eq!(db.applied().unwrap().len(), 1);
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn a_changed_or_unknown_applied_migration_is_refused_by_name() {
+    let mut db = SqliteBackend::in_memory().unwrap();
+    let m1 = parse(1, "base", "create_table users { id: i64 primary_key }");
+    run_all(&mut db, &[m1]);
+    let changed = parse(1, "base", "create_table users { id: i64 primary_key, x: Option<i32> }");
+    let err = run(&mut db, std::slice::from_ref(&changed), None, &Options::default(), &mut |_| {}).unwrap_err();
+    assert!(err.to_string().contains("1_base was changed after it was applied"), "{err}");
+    let s = status(&mut db, &[changed]).unwrap();
+    assert!(matches!(s.migrations[0].state, State::Changed { .. }));
+    let err = run(&mut db, &[], None, &Options::default(), &mut |_| {}).unwrap_err();
+    assert!(err.to_string().contains("no migration file has that version"), "{err}");
+    // Reformatting (the same model) changes nothing.
+    let reformatted = parse(1, "base", "create_table   users {\n id : i64   primary_key , }");
+    assert_eq!(run(&mut db, &[reformatted], None, &Options::default(), &mut |_| {}).unwrap(), 0);
+}
+
+#[test]
+fn rollback_stops_at_an_irreversible_migration_with_its_reason() {
+    let mut db = SqliteBackend::in_memory().unwrap();
+    let ms = vec![
+        parse(1, "base", "create_table users { id: i64 primary_key }"),
+        parse(2, "view", "sql \"CREATE VIEW v AS SELECT 1\" irreversible \"the view feeds a report\""),
+        parse(3, "more", "create_table tags { id: i64 primary_key }"),
+    ];
+    run_all(&mut db, &ms);
+    let err = rollback(&mut db, &ms, RollbackTarget::Steps(3), &Options::default(), &mut |_| {}).unwrap_err();
+    assert_eq!(err, RunError::Irreversible { id: "2_view".into(), reason: "the view feeds a report".into() });
+    assert_eq!(db.applied().unwrap().len(), 2, "3 was rolled back, 2 and 1 stay");
+}
+
+#[test]
+fn drift_names_each_difference() {
+    let mut db = SqliteBackend::in_memory().unwrap();
+    let ms = vec![parse(
+        1,
+        "base",
+        "create_table users { id: i64 primary_key, email: String, age: i32 = 0 } create_index on users(age);",
+    )];
+    run_all(&mut db, &ms);
+    db.connection()
+        .execute_batch("DROP INDEX users_age_idx; ALTER TABLE users ADD COLUMN extra TEXT; CREATE TABLE stray (x INT)")
+        .unwrap();
+    let drift = status(&mut db, &ms).unwrap().drift;
+    assert!(drift.iter().any(|d| d.contains("column `users.extra` is unexpected")), "{drift:?}");
+    assert!(drift.iter().any(|d| d.contains("table `stray` is unexpected")), "{drift:?}");
+    assert!(drift.iter().any(|d| d.contains("index `users_age_idx` on `users` is missing")), "{drift:?}");
+}
+
+#[test]
+fn a_backfill_updates_every_matching_row_in_batches() {
+    let mut db = SqliteBackend::in_memory().unwrap();
+    let m1 = parse(1, "base", "create_table items { id: i64 primary_key, n: i64 }");
+    run_all(&mut db, std::slice::from_ref(&m1));
+    db.connection()
+        .execute_batch("WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 2345) INSERT INTO items SELECT i, i FROM s")
+        .unwrap();
+    let m2 = parse(
+        2,
+        "fill",
+        "alter_table items { add_column twice: Option<i64> } backfill items set twice = sql(\"n * 2\") where \"n % 2 = 0\" batch 100;",
+    );
+    run_all(&mut db, &[m1, m2]);
+    assert_eq!(count(&db, "SELECT count(*) FROM items WHERE twice = n * 2"), 1172);
+    assert_eq!(count(&db, "SELECT count(*) FROM items WHERE twice IS NULL"), 2345 - 1172);
+}
