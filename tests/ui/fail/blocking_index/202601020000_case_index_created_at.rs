@@ -1,0 +1,5 @@
+schemaflow::migration! {
+    create_index on users(created_at);
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+schemaflow::migration! {
+    alter_table users {
+        drop_column nickname,
+    }
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+schemaflow::migration! {
+    drop_table sessions;
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+schemaflow::migration! {
+    rename_table users -> accounts;
+}
+
+fn main() {}

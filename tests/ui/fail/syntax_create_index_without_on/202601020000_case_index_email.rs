@@ -1,0 +1,5 @@
+schemaflow::migration! {
+    create_index users(email) concurrently;
+}
+
+fn main() {}

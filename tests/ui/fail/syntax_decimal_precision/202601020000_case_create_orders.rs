@@ -1,0 +1,8 @@
+schemaflow::migration! {
+    create_table orders {
+        id: i64 primary_key identity,
+        total: Decimal<0, 0>,
+    }
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+schemaflow::migration! {
+    alter_table users {}
+}
+
+fn main() {}

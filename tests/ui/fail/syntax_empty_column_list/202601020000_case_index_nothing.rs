@@ -1,0 +1,5 @@
+schemaflow::migration! {
+    create_index on users() concurrently;
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+schemaflow::migration! {
+    sql "" down "";
+}
+
+fn main() {}

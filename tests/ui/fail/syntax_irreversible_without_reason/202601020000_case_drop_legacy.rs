@@ -1,0 +1,5 @@
+schemaflow::migration! {
+    sql "DELETE FROM audit_log" irreversible;
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+schemaflow::migration! {
+    add_column verified: bool = false;
+}
+
+fn main() {}

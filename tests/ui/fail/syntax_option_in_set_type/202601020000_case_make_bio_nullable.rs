@@ -1,0 +1,7 @@
+schemaflow::migration! {
+    alter_table users {
+        set_type bio: Option<String>,
+    }
+}
+
+fn main() {}

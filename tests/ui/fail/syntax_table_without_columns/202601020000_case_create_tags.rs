@@ -1,0 +1,5 @@
+schemaflow::migration! {
+    create_table tags {}
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+schemaflow::migration! {
+    add_index on users(email) concurrently;
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+schemaflow::migration! {
+    create_table posts {
+        id: i64 primary_key identity,
+        tags: Vec<String>,
+    }
+}
+
+fn main() {}
