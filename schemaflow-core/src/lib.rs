@@ -14,6 +14,7 @@ pub mod rollback;
 pub mod rules;
 pub mod runner;
 pub mod schema;
+pub mod sql_text;
 
 #[cfg(feature = "dsl")]
 pub mod dsl;

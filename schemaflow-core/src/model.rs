@@ -37,6 +37,12 @@ pub struct Allow {
     pub rule: String,
     /// Why the hazard does not apply here, in the author's words.
     pub reason: String,
+    /// Identifies the written `#[allow]`: one written before an item that
+    /// lowers to several steps (an `alter_table` block, a column with an
+    /// inline constraint) is copied to each, with the same id, and counts
+    /// as used when any of them needs it.
+    #[serde(default)]
+    pub id: usize,
 }
 
 /// How a migration is rolled back.

@@ -4,6 +4,9 @@
 //! Dropping a table re-creates it (with its indexes) from the replayed
 //! definition; a rename renames back; a dropped column comes back with its
 //! type, default and indexes. Data does not come back: the plan says so.
+//! Constraints that come back are added the online way (`NOT VALID` then
+//! `VALIDATE`, or a unique index built concurrently), since the table is
+//! in use when a rollback runs.
 
 use crate::model::{Down, Migration, Op, SqlDown, Step};
 use crate::schema::Schema;
@@ -86,7 +89,7 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<Op
             ops.extend(t.constraints.iter().filter(|k| k.kind.columns().contains(column)).map(|k| Op::AddConstraint {
                 table: table.clone(),
                 constraint: k.clone(),
-                online: false,
+                online: true,
             }));
             ops.extend(s.indexes_on(table).filter(|i| i.columns.contains(column)).map(|i| Op::CreateIndex(i.clone())));
             ops
@@ -120,7 +123,7 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<Op
         }
         Op::DropConstraint { table, name } => {
             let Some(k) = s.table(table).and_then(|t| t.constraint(name)) else { return Ok(vec![]) };
-            vec![Op::AddConstraint { table: table.clone(), constraint: k.clone(), online: false }]
+            vec![Op::AddConstraint { table: table.clone(), constraint: k.clone(), online: true }]
         }
         Op::Backfill(b) => {
             let all_new = b.assignments.iter().all(|a| added_here.iter().any(|(t, c)| *t == b.table && *c == a.column));
@@ -181,7 +184,7 @@ mod tests {
             "alter_table users { drop_default age }",
             "create_index on users(age) concurrently",
             "drop_index users_name_idx",
-            "alter_table users { add_constraint check(\"age >= 0\") not_valid }",
+            "alter_table users { add_constraint users_age_check check(\"age >= 0\") not_valid }",
             "alter_table users { drop_constraint users_email_key }",
             "alter_table users { add_column score: Option<i32> } backfill users set score = 0;",
             "sql \"CREATE VIEW v AS SELECT 1\" down \"DROP VIEW v\"",

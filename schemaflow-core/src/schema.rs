@@ -169,7 +169,12 @@ impl Schema {
                 }
                 let t = self.table_mut_or_err(table)?;
                 t.columns.retain(|c| c.name != *column);
-                t.constraints.retain(|c| !c.kind.columns().contains(column));
+                // Like PostgreSQL, dropping a column drops the constraints
+                // that involve it, checks included.
+                t.constraints.retain(|c| match &c.kind {
+                    ConstraintKind::Check { expr } => !crate::sql_text::mentions(expr, column),
+                    kind => !kind.columns().contains(column),
+                });
                 self.indexes.retain(|_, i| !(i.table == *table && i.columns.contains(column)));
                 Ok(())
             }
@@ -184,8 +189,18 @@ impl Schema {
                     c.name = to.clone();
                 }
                 for c in &mut t.constraints {
-                    if let Some(columns) = constraint_columns_mut(&mut c.kind) {
-                        rename_in(columns, from, to);
+                    match &mut c.kind {
+                        ConstraintKind::Check { expr } => *expr = crate::sql_text::rename(expr, from, to),
+                        kind => {
+                            if let Some(columns) = constraint_columns_mut(kind) {
+                                rename_in(columns, from, to);
+                            }
+                        }
+                    }
+                }
+                for index in self.indexes.values_mut().filter(|i| i.table == *table) {
+                    if let Some(p) = &mut index.predicate {
+                        *p = crate::sql_text::rename(p, from, to);
                     }
                 }
                 for index in self.indexes.values_mut().filter(|i| i.table == *table) {
@@ -285,8 +300,27 @@ impl Schema {
             }
             Op::DropConstraint { table, name } => {
                 let t = self.table_or_err(table)?;
-                if t.constraint(name).is_none() {
+                let Some(constraint) = t.constraint(name) else {
                     return Err(missing(Part::Name, format!("constraint `{name}` does not exist on `{table}`")));
+                };
+                if let ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns } = &constraint.kind {
+                    let mut without = t.clone();
+                    without.constraints.retain(|c| c.name != *name);
+                    let needed = self.references_to(table).find(|(_, fk)| match &fk.kind {
+                        ConstraintKind::ForeignKey { ref_columns, .. } => {
+                            same_set(ref_columns, columns) && !is_unique_key(self, &without, ref_columns)
+                        }
+                        _ => false,
+                    });
+                    if let Some((child, fk)) = needed {
+                        return Err(broken(
+                            Part::Name,
+                            format!(
+                                "`{name}` is the key that foreign key `{}` of table `{}` references; drop that foreign key first",
+                                fk.name, child.name
+                            ),
+                        ));
+                    }
                 }
                 self.table_mut_or_err(table)?.constraints.retain(|c| c.name != *name);
                 Ok(())
@@ -326,7 +360,13 @@ impl Schema {
             if !names.insert(constraint.name.as_str()) {
                 return Err(exists(Part::Name, format!("constraint `{}` is declared twice", constraint.name)));
             }
-            if matches!(constraint.kind, ConstraintKind::PrimaryKey { .. }) {
+            if let ConstraintKind::PrimaryKey { columns } = &constraint.kind {
+                if let Some(c) = columns.iter().find(|c| table.column(c).is_some_and(|c| c.nullable)) {
+                    return Err(broken(
+                        Part::Column(c.clone()),
+                        format!("primary key column `{c}` is `Option<…>`; a key column is NOT NULL"),
+                    ));
+                }
                 primary_keys += 1;
                 if primary_keys > 1 {
                     return Err(exists(
@@ -395,6 +435,10 @@ pub fn is_unique_key(schema: &Schema, table: &Table, columns: &[String]) -> bool
         ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns } => same(columns),
         _ => false,
     }) || schema.indexes_on(&table.name).any(|i| i.unique && i.predicate.is_none() && same(&i.columns))
+}
+
+fn same_set(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().all(|c| b.contains(c))
 }
 
 fn require_column(table: &Table, column: &str) -> Result<(), SchemaError> {

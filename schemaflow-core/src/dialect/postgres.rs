@@ -156,7 +156,7 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
         Op::SetNotNull { table, column } => {
             if cx.existing_table && cx.options.postgres_version >= 12 {
                 // A validated CHECK lets SET NOT NULL skip its full scan.
-                let check = format!("{table}_{column}_not_null");
+                let check = helper_name(&format!("{table}_{column}_not_null"));
                 vec![
                     brief(
                         table,
@@ -290,4 +290,19 @@ fn lock_of(constraint: &Constraint, tables: &str) -> String {
         ConstraintKind::ForeignKey { .. } => format!("SHARE ROW EXCLUSIVE on {tables}"),
         _ => format!("ACCESS EXCLUSIVE on {tables}"),
     }
+}
+
+/// A generated name that fits PostgreSQL's 63 bytes: longer ones keep a
+/// prefix and end with a hash of the whole, so they stay distinct.
+fn helper_name(name: &str) -> String {
+    if name.len() <= crate::rules::MAX_IDENTIFIER_BYTES {
+        return name.to_owned();
+    }
+    use sha2::Digest;
+    let hash: String = sha2::Sha256::digest(name.as_bytes()).iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let mut cut = 54;
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}_{hash}", &name[..cut])
 }

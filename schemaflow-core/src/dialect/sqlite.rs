@@ -163,7 +163,7 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
 
 fn mentions(kind: &ConstraintKind, column: &str) -> bool {
     match kind {
-        ConstraintKind::Check { expr } => expr.contains(column),
+        ConstraintKind::Check { expr } => crate::sql_text::mentions(expr, column),
         other => other.columns().iter().any(|c| c == column),
     }
 }

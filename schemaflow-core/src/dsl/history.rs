@@ -27,6 +27,8 @@ pub enum History {
     Known(Schema),
     /// This earlier file does not parse or does not replay.
     Broken(PathBuf),
+    /// Another file of the directory has the same version.
+    DuplicateVersion(PathBuf),
     /// The file's directory cannot be read, or its path is unknown.
     Unknown,
 }
@@ -77,15 +79,19 @@ pub fn schema_before(file: &Path, version: u64, current: Option<&Migration>) -> 
     };
     let Some(dir) = file.parent() else { return History::Unknown };
     let Ok(entries) = std::fs::read_dir(dir) else { return History::Unknown };
-    let mut earlier: Vec<(u64, PathBuf)> = entries
+    let versioned: Vec<(u64, PathBuf)> = entries
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "rs"))
         .filter_map(|p| {
             let (v, _) = parse_file_stem(p.file_stem()?.to_str()?).ok()?;
-            (v < version).then_some((v, p))
+            Some((v, p))
         })
         .collect();
+    if let Some((_, twin)) = versioned.iter().find(|(v, p)| *v == version && p.file_name() != file.file_name()) {
+        return History::DuplicateVersion(twin.clone());
+    }
+    let mut earlier: Vec<(u64, PathBuf)> = versioned.into_iter().filter(|(v, _)| *v < version).collect();
     earlier.sort();
     let mut all = match state().lock() {
         Ok(guard) => guard,

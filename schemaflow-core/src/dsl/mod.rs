@@ -70,10 +70,23 @@ pub fn check_migration(tokens: TokenStream, invocation: &Invocation) -> Result<C
         Some(file) => schema_before(file, version, Some(&parsed.migration)),
         None => History::Unknown,
     };
-    let History::Known(before) = history else {
-        // An earlier migration does not parse or replay; its own expansion
-        // reports that, and checks against a wrong schema would only mislead.
-        return Ok(Checked { migration: parsed.migration, warnings: Vec::new() });
+    let before = match history {
+        History::Known(before) => before,
+        History::DuplicateVersion(twin) => {
+            let name = twin.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let why = format!("`{name}` has the same version {version}: give one of them a later timestamp");
+            return Err(file_name_error(call_site, &why));
+        }
+        History::Broken(earlier) => {
+            // Its own expansion reports the error; checks against a wrong
+            // schema would only mislead, so say that they were skipped.
+            let name = earlier.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let warning = format!(
+                "this migration was not checked against the earlier ones: `{name}` does not parse or does not apply; fix it first"
+            );
+            return Ok(Checked { migration: parsed.migration, warnings: vec![(call_site, warning)] });
+        }
+        History::Unknown => return Ok(Checked { migration: parsed.migration, warnings: Vec::new() }),
     };
     let report = rules::check(&before, &parsed.migration, &invocation.targets);
     let (advice, errors): (Vec<_>, Vec<_>) = report.diagnostics.iter().partition(|d| d.is_advice());

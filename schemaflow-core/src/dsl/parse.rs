@@ -6,17 +6,18 @@
 //! all. The grammar, one line per construct:
 //!
 //! ```text
-//! create_table NAME { COLUMN, … , TABLE_CONSTRAINT, … }
-//!     COLUMN           = name: Type [= value] [primary_key] [identity] [unique]
-//!                        [check("sql")] [references table(col) [on_delete ACTION] [on_update ACTION] [not_valid]]
-//!     TABLE_CONSTRAINT = [constraint NAME] primary_key(a, …) | unique(a, …) | check("sql")
-//!                        | foreign_key(a, …) references table(b, …) [on_delete ACTION] [on_update ACTION]
+//! create_table NAME { COLUMN, … , [constraint NAME] CONSTRAINT, … }
+//!     COLUMN     = name: Type [= value] [primary_key] [identity] [unique] [check("sql")]
+//!                  [references table(col) [on_delete ACTION] [on_update ACTION]]
+//!     CONSTRAINT = primary_key(a, …) | unique(a, …) | check("sql")
+//!                  | foreign_key(a, …) references table(b, …) [on_delete ACTION] [on_update ACTION]
 //! drop_table NAME
 //! rename_table OLD -> NEW
 //! alter_table NAME { ITEM, … }
-//!     ITEM = add_column COLUMN | drop_column c | rename_column a -> b | set_type c: Type [using "sql"]
-//!          | set_not_null c | drop_not_null c | set_default c = value | drop_default c
-//!          | add_constraint [NAME] TABLE_CONSTRAINT [not_valid | concurrently] | drop_constraint NAME
+//!     ITEM = add_column COLUMN [not_valid] | drop_column c | rename_column a -> b
+//!          | set_type c: Type [using "sql"] | set_not_null c | drop_not_null c
+//!          | set_default c = value | drop_default c | drop_constraint NAME
+//!          | add_constraint [NAME] CONSTRAINT [not_valid | concurrently]   (a check needs its NAME)
 //! create_index [NAME] on table(a, …) [unique] [where "sql"] [concurrently]
 //! drop_index NAME [concurrently]
 //! backfill table set a = value, … [where "sql"] [batch N] [pause 100ms]
@@ -25,6 +26,7 @@
 //! #[allow(rule_name, "reason")] before any step
 //! value = true | 42 | -1.5 | "text" | now() | current_date() | gen_random_uuid() | random()
 //!       | clock_timestamp() | sql("expression")
+//! ACTION = no_action | restrict | cascade | set_null | set_default
 //! ```
 //! Steps are separated by `;` (optional after a `{ … }` block).
 
@@ -70,7 +72,12 @@ pub fn parse_migration(tokens: TokenStream, version: u64, name: &str) -> syn::Re
     let mut builder = Builder::default();
     let mut migration = Migration { version, name: name.to_owned(), steps: Vec::new(), down: Down::Derived };
     let result = (|input: ParseStream| builder.top_level(input, &mut migration)).parse2(tokens);
-    if let Err(e) = result {
+    // After an error inside a `{ … }` or `( … )`, the tokens left in that
+    // group make syn add "unexpected token" at the end: noise next to the
+    // real error, so it is only reported when it is the only one.
+    if let Err(e) = result
+        && builder.errors.is_empty()
+    {
         builder.errors.push(e);
     }
     match combine(builder.errors) {
@@ -101,6 +108,8 @@ struct Builder {
     spans: SpanMap,
     errors: Vec<syn::Error>,
     section: Option<Section>,
+    /// The number of `#[allow]`s read so far, to give each its id.
+    allows_read: usize,
 }
 
 const OPERATIONS: &str =
@@ -188,11 +197,18 @@ fn skip_step(input: ParseStream, progressed: bool) {
             match &tt {
                 proc_macro2::TokenTree::Punct(p) if p.as_char() == ';' => return Ok(((), next)),
                 proc_macro2::TokenTree::Ident(i) if !first && RESUME_AT.iter().any(|k| i == k) => {
-                    let is_call = matches!(
-                        next.token_tree(),
-                        Some((proc_macro2::TokenTree::Group(g), _)) if g.delimiter() == proc_macro2::Delimiter::Parenthesis
-                    );
-                    if !is_call {
+                    let next_group = match next.token_tree() {
+                        Some((proc_macro2::TokenTree::Group(g), _)) => Some(g.delimiter()),
+                        _ => None,
+                    };
+                    // `sql("…")` is a value and a step's own `down "…"` is not
+                    // a block: only resume at a real step.
+                    let resumes = if i == "down" {
+                        next_group == Some(proc_macro2::Delimiter::Brace)
+                    } else {
+                        next_group != Some(proc_macro2::Delimiter::Parenthesis)
+                    };
+                    if resumes {
                         return Ok(((), rest));
                     }
                 }
@@ -348,8 +364,9 @@ impl Builder {
             if !args.is_empty() {
                 return Err(err(args.span(), "unexpected tokens after the reason"));
             }
+            self.allows_read += 1;
             out.push(PendingAllow {
-                allow: Allow { rule: rule.name.to_owned(), reason: reason.value() },
+                allow: Allow { rule: rule.name.to_owned(), reason: reason.value(), id: self.allows_read },
                 span: rule_ident.span(),
             });
         }
@@ -379,7 +396,7 @@ impl Builder {
             }
             "rename_table" => {
                 let from = name(input, "table")?;
-                input.parse::<Token![->]>()?;
+                input.parse::<Token![->]>().map_err(|e| err(e.span(), "expected `->`: `rename_table old -> new`"))?;
                 let to = name(input, "table")?;
                 let i = steps.len();
                 self.mark(i, Part::Op, span);
@@ -538,7 +555,9 @@ impl Builder {
     fn column(&mut self, input: ParseStream, i: usize, table: &str) -> Result<ColumnDef> {
         let col = name(input, "column")?;
         self.mark(i, Part::Column(col.text.clone()), col.span);
-        input.parse::<Token![:]>()?;
+        input
+            .parse::<Token![:]>()
+            .map_err(|e| err(e.span(), format!("expected `:` and the column's type: `{}: String`", col.text)))?;
         let (ty, nullable, ty_span) = self.column_type(input)?;
         self.mark(i, Part::ColumnType(col.text.clone()), ty_span);
         let mut column = Column { name: col.text.clone(), ty, nullable, default: None, identity: false };
@@ -587,6 +606,9 @@ impl Builder {
                     }
                     if column.default.is_some() {
                         return Err(err(attr.span(), "an `identity` column takes no default"));
+                    }
+                    if nullable {
+                        return Err(err(attr.span(), "an `identity` column always has a value: drop the `Option<…>`"));
                     }
                     column.identity = true;
                     self.mark(i, Part::Default(col.text.clone()), attr.span());
@@ -676,11 +698,11 @@ impl Builder {
         self.mark(i, Part::Name, kw.span());
         let (default_name, kind) = match kw.to_string().as_str() {
             "primary_key" => {
-                let cols = texts(&name_list(input, "column")?);
+                let cols = self.column_list(input, i)?;
                 (naming::primary_key(table), ConstraintKind::PrimaryKey { columns: cols })
             }
             "unique" => {
-                let cols = texts(&name_list(input, "column")?);
+                let cols = self.column_list(input, i)?;
                 (naming::unique(table, &cols), ConstraintKind::Unique { columns: cols })
             }
             "check" => {
@@ -692,7 +714,7 @@ impl Builder {
                 (n, ConstraintKind::Check { expr: expr.value() })
             }
             "foreign_key" => {
-                let cols = texts(&name_list(input, "column")?);
+                let cols = self.column_list(input, i)?;
                 keyword(input, "references")?;
                 let (kind, ref_span) = self.references(input, cols.clone())?;
                 self.mark(i, Part::RefTable, ref_span);
@@ -715,6 +737,15 @@ impl Builder {
             None
         };
         Ok((Constraint { name: explicit.unwrap_or(default_name), kind }, modifier))
+    }
+
+    /// `(a, b)`: column names, each marked for diagnostics.
+    fn column_list(&mut self, input: ParseStream, i: usize) -> Result<Vec<String>> {
+        let names = name_list(input, "column")?;
+        for n in &names {
+            self.mark(i, Part::Column(n.text.clone()), n.span);
+        }
+        Ok(texts(&names))
     }
 
     fn alter_item(&mut self, input: ParseStream, table: &Name, steps: &mut Vec<Step>) -> Result<()> {
@@ -766,7 +797,7 @@ impl Builder {
             }
             "rename_column" => {
                 let from = name(input, "column")?;
-                input.parse::<Token![->]>()?;
+                input.parse::<Token![->]>().map_err(|e| err(e.span(), "expected `->`: `rename_column old -> new`"))?;
                 let to = name(input, "column")?;
                 self.mark(i, Part::Column(from.text.clone()), from.span);
                 self.mark(i, Part::NewName, to.span);
@@ -823,9 +854,20 @@ impl Builder {
                     Some(n)
                 };
                 let (mut constraint, modifier) = self.table_constraint(input, i, &t, &mut checks)?;
-                if let Some(n) = constraint_name {
-                    self.spans.spans.insert(self.at(i, Part::Name), n.span);
-                    constraint.name = n.text;
+                match constraint_name {
+                    Some(n) => {
+                        self.spans.spans.insert(self.at(i, Part::Name), n.span);
+                        constraint.name = n.text;
+                    }
+                    None if matches!(constraint.kind, ConstraintKind::Check { .. }) => {
+                        return Err(err(
+                            kw.span(),
+                            format!(
+                                "name the check, so it can be told apart and dropped later: `add_constraint {t}_…_check check(\"…\")`"
+                            ),
+                        ));
+                    }
+                    None => {}
                 }
                 let online = match (modifier, &constraint.kind) {
                     (None, _) => false,
@@ -869,6 +911,15 @@ impl Builder {
             None
         } else {
             let n = name(input, "index")?;
+            if matches!(n.text.as_str(), "unique" | "concurrently") {
+                return Err(err(
+                    n.span,
+                    format!(
+                        "`{}` goes after the columns: `create_index [name] on users(email) unique concurrently`",
+                        n.text
+                    ),
+                ));
+            }
             self.mark(i, Part::Name, n.span);
             Some(n.text)
         };
@@ -876,7 +927,11 @@ impl Builder {
             .map_err(|e| err(e.span(), "expected `on table(columns)`: `create_index [name] on users(email)`"))?;
         let table = name(input, "table")?;
         self.mark(i, Part::Table, table.span);
-        let columns = texts(&name_list(input, "column")?);
+        let column_names = name_list(input, "column")?;
+        for c in &column_names {
+            self.mark(i, Part::Column(c.text.clone()), c.span);
+        }
+        let columns = texts(&column_names);
         let mut index = Index {
             name: explicit.unwrap_or_else(|| naming::index(&table.text, &columns)),
             table: table.text,
@@ -896,7 +951,10 @@ impl Builder {
             }
             let Ok(m) = input.fork().call(Ident::parse_any) else { break };
             match m.to_string().as_str() {
-                "unique" => index.unique = true,
+                "unique" => {
+                    index.unique = true;
+                    self.mark(i, Part::Modifier("unique"), m.span());
+                }
                 "concurrently" => {
                     index.concurrently = true;
                     self.mark(i, Part::Modifier("concurrently"), m.span());

@@ -12,7 +12,7 @@ pub(super) const RULE: Rule = Rule {
     name: "down-does-not-restore",
     summary: "a `down { … }` block that leaves a different schema than the one before the migration",
     why: "a rollback that does not restore the schema leaves the old code running against tables it does not expect, and the next forward run fails",
-    allowable: true,
+    allowable: false,
     advice: false,
 };
 

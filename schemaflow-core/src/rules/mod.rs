@@ -23,6 +23,7 @@ mod drop_constraint;
 mod drop_table;
 mod fk_without_index;
 mod identifier;
+mod keys;
 mod missing_down;
 mod prefer_bigint_key;
 mod raw_sql_transaction_control;
@@ -36,12 +37,13 @@ mod volatile_default;
 
 pub use alter_column_type::{is_narrowing as is_narrowing_type_change, is_safe_change as is_safe_type_change};
 pub use down_does_not_restore::DOWN_KEYWORD;
+pub use identifier::MAX_IDENTIFIER_BYTES;
 
 use std::collections::HashSet;
 
 use crate::config::Targets;
 use crate::location::{Location, Part};
-use crate::model::{Migration, Op, Step};
+use crate::model::{Migration, Op, Step, Table};
 use crate::schema::Schema;
 
 /// A rule's fixed description: what the catalogue and the docs print.
@@ -127,6 +129,8 @@ pub const CATALOGUE: &[&Rule] = &[
     &advice::DROP_NOT_NULL,
     &advice::PREFER_TIMESTAMPTZ,
     &advice::UNIQUE_ON_EXISTING_DATA,
+    &keys::BACKFILL_WITHOUT_KEY,
+    &keys::IDENTITY_NOT_KEY,
 ];
 
 /// Finds a rule by code (`SF013`), kebab name (`blocking-index`) or the
@@ -241,6 +245,7 @@ const STEP_RULES: &[fn(&StepContext, &mut Vec<Diagnostic>)] = &[
     raw_sql_transaction_control::check,
     drop_constraint::check,
     advice::check,
+    keys::check,
 ];
 
 /// Checks `migration` against `before`, the schema the earlier migrations
@@ -272,6 +277,15 @@ pub fn check(before: &Schema, migration: &Migration, targets: &Targets) -> Repor
             Err(e) => {
                 failed.insert(index);
                 found.push(schema_facts::diagnostic(Location::up(index, e.part.clone()), &e));
+                // A table whose constraints are wrong still exists for the
+                // steps after it: check them against its columns rather
+                // than report each of them as "no such table".
+                if let Op::CreateTable(t) = &step.op {
+                    let bare = Table { constraints: Vec::new(), ..t.clone() };
+                    if schema.apply(&Op::CreateTable(bare)).is_ok() {
+                        created.insert(t.name.clone());
+                    }
+                }
             }
         }
     }

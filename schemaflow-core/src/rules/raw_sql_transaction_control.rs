@@ -4,6 +4,7 @@
 use super::{Diagnostic, Rule, StepContext};
 use crate::location::Part;
 use crate::model::{Op, SqlDown};
+use crate::sql_text::{keywords, statements};
 
 pub(super) const RULE: Rule = Rule {
     code: "SF023",
@@ -14,42 +15,6 @@ pub(super) const RULE: Rule = Rule {
     advice: false,
 };
 
-/// Splits SQL text into statements at semicolons outside quotes and comments.
-pub(crate) fn statements(sql: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    let mut chars = sql.chars().peekable();
-    let mut quote: Option<char> = None;
-    while let Some(c) = chars.next() {
-        match quote {
-            Some(q) => {
-                current.push(c);
-                if c == q {
-                    quote = None;
-                }
-            }
-            None => match c {
-                '\'' | '"' => {
-                    quote = Some(c);
-                    current.push(c);
-                }
-                '-' if chars.peek() == Some(&'-') => {
-                    for c in chars.by_ref() {
-                        if c == '\n' {
-                            break;
-                        }
-                    }
-                    current.push(' ');
-                }
-                ';' => out.push(std::mem::take(&mut current)),
-                _ => current.push(c),
-            },
-        }
-    }
-    out.push(current);
-    out.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()
-}
-
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     let Op::Sql { up, down } = &cx.step.op else { return };
     let down_sql = match down {
@@ -57,14 +22,13 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
         _ => "",
     };
     for statement in statements(up).into_iter().chain(statements(down_sql)) {
-        let upper = statement.to_ascii_uppercase();
-        let mut words = upper.split_whitespace();
-        let first = words.next().unwrap_or("");
+        let words = keywords(&statement);
+        let first = words.first().map(String::as_str).unwrap_or("");
         let offending = match first {
-            "BEGIN" | "COMMIT" | "ROLLBACK" | "SAVEPOINT" | "RELEASE" | "END" => Some(first.to_owned()),
-            "START" if words.next() == Some("TRANSACTION") => Some("START TRANSACTION".to_owned()),
-            "VACUUM" => Some("VACUUM".to_owned()),
-            _ if upper.split_whitespace().any(|w| w == "CONCURRENTLY") => Some("CONCURRENTLY".to_owned()),
+            "begin" | "commit" | "rollback" | "savepoint" | "release" | "end" => Some(first.to_ascii_uppercase()),
+            "start" if words.get(1).is_some_and(|w| w == "transaction") => Some("START TRANSACTION".to_owned()),
+            "vacuum" => Some("VACUUM".to_owned()),
+            _ if words.iter().any(|w| w == "concurrently") => Some("CONCURRENTLY".to_owned()),
             _ => None,
         };
         if let Some(word) = offending {
@@ -81,16 +45,5 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
             ));
             return;
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::statements;
-
-    #[test]
-    fn splits_outside_quotes_and_comments() {
-        let s = statements("INSERT INTO t VALUES ('a;b'); -- c; d\nSELECT \";\" ;");
-        assert_eq!(s, vec!["INSERT INTO t VALUES ('a;b')", "SELECT \";\""]);
     }
 }

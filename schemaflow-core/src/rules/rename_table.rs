@@ -23,7 +23,7 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
         cx.at(Part::Table),
         format!("renaming table `{from}` to `{to}` breaks the code that still queries `{from}`"),
         format!(
-            "deploy code that reads through a view first: `sql \"CREATE VIEW {to} AS SELECT * FROM {from}\" down \"DROP VIEW {to}\"`, switch the code to `{to}`, then drop the view and rename in a later migration"
+            "deploy code that reads through a view first: `sql \"CREATE VIEW \\\"{to}\\\" AS SELECT * FROM \\\"{from}\\\"\" down \"DROP VIEW \\\"{to}\\\"\"`, switch the code to `{to}`, then drop the view and rename in a later migration"
         ),
     ));
 }

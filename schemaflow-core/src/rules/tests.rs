@@ -148,7 +148,7 @@ fn sf015_sf016_constraints_on_existing_tables() {
         )
         .is_empty()
     );
-    assert_eq!(codes(&[USERS], "alter_table users { add_constraint check(\"age > 0\") }"), ["SF015"]);
+    assert_eq!(codes(&[USERS], "alter_table users { add_constraint users_age_check check(\"age > 0\") }"), ["SF015"]);
     assert_eq!(codes(&[USERS], "alter_table users { add_constraint unique(name) }"), ["SF016", "SF031"]);
     assert_eq!(codes(&[USERS], "alter_table users { add_constraint unique(name) concurrently }"), ["SF031"]);
     assert_eq!(codes(&[USERS], "alter_table users { add_column handle: Option<String> unique }"), ["SF016"]);
@@ -295,5 +295,83 @@ fn sf029_to_sf031_advice() {
     assert!(
         codes(&[USERS], "#[allow(unique_on_existing_data, \"names were deduplicated in 202601\")] create_index on users(name) unique concurrently")
             .is_empty()
+    );
+}
+
+#[test]
+fn sf032_sf033_keys() {
+    assert_eq!(
+        codes(&["create_table logs { line: String }"], "backfill logs set line = \"x\"; irreversible \"test\""),
+        ["SF032"]
+    );
+    assert_eq!(codes(&[], "create_table t { id: i64 primary_key, n: i64 identity }"), ["SF033"]);
+    assert_eq!(
+        codes(&[], "#[allow(prefer_bigint_key, \"t\")] create_table t { id: i32 primary_key identity }"),
+        ["SF033"]
+    );
+    assert!(
+        codes_for(
+            &Targets { sqlite: false, ..Targets::default() },
+            &[],
+            "create_table t { id: i64 primary_key, n: i64 identity }"
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn checks_follow_renamed_and_dropped_columns() {
+    let history = ["create_table items { id: i64 primary_key, qty: i32, check(\"qty > 0\") }"];
+    let m = "#[allow(rename_column, \"t\")] alter_table items { rename_column qty -> amount }";
+    let report = report_for(&Targets::default(), &history, m);
+    let check = report.schema_after.table("items").unwrap().constraints.iter().find_map(|c| match &c.kind {
+        crate::model::ConstraintKind::Check { expr } => Some(expr.clone()),
+        _ => None,
+    });
+    assert_eq!(check.as_deref(), Some("amount > 0"));
+    let m = "#[allow(drop_column, \"t\")] alter_table items { drop_column qty }";
+    let report = report_for(&Targets::default(), &history, m);
+    assert_eq!(report.schema_after.table("items").unwrap().constraints.len(), 1, "only the primary key is left");
+}
+
+#[test]
+fn a_key_a_foreign_key_needs_cannot_be_dropped() {
+    assert_eq!(
+        codes(&[USERS, POSTS], "#[allow(drop_constraint, \"t\")] alter_table users { drop_constraint users_pkey }"),
+        ["SF028"]
+    );
+}
+
+#[test]
+fn one_allow_covers_every_step_its_item_lowers_to() {
+    let posts = "create_table posts { id: i64 primary_key, title: String } ";
+    let src = "#[allow(constraint_without_not_valid, \"posts has 40 rows\")] alter_table posts { add_column author_id: Option<i64> references users(id) } create_index on posts(author_id) concurrently;";
+    assert!(codes(&[USERS, posts], src).is_empty(), "{:?}", codes(&[USERS, posts], src));
+    let src = "#[allow(drop_column, \"unused\")] alter_table users { drop_column age, add_column bio: Option<String> }";
+    assert!(codes(&[USERS], src).is_empty());
+}
+
+#[test]
+fn a_failed_create_table_does_not_cascade() {
+    let src = "create_table p { id: i64 primary_key, n: Varchar<100> references users(name) } create_index on p(n)";
+    assert_eq!(codes(&[USERS], src), ["SF028"]);
+}
+
+#[test]
+fn raw_sql_forms_of_a_whole_table_change() {
+    for sql in [
+        "UPDATE ONLY users SET age = 0",
+        "UPDATE public.users SET age = 0",
+        "WITH x AS (SELECT 1) UPDATE users SET age = 0",
+        "DELETE FROM ONLY users",
+    ] {
+        assert_eq!(codes(&[USERS], &format!("sql \"{sql}\" irreversible \"data\"")), ["SF018"], "{sql}");
+    }
+    let trigger = "CREATE TRIGGER t BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION f()";
+    assert!(codes(&[USERS], &format!("sql \"{trigger}\" down \"DROP TRIGGER t ON users\"")).is_empty());
+    let function = "CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN NEW.age := 0; RETURN NEW; END $$ LANGUAGE plpgsql";
+    assert!(
+        codes(&[USERS], &format!("sql \"{function}\" down \"DROP FUNCTION f()\"")).is_empty(),
+        "a function body is not transaction control"
     );
 }

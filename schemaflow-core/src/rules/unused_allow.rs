@@ -32,25 +32,30 @@ pub(super) fn apply_allows(
             Section::Down => down_steps.get(location.step),
         }
     };
+    // Written allows (by id) that acknowledged at least one diagnostic.
     let mut used = std::collections::HashSet::new();
     let mut kept = Vec::new();
     for d in found {
         let allow = step_of(&d.location)
-            .and_then(|step| step.allows.iter().position(|a| d.rule.allowable && a.rule == d.rule.name));
+            .and_then(|step| step.allows.iter().find(|a| d.rule.allowable && a.rule == d.rule.name));
         match allow {
-            Some(k) => {
-                used.insert((d.location.section, d.location.step, k));
+            Some(a) => {
+                used.insert((d.location.section, a.id));
             }
             None => kept.push(d),
         }
     }
+    let mut reported = std::collections::HashSet::new();
     let sections = [(Section::Up, &migration.steps[..]), (Section::Down, down_steps)];
     for (section, steps) in sections {
         for (index, step) in steps.iter().enumerate() {
             for (k, allow) in step.allows.iter().enumerate() {
                 let allowable = find(&allow.rule).is_some_and(|r| r.allowable);
                 let step_failed = section == Section::Up && failed.contains(&index);
-                if used.contains(&(section, index, k)) || (allowable && step_failed) {
+                if used.contains(&(section, allow.id))
+                    || (allowable && step_failed)
+                    || !reported.insert((section, allow.id))
+                {
                     continue;
                 }
                 let location = Location { section, step: index, part: Part::Allow(k) };

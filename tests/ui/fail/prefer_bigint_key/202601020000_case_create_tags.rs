@@ -1,6 +1,6 @@
 schemaflow::migration! {
     create_table tags {
-        id: i32 primary_key identity,
+        id: i32 primary_key,
         label: String unique,
     }
 }

@@ -7,7 +7,7 @@ schemaflow::migration! {
     #[allow(prefer_timestamptz, "local_at is a wall-clock time in the shop's own time zone")]
     create_table everything {
         id: i64 primary_key identity,
-        sequence: i32 identity,
+        sequence: i32,
         flag: bool = true,
         small: i16 = -1,
         medium: i32 = 42 check("medium >= 0"),

@@ -11,7 +11,7 @@ schemaflow::migration! {
         add_column placed_at: TimestampTz,
         add_column reference: Varchar<32>,
         add_constraint unique(reference),
-        add_constraint check("total >= 0"),
+        add_constraint orders_total_check check("total >= 0"),
         rename_column total -> total_amount,
         set_type total_amount: Decimal<12, 2>,
     }

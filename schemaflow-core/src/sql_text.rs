@@ -1,0 +1,151 @@
+//! The little the model needs to know about SQL text it does not parse
+//! (checks, predicates, raw statements): words outside quotes, so a column
+//! rename reaches the checks that name it, and statements split at `;`.
+
+/// Calls `f` with each maximal identifier-like word outside string
+/// literals, quoted identifiers, comments and dollar-quoted bodies, with
+/// its byte range.
+fn words(sql: &str, mut f: impl FnMut(std::ops::Range<usize>)) {
+    let bytes = sql.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c == b'\'' || c == b'"' {
+            i = skip_quoted(bytes, i, c);
+        } else if c == b'-' && bytes.get(i + 1) == Some(&b'-') {
+            while i < bytes.len() && bytes[i] != b'\n' {
+                i += 1;
+            }
+        } else if c == b'$'
+            && let Some(end) = dollar_end(sql, i)
+        {
+            i = end;
+        } else if c.is_ascii_alphabetic() || c == b'_' {
+            let start = i;
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$') {
+                i += 1;
+            }
+            f(start..i);
+        } else {
+            i += 1;
+        }
+    }
+}
+
+fn skip_quoted(bytes: &[u8], start: usize, quote: u8) -> usize {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        if bytes[i] == quote {
+            if bytes.get(i + 1) == Some(&quote) {
+                i += 2;
+                continue;
+            }
+            return i + 1;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// For `$tag$…$tag$` starting at `start`, the index after its end.
+fn dollar_end(sql: &str, start: usize) -> Option<usize> {
+    let rest = &sql[start + 1..];
+    let tag_len = rest.find('$')?;
+    let tag = &rest[..tag_len];
+    if !tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return None;
+    }
+    let delimiter = format!("${tag}$");
+    let body_start = start + delimiter.len();
+    let close = sql[body_start..].find(&delimiter)?;
+    Some(body_start + close + delimiter.len())
+}
+
+/// Whether `sql` uses `name` as a word (case-insensitive, outside quotes).
+pub fn mentions(sql: &str, name: &str) -> bool {
+    let mut found = false;
+    words(sql, |r| found |= sql[r].eq_ignore_ascii_case(name));
+    found
+}
+
+/// `sql` with every word `from` replaced by `to`.
+pub fn rename(sql: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut last = 0;
+    words(sql, |r| {
+        if sql[r.clone()].eq_ignore_ascii_case(from) {
+            out.push_str(&sql[last..r.start]);
+            out.push_str(to);
+            last = r.end;
+        }
+    });
+    out.push_str(&sql[last..]);
+    out
+}
+
+/// Splits SQL text into statements at semicolons outside quotes,
+/// comments and dollar-quoted bodies (a PL/pgSQL function is one statement).
+pub fn statements(sql: &str) -> Vec<String> {
+    let bytes = sql.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c == b'\'' || c == b'"' {
+            i = skip_quoted(bytes, i, c);
+        } else if c == b'-' && bytes.get(i + 1) == Some(&b'-') {
+            while i < bytes.len() && bytes[i] != b'\n' {
+                i += 1;
+            }
+        } else if c == b'$'
+            && let Some(end) = dollar_end(sql, i)
+        {
+            i = end;
+        } else if c == b';' {
+            out.push(sql[start..i].to_owned());
+            i += 1;
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push(sql[start..].to_owned());
+    out.into_iter().map(|s| strip_comments(&s).trim().to_owned()).filter(|s| !s.is_empty()).collect()
+}
+
+/// The words of a statement outside quotes and bodies, lowercased.
+pub fn keywords(statement: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    words(statement, |r| out.push(statement[r].to_ascii_lowercase()));
+    out
+}
+
+fn strip_comments(s: &str) -> String {
+    s.lines().map(|l| if l.trim_start().starts_with("--") { "" } else { l }).collect::<Vec<_>>().join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renames_words_outside_quotes_only() {
+        assert_eq!(
+            rename("qty > 0 AND qty_max > qty AND note <> 'qty'", "qty", "n"),
+            "n > 0 AND qty_max > n AND note <> 'qty'"
+        );
+        assert!(mentions("length(\"body\") > 0 OR body IS NULL", "body"));
+        assert!(!mentions("'age' = x", "age"));
+    }
+
+    #[test]
+    fn splits_statements_but_not_function_bodies() {
+        let s = statements(
+            "CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN NEW.a := 1; RETURN NEW; END $$ LANGUAGE plpgsql; -- c; d\nSELECT ';'",
+        );
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert!(s[0].ends_with("LANGUAGE plpgsql"));
+        assert_eq!(s[1], "SELECT ';'");
+    }
+}

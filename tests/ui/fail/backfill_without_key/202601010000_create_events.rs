@@ -1,0 +1,6 @@
+schemaflow::migration! {
+    create_table events {
+        kind: String,
+        payload: Option<Json>,
+    }
+}
