@@ -5,9 +5,11 @@
 //! Most users depend on the `schemaflow` facade crate instead.
 
 pub mod config;
+pub mod database_url;
 pub mod dialect;
 pub mod diff;
 pub mod files;
+pub mod harness;
 pub mod location;
 pub mod model;
 pub mod rollback;

@@ -67,8 +67,9 @@ pub struct Progress {
     pub phase: u32,
     /// Phases in the plan.
     pub phases_total: u32,
-    /// Milliseconds since the migration started, recorded when it completes.
-    pub elapsed_ms: u64,
+    /// When the migration (this run of it) started; the time it took is
+    /// recorded when its last phase commits.
+    pub started: Instant,
 }
 
 /// The direction of a plan.
@@ -361,7 +362,7 @@ fn run_plan(
             direction,
             phase,
             phases_total: total,
-            elapsed_ms: started.elapsed().as_millis() as u64,
+            started,
         };
         let failure = match backend.run_phase(plan, phase as usize, schema, &progress) {
             Ok(()) => continue,
@@ -516,10 +517,9 @@ pub fn dry_run(
         out.push_str(&format!("-- migration {}\n", m.id()));
         out.push_str(&dialect::render(dialect, &before, &plan));
         out.push_str(&format!(
-            "-- and, in the last transaction: INSERT INTO {BOOKKEEPING_TABLE} (version, name, checksum, applied_at, duration_ms) VALUES ({}, '{}', '{}', now, …)\n\n",
+            "-- recorded in {BOOKKEEPING_TABLE} within the last transaction (version {}, checksum {})\n\n",
             m.version,
-            m.name,
-            m.checksum()
+            &m.checksum()[..16]
         ));
     }
     if out.is_empty() {

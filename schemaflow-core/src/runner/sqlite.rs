@@ -134,7 +134,7 @@ impl SqliteBackend {
                         applied_at = excluded.applied_at, duration_ms = excluded.duration_ms,
                         state = excluded.state, phases_done = excluded.phases_done, phases_total = excluded.phases_total"
                 ),
-                params![p.version as i64, p.name, p.checksum, p.elapsed_ms as i64, state, done, p.phases_total],
+                params![p.version as i64, p.name, p.checksum, p.started.elapsed().as_millis() as i64, state, done, p.phases_total],
             )
             .map(|_| ())
             .map_err(db_error)

@@ -1,0 +1,107 @@
+//! The command line, following cargo's conventions (`-p`, `--manifest-path`,
+//! `-q`, `-v`, `--color`).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// `cargo schemaflow`: cargo invokes `cargo-schemaflow schemaflow …`.
+#[derive(Parser, Debug)]
+#[command(name = "cargo", bin_name = "cargo")]
+pub enum Cargo {
+    /// Create, apply, roll back and inspect schemaflow migrations.
+    Schemaflow(Cli),
+}
+
+/// Create, apply, roll back and inspect schemaflow migrations.
+#[derive(Args, Debug)]
+#[command(version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// The package whose migrations to use (when the workspace has several).
+    #[arg(short, long, global = true, value_name = "SPEC")]
+    pub package: Option<String>,
+    /// Path to Cargo.toml.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// The database: `sqlite://path.db` or `postgres://user@host/db`. Default:
+    /// `DATABASE_URL` from the environment or a `.env` file, else
+    /// `sqlite://schemaflow.db` in the package's directory.
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Print only errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Print more (the cargo build output).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Colour: auto, always or never.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+    pub color: Color,
+}
+
+/// When to colour the output.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Output format.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Write a new migration file, `migrations/YYYYMMDDHHMM_<description>.rs`.
+    New {
+        /// What the migration does, in snake_case (e.g. `add_user_verified`).
+        description: String,
+    },
+    /// Apply the pending migrations, in version order.
+    Run {
+        /// Print the SQL each pending migration would run, with its
+        /// transactions, locks and table rebuilds; touch nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Stop after this version (YYYYMMDDHHMM).
+        #[arg(long, value_name = "VERSION")]
+        to: Option<u64>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Show applied, pending, changed and unknown migrations, and drift.
+    Status {
+        /// Exit with 1 unless everything is applied and the schema matches.
+        #[arg(long)]
+        check: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Roll back the last migration, or more.
+    Rollback {
+        /// How many migrations to roll back.
+        #[arg(long, value_name = "N", conflicts_with = "to")]
+        steps: Option<usize>,
+        /// Roll back every migration after this version (0: all of them).
+        #[arg(long, value_name = "VERSION")]
+        to: Option<u64>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}

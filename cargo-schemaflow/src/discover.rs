@@ -1,0 +1,115 @@
+//! Finding the packages of the workspace that have schemaflow migrations.
+
+use std::path::PathBuf;
+
+use cargo_metadata::{Metadata, MetadataCommand, Package};
+
+/// A workspace package that depends on schemaflow.
+#[derive(Clone, Debug)]
+pub struct MigrationPackage {
+    /// Package name.
+    pub name: String,
+    /// Its library's crate name (`-` as `_`).
+    pub lib_name: Option<String>,
+    /// Directory of its Cargo.toml.
+    pub dir: PathBuf,
+    /// Its migrations directory (which may not exist yet).
+    pub migrations: PathBuf,
+    /// How the harness depends on schemaflow: the same source as the package.
+    pub schemaflow_dependency: String,
+}
+
+/// The workspace: its root, target directory and migration packages.
+pub struct Workspace {
+    pub root: PathBuf,
+    pub target_dir: PathBuf,
+    pub packages: Vec<MigrationPackage>,
+}
+
+/// Reads the workspace with `cargo metadata`.
+pub fn workspace(manifest_path: Option<&std::path::Path>) -> Result<Workspace, String> {
+    let mut cmd = MetadataCommand::new();
+    if let Some(path) = manifest_path {
+        cmd.manifest_path(path);
+    }
+    let metadata = cmd.exec().map_err(|e| format!("cargo metadata failed: {e}"))?;
+    let packages = metadata
+        .workspace_packages()
+        .into_iter()
+        .filter(|p| {
+            p.dependencies.iter().any(|d| d.name == "schemaflow" && d.kind == cargo_metadata::DependencyKind::Normal)
+        })
+        .map(|p| migration_package(&metadata, p))
+        .collect();
+    Ok(Workspace {
+        root: metadata.workspace_root.clone().into_std_path_buf(),
+        target_dir: metadata.target_directory.clone().into_std_path_buf(),
+        packages,
+    })
+}
+
+fn migration_package(metadata: &Metadata, p: &Package) -> MigrationPackage {
+    let dir = p.manifest_path.parent().map(|d| d.to_path_buf().into_std_path_buf()).unwrap_or_default();
+    let lib_name = p
+        .targets
+        .iter()
+        .find(|t| {
+            t.kind.iter().any(|k| matches!(k, cargo_metadata::TargetKind::Lib | cargo_metadata::TargetKind::RLib))
+        })
+        .map(|t| t.name.replace('-', "_"));
+    let migrations = p
+        .metadata
+        .get("schemaflow")
+        .and_then(|m| m.get("migrations"))
+        .and_then(|m| m.as_str())
+        .map_or_else(|| dir.join("migrations"), |m| dir.join(m));
+    MigrationPackage {
+        name: p.name.to_string(),
+        lib_name,
+        migrations,
+        schemaflow_dependency: schemaflow_source(metadata, p),
+        dir,
+    }
+}
+
+/// The harness's `schemaflow = …` line: the path or version the package uses.
+fn schemaflow_source(metadata: &Metadata, p: &Package) -> String {
+    let resolved = metadata.resolve.as_ref().and_then(|r| r.nodes.iter().find(|n| n.id == p.id)).and_then(|node| {
+        node.deps.iter().find(|d| d.name == "schemaflow").and_then(|d| metadata.packages.iter().find(|q| q.id == d.pkg))
+    });
+    match resolved {
+        Some(q) if q.source.is_none() => {
+            let dir = q.manifest_path.parent().map(|d| d.to_string()).unwrap_or_default();
+            format!("{{ path = {dir:?} }}")
+        }
+        Some(q) => format!("\"={}\"", q.version),
+        None => "\"*\"".to_owned(),
+    }
+}
+
+impl Workspace {
+    /// The package to use: the one `-p` names, or the only one.
+    pub fn select(&self, wanted: Option<&str>) -> Result<&MigrationPackage, String> {
+        let names = || self.packages.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ");
+        match wanted {
+            Some(name) => self.packages.iter().find(|p| p.name == name).ok_or_else(|| {
+                if self.packages.is_empty() {
+                    format!("package `{name}` does not depend on schemaflow (no package of this workspace does)")
+                } else {
+                    format!("package `{name}` does not depend on schemaflow; these do: {}", names())
+                }
+            }),
+            None => match self.packages.as_slice() {
+                [] => Err("no package of this workspace depends on schemaflow: add `schemaflow` to a package's [dependencies]".into()),
+                [one] => Ok(one),
+                several => {
+                    // Like cargo: inside a package's directory, that package.
+                    let cwd = std::env::current_dir().unwrap_or_default();
+                    several.iter().filter(|p| cwd.starts_with(&p.dir)).max_by_key(|p| p.dir.as_os_str().len()).ok_or_else(
+                        || format!("this workspace has several packages with migrations; choose one with `-p`: {}", names()),
+                    )
+                }
+            },
+        }
+    }
+}

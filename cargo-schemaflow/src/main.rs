@@ -1,0 +1,85 @@
+//! `cargo schemaflow`: finds the workspace's migrations (cargo metadata),
+//! builds them into a small harness program (so every compile-time safety
+//! check runs) and runs it against the database.
+
+mod cli;
+mod discover;
+mod env;
+mod harness;
+mod new;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+use schemaflow_core::harness::{Command as Request, Format as RequestFormat, REQUEST_VAR};
+
+use cli::{Cargo, Cli, Color, Command, Format};
+
+fn main() -> ExitCode {
+    let Cargo::Schemaflow(cli) = Cargo::parse();
+    match execute(cli) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn execute(cli: Cli) -> Result<ExitCode, String> {
+    let global = &cli.global;
+    let color = match global.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let workspace = discover::workspace(global.manifest_path.as_deref())?;
+    let package = workspace.select(global.package.as_deref())?;
+    let (command, format) = match cli.command {
+        Command::New { description } => {
+            let version = new::utc_version(std::time::SystemTime::now());
+            let created = new::create(package, &description, version)?;
+            if !global.quiet {
+                println!("Created {}", created.file.display());
+                for note in created.notes {
+                    println!("  {note}");
+                }
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Run { dry_run, to, format } => (Request::Run { to, dry_run }, format),
+        Command::Status { check, format } => (Request::Status { check }, format),
+        Command::Rollback { steps, to, format } => (Request::Rollback { steps, to }, format),
+    };
+    if !package.migrations.is_dir() {
+        return Err(format!(
+            "package `{}` has no migrations yet ({} does not exist); create one with `cargo schemaflow new <description>`",
+            package.name,
+            package.migrations.display()
+        ));
+    }
+    let (database_url, source) = env::database_url(global.database_url.as_deref(), &package.dir, &workspace.root);
+    if global.verbose {
+        eprintln!("database: {} (from {source})", schemaflow_core::database_url::redact(&database_url));
+    }
+    let dir = harness::write(&workspace, package)?;
+    let exe = harness::build(&workspace, package, &dir, global.verbose, color)?;
+    let request = schemaflow_core::harness::Request {
+        command,
+        database_url,
+        format: match format {
+            Format::Human => RequestFormat::Human,
+            Format::Json => RequestFormat::Json,
+        },
+        color,
+        quiet: global.quiet,
+        verbose: global.verbose,
+    };
+    let json = serde_json::to_string(&request).map_err(|e| e.to_string())?;
+    let status = std::process::Command::new(&exe)
+        .env(REQUEST_VAR, json)
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
+    Ok(ExitCode::from(status.code().unwrap_or(1).clamp(0, 255) as u8))
+}

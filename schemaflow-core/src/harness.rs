@@ -1,0 +1,335 @@
+//! The program `cargo schemaflow` builds around a crate's migrations: it
+//! reads the request the CLI passes in `SCHEMAFLOW_REQUEST`, runs it
+//! against the database with the embedded migrations, and prints the
+//! result for people or, with `--format json`, for machines.
+//!
+//! Exit codes: 0 success; 1 a migration failed, the history is unsound, or
+//! `status --check` found something not up to date; 2 the request or the
+//! database URL is unusable.
+
+use std::io::{IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::database_url::{DatabaseUrl, redact};
+use crate::dialect::{Dialect, Options};
+use crate::model::Migration;
+use crate::runner::{self, Backend, Event, RollbackTarget, RunError, State, Status};
+
+/// The environment variable that carries the request.
+pub const REQUEST_VAR: &str = "SCHEMAFLOW_REQUEST";
+
+/// What the CLI asks the harness to do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    /// The command.
+    pub command: Command,
+    /// The database, as a URL.
+    pub database_url: String,
+    /// Human or JSON output.
+    pub format: Format,
+    /// Colour the output.
+    pub color: bool,
+    /// Print only errors.
+    pub quiet: bool,
+    /// Print more detail (the SQL of each migration as it runs).
+    pub verbose: bool,
+}
+
+/// The commands that touch the database.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Command {
+    /// Apply pending migrations, or print what would run.
+    Run { to: Option<u64>, dry_run: bool },
+    /// Roll back applied migrations.
+    Rollback { steps: Option<usize>, to: Option<u64> },
+    /// Applied, pending, changed, unknown migrations and drift.
+    Status { check: bool },
+}
+
+/// Output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// Lines for people.
+    Human,
+    /// One JSON document (or one JSON object per line for events).
+    Json,
+}
+
+/// Runs the request found in [`REQUEST_VAR`] and exits with its code.
+pub fn main(migrations: Vec<Migration>) -> ! {
+    let request = match std::env::var(REQUEST_VAR)
+        .map_err(|e| e.to_string())
+        .and_then(|text| serde_json::from_str::<Request>(&text).map_err(|e| format!("the request is not valid: {e}")))
+    {
+        Ok(request) => request,
+        Err(e) => {
+            eprintln!("error: {e}; this program is run by `cargo schemaflow`");
+            std::process::exit(2);
+        }
+    };
+    let mut out = std::io::stdout();
+    let code = execute(&request, &migrations, &mut out);
+    let _ = out.flush();
+    std::process::exit(code);
+}
+
+struct Printer<'a> {
+    out: &'a mut dyn Write,
+    request: &'a Request,
+}
+
+impl Printer<'_> {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.request.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+    }
+
+    fn line(&mut self, text: &str) {
+        if !self.request.quiet && self.request.format == Format::Human {
+            let _ = writeln!(self.out, "{text}");
+        }
+    }
+
+    fn json(&mut self, value: serde_json::Value) {
+        if self.request.format == Format::Json {
+            let _ = writeln!(self.out, "{value}");
+        }
+    }
+
+    fn error(&self, e: &RunError) {
+        let label = if self.request.color { "\x1b[1;31merror\x1b[0m" } else { "error" };
+        eprintln!("{label}: {e}");
+    }
+}
+
+/// Whether colour suits standard output (`--color auto`).
+pub fn stdout_is_terminal() -> bool {
+    std::io::stdout().is_terminal()
+}
+
+fn ms(d: Duration) -> String {
+    if d.as_millis() >= 1000 { format!("{:.2} s", d.as_secs_f64()) } else { format!("{} ms", d.as_millis()) }
+}
+
+/// Opens the backend a URL names.
+#[cfg_attr(not(feature = "sqlite"), allow(unused_variables))]
+fn open(url: &DatabaseUrl, read_only: bool) -> Result<Option<Box<dyn Backend>>, RunError> {
+    match url {
+        #[cfg(feature = "sqlite")]
+        DatabaseUrl::Sqlite(path) => {
+            use crate::runner::sqlite::SqliteBackend;
+            if read_only {
+                Ok(SqliteBackend::open_read_only(path)?.map(|b| Box::new(b) as Box<dyn Backend>))
+            } else {
+                Ok(Some(Box::new(SqliteBackend::open(path)?)))
+            }
+        }
+        #[cfg(not(feature = "sqlite"))]
+        DatabaseUrl::Sqlite(_) => Err(RunError::Database("this build of schemaflow has no SQLite support".into())),
+        DatabaseUrl::Postgres(_) => {
+            Err(RunError::Database("this build of schemaflow has no PostgreSQL support yet".into()))
+        }
+    }
+}
+
+fn dialect_of(url: &DatabaseUrl) -> Dialect {
+    match url {
+        DatabaseUrl::Sqlite(_) => Dialect::Sqlite,
+        DatabaseUrl::Postgres(_) => Dialect::Postgres,
+    }
+}
+
+/// Runs one request and returns the exit code. Output goes to `out`,
+/// errors to standard error.
+pub fn execute(request: &Request, migrations: &[Migration], out: &mut dyn Write) -> i32 {
+    let mut p = Printer { out, request };
+    let url = match DatabaseUrl::parse(&request.database_url) {
+        Ok(url) => url,
+        Err(e) => {
+            p.error(&RunError::Database(e));
+            return 2;
+        }
+    };
+    let shown = redact(&request.database_url);
+    let options = Options::default();
+    let result = match &request.command {
+        Command::Run { to, dry_run: true } => dry_run(&mut p, &url, migrations, *to, &options),
+        Command::Run { to, dry_run: false } => run(&mut p, &url, &shown, migrations, *to, &options),
+        Command::Rollback { steps, to } => rollback(&mut p, &url, &shown, migrations, *steps, *to, &options),
+        Command::Status { check } => status(&mut p, &url, &shown, migrations, *check),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            p.json(serde_json::json!({ "event": "error", "message": e.to_string() }));
+            p.error(&e);
+            1
+        }
+    }
+}
+
+fn event_printer<'a>(p: &'a mut Printer<'_>) -> impl FnMut(Event) + 'a {
+    move |event| match event {
+        Event::Applied { id, duration } => {
+            let word = p.paint("32", "applied");
+            p.line(&format!("  {word} {id} ({})", ms(duration)));
+            p.json(
+                serde_json::json!({ "event": "applied", "migration": id, "duration_ms": duration.as_millis() as u64 }),
+            );
+        }
+        Event::RolledBack { id, duration } => {
+            let word = p.paint("33", "rolled back");
+            p.line(&format!("  {word} {id} ({})", ms(duration)));
+            p.json(serde_json::json!({ "event": "rolled_back", "migration": id, "duration_ms": duration.as_millis() as u64 }));
+        }
+        Event::Skipped { id } => {
+            p.line(&format!("  skipped {id}: another runner did it first"));
+            p.json(serde_json::json!({ "event": "skipped", "migration": id }));
+        }
+    }
+}
+
+fn run(
+    p: &mut Printer,
+    url: &DatabaseUrl,
+    shown: &str,
+    migrations: &[Migration],
+    to: Option<u64>,
+    options: &Options,
+) -> Result<i32, RunError> {
+    let Some(mut backend) = open(url, false)? else { return Ok(2) };
+    p.line(&format!("Applying migrations to {shown}"));
+    let started = Instant::now();
+    let applied = runner::run(backend.as_mut(), migrations, to, options, &mut event_printer(p))?;
+    let summary = match applied {
+        0 => "Nothing to apply: the database is up to date".to_owned(),
+        1 => format!("1 migration applied in {}", ms(started.elapsed())),
+        n => format!("{n} migrations applied in {}", ms(started.elapsed())),
+    };
+    p.line(&summary);
+    p.json(
+        serde_json::json!({ "event": "done", "applied": applied, "duration_ms": started.elapsed().as_millis() as u64 }),
+    );
+    Ok(0)
+}
+
+fn dry_run(
+    p: &mut Printer,
+    url: &DatabaseUrl,
+    migrations: &[Migration],
+    to: Option<u64>,
+    options: &Options,
+) -> Result<i32, RunError> {
+    // Read-only, and nothing is created when the database does not exist.
+    let applied = match open(url, true)? {
+        Some(mut backend) => backend.applied()?,
+        None => Vec::new(),
+    };
+    let text = runner::dry_run(dialect_of(url), migrations, &applied, to, options)?;
+    if p.request.format == Format::Json {
+        p.json(serde_json::json!({ "dry_run": text }));
+    } else {
+        let _ = write!(p.out, "{text}");
+    }
+    Ok(0)
+}
+
+fn rollback(
+    p: &mut Printer,
+    url: &DatabaseUrl,
+    shown: &str,
+    migrations: &[Migration],
+    steps: Option<usize>,
+    to: Option<u64>,
+    options: &Options,
+) -> Result<i32, RunError> {
+    let target = match (steps, to) {
+        (_, Some(v)) => RollbackTarget::To(v),
+        (Some(n), None) => RollbackTarget::Steps(n),
+        (None, None) => RollbackTarget::Steps(1),
+    };
+    let Some(mut backend) = open(url, false)? else { return Ok(2) };
+    p.line(&format!("Rolling back migrations of {shown}"));
+    let started = Instant::now();
+    let count = runner::rollback(backend.as_mut(), migrations, target, options, &mut event_printer(p))?;
+    let summary = match count {
+        0 => "Nothing to roll back".to_owned(),
+        1 => format!("1 migration rolled back in {}", ms(started.elapsed())),
+        n => format!("{n} migrations rolled back in {}", ms(started.elapsed())),
+    };
+    p.line(&summary);
+    p.json(serde_json::json!({ "event": "done", "rolled_back": count }));
+    Ok(0)
+}
+
+fn status(
+    p: &mut Printer,
+    url: &DatabaseUrl,
+    shown: &str,
+    migrations: &[Migration],
+    check: bool,
+) -> Result<i32, RunError> {
+    let status = match open(url, true)? {
+        Some(mut backend) => runner::status(backend.as_mut(), migrations)?,
+        None => Status { migrations: runner::compare(migrations, &[]), drift: Vec::new() },
+    };
+    if p.request.format == Format::Json {
+        let value = serde_json::json!({
+            "database": shown,
+            "up_to_date": status.is_up_to_date(),
+            "migrations": status.migrations,
+            "drift": status.drift,
+        });
+        p.json(value);
+    } else {
+        print_status(p, shown, &status);
+    }
+    Ok(if check && !status.is_up_to_date() { 1 } else { 0 })
+}
+
+fn print_status(p: &mut Printer, shown: &str, status: &Status) {
+    p.line(&format!("Database: {shown}"));
+    let width = status.migrations.iter().map(|m| m.name.len() + 13).max().unwrap_or(0);
+    let mut counts = std::collections::BTreeMap::new();
+    for m in &status.migrations {
+        let id = format!("{}_{}", m.version, m.name);
+        let (word, color, detail) = match &m.state {
+            State::Applied { applied_at, duration_ms } => {
+                ("applied", "32", format!("{applied_at} UTC, {duration_ms} ms"))
+            }
+            State::Pending => ("pending", "33", String::new()),
+            State::Changed { .. } => ("changed", "31", "the file changed after it was applied".to_owned()),
+            State::Unknown { applied_at } => {
+                ("unknown", "31", format!("applied {applied_at} UTC, but no file has this version"))
+            }
+            State::Applying { phases_done, phases_total } => {
+                ("partial", "31", format!("{phases_done} of {phases_total} phases applied; `run` resumes it"))
+            }
+            State::RollingBack { phases_done, phases_total } => (
+                "partial",
+                "31",
+                format!("{phases_done} of {phases_total} rollback phases done; `rollback` resumes it"),
+            ),
+        };
+        *counts.entry(word).or_insert(0) += 1;
+        let label = p.paint(color, &format!("{word:<8}"));
+        p.line(format!("  {label} {id:<width$}  {detail}").trim_end());
+    }
+    if status.drift.is_empty() {
+        p.line("Drift: none (the schema matches the applied migrations)");
+    } else {
+        p.line(&p.paint("31", &format!("Drift: {} difference(s) from the applied migrations", status.drift.len())));
+        for d in &status.drift {
+            p.line(&format!("  - {d}"));
+        }
+    }
+    let summary: Vec<String> = counts.iter().map(|(w, n)| format!("{n} {w}")).collect();
+    let verdict = if status.is_up_to_date() { "up to date" } else { "not up to date" };
+    p.line(&format!(
+        "Status: {verdict} ({})",
+        if summary.is_empty() { "no migrations".into() } else { summary.join(", ") }
+    ));
+}
