@@ -22,7 +22,9 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(message) => {
             eprintln!("error: {message}");
-            ExitCode::from(2)
+            // 1: the migrations failed (here: did not compile); 2: the
+            // command could not be carried out as given.
+            ExitCode::from(if message == harness::BUILD_FAILED { 1 } else { 2 })
         }
     }
 }

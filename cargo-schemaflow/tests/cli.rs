@@ -1,0 +1,290 @@
+//! `cargo schemaflow` end to end: the real binary on a copy of the example
+//! workspace, against real SQLite files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// A copy of `examples/blog` in a workspace of its own under
+/// `target/schemaflow-it/<name>`.
+fn example_workspace(name: &str) -> PathBuf {
+    let root = repo().join("target/schemaflow-it").join(name);
+    let _ = std::fs::remove_dir_all(&root);
+    copy_dir(&repo().join("examples/blog"), &root.join("blog"));
+    let _ = std::fs::remove_file(root.join("blog/schemaflow.db"));
+    std::fs::write(
+        root.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [\"blog\"]\n\n[workspace.package]\nedition = \"2024\"\n\n[workspace.dependencies]\nschemaflow = {{ path = {:?} }}\n",
+            repo().join("schemaflow")
+        ),
+    )
+    .unwrap();
+    std::fs::copy(repo().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
+    root
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn schemaflow(ws: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cargo-schemaflow"))
+        .arg("schemaflow")
+        .args(args)
+        .arg("--manifest-path")
+        .arg(ws.join("Cargo.toml"))
+        .arg("--color")
+        .arg("never")
+        .env("CARGO_TARGET_DIR", repo().join("target/schemaflow-it/target"))
+        .env_remove("DATABASE_URL")
+        .current_dir(ws)
+        .output()
+        .expect("cargo-schemaflow runs")
+}
+
+fn ok(ws: &Path, args: &[&str]) -> String {
+    let out = schemaflow(ws, args);
+    assert!(
+        out.status.success(),
+        "`cargo schemaflow {}` failed:\n{}\n{}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn fails(ws: &Path, args: &[&str]) -> (i32, String) {
+    let out = schemaflow(ws, args);
+    assert!(!out.status.success(), "`cargo schemaflow {}` should fail", args.join(" "));
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.code().unwrap_or(-1), text)
+}
+
+fn db_url(ws: &Path) -> String {
+    format!("sqlite://{}", ws.join("app.db").display())
+}
+
+#[test]
+fn new_run_status_rollback_run() {
+    let ws = example_workspace("cli_cycle");
+    let url = db_url(&ws);
+    let out = ok(&ws, &["run", "--database-url", &url]);
+    assert!(out.contains("applied 202611010900_create_users"), "{out}");
+    assert!(out.contains("9 migrations applied"), "{out}");
+
+    let out = ok(&ws, &["new", "add_post_views"]);
+    assert!(out.contains("Created"), "{out}");
+    let file = std::fs::read_dir(ws.join("blog/migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with("_add_post_views.rs"))
+        .expect("the new file exists");
+    let template = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        template.replace(
+            "schemaflow::migration! {\n}",
+            "schemaflow::migration! {\n    alter_table posts { add_column views: i64 = 0 }\n}",
+        ),
+    )
+    .unwrap();
+
+    let (code, status) = fails(&ws, &["status", "--check", "--database-url", &url]);
+    assert_eq!(code, 1);
+    assert!(status.contains("pending") && status.contains("_add_post_views"), "{status}");
+
+    let out = ok(&ws, &["run", "--database-url", &url]);
+    assert!(out.contains("_add_post_views") && out.contains("1 migration applied"), "{out}");
+    let status = ok(&ws, &["status", "--check", "--database-url", &url]);
+    assert!(status.contains("Status: up to date (10 applied)"), "{status}");
+
+    let out = ok(&ws, &["rollback", "--steps", "3", "--database-url", &url]);
+    assert!(out.contains("3 migrations rolled back"), "{out}");
+    let json = ok(&ws, &["status", "--format", "json", "--database-url", &url]);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let pending = value["migrations"].as_array().unwrap().iter().filter(|m| m["state"] == "pending").count();
+    assert_eq!(pending, 3);
+    assert_eq!(value["drift"], serde_json::json!([]));
+
+    let out = ok(&ws, &["run", "--database-url", &url]);
+    assert!(out.contains("3 migrations applied"), "{out}");
+    ok(&ws, &["rollback", "--to", "0", "--database-url", &url]);
+    let status = ok(&ws, &["status", "--database-url", &url]);
+    assert!(status.contains("10 pending"), "{status}");
+}
+
+#[test]
+fn dry_run_touches_nothing() {
+    let ws = example_workspace("cli_dry_run");
+    let url = db_url(&ws);
+    let out = ok(&ws, &["run", "--dry-run", "--database-url", &url]);
+    assert!(!ws.join("app.db").exists(), "a dry run does not create the database");
+    assert!(out.contains("-- migration 202611260900_widen_post_title"), "{out}");
+    assert!(out.contains("rebuilds table posts"), "the SQLite rebuild is marked:\n{out}");
+    assert!(out.contains("BEGIN;") && out.contains("COMMIT;"));
+
+    ok(&ws, &["run", "--to", "202611241530", "--database-url", &url]);
+    let before = std::fs::read(ws.join("app.db")).unwrap();
+    let out = ok(&ws, &["run", "--dry-run", "--database-url", &url]);
+    assert!(!out.contains("202611241530_add_user_verified"), "applied migrations are not shown:\n{out}");
+    assert!(out.contains("-- migration 202611250900_add_post_slug"), "{out}");
+    assert_eq!(std::fs::read(ws.join("app.db")).unwrap(), before, "the file is byte for byte the same");
+}
+
+#[test]
+fn a_changed_migration_is_refused_by_name() {
+    let ws = example_workspace("cli_changed");
+    let url = db_url(&ws);
+    ok(&ws, &["run", "--database-url", &url]);
+    let file = ws.join("blog/migrations/202611010905_create_posts.rs");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // Reformatting changes nothing.
+    std::fs::write(
+        &file,
+        text.replace("    create_index on posts(author_id);", "    create_index   on posts( author_id ) ;"),
+    )
+    .unwrap();
+    ok(&ws, &["status", "--check", "--database-url", &url]);
+    // A real change is refused.
+    std::fs::write(&file, text.replace("body: String = \"\"", "body: String = \"(empty)\"")).unwrap();
+    let (code, out) = fails(&ws, &["run", "--database-url", &url]);
+    assert_eq!(code, 1);
+    assert!(out.contains("migration 202611010905_create_posts was changed after it was applied"), "{out}");
+    let (_, status) = fails(&ws, &["status", "--check", "--database-url", &url]);
+    assert!(status.contains("changed") && status.contains("202611010905_create_posts"), "{status}");
+}
+
+#[test]
+fn a_failed_migration_leaves_the_database_as_it_was() {
+    let ws = example_workspace("cli_failure");
+    let url = db_url(&ws);
+    ok(&ws, &["run", "--database-url", &url]);
+    let conn = rusqlite::Connection::open(ws.join("app.db")).unwrap();
+    conn.execute_batch(
+        "INSERT INTO users (email, verified) VALUES ('a@x', 1);
+         INSERT INTO posts (author_id, title) VALUES (1, 'Hello');
+         INSERT INTO comments (post_id, body) VALUES (1, 'First!'), (1, 'spam');",
+    )
+    .unwrap();
+    drop(conn);
+    std::fs::write(
+        ws.join("blog/migrations/202612010000_forbid_short_comments.rs"),
+        "schemaflow::migration! {\n    alter_table comments {\n        add_constraint comments_body_long check(\"length(body) > 5\") not_valid,\n    }\n}\n",
+    )
+    .unwrap();
+    let before = std::fs::read(ws.join("app.db")).unwrap();
+    let (code, out) = fails(&ws, &["run", "--database-url", &url]);
+    assert_eq!(code, 1);
+    assert!(out.contains("migration 202612010000_forbid_short_comments failed"), "{out}");
+    assert!(out.contains("CHECK constraint failed"), "the database's message is shown:\n{out}");
+    assert!(out.contains("in statement: INSERT INTO \"_schemaflow_new_comments\""), "the statement is named:\n{out}");
+    assert_eq!(std::fs::read(ws.join("app.db")).unwrap(), before, "the database is byte for byte as before");
+    let status = fails(&ws, &["status", "--check", "--database-url", &url]).1;
+    assert!(status.contains("pending  202612010000_forbid_short_comments"), "{status}");
+}
+
+#[test]
+fn two_runs_at_once_apply_each_migration_once() {
+    let ws = example_workspace("cli_concurrent");
+    let url = db_url(&ws);
+    // Build once, so both runs start together.
+    ok(&ws, &["run", "--dry-run", "--database-url", &url]);
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_cargo-schemaflow"))
+            .args(["schemaflow", "run", "--format", "json", "--database-url", &url, "--manifest-path"])
+            .arg(ws.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", repo().join("target/schemaflow-it/target"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let outputs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+    let mut applied = Vec::new();
+    for out in &outputs {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let event: serde_json::Value = serde_json::from_str(line).unwrap();
+            if event["event"] == "applied" {
+                applied.push(event["migration"].as_str().unwrap().to_owned());
+            }
+        }
+    }
+    applied.sort();
+    let before = applied.len();
+    applied.dedup();
+    assert_eq!(before, 9, "each of the 9 migrations was applied exactly once: {applied:?}");
+    assert_eq!(applied.len(), 9);
+    let conn = rusqlite::Connection::open(ws.join("app.db")).unwrap();
+    let rows: i64 = conn.query_row("SELECT count(*) FROM schemaflow_migrations", [], |r| r.get(0)).unwrap();
+    assert_eq!(rows, 9);
+}
+
+#[test]
+fn new_sets_up_a_package_without_migrations() {
+    let root = repo().join("target/schemaflow-it/cli_new_package");
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("shop/src")).unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        format!("[workspace]\nresolver = \"3\"\nmembers = [\"shop\"]\n\n[workspace.dependencies]\nschemaflow = {{ path = {:?} }}\n", repo().join("schemaflow")),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("shop/Cargo.toml"),
+        "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\nschemaflow.workspace = true\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("shop/src/lib.rs"), "//! A shop.\n").unwrap();
+    std::fs::copy(repo().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
+
+    let (code, out) = fails(&root, &["run"]);
+    assert_eq!(code, 2);
+    assert!(out.contains("has no migrations yet") && out.contains("cargo schemaflow new"), "{out}");
+    let (_, out) = fails(&root, &["new", "Create-Orders"]);
+    assert!(out.contains("not a valid description"), "{out}");
+
+    let out = ok(&root, &["new", "create_orders"]);
+    assert!(out.contains("embed_migrations") && out.contains("build.rs"), "{out}");
+    assert!(
+        std::fs::read_to_string(root.join("shop/src/lib.rs")).unwrap().contains("schemaflow::embed_migrations!();")
+    );
+    let file = std::fs::read_dir(root.join("shop/migrations")).unwrap().next().unwrap().unwrap().path();
+    std::fs::write(&file, "schemaflow::migration! {\n    create_table orders { id: i64 primary_key identity, total: Decimal<10, 2> = 0 }\n}\n").unwrap();
+    let out = ok(&root, &["run"]);
+    assert!(out.contains("_create_orders") && out.contains("1 migration applied"), "{out}");
+    assert!(root.join("shop/schemaflow.db").exists(), "the default database is schemaflow.db in the package");
+
+    let (_, out) = fails(&root, &["status", "-p", "nope"]);
+    assert!(out.contains("package `nope` does not depend on schemaflow; these do: shop"), "{out}");
+}
+
+#[test]
+fn an_unsafe_migration_does_not_run() {
+    let ws = example_workspace("cli_unsafe");
+    std::fs::write(
+        ws.join("blog/migrations/202612010000_add_user_flag.rs"),
+        "schemaflow::migration! {\n    alter_table users { add_column flag: bool }\n}\n",
+    )
+    .unwrap();
+    let url = db_url(&ws);
+    let (_, out) = fails(&ws, &["run", "--database-url", &url]);
+    assert!(out.contains("SF003 add-required-column"), "{out}");
+    assert!(out.contains("do not compile"), "{out}");
+    assert!(!ws.join("app.db").exists(), "nothing ran");
+}
