@@ -319,24 +319,34 @@ fn check_history(entries: &[StatusEntry]) -> Result<(), RunError> {
     Ok(())
 }
 
-/// The pending migrations up to `to` (inclusive), with the schema before each.
-fn pending<'a>(
-    migrations: &'a [Migration],
+/// Calls `f` with each pending migration up to `to` (inclusive) and the
+/// schema before it, replaying the history once, in version order.
+fn for_each_pending(
+    migrations: &[Migration],
     applied: &[AppliedMigration],
     to: Option<u64>,
-) -> Result<Vec<(&'a Migration, Schema)>, RunError> {
+    mut f: impl FnMut(&Migration, &Schema) -> Result<(), RunError>,
+) -> Result<(), RunError> {
     if let Some(to) = to
         && !migrations.iter().any(|m| m.version == to)
     {
         return Err(RunError::History(format!("no migration has version {to}")));
     }
-    let befores = schemas_before(migrations)?;
-    Ok(migrations
-        .iter()
-        .zip(befores)
-        .filter(|(m, _)| !applied.iter().any(|a| a.version == m.version && a.state != APPLYING))
-        .filter(|(m, _)| to.is_none_or(|to| m.version <= to))
-        .collect())
+    let mut schema = Schema::new();
+    for m in migrations {
+        if to.is_some_and(|to| m.version > to) {
+            break;
+        }
+        if !applied.iter().any(|a| a.version == m.version && a.state != APPLYING) {
+            f(m, &schema)?;
+        }
+        for step in &m.steps {
+            schema
+                .apply(&step.op)
+                .map_err(|e| RunError::History(format!("migration {} does not replay: {}", m.id(), e.message)))?;
+        }
+    }
+    Ok(())
 }
 
 fn plan_error(m: &Migration, e: PlanError) -> RunError {
@@ -402,17 +412,18 @@ pub fn run(
     let applied = backend.applied()?;
     check_history(&compare(&migrations, &applied))?;
     let mut count = 0;
-    for (m, before) in pending(&migrations, &applied, to)? {
-        let plan = dialect::plan_up(backend.dialect(), &before, m, options).map_err(|e| plan_error(m, e))?;
+    for_each_pending(&migrations, &applied, to, |m, before| {
+        let plan = dialect::plan_up(backend.dialect(), before, m, options).map_err(|e| plan_error(m, e))?;
         let first = applied.iter().find(|a| a.version == m.version && a.state == APPLYING).map_or(0, |a| a.phases_done);
         let started = Instant::now();
-        if run_plan(backend, m, &plan, &before, Direction::Up, first)? {
+        if run_plan(backend, m, &plan, before, Direction::Up, first)? {
             count += 1;
             on_event(Event::Applied { id: m.id(), duration: started.elapsed() });
         } else {
             on_event(Event::Skipped { id: m.id() });
         }
-    }
+        Ok(())
+    })?;
     Ok(count)
 }
 
@@ -512,16 +523,17 @@ pub fn dry_run(
     let migrations = sorted(migrations);
     check_history(&compare(&migrations, applied))?;
     let mut out = String::new();
-    for (m, before) in pending(&migrations, applied, to)? {
-        let plan = dialect::plan_up(dialect, &before, m, options).map_err(|e| plan_error(m, e))?;
+    for_each_pending(&migrations, applied, to, |m, before| {
+        let plan = dialect::plan_up(dialect, before, m, options).map_err(|e| plan_error(m, e))?;
         out.push_str(&format!("-- migration {}\n", m.id()));
-        out.push_str(&dialect::render(dialect, &before, &plan));
+        out.push_str(&dialect::render(dialect, before, &plan));
         out.push_str(&format!(
             "-- recorded in {BOOKKEEPING_TABLE} within the last transaction (version {}, checksum {})\n\n",
             m.version,
             &m.checksum()[..16]
         ));
-    }
+        Ok(())
+    })?;
     if out.is_empty() {
         out.push_str("-- nothing to apply: every migration is applied\n");
     }
