@@ -37,6 +37,9 @@ pub struct Global {
     /// `sqlite://schemaflow.db` in the package's directory.
     #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
+    /// PostgreSQL: the schema to migrate; the bookkeeping table lives there too.
+    #[arg(long, global = true, value_name = "NAME", default_value = "public")]
+    pub schema: String,
     /// Print only errors.
     #[arg(short, long, global = true)]
     pub quiet: bool,

@@ -77,6 +77,7 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
         color,
         quiet: global.quiet,
         verbose: global.verbose,
+        schema: global.schema.clone(),
     };
     let json = serde_json::to_string(&request).map_err(|e| e.to_string())?;
     let status = std::process::Command::new(&exe)

@@ -35,6 +35,13 @@ pub struct Request {
     pub quiet: bool,
     /// Print more detail (the SQL of each migration as it runs).
     pub verbose: bool,
+    /// PostgreSQL: the schema to migrate (and to keep the bookkeeping in).
+    #[serde(default = "default_schema")]
+    pub schema: String,
+}
+
+fn default_schema() -> String {
+    "public".to_owned()
 }
 
 /// The commands that touch the database.
@@ -115,8 +122,8 @@ fn ms(d: Duration) -> String {
 }
 
 /// Opens the backend a URL names.
-#[cfg_attr(not(feature = "sqlite"), allow(unused_variables))]
-fn open(url: &DatabaseUrl, read_only: bool) -> Result<Option<Box<dyn Backend>>, RunError> {
+#[cfg_attr(not(all(feature = "sqlite", feature = "postgres")), allow(unused_variables))]
+fn open(url: &DatabaseUrl, schema: &str, read_only: bool) -> Result<Option<Box<dyn Backend>>, RunError> {
     match url {
         #[cfg(feature = "sqlite")]
         DatabaseUrl::Sqlite(path) => {
@@ -129,8 +136,13 @@ fn open(url: &DatabaseUrl, read_only: bool) -> Result<Option<Box<dyn Backend>>, 
         }
         #[cfg(not(feature = "sqlite"))]
         DatabaseUrl::Sqlite(_) => Err(RunError::Database("this build of schemaflow has no SQLite support".into())),
+        #[cfg(feature = "postgres")]
+        DatabaseUrl::Postgres(url) => {
+            Ok(Some(Box::new(crate::runner::postgres::PostgresBackend::connect(url, schema)?)))
+        }
+        #[cfg(not(feature = "postgres"))]
         DatabaseUrl::Postgres(_) => {
-            Err(RunError::Database("this build of schemaflow has no PostgreSQL support yet".into()))
+            Err(RunError::Database("this build of schemaflow has no PostgreSQL support".into()))
         }
     }
 }
@@ -185,6 +197,14 @@ fn event_printer<'a>(p: &'a mut Printer<'_>) -> impl FnMut(Event) + 'a {
             p.line(&format!("  {word} {id} ({})", ms(duration)));
             p.json(serde_json::json!({ "event": "rolled_back", "migration": id, "duration_ms": duration.as_millis() as u64 }));
         }
+        Event::Waiting => {
+            p.line("  waiting: another schemaflow runner is migrating this database");
+            p.json(serde_json::json!({ "event": "waiting" }));
+        }
+        Event::Retrying { id, attempt, pause } => {
+            p.line(&format!("  {id}: a lock was not granted in time; retry {attempt} in {}", ms(pause)));
+            p.json(serde_json::json!({ "event": "retrying", "migration": id, "attempt": attempt, "pause_ms": pause.as_millis() as u64 }));
+        }
         Event::Skipped { id } => {
             p.line(&format!("  skipped {id}: another runner did it first"));
             p.json(serde_json::json!({ "event": "skipped", "migration": id }));
@@ -200,7 +220,7 @@ fn run(
     to: Option<u64>,
     options: &Options,
 ) -> Result<i32, RunError> {
-    let Some(mut backend) = open(url, false)? else { return Ok(2) };
+    let Some(mut backend) = open(url, &p.request.schema, false)? else { return Ok(2) };
     p.line(&format!("Applying migrations to {shown}"));
     let started = Instant::now();
     let applied = runner::run(backend.as_mut(), migrations, to, options, &mut event_printer(p))?;
@@ -224,7 +244,7 @@ fn dry_run(
     options: &Options,
 ) -> Result<i32, RunError> {
     // Read-only, and nothing is created when the database does not exist.
-    let applied = match open(url, true)? {
+    let applied = match open(url, &p.request.schema, true)? {
         Some(mut backend) => backend.applied()?,
         None => Vec::new(),
     };
@@ -251,7 +271,7 @@ fn rollback(
         (Some(n), None) => RollbackTarget::Steps(n),
         (None, None) => RollbackTarget::Steps(1),
     };
-    let Some(mut backend) = open(url, false)? else { return Ok(2) };
+    let Some(mut backend) = open(url, &p.request.schema, false)? else { return Ok(2) };
     p.line(&format!("Rolling back migrations of {shown}"));
     let started = Instant::now();
     let count = runner::rollback(backend.as_mut(), migrations, target, options, &mut event_printer(p))?;
@@ -272,7 +292,7 @@ fn status(
     migrations: &[Migration],
     check: bool,
 ) -> Result<i32, RunError> {
-    let status = match open(url, true)? {
+    let status = match open(url, &p.request.schema, true)? {
         Some(mut backend) => runner::status(backend.as_mut(), migrations)?,
         None => Status { migrations: runner::compare(migrations, &[]), drift: Vec::new() },
     };

@@ -60,12 +60,16 @@ pub struct Statement {
     pub lock: Option<String>,
     /// Set when the statement is part of a SQLite table rebuild of this table.
     pub rebuilds: Option<String>,
+    /// Set when the statement builds this index concurrently (PostgreSQL):
+    /// an INVALID index of that name, left by a failed build, is dropped
+    /// before it runs.
+    pub builds_index: Option<String>,
 }
 
 impl Statement {
     /// A statement with no notable lock.
     pub fn new(sql: impl Into<String>) -> Statement {
-        Statement { sql: sql.into(), lock: None, rebuilds: None }
+        Statement { sql: sql.into(), lock: None, rebuilds: None, builds_index: None }
     }
 
     /// The same statement, annotated with the lock it takes.
@@ -139,6 +143,10 @@ pub struct Options {
     /// PostgreSQL `lock_timeout`: how long a statement waits for its lock
     /// before giving up, so it never queues with everyone else behind it.
     pub lock_timeout_ms: u64,
+    /// How many times a phase whose lock was not granted is tried again.
+    pub lock_retries: u32,
+    /// The pause before the first retry; each next one doubles it.
+    pub retry_pause: std::time::Duration,
 }
 
 /// The default PostgreSQL `lock_timeout`, in milliseconds.
@@ -149,6 +157,8 @@ impl Default for Options {
         Options {
             postgres_version: crate::config::DEFAULT_POSTGRES_MIN_VERSION,
             lock_timeout_ms: DEFAULT_LOCK_TIMEOUT_MS,
+            lock_retries: 4,
+            retry_pause: std::time::Duration::from_secs(1),
         }
     }
 }

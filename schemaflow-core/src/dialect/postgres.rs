@@ -195,10 +195,10 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
         }
         Op::CreateIndex(i) => {
             if i.concurrently {
-                vec![Outside(
-                    Statement::new(create_index(i, true))
-                        .locking(format!("SHARE UPDATE EXCLUSIVE on {} (reads and writes go on)", ident(&i.table))),
-                )]
+                let mut s = Statement::new(create_index(i, true))
+                    .locking(format!("SHARE UPDATE EXCLUSIVE on {} (reads and writes go on)", ident(&i.table)));
+                s.builds_index = Some(i.name.clone());
+                vec![Outside(s)]
             } else {
                 let how = if cx.existing_table { "for the whole build (writes wait)" } else { BRIEF };
                 vec![InTransaction(
@@ -256,11 +256,11 @@ fn add_constraint(cx: &OpContext, table: &str, constraint: &Constraint, online: 
                 concurrently: true,
             };
             let kind = if matches!(constraint.kind, ConstraintKind::Unique { .. }) { "UNIQUE" } else { "PRIMARY KEY" };
+            let mut build = Statement::new(create_index(&index, true))
+                .locking(format!("SHARE UPDATE EXCLUSIVE on {} (reads and writes go on)", ident(table)));
+            build.builds_index = Some(index.name.clone());
             vec![
-                Outside(
-                    Statement::new(create_index(&index, true))
-                        .locking(format!("SHARE UPDATE EXCLUSIVE on {} (reads and writes go on)", ident(table))),
-                ),
+                Outside(build),
                 InTransaction(
                     Statement::new(alter(
                         table,

@@ -7,6 +7,8 @@
 //! which executes it and records it in the bookkeeping table in the same
 //! transaction. A backend also reads the live schema back, for drift.
 
+#[cfg(feature = "postgres")]
+pub mod postgres;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 
@@ -108,6 +110,9 @@ pub enum ExecError {
     AlreadyDone,
     /// A statement failed; the transaction was rolled back.
     Statement { sql: String, message: String },
+    /// A statement did not get its lock within `lock_timeout`; the
+    /// transaction was rolled back and the phase can be tried again.
+    LockTimeout { sql: String, message: String },
     /// The database could not be used at all.
     Database(String),
 }
@@ -116,6 +121,13 @@ pub enum ExecError {
 pub trait Backend {
     /// The SQL dialect of the database.
     fn dialect(&self) -> Dialect;
+    /// Takes the database-wide lock that keeps a second runner out while
+    /// this one applies or rolls back (waiting for it if another runner
+    /// holds it). SQLite needs none: each phase takes its write lock.
+    fn acquire_lock(&mut self, on_wait: &mut dyn FnMut()) -> Result<(), ExecError> {
+        let _ = on_wait;
+        Ok(())
+    }
     /// The bookkeeping rows, in version order (none when the table does not exist).
     fn applied(&mut self) -> Result<Vec<AppliedMigration>, ExecError>;
     /// Runs one phase of a plan (after the plan's session statements, once
@@ -168,7 +180,9 @@ impl From<ExecError> for RunError {
     fn from(e: ExecError) -> RunError {
         match e {
             ExecError::Database(m) => RunError::Database(m),
-            ExecError::Statement { sql, message } => RunError::Database(format!("{message} (in `{sql}`)")),
+            ExecError::Statement { sql, message } | ExecError::LockTimeout { sql, message } => {
+                RunError::Database(format!("{message} (in `{sql}`)"))
+            }
             ExecError::AlreadyDone => RunError::Database("another runner changed the database concurrently".into()),
         }
     }
@@ -183,6 +197,11 @@ pub enum Event {
     Skipped { id: String },
     /// A migration was rolled back.
     RolledBack { id: String, duration: Duration },
+    /// Another runner holds the database's migration lock; this one waits.
+    Waiting,
+    /// A statement could not get its lock within `lock_timeout`; the phase
+    /// was rolled back and is tried again after a pause.
+    Retrying { id: String, attempt: u32, pause: Duration },
 }
 
 /// The state of one migration, for `status`.
@@ -354,6 +373,7 @@ fn plan_error(m: &Migration, e: PlanError) -> RunError {
 }
 
 /// Runs the phases of `plan` from `first`, recording progress after each.
+#[allow(clippy::too_many_arguments)]
 fn run_plan(
     backend: &mut dyn Backend,
     m: &Migration,
@@ -361,6 +381,8 @@ fn run_plan(
     schema: &Schema,
     direction: Direction,
     first: u32,
+    options: &Options,
+    on_event: &mut dyn FnMut(Event),
 ) -> Result<bool, RunError> {
     let started = Instant::now();
     let total = plan.phases.len().max(1) as u32;
@@ -374,12 +396,27 @@ fn run_plan(
             phases_total: total,
             started,
         };
-        let failure = match backend.run_phase(plan, phase as usize, schema, &progress) {
-            Ok(()) => continue,
-            Err(ExecError::AlreadyDone) => return Ok(false),
-            Err(ExecError::Statement { sql, message }) => (Some(sql), message),
-            Err(ExecError::Database(message)) => (None, message),
+        let mut attempt = 0;
+        let failure = loop {
+            match backend.run_phase(plan, phase as usize, schema, &progress) {
+                Ok(()) => break None,
+                Err(ExecError::AlreadyDone) => return Ok(false),
+                Err(ExecError::LockTimeout { sql, message }) => {
+                    // The phase was rolled back; waiting less than everyone
+                    // queued behind us, then trying again, beats holding the queue.
+                    if attempt >= options.lock_retries {
+                        break Some((Some(sql), format!("{message}; gave up after {} attempts", attempt + 1)));
+                    }
+                    attempt += 1;
+                    let pause = options.retry_pause * 2u32.pow(attempt - 1);
+                    on_event(Event::Retrying { id: m.id(), attempt, pause });
+                    std::thread::sleep(pause);
+                }
+                Err(ExecError::Statement { sql, message }) => break Some((Some(sql), message)),
+                Err(ExecError::Database(message)) => break Some((None, message)),
+            }
         };
+        let Some(failure) = failure else { continue };
         {
             {
                 let done = if phase > 0 {
@@ -409,6 +446,7 @@ pub fn run(
     on_event: &mut dyn FnMut(Event),
 ) -> Result<usize, RunError> {
     let migrations = sorted(migrations);
+    backend.acquire_lock(&mut || on_event(Event::Waiting))?;
     let applied = backend.applied()?;
     check_history(&compare(&migrations, &applied))?;
     let mut count = 0;
@@ -416,7 +454,7 @@ pub fn run(
         let plan = dialect::plan_up(backend.dialect(), before, m, options).map_err(|e| plan_error(m, e))?;
         let first = applied.iter().find(|a| a.version == m.version && a.state == APPLYING).map_or(0, |a| a.phases_done);
         let started = Instant::now();
-        if run_plan(backend, m, &plan, before, Direction::Up, first)? {
+        if run_plan(backend, m, &plan, before, Direction::Up, first, options, on_event)? {
             count += 1;
             on_event(Event::Applied { id: m.id(), duration: started.elapsed() });
         } else {
@@ -447,6 +485,7 @@ pub fn rollback(
     on_event: &mut dyn FnMut(Event),
 ) -> Result<usize, RunError> {
     let migrations = sorted(migrations);
+    backend.acquire_lock(&mut || on_event(Event::Waiting))?;
     let applied = backend.applied()?;
     check_history(&compare(&migrations, &applied))?;
     if let Some(a) = applied.iter().find(|a| a.state == APPLYING) {
@@ -488,7 +527,7 @@ pub fn rollback(
         let first =
             applied.iter().find(|a| a.version == m.version && a.state == ROLLING_BACK).map_or(0, |a| a.phases_done);
         let started = Instant::now();
-        if run_plan(backend, m, &plan, &after, Direction::Down, first)? {
+        if run_plan(backend, m, &plan, &after, Direction::Down, first, options, on_event)? {
             count += 1;
             on_event(Event::RolledBack { id: m.id(), duration: started.elapsed() });
         } else {
@@ -527,8 +566,13 @@ pub fn dry_run(
         let plan = dialect::plan_up(dialect, before, m, options).map_err(|e| plan_error(m, e))?;
         out.push_str(&format!("-- migration {}\n", m.id()));
         out.push_str(&dialect::render(dialect, before, &plan));
+        let recorded = if plan.phases.len() > 1 {
+            "progress recorded in each phase's transaction; applied with the last"
+        } else {
+            "recorded in the same transaction"
+        };
         out.push_str(&format!(
-            "-- recorded in {BOOKKEEPING_TABLE} within the last transaction (version {}, checksum {})\n\n",
+            "-- {BOOKKEEPING_TABLE}: {recorded} (version {}, checksum {})\n\n",
             m.version,
             &m.checksum()[..16]
         ));
@@ -542,3 +586,10 @@ pub fn dry_run(
 
 #[cfg(all(test, feature = "sqlite", feature = "dsl"))]
 mod tests;
+
+#[cfg(all(test, feature = "postgres", feature = "dsl"))]
+mod postgres_tests;
+
+/// A PostgreSQL database of its own for one test, dropped afterwards.
+#[cfg(feature = "postgres")]
+pub mod test_database;

@@ -1,0 +1,610 @@
+//! The PostgreSQL backend: runs plans through the `postgres` crate (no TLS)
+//! in one schema, and reads the live schema back from the catalogs.
+//!
+//! A session-level advisory lock keeps a second runner out while one
+//! migrates; each phase also checks and updates the bookkeeping row in its
+//! own transaction (`SELECT … FOR UPDATE`). Statements that must run
+//! outside a transaction (`CREATE INDEX CONCURRENTLY`) run on their own,
+//! after an INVALID index left by a failed build is dropped, and the
+//! progress is recorded right after them. A statement that cannot get its
+//! lock within `lock_timeout` fails with SQLSTATE 55P03, which the runner
+//! turns into a retry of the phase.
+
+use std::time::Duration;
+
+use postgres::error::SqlState;
+use postgres::{Client, NoTls, Transaction};
+
+use super::{
+    APPLIED, APPLYING, AppliedMigration, BOOKKEEPING_TABLE, Backend, Direction, ExecError, Progress, ROLLING_BACK,
+};
+use crate::dialect::{self, Dialect, Phase, Plan, Statement, ident};
+use crate::model::{Backfill, Column, ColumnType, Constraint, ConstraintKind, DefaultValue, FkAction, Index, Table};
+use crate::schema::Schema;
+
+/// A PostgreSQL database, migrated in one schema.
+pub struct PostgresBackend {
+    client: Client,
+    schema: String,
+    session_done: bool,
+    locked: bool,
+}
+
+fn db_error(e: postgres::Error) -> ExecError {
+    ExecError::Database(message(&e))
+}
+
+fn message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut m = format!("{}: {}", db.severity(), db.message());
+            if let Some(detail) = db.detail() {
+                m.push_str(&format!(" ({detail})"));
+            }
+            m
+        }
+        None => e.to_string(),
+    }
+}
+
+fn statement_error(sql: &str, e: postgres::Error) -> ExecError {
+    if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) {
+        return ExecError::LockTimeout { sql: sql.to_owned(), message: message(&e) };
+    }
+    ExecError::Statement { sql: sql.to_owned(), message: message(&e) }
+}
+
+impl PostgresBackend {
+    /// Connects to `url` and works in `schema` (created by [`Self::prepare`]).
+    pub fn connect(url: &str, schema: &str) -> Result<PostgresBackend, ExecError> {
+        let client = Client::connect(url, NoTls).map_err(|e| {
+            ExecError::Database(format!("cannot connect to {}: {}", crate::database_url::redact(url), message(&e)))
+        })?;
+        let mut backend = PostgresBackend { client, schema: schema.to_owned(), session_done: false, locked: false };
+        let set = format!("SET search_path TO {}", ident(schema));
+        backend.client.batch_execute(&set).map_err(db_error)?;
+        Ok(backend)
+    }
+
+    /// Creates the schema and the bookkeeping table when they are missing.
+    pub fn prepare(&mut self) -> Result<(), ExecError> {
+        let sql = format!(
+            "CREATE SCHEMA IF NOT EXISTS {schema};
+             CREATE TABLE IF NOT EXISTS {schema}.{BOOKKEEPING_TABLE} (
+                version BIGINT PRIMARY KEY,
+                name TEXT NOT NULL,
+                checksum TEXT NOT NULL,
+                applied_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                duration_ms BIGINT NOT NULL,
+                state TEXT NOT NULL,
+                phases_done INTEGER NOT NULL,
+                phases_total INTEGER NOT NULL
+             )",
+            schema = ident(&self.schema)
+        );
+        self.client.batch_execute(&sql).map_err(db_error)
+    }
+
+    /// The client, for tests and tools that inspect the data.
+    pub fn client(&mut self) -> &mut Client {
+        &mut self.client
+    }
+
+    fn bookkeeping_exists(&mut self) -> Result<bool, ExecError> {
+        let row = self
+            .client
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2)",
+                &[&self.schema, &BOOKKEEPING_TABLE],
+            )
+            .map_err(db_error)?;
+        Ok(row.get(0))
+    }
+
+    fn lock_key(&self) -> i64 {
+        // FNV-1a of the schema name: one lock per migrated schema.
+        let hash = format!("schemaflow:{}", self.schema)
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+        hash as i64
+    }
+
+    fn session(&mut self, plan: &Plan) -> Result<(), ExecError> {
+        if !self.session_done {
+            for s in &plan.session {
+                self.client.batch_execute(&s.sql).map_err(|e| statement_error(&s.sql, e))?;
+            }
+            self.session_done = true;
+        }
+        Ok(())
+    }
+
+    /// Runs `body` in a transaction that first checks the bookkeeping row
+    /// (locking it) and ends by recording `progress`.
+    fn in_transaction(
+        &mut self,
+        progress: &Progress,
+        body: impl FnOnce(&mut Transaction) -> Result<(), ExecError>,
+    ) -> Result<(), ExecError> {
+        let mut tx = self.client.transaction().map_err(db_error)?;
+        check_progress(&mut tx, progress)?;
+        body(&mut tx)?;
+        record(&mut tx, progress)?;
+        tx.commit().map_err(db_error)
+    }
+
+    /// Drops an INVALID index of this name, left behind by a failed
+    /// concurrent build, so that `CREATE INDEX CONCURRENTLY IF NOT EXISTS`
+    /// builds it again instead of keeping the broken one.
+    fn drop_invalid_index(&mut self, name: &str) -> Result<(), ExecError> {
+        let invalid = self
+            .client
+            .query_opt(
+                "SELECT 1 FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_namespace n ON n.oid = i.relnamespace
+                 WHERE n.nspname = $1 AND i.relname = $2 AND NOT ix.indisvalid",
+                &[&self.schema, &name],
+            )
+            .map_err(db_error)?;
+        if invalid.is_some() {
+            let sql = format!("DROP INDEX CONCURRENTLY IF EXISTS {}.{}", ident(&self.schema), ident(name));
+            self.client.batch_execute(&sql).map_err(|e| statement_error(&sql, e))?;
+        }
+        Ok(())
+    }
+
+    /// A backfill: keyset batches over the primary key, each batch its own
+    /// transaction, with the pause between them.
+    fn run_backfill(&mut self, backfill: &Backfill, schema: &Schema) -> Result<(), ExecError> {
+        let table = schema
+            .table(&backfill.table)
+            .ok_or_else(|| ExecError::Database(format!("table `{}` does not exist", backfill.table)))?;
+        let key: Vec<&Column> = table
+            .primary_key()
+            .ok_or_else(|| ExecError::Database(format!("table `{}` has no primary key to batch on", backfill.table)))?
+            .iter()
+            .filter_map(|k| table.column(k))
+            .collect();
+        let key_row = format!("({})", key.iter().map(|c| ident(&c.name)).collect::<Vec<_>>().join(", "));
+        let bound = |from: usize| -> String {
+            let casts: Vec<String> = key
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("${}::text::{}", from + i, dialect::postgres::column_type(c.ty)))
+                .collect();
+            format!("({})", casts.join(", "))
+        };
+        let t = ident(&backfill.table);
+        let order = key.iter().map(|c| ident(&c.name)).collect::<Vec<_>>().join(", ");
+        let as_text = key.iter().map(|c| format!("{}::text", ident(&c.name))).collect::<Vec<_>>().join(", ");
+        let n = key.len();
+        let first_upper = format!("SELECT {as_text} FROM {t} ORDER BY {order} OFFSET $1::bigint LIMIT 1");
+        let next_upper = format!(
+            "SELECT {as_text} FROM {t} WHERE {key_row} > {} ORDER BY {order} OFFSET ${}::bigint LIMIT 1",
+            bound(1),
+            n + 1
+        );
+        let sets: Vec<String> = backfill
+            .assignments
+            .iter()
+            .map(|a| format!("{} = {}", ident(&a.column), Dialect::Postgres.value(&a.value)))
+            .collect();
+        let predicate = backfill.predicate.as_ref().map(|p| format!(" AND ({p})")).unwrap_or_default();
+        let update = |lower: bool, upper: bool| -> String {
+            let mut conditions = vec!["true".to_owned()];
+            if lower {
+                conditions.push(format!("{key_row} > {}", bound(1)));
+            }
+            if upper {
+                conditions.push(format!("{key_row} <= {}", bound(if lower { n + 1 } else { 1 })));
+            }
+            format!("UPDATE {t} SET {} WHERE {}{predicate}", sets.join(", "), conditions.join(" AND "))
+        };
+        let offset = i64::from(backfill.batch_size) - 1;
+        let mut last: Option<Vec<String>> = None;
+        loop {
+            let row = match &last {
+                None => self.client.query_opt(&first_upper, &[&offset]),
+                Some(lo) => {
+                    let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                        lo.iter().map(|v| v as &(dyn postgres::types::ToSql + Sync)).collect();
+                    params.push(&offset);
+                    self.client.query_opt(&next_upper, &params)
+                }
+            }
+            .map_err(|e| statement_error(&next_upper, e))?;
+            let hi: Option<Vec<String>> = row.map(|r| (0..n).map(|i| r.get::<_, String>(i)).collect());
+            let sql = update(last.is_some(), hi.is_some());
+            let values: Vec<String> = last.iter().flatten().chain(hi.iter().flatten()).cloned().collect();
+            let params: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                values.iter().map(|v| v as &(dyn postgres::types::ToSql + Sync)).collect();
+            let mut tx = self.client.transaction().map_err(db_error)?;
+            tx.execute(&sql, &params).map_err(|e| statement_error(&sql, e))?;
+            tx.commit().map_err(db_error)?;
+            let Some(hi) = hi else { return Ok(()) };
+            last = Some(hi);
+            if backfill.pause_ms > 0 {
+                std::thread::sleep(Duration::from_millis(backfill.pause_ms));
+            }
+        }
+    }
+}
+
+fn check_progress(tx: &mut Transaction, progress: &Progress) -> Result<(), ExecError> {
+    let row = tx
+        .query_opt(
+            &format!("SELECT state, phases_done FROM {BOOKKEEPING_TABLE} WHERE version = $1 FOR UPDATE"),
+            &[&(progress.version as i64)],
+        )
+        .map_err(db_error)?;
+    let state = row.map(|r| (r.get::<_, String>(0), r.get::<_, i32>(1) as u32));
+    if progress.follows(state.as_ref().map(|(s, d)| (s.as_str(), *d))) { Ok(()) } else { Err(ExecError::AlreadyDone) }
+}
+
+fn record(tx: &mut Transaction, p: &Progress) -> Result<(), ExecError> {
+    let (state, done) = match (p.direction, p.is_last()) {
+        (Direction::Down, true) => {
+            return tx
+                .execute(&format!("DELETE FROM {BOOKKEEPING_TABLE} WHERE version = $1"), &[&(p.version as i64)])
+                .map(|_| ())
+                .map_err(db_error);
+        }
+        (Direction::Up, true) => (APPLIED, p.phases_total),
+        (Direction::Up, false) => (APPLYING, p.phase + 1),
+        (Direction::Down, false) => (ROLLING_BACK, p.phase + 1),
+    };
+    tx.execute(
+        &format!(
+            "INSERT INTO {BOOKKEEPING_TABLE} (version, name, checksum, applied_at, duration_ms, state, phases_done, phases_total)
+             VALUES ($1, $2, $3, now(), $4, $5, $6, $7)
+             ON CONFLICT (version) DO UPDATE SET applied_at = excluded.applied_at, duration_ms = excluded.duration_ms,
+                state = excluded.state, phases_done = excluded.phases_done, phases_total = excluded.phases_total"
+        ),
+        &[
+            &(p.version as i64),
+            &p.name,
+            &p.checksum,
+            &(p.started.elapsed().as_millis() as i64),
+            &state,
+            &(done as i32),
+            &(p.phases_total as i32),
+        ],
+    )
+    .map(|_| ())
+    .map_err(db_error)
+}
+
+fn run_statements(tx: &mut Transaction, statements: &[Statement]) -> Result<(), ExecError> {
+    for s in statements {
+        tx.batch_execute(&s.sql).map_err(|e| statement_error(&s.sql, e))?;
+    }
+    Ok(())
+}
+
+impl Backend for PostgresBackend {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn acquire_lock(&mut self, on_wait: &mut dyn FnMut()) -> Result<(), ExecError> {
+        if self.locked {
+            return Ok(());
+        }
+        let key = self.lock_key();
+        let got: bool = self.client.query_one("SELECT pg_try_advisory_lock($1)", &[&key]).map_err(db_error)?.get(0);
+        if !got {
+            on_wait();
+            self.client.query_one("SELECT pg_advisory_lock($1)", &[&key]).map_err(db_error)?;
+        }
+        self.locked = true;
+        self.prepare()
+    }
+
+    fn applied(&mut self) -> Result<Vec<AppliedMigration>, ExecError> {
+        if !self.bookkeeping_exists()? {
+            return Ok(Vec::new());
+        }
+        let rows = self
+            .client
+            .query(
+                &format!(
+                    "SELECT version, name, checksum, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
+                            duration_ms, state, phases_done, phases_total
+                     FROM {BOOKKEEPING_TABLE} ORDER BY version"
+                ),
+                &[],
+            )
+            .map_err(db_error)?;
+        Ok(rows
+            .iter()
+            .map(|r| AppliedMigration {
+                version: r.get::<_, i64>(0) as u64,
+                name: r.get(1),
+                checksum: r.get(2),
+                applied_at: r.get(3),
+                duration_ms: r.get::<_, i64>(4) as u64,
+                state: r.get(5),
+                phases_done: r.get::<_, i32>(6) as u32,
+                phases_total: r.get::<_, i32>(7) as u32,
+            })
+            .collect())
+    }
+
+    fn run_phase(&mut self, plan: &Plan, phase: usize, schema: &Schema, progress: &Progress) -> Result<(), ExecError> {
+        self.session(plan)?;
+        match plan.phases.get(phase) {
+            None => self.in_transaction(progress, |_| Ok(())),
+            Some(Phase::Transaction(statements)) => self.in_transaction(progress, |tx| run_statements(tx, statements)),
+            Some(Phase::Outside(statement)) => {
+                // Check first, so a runner that lost the race runs nothing.
+                let mut tx = self.client.transaction().map_err(db_error)?;
+                check_progress(&mut tx, progress)?;
+                tx.commit().map_err(db_error)?;
+                if let Some(index) = &statement.builds_index {
+                    self.drop_invalid_index(index)?;
+                }
+                self.client.batch_execute(&statement.sql).map_err(|e| statement_error(&statement.sql, e))?;
+                self.in_transaction(progress, |_| Ok(()))
+            }
+            Some(Phase::Backfill(backfill)) => {
+                let mut tx = self.client.transaction().map_err(db_error)?;
+                check_progress(&mut tx, progress)?;
+                tx.commit().map_err(db_error)?;
+                self.run_backfill(backfill, schema)?;
+                self.in_transaction(progress, |_| Ok(()))
+            }
+        }
+    }
+
+    fn introspect(&mut self) -> Result<Schema, ExecError> {
+        introspect(&mut self.client, &self.schema).map(|(schema, _)| schema)
+    }
+
+    fn drift(&mut self, expected: &Schema) -> Result<Vec<String>, ExecError> {
+        let (actual, mut notes) = introspect(&mut self.client, &self.schema)?;
+        let mut out = crate::diff::diff(&normalize(expected), &normalize(&actual));
+        out.append(&mut notes);
+        Ok(out)
+    }
+}
+
+fn column_type(data_type: &str, length: Option<i32>, precision: Option<i32>, scale: Option<i32>) -> Option<ColumnType> {
+    Some(match data_type {
+        "boolean" => ColumnType::Bool,
+        "smallint" => ColumnType::I16,
+        "integer" => ColumnType::I32,
+        "bigint" => ColumnType::I64,
+        "real" => ColumnType::F32,
+        "double precision" => ColumnType::F64,
+        "numeric" => ColumnType::Decimal { precision: precision? as u32, scale: scale? as u32 },
+        "text" => ColumnType::Text,
+        "character varying" => ColumnType::Varchar(length? as u32),
+        "bytea" => ColumnType::Bytes,
+        "date" => ColumnType::Date,
+        "time without time zone" => ColumnType::Time,
+        "timestamp without time zone" => ColumnType::Timestamp,
+        "timestamp with time zone" => ColumnType::TimestampTz,
+        "uuid" => ColumnType::Uuid,
+        "jsonb" => ColumnType::Json,
+        _ => return None,
+    })
+}
+
+fn fk_action(code: i8) -> FkAction {
+    match code as u8 {
+        b'r' => FkAction::Restrict,
+        b'c' => FkAction::Cascade,
+        b'n' => FkAction::SetNull,
+        b'd' => FkAction::SetDefault,
+        _ => FkAction::NoAction,
+    }
+}
+
+/// The live schema, and what schemaflow would not have left: columns of
+/// types no migration declares, constraints not validated, INVALID indexes.
+fn introspect(client: &mut Client, schema_name: &str) -> Result<(Schema, Vec<String>), ExecError> {
+    let mut schema = Schema::new();
+    let mut notes = Vec::new();
+    let tables = client
+        .query(
+            "SELECT tablename::text FROM pg_tables WHERE schemaname = $1 AND tablename <> $2 ORDER BY tablename",
+            &[&schema_name, &BOOKKEEPING_TABLE],
+        )
+        .map_err(db_error)?;
+    for row in tables {
+        let name: String = row.get(0);
+        schema.tables.insert(name.clone(), Table { name, columns: Vec::new(), constraints: Vec::new() });
+    }
+    let columns = client
+        .query(
+            "SELECT table_name::text, column_name::text, data_type::text, character_maximum_length::int,
+                    numeric_precision::int, numeric_scale::int, is_nullable::text, column_default::text, is_identity::text
+             FROM information_schema.columns WHERE table_schema = $1 ORDER BY table_name, ordinal_position",
+            &[&schema_name],
+        )
+        .map_err(db_error)?;
+    for r in columns {
+        let table: String = r.get(0);
+        let Some(t) = schema.tables.get_mut(&table) else { continue };
+        let name: String = r.get(1);
+        let data_type: String = r.get(2);
+        let ty = column_type(&data_type, r.get(3), r.get(4), r.get(5)).unwrap_or_else(|| {
+            notes.push(format!("column `{table}.{name}` has type `{data_type}`, which no migration declares"));
+            ColumnType::Text
+        });
+        let default: Option<String> = r.get(7);
+        t.columns.push(Column {
+            name,
+            ty,
+            nullable: r.get::<_, String>(6) == "YES",
+            default: default.map(DefaultValue::Sql),
+            identity: r.get::<_, String>(8) == "YES",
+        });
+    }
+    let constraints = client
+        .query(
+            "SELECT cl.relname::text, c.conname::text, c.contype::text, c.convalidated,
+                    array(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, ord)
+                          JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.ord),
+                    rcl.relname::text,
+                    array(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(n, ord)
+                          JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.ord),
+                    c.confdeltype::\"char\", c.confupdtype::\"char\", pg_get_constraintdef(c.oid)
+             FROM pg_constraint c
+             JOIN pg_class cl ON cl.oid = c.conrelid
+             JOIN pg_namespace n ON n.oid = cl.relnamespace
+             LEFT JOIN pg_class rcl ON rcl.oid = c.confrelid
+             WHERE n.nspname = $1 AND c.contype IN ('p', 'u', 'c', 'f')
+             ORDER BY cl.relname, c.conname",
+            &[&schema_name],
+        )
+        .map_err(db_error)?;
+    for r in constraints {
+        let table: String = r.get(0);
+        let name: String = r.get(1);
+        let kind: String = r.get(2);
+        let validated: bool = r.get(3);
+        let columns: Vec<String> = r.get(4);
+        let Some(t) = schema.tables.get_mut(&table) else { continue };
+        if !validated {
+            notes.push(format!("constraint `{name}` on `{table}` is NOT VALID: it was added but never validated"));
+        }
+        let kind = match kind.as_str() {
+            "p" => ConstraintKind::PrimaryKey { columns },
+            "u" => ConstraintKind::Unique { columns },
+            "c" => ConstraintKind::Check { expr: r.get(9) },
+            _ => ConstraintKind::ForeignKey {
+                columns,
+                ref_table: r.get::<_, Option<String>>(5).unwrap_or_default(),
+                ref_columns: r.get(6),
+                on_delete: fk_action(r.get(7)),
+                on_update: fk_action(r.get(8)),
+            },
+        };
+        t.constraints.push(Constraint { name, kind });
+    }
+    let indexes = client
+        .query(
+            "SELECT i.relname::text, t.relname::text, ix.indisunique, ix.indisvalid, pg_get_expr(ix.indpred, ix.indrelid),
+                    array(SELECT a.attname::text FROM unnest(ix.indkey) WITH ORDINALITY k(n, ord)
+                          JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.n ORDER BY k.ord)
+             FROM pg_index ix
+             JOIN pg_class i ON i.oid = ix.indexrelid
+             JOIN pg_class t ON t.oid = ix.indrelid
+             JOIN pg_namespace n ON n.oid = t.relnamespace
+             WHERE n.nspname = $1 AND t.relname <> $2
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid AND c.contype IN ('p', 'u', 'x'))
+             ORDER BY i.relname",
+            &[&schema_name, &BOOKKEEPING_TABLE],
+        )
+        .map_err(db_error)?;
+    for r in indexes {
+        let name: String = r.get(0);
+        if !r.get::<_, bool>(3) {
+            notes.push(format!(
+                "index `{name}` is INVALID: a concurrent build failed; the next run drops and rebuilds it"
+            ));
+        }
+        let index = Index {
+            name: name.clone(),
+            table: r.get(1),
+            unique: r.get(2),
+            predicate: r.get(4),
+            columns: r.get(5),
+            concurrently: false,
+        };
+        schema.indexes.insert(name, index);
+    }
+    Ok((schema, notes))
+}
+
+/// The SQL text of a default or predicate in a comparable form: PostgreSQL
+/// stores `'x'::text`, `'-1'::integer`, `(a > 0)`; the migrations say `'x'`,
+/// `-1`, `a > 0`.
+pub fn normalize_sql(sql: &str) -> String {
+    let mut out = String::new();
+    let mut chars = sql.chars().peekable();
+    let mut in_quote = false;
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            in_quote = !in_quote;
+            out.push(c);
+            continue;
+        }
+        if in_quote {
+            out.push(c);
+            continue;
+        }
+        if c == ':' && chars.peek() == Some(&':') {
+            // Drop the cast: `::name`, `::name(1, 2)`, `::character varying`, `::timestamp with time zone`.
+            chars.next();
+            while let Some(&n) = chars.peek() {
+                if n.is_ascii_alphanumeric() || n == '_' || n == ' ' || n == '"' || n == '[' || n == ']' {
+                    chars.next();
+                } else if n == '(' {
+                    for n in chars.by_ref() {
+                        if n == ')' {
+                            break;
+                        }
+                    }
+                } else {
+                    break;
+                }
+            }
+            continue;
+        }
+        if !c.is_whitespace() && c != '(' && c != ')' {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    // A quoted number is a number: '-1' → -1.
+    if out.len() > 2 && out.starts_with('\'') && out.ends_with('\'') {
+        let inner = &out[1..out.len() - 1];
+        if inner.parse::<f64>().is_ok() {
+            return inner.to_owned();
+        }
+    }
+    out
+}
+
+/// The parts of a schema compared for drift on PostgreSQL: checks by name
+/// (PostgreSQL rewrites their text), defaults and predicates as normalized SQL.
+fn normalize(schema: &Schema) -> Schema {
+    let mut out = schema.clone();
+    for table in out.tables.values_mut() {
+        for c in &mut table.constraints {
+            if let ConstraintKind::Check { expr } = &mut c.kind {
+                expr.clear();
+            }
+        }
+        table.constraints.sort_by(|a, b| a.name.cmp(&b.name));
+        for column in &mut table.columns {
+            column.default = column.default.as_ref().map(|d| {
+                let text = match d {
+                    DefaultValue::Sql(stored) => stored.clone(),
+                    other => dialect::postgres::value(other),
+                };
+                DefaultValue::Sql(normalize_sql(&text))
+            });
+        }
+    }
+    for index in out.indexes.values_mut() {
+        index.predicate = index.predicate.as_deref().map(normalize_sql);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_sql;
+
+    #[test]
+    fn normalizes_stored_defaults() {
+        assert_eq!(normalize_sql("'abc'::text"), normalize_sql("'abc'"));
+        assert_eq!(normalize_sql("'-1'::integer"), "-1");
+        assert_eq!(normalize_sql("'{}'::jsonb"), "'{}'");
+        assert_eq!(normalize_sql("'x'::character varying"), "'x'");
+        assert_eq!(normalize_sql("FALSE"), normalize_sql("false"));
+        assert_eq!(normalize_sql("(published_at IS NOT NULL)"), normalize_sql("published_at IS NOT NULL"));
+        assert_eq!(normalize_sql("'2024-01-01 00:00:00+00'::timestamp with time zone"), "'2024-01-01 00:00:00+00'");
+    }
+}

@@ -1,0 +1,241 @@
+//! The runner on a real PostgreSQL server: each test makes its own
+//! database and drops it afterwards.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use super::postgres::PostgresBackend;
+use super::test_database::TestDatabase;
+use super::*;
+use crate::model::ConstraintKind;
+
+fn parse(version: u64, name: &str, src: &str) -> Migration {
+    let tokens = proc_macro2::TokenStream::from_str(src).unwrap();
+    match crate::dsl::parse_migration(tokens, version, name) {
+        Ok(p) => p.migration,
+        Err(e) => panic!("{src}: {e}"),
+    }
+}
+
+fn blog() -> Vec<Migration> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/blog/migrations");
+    crate::files::scan_dir(&dir).unwrap().iter().map(|f| crate::dsl::load(&f.path).unwrap()).collect()
+}
+
+fn backend(db: &TestDatabase) -> PostgresBackend {
+    PostgresBackend::connect(&db.url, "public").unwrap()
+}
+
+fn run_all(b: &mut PostgresBackend, migrations: &[Migration]) -> Result<usize, RunError> {
+    run(b, migrations, None, &Options::default(), &mut |_| {})
+}
+
+#[test]
+fn the_blog_applies_rolls_back_and_reapplies_without_drift() {
+    let Some(db) = TestDatabase::create("blog") else { return };
+    let mut b = backend(&db);
+    let migrations = blog();
+    assert_eq!(run_all(&mut b, &migrations).unwrap(), migrations.len());
+    let s = status(&mut b, &migrations).unwrap();
+    assert!(s.is_up_to_date(), "{s:#?}");
+    let options = Options::default();
+    assert_eq!(rollback(&mut b, &migrations, RollbackTarget::To(0), &options, &mut |_| {}).unwrap(), migrations.len());
+    assert!(b.introspect().unwrap().tables.is_empty());
+    assert_eq!(run_all(&mut b, &migrations).unwrap(), migrations.len());
+    assert!(status(&mut b, &migrations).unwrap().is_up_to_date());
+}
+
+/// The shape of a schema both databases can report: tables, columns with
+/// their types and nullability, keys, foreign keys and indexes; names of
+/// constraints, checks and default texts left out.
+fn shape(schema: &Schema) -> Schema {
+    let mut out = schema.clone();
+    for t in out.tables.values_mut() {
+        t.constraints.retain(|c| !matches!(c.kind, ConstraintKind::Check { .. }));
+        for c in &mut t.constraints {
+            c.name = format!("{:?}", c.kind);
+        }
+        t.constraints.sort_by(|a, b| a.name.cmp(&b.name));
+        for c in &mut t.columns {
+            c.default = None;
+            c.identity = false;
+        }
+    }
+    for i in out.indexes.values_mut() {
+        i.predicate = i.predicate.as_deref().map(postgres::normalize_sql);
+    }
+    out
+}
+
+#[test]
+fn the_same_migrations_give_the_same_schema_on_sqlite_and_postgres() {
+    let Some(db) = TestDatabase::create("equivalent") else { return };
+    let migrations = blog();
+    let mut pg = backend(&db);
+    run_all(&mut pg, &migrations).unwrap();
+    let mut lite = super::sqlite::SqliteBackend::in_memory().unwrap();
+    run(&mut lite, &migrations, None, &Options::default(), &mut |_| {}).unwrap();
+    let (pg_schema, lite_schema) = (shape(&pg.introspect().unwrap()), shape(&lite.introspect().unwrap()));
+    assert_eq!(crate::diff::diff(&pg_schema, &lite_schema), Vec::<String>::new());
+    assert_eq!(pg_schema.tables.len(), 3);
+}
+
+#[test]
+fn a_failed_validation_is_recorded_as_partial_and_resumed() {
+    let Some(db) = TestDatabase::create("partial") else { return };
+    let mut b = backend(&db);
+    let m1 = parse(1, "base", "create_table items { id: i64 primary_key, qty: i32 }");
+    run_all(&mut b, std::slice::from_ref(&m1)).unwrap();
+    b.client().batch_execute("INSERT INTO items VALUES (1, 5), (2, -1)").unwrap();
+    let m2 =
+        parse(2, "positive", "alter_table items { add_constraint items_qty_positive check(\"qty > 0\") not_valid }");
+    let both = [m1.clone(), m2.clone()];
+    let err = run_all(&mut b, &both).unwrap_err();
+    let RunError::Migration { id, statement, message } = &err else { panic!("{err}") };
+    assert_eq!(id, "2_positive");
+    assert!(statement.as_deref().is_some_and(|s| s.contains("VALIDATE CONSTRAINT")), "{err}");
+    assert!(message.contains("1 of its 2 phases had completed"), "{err}");
+    let s = status(&mut b, &both).unwrap();
+    assert_eq!(s.migrations[1].state, State::Applying { phases_done: 1, phases_total: 2 });
+    assert!(s.drift.iter().any(|d| d.contains("NOT VALID")), "{:?}", s.drift);
+    // Rolling back a half-applied migration is refused until it is finished.
+    assert!(rollback(&mut b, &both, RollbackTarget::Steps(1), &Options::default(), &mut |_| {}).is_err());
+
+    b.client().batch_execute("UPDATE items SET qty = 1 WHERE qty <= 0").unwrap();
+    assert_eq!(run_all(&mut b, &both).unwrap(), 1, "the run resumes at the VALIDATE");
+    assert!(status(&mut b, &both).unwrap().is_up_to_date());
+}
+
+#[test]
+fn a_failed_concurrent_index_is_dropped_and_rebuilt_by_the_next_run() {
+    let Some(db) = TestDatabase::create("invalid_index") else { return };
+    let mut b = backend(&db);
+    let m1 = parse(1, "base", "create_table users { id: i64 primary_key, email: String }");
+    run_all(&mut b, std::slice::from_ref(&m1)).unwrap();
+    b.client().batch_execute("INSERT INTO users VALUES (1, 'a@x'), (2, 'a@x')").unwrap();
+    let m2 = parse(
+        2,
+        "unique_email",
+        "#[allow(unique_on_existing_data, \"deduplicated\")] create_index users_email_key on users(email) unique concurrently",
+    );
+    let both = [m1.clone(), m2.clone()];
+    let err = run_all(&mut b, &both).unwrap_err();
+    assert!(err.to_string().contains("could not create unique index"), "{err}");
+    let drift = status(&mut b, &both).unwrap().drift;
+    assert!(drift.iter().any(|d| d.contains("`users_email_key` is INVALID")), "{drift:?}");
+
+    b.client().batch_execute("UPDATE users SET email = 'b@x' WHERE id = 2").unwrap();
+    assert_eq!(run_all(&mut b, &both).unwrap(), 1);
+    let valid: bool = b
+        .client()
+        .query_one("SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_email_key'::regclass", &[])
+        .unwrap()
+        .get(0);
+    assert!(valid, "the index was rebuilt, not kept INVALID");
+    assert!(status(&mut b, &both).unwrap().is_up_to_date());
+}
+
+#[test]
+fn a_lock_that_is_not_granted_times_out_and_is_retried() {
+    let Some(db) = TestDatabase::create("lock_timeout") else { return };
+    let mut b = backend(&db);
+    let m1 = parse(1, "base", "create_table users { id: i64 primary_key }");
+    run_all(&mut b, std::slice::from_ref(&m1)).unwrap();
+    let m2 = parse(2, "flag", "alter_table users { add_column flag: bool = false }");
+
+    // A long transaction holds a lock that ALTER TABLE must wait for.
+    let url = db.url.clone();
+    let (held, release) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
+    let holder = std::thread::spawn(move || {
+        let mut other = ::postgres::Client::connect(&url, ::postgres::NoTls).unwrap();
+        let mut tx = other.transaction().unwrap();
+        tx.batch_execute("LOCK TABLE users IN ACCESS SHARE MODE").unwrap();
+        held.0.send(()).unwrap();
+        release.1.recv().unwrap();
+        tx.commit().unwrap();
+    });
+    held.1.recv().unwrap();
+    let options = Options {
+        lock_timeout_ms: 100,
+        lock_retries: 5,
+        retry_pause: Duration::from_millis(100),
+        ..Options::default()
+    };
+    let mut retries = 0;
+    let release_after = release.0.clone();
+    let applied = run(&mut b, &[m1, m2], None, &options, &mut |e| {
+        if let Event::Retrying { .. } = e {
+            retries += 1;
+            if retries == 2 {
+                release_after.send(()).unwrap();
+            }
+        }
+    })
+    .unwrap();
+    holder.join().unwrap();
+    assert_eq!(applied, 1);
+    assert!(retries >= 2, "the ALTER waited at most lock_timeout, then was retried ({retries} retries)");
+}
+
+#[test]
+fn the_advisory_lock_keeps_a_second_runner_waiting() {
+    let Some(db) = TestDatabase::create("advisory") else { return };
+    let mut first = backend(&db);
+    let mut second = backend(&db);
+    first.acquire_lock(&mut || {}).unwrap();
+    let url = db.url.clone();
+    let waiter = std::thread::spawn(move || {
+        let mut waited = false;
+        let mut b = PostgresBackend::connect(&url, "public").unwrap();
+        let m = parse(1, "base", "create_table users { id: i64 primary_key }");
+        let n = run(&mut b, &[m], None, &Options::default(), &mut |e| waited |= e == Event::Waiting).unwrap();
+        (waited, n)
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let m = parse(1, "base", "create_table users { id: i64 primary_key }");
+    assert_eq!(run(&mut first, &[m], None, &Options::default(), &mut |_| {}).unwrap(), 1);
+    drop(first); // releases the session's advisory lock
+    let (waited, n) = waiter.join().unwrap();
+    assert!(waited, "the second runner said it was waiting");
+    assert_eq!(n, 0, "and then found nothing left to apply");
+    assert_eq!(second.applied().unwrap().len(), 1);
+}
+
+#[test]
+fn migrations_apply_to_the_chosen_schema() {
+    let Some(db) = TestDatabase::create("schema") else { return };
+    let mut tenant = PostgresBackend::connect(&db.url, "tenant_a").unwrap();
+    let m = parse(1, "base", "create_table users { id: i64 primary_key, email: String } create_index on users(email);");
+    run(&mut tenant, std::slice::from_ref(&m), None, &Options::default(), &mut |_| {}).unwrap();
+    assert!(status(&mut tenant, std::slice::from_ref(&m)).unwrap().is_up_to_date());
+    let mut public = backend(&db);
+    assert!(public.applied().unwrap().is_empty(), "the bookkeeping lives in tenant_a");
+    assert!(public.introspect().unwrap().tables.is_empty());
+    let n: i64 =
+        public.client().query_one("SELECT count(*) FROM pg_tables WHERE schemaname = 'tenant_a'", &[]).unwrap().get(0);
+    assert_eq!(n, 2, "users and schemaflow_migrations");
+}
+
+#[test]
+fn a_backfill_changes_every_matching_row_once_in_batches() {
+    let Some(db) = TestDatabase::create("backfill") else { return };
+    let mut b = backend(&db);
+    let m1 = parse(1, "base", "create_table items { id: i64 primary_key, n: i64 }");
+    run_all(&mut b, std::slice::from_ref(&m1)).unwrap();
+    b.client().batch_execute("INSERT INTO items SELECT i, i FROM generate_series(1, 2345) i").unwrap();
+    let m2 = parse(
+        2,
+        "fill",
+        "alter_table items { add_column twice: Option<i64> } backfill items set twice = sql(\"n * 2\") where \"n % 2 = 0\" batch 100;",
+    );
+    run_all(&mut b, &[m1, m2]).unwrap();
+    let row = b
+        .client()
+        .query_one(
+            "SELECT count(*) FILTER (WHERE twice = n * 2), count(*) FILTER (WHERE twice IS NULL) FROM items",
+            &[],
+        )
+        .unwrap();
+    assert_eq!((row.get::<_, i64>(0), row.get::<_, i64>(1)), (1172, 2345 - 1172));
+}
