@@ -288,3 +288,64 @@ fn an_unsafe_migration_does_not_run() {
     assert!(out.contains("do not compile"), "{out}");
     assert!(!ws.join("app.db").exists(), "nothing ran");
 }
+
+/// A database of its own on the local PostgreSQL server, dropped at the end.
+fn postgres_database(label: &str) -> Option<schemaflow_core::runner::test_database::TestDatabase> {
+    schemaflow_core::runner::test_database::TestDatabase::create(label)
+}
+
+#[test]
+fn the_example_on_postgres_with_two_runners_at_once() {
+    let Some(db) = postgres_database("cli_pg") else { return };
+    let ws = example_workspace("cli_postgres");
+    ok(&ws, &["run", "--dry-run", "--database-url", &db.url]);
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_cargo-schemaflow"))
+            .args([
+                "schemaflow",
+                "run",
+                "--format",
+                "json",
+                "--schema",
+                "blog",
+                "--database-url",
+                &db.url,
+                "--manifest-path",
+            ])
+            .arg(ws.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", repo().join("target/schemaflow-it/target"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let mut applied = Vec::new();
+    for out in [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()] {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let event: serde_json::Value = serde_json::from_str(line).unwrap();
+            if event["event"] == "applied" {
+                applied.push(event["migration"].as_str().unwrap().to_owned());
+            }
+        }
+    }
+    assert_eq!(applied.len(), 9, "each migration applied once in all: {applied:?}");
+    let status = ok(&ws, &["status", "--check", "--schema", "blog", "--database-url", &db.url]);
+    assert!(status.contains("Status: up to date (9 applied)"), "{status}");
+
+    let out = ok(&ws, &["rollback", "--to", "0", "--schema", "blog", "--database-url", &db.url]);
+    assert!(out.contains("9 migrations rolled back"), "{out}");
+    let out = ok(&ws, &["run", "--schema", "blog", "--database-url", &db.url]);
+    assert!(out.contains("9 migrations applied"), "{out}");
+    let dry = ok(&ws, &["run", "--dry-run", "--schema", "blog", "--database-url", &db.url]);
+    assert!(dry.contains("nothing to apply"), "{dry}");
+}
+
+#[test]
+fn passwords_are_redacted_in_every_message() {
+    let ws = example_workspace("cli_redact");
+    let (_, out) = fails(&ws, &["status", "--database-url", "postgres://app:hunter2@127.0.0.1:1/nowhere"]);
+    assert!(out.contains("postgres://app:***@127.0.0.1:1/nowhere"), "{out}");
+    assert!(!out.contains("hunter2"), "{out}");
+}

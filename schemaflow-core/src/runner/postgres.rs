@@ -2,7 +2,8 @@
 //! in one schema, and reads the live schema back from the catalogs.
 //!
 //! A session-level advisory lock keeps a second runner out while one
-//! migrates; each phase also checks and updates the bookkeeping row in its
+//! migrates (the second polls for it, so it never holds a transaction open
+//! that a concurrent index build would wait for); each phase also checks and updates the bookkeeping row in its
 //! own transaction (`SELECT … FOR UPDATE`). Statements that must run
 //! outside a transaction (`CREATE INDEX CONCURRENTLY`) run on their own,
 //! after an INVALID index left by a failed build is dropped, and the
@@ -21,6 +22,9 @@ use super::{
 use crate::dialect::{self, Dialect, Phase, Plan, Statement, ident};
 use crate::model::{Backfill, Column, ColumnType, Constraint, ConstraintKind, DefaultValue, FkAction, Index, Table};
 use crate::schema::Schema;
+
+/// How often a waiting runner asks for the advisory lock again.
+const LOCK_POLL: Duration = Duration::from_millis(200);
 
 /// A PostgreSQL database, migrated in one schema.
 pub struct PostgresBackend {
@@ -289,11 +293,21 @@ impl Backend for PostgresBackend {
         if self.locked {
             return Ok(());
         }
+        // Poll rather than block in pg_advisory_lock: a waiting statement
+        // is an open transaction, which the holder's CREATE INDEX
+        // CONCURRENTLY would wait for in turn (a deadlock).
         let key = self.lock_key();
-        let got: bool = self.client.query_one("SELECT pg_try_advisory_lock($1)", &[&key]).map_err(db_error)?.get(0);
-        if !got {
-            on_wait();
-            self.client.query_one("SELECT pg_advisory_lock($1)", &[&key]).map_err(db_error)?;
+        let mut waited = false;
+        loop {
+            let got: bool = self.client.query_one("SELECT pg_try_advisory_lock($1)", &[&key]).map_err(db_error)?.get(0);
+            if got {
+                break;
+            }
+            if !waited {
+                on_wait();
+                waited = true;
+            }
+            std::thread::sleep(LOCK_POLL);
         }
         self.locked = true;
         self.prepare()
