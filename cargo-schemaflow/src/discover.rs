@@ -17,6 +17,10 @@ pub struct MigrationPackage {
     pub migrations: PathBuf,
     /// How the harness depends on schemaflow: the same source as the package.
     pub schemaflow_dependency: String,
+    /// `postgres_min_version` from `[package.metadata.schemaflow]`.
+    pub postgres_min_version: Option<u32>,
+    /// `lock_timeout_ms` from `[package.metadata.schemaflow]`.
+    pub lock_timeout_ms: Option<u64>,
 }
 
 /// The workspace: its root, target directory and migration packages.
@@ -63,7 +67,11 @@ fn migration_package(metadata: &Metadata, p: &Package) -> MigrationPackage {
         .and_then(|m| m.get("migrations"))
         .and_then(|m| m.as_str())
         .map_or_else(|| dir.join("migrations"), |m| dir.join(m));
+    let config = p.metadata.get("schemaflow");
+    let number = |key: &str| config.and_then(|c| c.get(key)).and_then(|v| v.as_u64());
     MigrationPackage {
+        postgres_min_version: number("postgres_min_version").map(|v| v as u32),
+        lock_timeout_ms: number("lock_timeout_ms"),
         name: p.name.to_string(),
         lib_name,
         migrations,

@@ -78,6 +78,8 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
         quiet: global.quiet,
         verbose: global.verbose,
         schema: global.schema.clone(),
+        postgres_min_version: package.postgres_min_version,
+        lock_timeout_ms: package.lock_timeout_ms,
     };
     let json = serde_json::to_string(&request).map_err(|e| e.to_string())?;
     let status = std::process::Command::new(&exe)

@@ -33,11 +33,19 @@ pub struct Request {
     pub color: bool,
     /// Print only errors.
     pub quiet: bool,
-    /// Print more detail (the SQL of each migration as it runs).
+    /// Print more detail.
     pub verbose: bool,
     /// PostgreSQL: the schema to migrate (and to keep the bookkeeping in).
     #[serde(default = "default_schema")]
     pub schema: String,
+    /// The lowest PostgreSQL major version the crate supports
+    /// (`postgres_min_version` in `[package.metadata.schemaflow]`).
+    #[serde(default)]
+    pub postgres_min_version: Option<u32>,
+    /// PostgreSQL `lock_timeout` in milliseconds (`lock_timeout_ms` in
+    /// `[package.metadata.schemaflow]`).
+    #[serde(default)]
+    pub lock_timeout_ms: Option<u64>,
 }
 
 fn default_schema() -> String {
@@ -166,7 +174,19 @@ pub fn execute(request: &Request, migrations: &[Migration], out: &mut dyn Write)
         }
     };
     let shown = redact(&request.database_url);
-    let options = Options::default();
+    let defaults = Options::default();
+    let options = Options {
+        postgres_version: request.postgres_min_version.unwrap_or(defaults.postgres_version),
+        lock_timeout_ms: request.lock_timeout_ms.unwrap_or(defaults.lock_timeout_ms),
+        ..defaults
+    };
+    if let Command::Run { to: Some(to), .. } | Command::Rollback { to: Some(to), .. } = &request.command
+        && *to != 0
+        && !migrations.iter().any(|m| m.version == *to)
+    {
+        p.error(&RunError::History(format!("no migration has version {to}")));
+        return 2;
+    }
     let result = match &request.command {
         Command::Run { to, dry_run: true } => dry_run(&mut p, &url, migrations, *to, &options),
         Command::Run { to, dry_run: false } => run(&mut p, &url, &shown, migrations, *to, &options),

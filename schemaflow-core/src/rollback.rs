@@ -86,12 +86,23 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<Op
                 )));
             }
             let mut ops = vec![Op::AddColumn { table: table.clone(), column: c.clone() }];
-            ops.extend(t.constraints.iter().filter(|k| k.kind.columns().contains(column)).map(|k| Op::AddConstraint {
+            let involves = |k: &&crate::model::Constraint| match &k.kind {
+                crate::model::ConstraintKind::Check { expr } => crate::sql_text::mentions(expr, column),
+                kind => kind.columns().contains(column),
+            };
+            ops.extend(t.constraints.iter().filter(involves).map(|k| Op::AddConstraint {
                 table: table.clone(),
                 constraint: k.clone(),
                 online: true,
             }));
-            ops.extend(s.indexes_on(table).filter(|i| i.columns.contains(column)).map(|i| Op::CreateIndex(i.clone())));
+            ops.extend(
+                s.indexes_on(table)
+                    .filter(|i| {
+                        i.columns.contains(column)
+                            || i.predicate.as_ref().is_some_and(|p| crate::sql_text::mentions(p, column))
+                    })
+                    .map(|i| Op::CreateIndex(i.clone())),
+            );
             ops
         }
         Op::RenameColumn { table, from, to } => {

@@ -175,7 +175,11 @@ impl Schema {
                     ConstraintKind::Check { expr } => !crate::sql_text::mentions(expr, column),
                     kind => !kind.columns().contains(column),
                 });
-                self.indexes.retain(|_, i| !(i.table == *table && i.columns.contains(column)));
+                self.indexes.retain(|_, i| {
+                    let involved = i.columns.contains(column)
+                        || i.predicate.as_ref().is_some_and(|p| crate::sql_text::mentions(p, column));
+                    !(i.table == *table && involved)
+                });
                 Ok(())
             }
             Op::RenameColumn { table, from, to } => {
@@ -278,9 +282,31 @@ impl Schema {
                 Ok(())
             }
             Op::DropIndex { name, .. } => {
-                if self.indexes.remove(name).is_none() {
+                let Some(index) = self.indexes.get(name) else {
                     return Err(missing(Part::Name, format!("index `{name}` does not exist")));
+                };
+                if index.unique && index.predicate.is_none() {
+                    let mut without = self.clone();
+                    without.indexes.remove(name);
+                    let needed = without.table(&index.table).and_then(|t| {
+                        self.references_to(&index.table).find(|(_, fk)| match &fk.kind {
+                            ConstraintKind::ForeignKey { ref_columns, .. } => {
+                                same_set(ref_columns, &index.columns) && !is_unique_key(&without, t, ref_columns)
+                            }
+                            _ => false,
+                        })
+                    });
+                    if let Some((child, fk)) = needed {
+                        return Err(broken(
+                            Part::Name,
+                            format!(
+                                "unique index `{name}` is the key that foreign key `{}` of table `{}` references; drop that foreign key first",
+                                fk.name, child.name
+                            ),
+                        ));
+                    }
                 }
+                self.indexes.remove(name);
                 Ok(())
             }
             Op::AddConstraint { table, constraint, .. } => {

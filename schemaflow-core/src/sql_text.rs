@@ -2,16 +2,23 @@
 //! (checks, predicates, raw statements): words outside quotes, so a column
 //! rename reaches the checks that name it, and statements split at `;`.
 
-/// Calls `f` with each maximal identifier-like word outside string
-/// literals, quoted identifiers, comments and dollar-quoted bodies, with
-/// its byte range.
+/// Calls `f` with each word (an identifier or keyword, or the text of a
+/// quoted identifier) outside string literals, comments and dollar-quoted
+/// bodies, with its byte range.
 fn words(sql: &str, mut f: impl FnMut(std::ops::Range<usize>)) {
     let bytes = sql.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let c = bytes[i];
-        if c == b'\'' || c == b'"' {
+        if c == b'\'' {
             i = skip_quoted(bytes, i, c);
+        } else if c == b'"' {
+            // A quoted identifier is a word too: its text between the quotes.
+            let end = skip_quoted(bytes, i, c);
+            if end > i + 1 && bytes[end - 1] == b'"' {
+                f(i + 1..end - 1);
+            }
+            i = end;
         } else if c == b'-' && bytes.get(i + 1) == Some(&b'-') {
             while i < bytes.len() && bytes[i] != b'\n' {
                 i += 1;
@@ -136,6 +143,7 @@ mod tests {
             "n > 0 AND qty_max > n AND note <> 'qty'"
         );
         assert!(mentions("length(\"body\") > 0 OR body IS NULL", "body"));
+        assert_eq!(rename("\"qty\" > 0", "qty", "n"), "\"n\" > 0");
         assert!(!mentions("'age' = x", "age"));
     }
 

@@ -265,6 +265,9 @@ impl Builder {
                 }
                 if peek_keyword(input, "irreversible") {
                     let span = keyword(input, "irreversible")?;
+                    if let Some(a) = allows.first() {
+                        return Err(err(a.span, "`#[allow]` belongs on a step, not on `irreversible`"));
+                    }
                     let reason = reason(input, span, "irreversible")?;
                     if down_span.is_some() || !matches!(migration.down, Down::Derived) {
                         return Err(err(span, "a migration has at most one `down { … }` or `irreversible`"));
@@ -1213,6 +1216,20 @@ fn value(input: ParseStream) -> Result<(DefaultValue, Span)> {
             "expected a value: a literal (`false`, `0`, `\"text\"`), a function (`now()`) or `sql(\"expression\")`",
         )
     })?;
+    if matches!(ident.to_string().as_str(), "None" | "null" | "NULL" | "Null") {
+        return Err(err(
+            ident.span(),
+            "a nullable column already defaults to NULL: leave out `= …` (and use `drop_default` to remove a default)",
+        ));
+    }
+    if !input.peek(syn::token::Paren) {
+        return Err(err(
+            ident.span(),
+            format!(
+                "`{ident}` is not a value: write a literal (`false`, `0`, `\"text\"`), a function (`now()`) or `sql(\"expression\")`"
+            ),
+        ));
+    }
     let content;
     parenthesized!(content in input);
     let text = ident.to_string();

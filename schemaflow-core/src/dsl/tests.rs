@@ -430,3 +430,14 @@ fn the_blog_example_replays() {
     assert_eq!(schema.table("posts").unwrap().column("title").unwrap().ty, ColumnType::Text);
     assert!(schema.indexes.contains_key("posts_author_id_idx"));
 }
+
+#[test]
+fn a_null_default_says_to_leave_it_out() {
+    for src in [
+        "create_table t { id: i64 primary_key, a: Option<i32> = None }",
+        "create_table t { id: i64 primary_key, a: Option<i32> = null }",
+    ] {
+        let e = parse(src).unwrap_err().to_string();
+        assert!(e.contains("already defaults to NULL"), "{src}: {e}");
+    }
+}

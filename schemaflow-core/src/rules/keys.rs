@@ -54,6 +54,12 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
+        Op::AddColumn { table, column } if cx.targets.sqlite && column.identity => out.push(Diagnostic::new(
+            &IDENTITY_NOT_KEY,
+            cx.at(Part::Default(column.name.clone())),
+            format!("identity column `{table}.{}` is added to a table that already has its key", column.name),
+            format!("drop `identity` from `{}` and fill it with a `backfill`", column.name),
+        )),
         _ => {}
     }
 }

@@ -158,7 +158,7 @@ fn sf015_sf016_constraints_on_existing_tables() {
 fn sf017_volatile_default() {
     assert_eq!(codes(&[USERS], "alter_table users { add_column token: Uuid = gen_random_uuid() }"), ["SF017"]);
     assert!(codes(&[USERS], "alter_table users { add_column seen_at: TimestampTz = now() }").is_empty());
-    assert_eq!(codes(&[USERS], "alter_table users { add_column n: i64 identity }"), ["SF017"]);
+    assert_eq!(codes(&[USERS], "alter_table users { add_column n: i64 identity }"), ["SF017", "SF033"]);
     let old_postgres = Targets { postgres_min_version: 10, ..Targets::default() };
     assert_eq!(codes_for(&old_postgres, &[USERS], "alter_table users { add_column v: bool = false }"), ["SF017"]);
     assert!(

@@ -9,7 +9,7 @@ pub(super) const RULE: Rule = Rule {
     code: "SF026",
     name: "unused-allow",
     summary: "an `#[allow(rule, \"reason\")]` on a step that does not trigger the rule, or on a rule that states a fact",
-    why: "a stale acknowledgement hides the next real hazard on that step, and the plan would print a reason for a risk that is not there",
+    why: "a stale acknowledgement hides the next real hazard on that step, and it records a reason for a risk that is not there",
     allowable: false,
     advice: false,
 };

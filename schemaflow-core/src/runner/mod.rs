@@ -128,6 +128,8 @@ pub trait Backend {
         let _ = on_wait;
         Ok(())
     }
+    /// Releases the lock [`Backend::acquire_lock`] took.
+    fn release_lock(&mut self) {}
     /// The bookkeeping rows, in version order (none when the table does not exist).
     fn applied(&mut self) -> Result<Vec<AppliedMigration>, ExecError>;
     /// Runs one phase of a plan (after the plan's session statements, once
@@ -148,8 +150,9 @@ pub trait Backend {
 pub enum RunError {
     /// The history on disk and in the database disagree.
     History(String),
-    /// A migration failed; the database is as it was before it.
-    Migration { id: String, statement: Option<String>, message: String },
+    /// A migration failed. Its failing phase was rolled back; the phases
+    /// before it (`completed` of `phases`) stay done and are recorded.
+    Migration { id: String, statement: Option<String>, message: String, completed: u32, phases: u32 },
     /// A migration cannot be rolled back.
     Irreversible { id: String, reason: String },
     /// The database could not be used.
@@ -160,13 +163,21 @@ impl std::fmt::Display for RunError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RunError::History(m) | RunError::Database(m) => f.write_str(m),
-            RunError::Migration { id, statement: Some(sql), message } => {
-                write!(
-                    f,
-                    "migration {id} failed: {message}\n  in statement: {sql}\n  the database is as it was before {id}"
-                )
+            RunError::Migration { id, statement, message, completed, phases } => {
+                write!(f, "migration {id} failed: {message}")?;
+                if let Some(sql) = statement {
+                    write!(f, "\n  in statement: {sql}")?;
+                }
+                if *completed == 0 {
+                    write!(f, "\n  the database is as it was before {id}")
+                } else {
+                    write!(
+                        f,
+                        "\n  {completed} of its {phases} phases had completed and are recorded; the next run resumes at phase {}",
+                        completed + 1
+                    )
+                }
             }
-            RunError::Migration { id, statement: None, message } => write!(f, "migration {id} failed: {message}"),
             RunError::Irreversible { id, reason } => {
                 write!(f, "migration {id} is irreversible: {reason}\n  the rollback stopped before it")
             }
@@ -369,7 +380,7 @@ fn for_each_pending(
 }
 
 fn plan_error(m: &Migration, e: PlanError) -> RunError {
-    RunError::Migration { id: m.id(), statement: None, message: e.to_string() }
+    RunError::Migration { id: m.id(), statement: None, message: e.to_string(), completed: 0, phases: 0 }
 }
 
 /// Runs the phases of `plan` from `first`, recording progress after each.
@@ -416,22 +427,8 @@ fn run_plan(
                 Err(ExecError::Database(message)) => break Some((None, message)),
             }
         };
-        let Some(failure) = failure else { continue };
-        {
-            {
-                let done = if phase > 0 {
-                    format!(
-                        "; {phase} of its {total} phases had completed and are recorded, so the next {} resumes at phase {}",
-                        if direction == Direction::Up { "run" } else { "rollback" },
-                        phase + 1
-                    )
-                } else {
-                    String::new()
-                };
-                let (statement, message) = failure;
-                return Err(RunError::Migration { id: m.id(), statement, message: format!("{message}{done}") });
-            }
-        }
+        let Some((statement, message)) = failure else { continue };
+        return Err(RunError::Migration { id: m.id(), statement, message, completed: phase, phases: total });
     }
     Ok(true)
 }
@@ -445,8 +442,20 @@ pub fn run(
     options: &Options,
     on_event: &mut dyn FnMut(Event),
 ) -> Result<usize, RunError> {
-    let migrations = sorted(migrations);
     backend.acquire_lock(&mut || on_event(Event::Waiting))?;
+    let result = run_locked(backend, migrations, to, options, on_event);
+    backend.release_lock();
+    result
+}
+
+fn run_locked(
+    backend: &mut dyn Backend,
+    migrations: &[Migration],
+    to: Option<u64>,
+    options: &Options,
+    on_event: &mut dyn FnMut(Event),
+) -> Result<usize, RunError> {
+    let migrations = sorted(migrations);
     let applied = backend.applied()?;
     check_history(&compare(&migrations, &applied))?;
     let mut count = 0;
@@ -484,8 +493,20 @@ pub fn rollback(
     options: &Options,
     on_event: &mut dyn FnMut(Event),
 ) -> Result<usize, RunError> {
-    let migrations = sorted(migrations);
     backend.acquire_lock(&mut || on_event(Event::Waiting))?;
+    let result = rollback_locked(backend, migrations, target, options, on_event);
+    backend.release_lock();
+    result
+}
+
+fn rollback_locked(
+    backend: &mut dyn Backend,
+    migrations: &[Migration],
+    target: RollbackTarget,
+    options: &Options,
+    on_event: &mut dyn FnMut(Event),
+) -> Result<usize, RunError> {
+    let migrations = sorted(migrations);
     let applied = backend.applied()?;
     check_history(&compare(&migrations, &applied))?;
     if let Some(a) = applied.iter().find(|a| a.state == APPLYING) {

@@ -313,6 +313,13 @@ impl Backend for PostgresBackend {
         self.prepare()
     }
 
+    fn release_lock(&mut self) {
+        if self.locked {
+            let _ = self.client.query_one("SELECT pg_advisory_unlock($1)", &[&self.lock_key()]);
+            self.locked = false;
+        }
+    }
+
     fn applied(&mut self) -> Result<Vec<AppliedMigration>, ExecError> {
         if !self.bookkeeping_exists()? {
             return Ok(Vec::new());

@@ -213,8 +213,9 @@ impl SqliteBackend {
         Ok(())
     }
 
-    /// One batch range of a backfill: keyset pagination over the primary
-    /// key, `batch_size` rows at a time.
+    /// A backfill: keyset pagination over the primary key, `batch_size`
+    /// rows at a time, each batch in its own short transaction, with the
+    /// pause between batches taken outside any transaction.
     fn run_backfill(&self, backfill: &Backfill, schema: &Schema) -> Result<(), ExecError> {
         let key: Vec<String> =
             schema.table(&backfill.table).and_then(|t| t.primary_key()).map(|k| k.to_vec()).ok_or_else(|| {
@@ -266,6 +267,16 @@ impl SqliteBackend {
         let read_key = |r: &rusqlite::Row| -> rusqlite::Result<Vec<rusqlite::types::Value>> {
             (0..key.len()).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect()
         };
+        let batch = |sql: &str, args: Vec<rusqlite::types::Value>| -> Result<(), ExecError> {
+            self.conn.execute_batch("BEGIN IMMEDIATE").map_err(db_error)?;
+            match self.conn.execute(sql, rusqlite::params_from_iter(args)) {
+                Ok(_) => self.conn.execute_batch("COMMIT").map_err(db_error),
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    Err(statement_error(sql, e))
+                }
+            }
+        };
         let mut last: Option<Vec<rusqlite::types::Value>> = None;
         loop {
             let upper = match &last {
@@ -278,27 +289,14 @@ impl SqliteBackend {
             }
             .map_err(|e| statement_error(&next_upper, e))?;
             match (&last, upper) {
-                (None, None) => {
-                    self.conn.execute(&update_rest_first, []).map_err(|e| statement_error(&update_rest_first, e))?;
-                    return Ok(());
-                }
-                (Some(lo), None) => {
-                    self.conn
-                        .execute(&update_rest, rusqlite::params_from_iter(lo.clone()))
-                        .map_err(|e| statement_error(&update_rest, e))?;
-                    return Ok(());
-                }
+                (None, None) => return batch(&update_rest_first, Vec::new()),
+                (Some(lo), None) => return batch(&update_rest, lo.clone()),
                 (None, Some(hi)) => {
-                    self.conn
-                        .execute(&update_first, rusqlite::params_from_iter(hi.clone()))
-                        .map_err(|e| statement_error(&update_first, e))?;
+                    batch(&update_first, hi.clone())?;
                     last = Some(hi);
                 }
                 (Some(lo), Some(hi)) => {
-                    let args: Vec<rusqlite::types::Value> = lo.iter().cloned().chain(hi.iter().cloned()).collect();
-                    self.conn
-                        .execute(&update_next, rusqlite::params_from_iter(args))
-                        .map_err(|e| statement_error(&update_next, e))?;
+                    batch(&update_next, lo.iter().cloned().chain(hi.iter().cloned()).collect())?;
                     last = Some(hi);
                 }
             }
@@ -306,6 +304,23 @@ impl SqliteBackend {
                 std::thread::sleep(Duration::from_millis(backfill.pause_ms));
             }
         }
+    }
+
+    /// Checks that this phase is still to do (another runner may have done
+    /// it), recording nothing.
+    fn in_transaction_checked_only(&mut self, progress: &Progress) -> Result<(), ExecError> {
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(db_error)?;
+        let result = (|| {
+            self.ensure_bookkeeping()?;
+            let row = self.row_state(progress.version)?;
+            if progress.follows(row.as_ref().map(|(s, d)| (s.as_str(), *d))) {
+                Ok(())
+            } else {
+                Err(ExecError::AlreadyDone)
+            }
+        })();
+        let _ = self.conn.execute_batch(if result.is_ok() { "COMMIT" } else { "ROLLBACK" });
+        result
     }
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction that first checks the
@@ -378,10 +393,16 @@ impl Backend for SqliteBackend {
             None => self.in_transaction(progress, |_| Ok(())),
             Some(Phase::Transaction(statements)) => self.in_transaction(progress, |db| db.run_statements(statements)),
             Some(Phase::Outside(statement)) => {
+                self.in_transaction_checked_only(progress)?;
                 self.run_statement(statement)?;
                 self.in_transaction(progress, |_| Ok(()))
             }
-            Some(Phase::Backfill(backfill)) => self.in_transaction(progress, |db| db.run_backfill(backfill, schema)),
+            Some(Phase::Backfill(backfill)) => {
+                // Check first, then one short transaction per batch, then record.
+                self.in_transaction_checked_only(progress)?;
+                self.run_backfill(backfill, schema)?;
+                self.in_transaction(progress, |_| Ok(()))
+            }
         }
     }
 
@@ -447,7 +468,7 @@ fn introspect(conn: &Connection) -> Result<(Schema, Vec<String>), ExecError> {
     let mut unrecognized = Vec::new();
     let tables: Vec<String> = conn
         .prepare(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'schemaflow_%' ORDER BY name",
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> 'schemaflow_migrations' ORDER BY name",
         )
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
         .map_err(db_error)?;

@@ -118,10 +118,12 @@ fn a_failed_migration_leaves_the_database_and_the_bookkeeping_as_they_were() {
     "#,
     );
     let err = run(&mut db, &[m1.clone(), m2.clone()], None, &Options::default(), &mut |_| {}).unwrap_err();
-    let RunError::Migration { id, statement, message } = &err else { panic!("{err}") };
+    let RunError::Migration { id, statement, message, completed, .. } = &err else { panic!("{err}") };
     assert_eq!(id, "2_strict");
     assert!(statement.as_deref().is_some_and(|s| s.contains("INSERT INTO")), "{err}");
     assert!(message.contains("NOT NULL"), "{err}");
+    assert_eq!(*completed, 0);
+    assert!(err.to_string().contains("the database is as it was before 2_strict"), "{err}");
     drop(db);
     assert_eq!(std::fs::read(&path).unwrap(), before, "the file is byte for byte as before");
     let mut db = SqliteBackend::open(&path).unwrap();
