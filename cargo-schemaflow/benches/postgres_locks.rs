@@ -49,6 +49,7 @@ fn base() -> Migration {
             })),
         ],
         down: Down::Derived,
+        settings: Settings::default(),
     }
 }
 
@@ -65,6 +66,7 @@ fn index(concurrently: bool) -> Migration {
             concurrently,
         }))],
         down: Down::Derived,
+        settings: Settings::default(),
     }
 }
 
@@ -87,6 +89,7 @@ fn foreign_key(online: bool) -> Migration {
             online,
         })],
         down: Down::Derived,
+        settings: Settings::default(),
     }
 }
 

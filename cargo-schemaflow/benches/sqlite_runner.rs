@@ -70,6 +70,7 @@ fn generate() -> Vec<Migration> {
                 name: format!("m{n}"),
                 steps: vec![Step::new(op)],
                 down: Down::Derived,
+                settings: Settings::default(),
             }
         })
         .collect()

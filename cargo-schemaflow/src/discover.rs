@@ -21,6 +21,8 @@ pub struct MigrationPackage {
     pub postgres_min_version: Option<u32>,
     /// `lock_timeout_ms` from `[package.metadata.schemaflow]`.
     pub lock_timeout_ms: Option<u64>,
+    /// `statement_timeout_ms` from `[package.metadata.schemaflow]`.
+    pub statement_timeout_ms: Option<u64>,
 }
 
 /// The workspace: its root, target directory and migration packages.
@@ -72,6 +74,7 @@ fn migration_package(metadata: &Metadata, p: &Package) -> MigrationPackage {
     MigrationPackage {
         postgres_min_version: number("postgres_min_version").map(|v| v as u32),
         lock_timeout_ms: number("lock_timeout_ms"),
+        statement_timeout_ms: number("statement_timeout_ms"),
         name: p.name.to_string(),
         lib_name,
         migrations,

@@ -80,6 +80,7 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
         schema: global.schema.clone(),
         postgres_min_version: package.postgres_min_version,
         lock_timeout_ms: package.lock_timeout_ms,
+        statement_timeout_ms: package.statement_timeout_ms,
     };
     let json = serde_json::to_string(&request).map_err(|e| e.to_string())?;
     let status = std::process::Command::new(&exe)

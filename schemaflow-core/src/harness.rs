@@ -46,6 +46,10 @@ pub struct Request {
     /// `[package.metadata.schemaflow]`).
     #[serde(default)]
     pub lock_timeout_ms: Option<u64>,
+    /// PostgreSQL `statement_timeout` in milliseconds (`statement_timeout_ms`
+    /// in `[package.metadata.schemaflow]`).
+    #[serde(default)]
+    pub statement_timeout_ms: Option<u64>,
 }
 
 fn default_schema() -> String {
@@ -178,6 +182,7 @@ pub fn execute(request: &Request, migrations: &[Migration], out: &mut dyn Write)
     let options = Options {
         postgres_version: request.postgres_min_version.unwrap_or(defaults.postgres_version),
         lock_timeout_ms: request.lock_timeout_ms.unwrap_or(defaults.lock_timeout_ms),
+        statement_timeout_ms: request.statement_timeout_ms,
         ..defaults
     };
     if let Command::Run { to: Some(to), .. } | Command::Rollback { to: Some(to), .. } = &request.command

@@ -18,6 +18,29 @@ pub struct Migration {
     pub steps: Vec<Step>,
     /// How the migration is rolled back.
     pub down: Down,
+    /// Timeouts for this migration, overriding the crate's.
+    #[serde(default, skip_serializing_if = "Settings::is_empty")]
+    pub settings: Settings,
+}
+
+/// Per-migration settings (`lock_timeout 10s;`, `statement_timeout 2min;`).
+/// They change how the migration runs, not what it does, so they are not
+/// part of its checksum.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// PostgreSQL `lock_timeout`, in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_timeout_ms: Option<u64>,
+    /// PostgreSQL `statement_timeout`, in milliseconds (0: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement_timeout_ms: Option<u64>,
+}
+
+impl Settings {
+    /// Whether nothing is set.
+    pub fn is_empty(&self) -> bool {
+        self.lock_timeout_ms.is_none() && self.statement_timeout_ms.is_none()
+    }
 }
 
 /// One operation together with the rules acknowledged for it.

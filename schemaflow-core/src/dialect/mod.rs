@@ -143,6 +143,9 @@ pub struct Options {
     /// PostgreSQL `lock_timeout`: how long a statement waits for its lock
     /// before giving up, so it never queues with everyone else behind it.
     pub lock_timeout_ms: u64,
+    /// PostgreSQL `statement_timeout` in milliseconds; `None` leaves the
+    /// server's setting.
+    pub statement_timeout_ms: Option<u64>,
     /// How many times a phase whose lock was not granted is tried again.
     pub lock_retries: u32,
     /// The pause before the first retry; each next one doubles it.
@@ -157,6 +160,7 @@ impl Default for Options {
         Options {
             postgres_version: crate::config::DEFAULT_POSTGRES_MIN_VERSION,
             lock_timeout_ms: DEFAULT_LOCK_TIMEOUT_MS,
+            statement_timeout_ms: None,
             lock_retries: 4,
             retry_pause: std::time::Duration::from_secs(1),
         }
@@ -222,15 +226,30 @@ pub fn plan_ops(dialect: Dialect, before: &Schema, ops: &[Op], options: &Options
             units = sqlite::finish(units);
             vec![Statement::new("PRAGMA foreign_keys = OFF")]
         }
-        Dialect::Postgres => vec![Statement::new(format!("SET lock_timeout = '{}ms'", options.lock_timeout_ms))],
+        Dialect::Postgres => {
+            let mut session = vec![Statement::new(format!("SET lock_timeout = '{}ms'", options.lock_timeout_ms))];
+            if let Some(ms) = options.statement_timeout_ms {
+                session.push(Statement::new(format!("SET statement_timeout = '{ms}ms'")));
+            }
+            session
+        }
     };
     Ok(Plan { session, phases: group(units) })
+}
+
+/// The options of one migration: its own settings over the crate's.
+pub fn options_for(migration: &Migration, options: &Options) -> Options {
+    Options {
+        lock_timeout_ms: migration.settings.lock_timeout_ms.unwrap_or(options.lock_timeout_ms),
+        statement_timeout_ms: migration.settings.statement_timeout_ms.or(options.statement_timeout_ms),
+        ..options.clone()
+    }
 }
 
 /// The plan of a migration's forward steps, given the schema before it.
 pub fn plan_up(dialect: Dialect, before: &Schema, migration: &Migration, options: &Options) -> Result<Plan, PlanError> {
     let ops: Vec<Op> = migration.steps.iter().map(|s| s.op.clone()).collect();
-    plan_ops(dialect, before, &ops, options)
+    plan_ops(dialect, before, &ops, &options_for(migration, options))
 }
 
 /// The plan of a migration's rollback, given the schema before the
@@ -248,7 +267,7 @@ pub fn plan_down(
         }
     }
     match rollback::down_ops(before, migration) {
-        Derived::Ops(ops) => Ok(plan_ops(dialect, &after, &ops, options)),
+        Derived::Ops(ops) => Ok(plan_ops(dialect, &after, &ops, &options_for(migration, options))),
         Derived::Irreversible { reason, .. } => Err(reason),
         Derived::NotDerivable { step, reason } => {
             Ok(Err(PlanError { step, message: format!("no way back: {reason}") }))

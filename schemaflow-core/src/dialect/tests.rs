@@ -89,6 +89,10 @@ snapshot!(
     "alter_table users { add_column score: Option<i32> } backfill users set score = sql(\"age * 2\") where \"score IS NULL\" batch 500 pause 20ms;"
 );
 snapshot!(rename_and_drop_table, "create_table tmp { id: i64 primary_key } rename_table tmp -> tmp2; drop_table tmp2");
+snapshot!(
+    per_migration_timeouts,
+    "lock_timeout 10s; statement_timeout 2min; alter_table users { add_column note: Option<String> }"
+);
 snapshot!(raw_sql, "sql \"CREATE VIEW adults AS SELECT * FROM users WHERE age >= 18\" down \"DROP VIEW adults\"");
 
 #[test]

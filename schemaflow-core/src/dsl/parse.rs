@@ -23,6 +23,7 @@
 //! backfill table set a = value, … [where "sql"] [batch N] [pause 100ms]
 //! sql "…" (down "…" | irreversible "why")
 //! down { STEP … }            irreversible "why"
+//! lock_timeout 10s           statement_timeout 2min      (PostgreSQL, this migration only)
 //! #[allow(rule_name, "reason")] before any step
 //! value = true | 42 | -1.5 | "text" | now() | current_date() | gen_random_uuid() | random()
 //!       | clock_timestamp() | sql("expression")
@@ -70,7 +71,13 @@ pub struct Parsed {
 /// Parses the body of a `migration! { … }` invocation.
 pub fn parse_migration(tokens: TokenStream, version: u64, name: &str) -> syn::Result<Parsed> {
     let mut builder = Builder::default();
-    let mut migration = Migration { version, name: name.to_owned(), steps: Vec::new(), down: Down::Derived };
+    let mut migration = Migration {
+        version,
+        name: name.to_owned(),
+        steps: Vec::new(),
+        down: Down::Derived,
+        settings: Settings::default(),
+    };
     let result = (|input: ParseStream| builder.top_level(input, &mut migration)).parse2(tokens);
     // After an error inside a `{ … }` or `( … )`, the tokens left in that
     // group make syn add "unexpected token" at the end: noise next to the
@@ -262,6 +269,22 @@ impl Builder {
                     result?;
                     migration.down = Down::Explicit(steps);
                     return Ok(true);
+                }
+                if peek_keyword(input, "lock_timeout") || peek_keyword(input, "statement_timeout") {
+                    let kw = input.call(Ident::parse_any)?;
+                    if let Some(a) = allows.first() {
+                        return Err(err(a.span, format!("`#[allow]` belongs on a step, not on `{kw}`")));
+                    }
+                    let ms = duration_ms(input)?;
+                    let slot = if kw == "lock_timeout" {
+                        &mut migration.settings.lock_timeout_ms
+                    } else {
+                        &mut migration.settings.statement_timeout_ms
+                    };
+                    if slot.replace(ms).is_some() {
+                        return Err(err(kw.span(), format!("`{kw}` is set twice")));
+                    }
+                    return Ok(false);
                 }
                 if peek_keyword(input, "irreversible") {
                     let span = keyword(input, "irreversible")?;
@@ -1020,13 +1043,7 @@ impl Builder {
                 "pause" => {
                     input.call(Ident::parse_any)?;
                     self.mark(i, Part::Modifier("pause"), m.span());
-                    let n: LitInt = input.parse()?;
-                    let amount: u64 = n.base10_parse()?;
-                    backfill.pause_ms = match n.suffix() {
-                        "ms" => amount,
-                        "s" => amount.saturating_mul(1000),
-                        _ => return Err(err(n.span(), "write the pause with its unit: `pause 100ms` or `pause 1s`")),
-                    };
+                    backfill.pause_ms = duration_ms(input)?;
                 }
                 _ => break,
             }
@@ -1144,6 +1161,18 @@ impl Builder {
 struct ColumnDef {
     column: Column,
     constraints: Vec<(Constraint, Span)>,
+}
+
+/// A duration literal: `500ms`, `5s` or `2min`, in milliseconds.
+fn duration_ms(input: ParseStream) -> Result<u64> {
+    let n: LitInt = input.parse().map_err(|e| err(e.span(), "expected a duration: `500ms`, `5s` or `2min`"))?;
+    let amount: u64 = n.base10_parse()?;
+    match n.suffix() {
+        "ms" => Ok(amount),
+        "s" => Ok(amount.saturating_mul(1000)),
+        "min" => Ok(amount.saturating_mul(60_000)),
+        _ => Err(err(n.span(), "write the duration with its unit: `500ms`, `5s` or `2min`")),
+    }
 }
 
 fn reason(input: ParseStream, span: Span, what: &str) -> Result<String> {

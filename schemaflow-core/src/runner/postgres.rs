@@ -30,7 +30,8 @@ const LOCK_POLL: Duration = Duration::from_millis(200);
 pub struct PostgresBackend {
     client: Client,
     schema: String,
-    session_done: bool,
+    /// The session statements last run on this connection.
+    session: Vec<String>,
     locked: bool,
 }
 
@@ -64,7 +65,7 @@ impl PostgresBackend {
         let client = Client::connect(url, NoTls).map_err(|e| {
             ExecError::Database(format!("cannot connect to {}: {}", crate::database_url::redact(url), message(&e)))
         })?;
-        let mut backend = PostgresBackend { client, schema: schema.to_owned(), session_done: false, locked: false };
+        let mut backend = PostgresBackend { client, schema: schema.to_owned(), session: Vec::new(), locked: false };
         let set = format!("SET search_path TO {}", ident(schema));
         backend.client.batch_execute(&set).map_err(db_error)?;
         Ok(backend)
@@ -113,12 +114,16 @@ impl PostgresBackend {
         hash as i64
     }
 
+    /// Runs the plan's session settings unless they are already in force
+    /// (each migration may set its own timeouts).
     fn session(&mut self, plan: &Plan) -> Result<(), ExecError> {
-        if !self.session_done {
-            for s in &plan.session {
-                self.client.batch_execute(&s.sql).map_err(|e| statement_error(&s.sql, e))?;
+        let wanted: Vec<String> = plan.session.iter().map(|s| s.sql.clone()).collect();
+        if wanted != self.session {
+            self.client.batch_execute("RESET statement_timeout").map_err(db_error)?;
+            for sql in &wanted {
+                self.client.batch_execute(sql).map_err(|e| statement_error(sql, e))?;
             }
-            self.session_done = true;
+            self.session = wanted;
         }
         Ok(())
     }

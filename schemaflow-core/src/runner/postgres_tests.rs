@@ -242,3 +242,14 @@ fn a_backfill_changes_every_matching_row_once_in_batches() {
         .unwrap();
     assert_eq!((row.get::<_, i64>(0), row.get::<_, i64>(1)), (1172, 2345 - 1172));
 }
+
+#[test]
+fn a_migration_sets_its_own_timeouts_for_itself_only() {
+    let Some(db) = TestDatabase::create("timeouts") else { return };
+    let mut b = backend(&db);
+    let slow = parse(1, "slow", "statement_timeout 100ms; sql \"SELECT pg_sleep(1)\" down \"SELECT 1\"");
+    let err = run_all(&mut b, std::slice::from_ref(&slow)).unwrap_err();
+    assert!(err.to_string().contains("statement timeout"), "{err}");
+    let patient = parse(1, "slow", "sql \"SELECT pg_sleep(0.3)\" down \"SELECT 1\"");
+    assert_eq!(run_all(&mut b, &[patient]).unwrap(), 1, "the next migration runs without that timeout");
+}

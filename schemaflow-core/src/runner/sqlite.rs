@@ -26,7 +26,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 /// A SQLite database file.
 pub struct SqliteBackend {
     conn: Connection,
-    session_done: bool,
+    /// The session statements last run on this connection.
+    session: Vec<String>,
 }
 
 fn db_error(e: rusqlite::Error) -> ExecError {
@@ -63,7 +64,7 @@ impl SqliteBackend {
 
     fn with(conn: Connection) -> Result<SqliteBackend, ExecError> {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(db_error)?;
-        Ok(SqliteBackend { conn, session_done: false })
+        Ok(SqliteBackend { conn, session: Vec::new() })
     }
 
     /// The connection, for tests and tools that inspect the data.
@@ -383,11 +384,12 @@ impl Backend for SqliteBackend {
     }
 
     fn run_phase(&mut self, plan: &Plan, phase: usize, schema: &Schema, progress: &Progress) -> Result<(), ExecError> {
-        if !self.session_done {
+        let wanted: Vec<String> = plan.session.iter().map(|s| s.sql.clone()).collect();
+        if wanted != self.session {
             for s in &plan.session {
                 self.run_statement(s)?;
             }
-            self.session_done = true;
+            self.session = wanted;
         }
         match plan.phases.get(phase) {
             None => self.in_transaction(progress, |_| Ok(())),
