@@ -349,3 +349,105 @@ fn passwords_are_redacted_in_every_message() {
     assert!(out.contains("postgres://app:***@127.0.0.1:1/nowhere"), "{out}");
     assert!(!out.contains("hunter2"), "{out}");
 }
+
+/// The harness binary `cargo schemaflow` built for a workspace, and a
+/// request for it, so a test can start (and kill) the process that runs
+/// the migrations itself.
+fn harness_command(ws: &Path, url: &str) -> Command {
+    let target = repo().join("target/schemaflow-it/target/debug");
+    let blog_dir = ws.join("blog");
+    let hash = blog_dir
+        .to_string_lossy()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let exe = target.join(format!("schemaflow-harness-blog-{:08x}", hash as u32));
+    assert!(exe.exists(), "{} was built", exe.display());
+    let request = serde_json::json!({
+        "command": { "run": { "to": null, "dry_run": false } },
+        "database_url": url, "format": "json", "color": false, "quiet": false, "verbose": false,
+    });
+    let mut cmd = Command::new(exe);
+    cmd.env("SCHEMAFLOW_REQUEST", request.to_string())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    cmd
+}
+
+#[test]
+fn a_backfill_killed_at_any_moment_resumes_and_changes_every_row_once() {
+    let ws = example_workspace("cli_kill");
+    let url = db_url(&ws);
+    std::fs::write(
+        ws.join("blog/migrations/202612010000_create_counters.rs"),
+        "schemaflow::migration! {\n    create_table counters { id: i64 primary_key identity, hits: i64 = 0 }\n}\n",
+    )
+    .unwrap();
+    ok(&ws, &["run", "--database-url", &url]);
+    let conn = rusqlite::Connection::open(ws.join("app.db")).unwrap();
+    conn.execute_batch("WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 30000) INSERT INTO counters (hits) SELECT 0 FROM s").unwrap();
+    // Every row must end with hits = 1: a batch applied twice would show 2.
+    std::fs::write(
+        ws.join("blog/migrations/202612020000_count_once.rs"),
+        "schemaflow::migration! {\n    backfill counters set hits = sql(\"hits + 1\") batch 100 pause 10ms;\n    irreversible \"counts are data\";\n}\n",
+    )
+    .unwrap();
+    ok(&ws, &["run", "--dry-run", "--database-url", &url]); // builds the harness
+    let mut kills = 0;
+    for delay in [150, 250, 350, 200] {
+        let mut child = harness_command(&ws, &url).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap(); // SIGKILL
+            kills += 1;
+        }
+        child.wait().unwrap();
+    }
+    assert!(kills >= 2, "the backfill was killed mid-way at least twice ({kills})");
+    let done: i64 = conn.query_row("SELECT rows_done FROM schemaflow_backfills", [], |r| r.get(0)).unwrap_or(30000);
+    assert!(done > 0, "progress was recorded before the kills");
+    let status = fails(&ws, &["status", "--check", "--database-url", &url]).1;
+    assert!(status.contains("partial") && status.contains("202612020000_count_once"), "{status}");
+
+    let out = ok(&ws, &["run", "--database-url", &url]);
+    assert!(out.contains("applied 202612020000_count_once"), "{out}");
+    let (ones, others): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*) FILTER (WHERE hits = 1), count(*) FILTER (WHERE hits <> 1) FROM counters",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((ones, others), (30000, 0), "every row changed exactly once");
+    ok(&ws, &["status", "--check", "--database-url", &url]);
+}
+
+#[test]
+fn ctrl_c_stops_after_the_current_batch_and_the_next_run_resumes() {
+    let ws = example_workspace("cli_interrupt");
+    let url = db_url(&ws);
+    std::fs::write(
+        ws.join("blog/migrations/202612010000_create_counters.rs"),
+        "schemaflow::migration! {\n    create_table counters { id: i64 primary_key identity, hits: i64 = 0 }\n}\n",
+    )
+    .unwrap();
+    ok(&ws, &["run", "--database-url", &url]);
+    let conn = rusqlite::Connection::open(ws.join("app.db")).unwrap();
+    conn.execute_batch("WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 5000) INSERT INTO counters (hits) SELECT 0 FROM s").unwrap();
+    std::fs::write(
+        ws.join("blog/migrations/202612020000_count_once.rs"),
+        "schemaflow::migration! {\n    backfill counters set hits = sql(\"hits + 1\") batch 50 pause 10ms;\n    irreversible \"counts are data\";\n}\n",
+    )
+    .unwrap();
+    ok(&ws, &["run", "--dry-run", "--database-url", &url]);
+    let mut child = harness_command(&ws, &url).spawn().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "stopped by Ctrl-C");
+    let changed: i64 = conn.query_row("SELECT count(*) FROM counters WHERE hits = 1", [], |r| r.get(0)).unwrap();
+    assert!(changed > 0 && changed < 5000 && changed % 50 == 0, "stopped on a batch boundary ({changed})");
+    ok(&ws, &["run", "--database-url", &url]);
+    let ones: i64 = conn.query_row("SELECT count(*) FROM counters WHERE hits = 1", [], |r| r.get(0)).unwrap();
+    assert_eq!(ones, 5000);
+}

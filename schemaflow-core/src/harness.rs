@@ -5,7 +5,8 @@
 //!
 //! Exit codes: 0 success; 1 a migration failed, the history is unsound, or
 //! `status --check` found something not up to date; 2 the request or the
-//! database URL is unusable.
+//! database URL is unusable; 130 stopped by Ctrl-C after a committed batch
+//! (the next run resumes).
 
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
@@ -90,6 +91,14 @@ pub fn main(migrations: Vec<Migration>) -> ! {
             std::process::exit(2);
         }
     };
+    // Ctrl-C: stop after the batch that is committing; a second one quits.
+    let _ = ctrlc::set_handler(|| {
+        if crate::runner::stop_requested() {
+            std::process::exit(130);
+        }
+        eprintln!("stopping after the current batch (Ctrl-C again to quit at once)");
+        crate::runner::request_stop();
+    });
     let mut out = std::io::stdout();
     let code = execute(&request, &migrations, &mut out);
     let _ = out.flush();
@@ -203,14 +212,24 @@ pub fn execute(request: &Request, migrations: &[Migration], out: &mut dyn Write)
         Err(e) => {
             p.json(serde_json::json!({ "event": "error", "message": e.to_string() }));
             p.error(&e);
-            1
+            if matches!(e, RunError::Interrupted { .. }) { 130 } else { 1 }
         }
     }
 }
 
+/// Prints the runner's events: one line per migration, and for a backfill
+/// a progress bar on a terminal, a line every few seconds otherwise, or a
+/// JSON event per batch.
 fn event_printer<'a>(p: &'a mut Printer<'_>) -> impl FnMut(Event) + 'a {
+    let mut bar: Option<indicatif::ProgressBar> = None;
+    let mut last_line = Instant::now();
+    let mut started = Instant::now();
+    let terminal = std::io::stderr().is_terminal() && p.request.format == Format::Human && !p.request.quiet;
     move |event| match event {
         Event::Applied { id, duration } => {
+            if let Some(b) = bar.take() {
+                b.finish_and_clear();
+            }
             let word = p.paint("32", "applied");
             p.line(&format!("  {word} {id} ({})", ms(duration)));
             p.json(
@@ -233,6 +252,35 @@ fn event_printer<'a>(p: &'a mut Printer<'_>) -> impl FnMut(Event) + 'a {
         Event::Skipped { id } => {
             p.line(&format!("  skipped {id}: another runner did it first"));
             p.json(serde_json::json!({ "event": "skipped", "migration": id }));
+        }
+        Event::Batch { id, batch } => {
+            p.json(serde_json::json!({
+                "event": "batch", "migration": id, "table": batch.table,
+                "rows_done": batch.rows_done, "rows_total": batch.rows_total, "batch_ms": batch.took.as_millis() as u64,
+            }));
+            if terminal {
+                let b = bar.get_or_insert_with(|| {
+                    started = Instant::now();
+                    let b = indicatif::ProgressBar::new(batch.rows_total);
+                    let style = indicatif::ProgressStyle::with_template(
+                        "  {msg} [{bar:30}] {human_pos}/{human_len} rows, {per_sec}, ETA {eta}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                    .progress_chars("=> ");
+                    b.set_style(style);
+                    b.set_message(format!("backfill {}", batch.table));
+                    b
+                });
+                b.set_length(batch.rows_total.max(batch.rows_done));
+                b.set_position(batch.rows_done);
+            } else if last_line.elapsed() >= Duration::from_secs(2) || batch.rows_done >= batch.rows_total {
+                last_line = Instant::now();
+                let percent = (batch.rows_done * 100).checked_div(batch.rows_total).unwrap_or(100);
+                p.line(&format!(
+                    "  backfill {}: {} of {} rows ({percent}%)",
+                    batch.table, batch.rows_done, batch.rows_total
+                ));
+            }
         }
     }
 }
@@ -350,8 +398,17 @@ fn print_status(p: &mut Printer, shown: &str, status: &Status) {
             State::Unknown { applied_at } => {
                 ("unknown", "31", format!("applied {applied_at} UTC, but no file has this version"))
             }
-            State::Applying { phases_done, phases_total } => {
-                ("partial", "31", format!("{phases_done} of {phases_total} phases applied; `run` resumes it"))
+            State::Applying { phases_done, phases_total, rows_done, rows_remaining } => {
+                let rows = match (rows_done, rows_remaining) {
+                    (Some(done), Some(left)) => format!("; its backfill has changed {done} rows, about {left} remain"),
+                    _ => String::new(),
+                };
+                let phases = if *phases_total > 0 {
+                    format!("{phases_done} of {phases_total} phases applied")
+                } else {
+                    "under way".to_owned()
+                };
+                ("partial", "33", format!("{phases}{rows}; `run` resumes it"))
             }
             State::RollingBack { phases_done, phases_total } => (
                 "partial",

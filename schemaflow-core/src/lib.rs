@@ -9,6 +9,7 @@ pub mod database_url;
 pub mod dialect;
 pub mod diff;
 pub mod files;
+#[cfg(feature = "harness")]
 pub mod harness;
 pub mod location;
 pub mod model;

@@ -115,6 +115,48 @@ pub enum ExecError {
     LockTimeout { sql: String, message: String },
     /// The database could not be used at all.
     Database(String),
+    /// A stop was requested (Ctrl-C); the last batch committed and its
+    /// progress is recorded.
+    Interrupted,
+}
+
+/// How far a backfill under way has got, as recorded with its last batch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BackfillProgress {
+    /// The migration.
+    pub version: u64,
+    /// The phase of its plan.
+    pub phase: u32,
+    /// Rows changed so far.
+    pub rows_done: u64,
+    /// Rows to change, as counted when the backfill (or its last resumption) started.
+    pub rows_total: u64,
+}
+
+/// One committed batch of a backfill.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BatchDone {
+    /// The table being filled.
+    pub table: String,
+    /// Rows changed so far (across runs, for a resumed backfill).
+    pub rows_done: u64,
+    /// Rows to change in all, as counted when this run of it started.
+    pub rows_total: u64,
+    /// How long the batch's transaction took.
+    pub took: Duration,
+}
+
+static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Asks the runner to stop at the next safe point: after the batch of a
+/// backfill that is committing now. Called from a Ctrl-C handler.
+pub fn request_stop() {
+    STOP.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Whether a stop was requested.
+pub fn stop_requested() -> bool {
+    STOP.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 /// A database the runner can apply migrations to.
@@ -136,10 +178,19 @@ pub trait Backend {
     /// per connection) and records `progress` in the same transaction.
     /// Returns [`ExecError::AlreadyDone`] without running anything when the
     /// bookkeeping shows another runner got there first.
-    fn run_phase(&mut self, plan: &Plan, phase: usize, schema: &Schema, progress: &Progress) -> Result<(), ExecError>;
+    fn run_phase(
+        &mut self,
+        plan: &Plan,
+        phase: usize,
+        schema: &Schema,
+        progress: &Progress,
+        on_batch: &mut dyn FnMut(BatchDone),
+    ) -> Result<(), ExecError>;
     /// The live schema, read from the database's catalog (the bookkeeping
-    /// table left out).
+    /// tables left out).
     fn introspect(&mut self) -> Result<Schema, ExecError>;
+    /// Backfills under way: how far each got.
+    fn backfills(&mut self) -> Result<Vec<BackfillProgress>, ExecError>;
     /// Differences between the expected and the live schema, as sentences,
     /// comparing only what this database can report.
     fn drift(&mut self, expected: &Schema) -> Result<Vec<String>, ExecError>;
@@ -157,6 +208,8 @@ pub enum RunError {
     Irreversible { id: String, reason: String },
     /// The database could not be used.
     Database(String),
+    /// Stopped on request after a committed batch; the next run resumes.
+    Interrupted { id: String },
 }
 
 impl std::fmt::Display for RunError {
@@ -181,6 +234,10 @@ impl std::fmt::Display for RunError {
             RunError::Irreversible { id, reason } => {
                 write!(f, "migration {id} is irreversible: {reason}\n  the rollback stopped before it")
             }
+            RunError::Interrupted { id } => write!(
+                f,
+                "stopped during {id} after its last committed batch; its progress is recorded and the next run resumes it"
+            ),
         }
     }
 }
@@ -195,6 +252,7 @@ impl From<ExecError> for RunError {
                 RunError::Database(format!("{message} (in `{sql}`)"))
             }
             ExecError::AlreadyDone => RunError::Database("another runner changed the database concurrently".into()),
+            ExecError::Interrupted => RunError::Interrupted { id: String::new() },
         }
     }
 }
@@ -213,6 +271,8 @@ pub enum Event {
     /// A statement could not get its lock within `lock_timeout`; the phase
     /// was rolled back and is tried again after a pause.
     Retrying { id: String, attempt: u32, pause: Duration },
+    /// A batch of a backfill committed.
+    Batch { id: String, batch: BatchDone },
 }
 
 /// The state of one migration, for `status`.
@@ -227,8 +287,16 @@ pub enum State {
     Changed { applied_at: String, recorded: String, current: String },
     /// Recorded in the database, but no file has this version.
     Unknown { applied_at: String },
-    /// Some phases of its forward plan ran; `run` resumes it.
-    Applying { phases_done: u32, phases_total: u32 },
+    /// Some phases of its forward plan ran; `run` resumes it. A data step
+    /// under way reports its rows done and remaining.
+    Applying {
+        phases_done: u32,
+        phases_total: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        rows_done: Option<u64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        rows_remaining: Option<u64>,
+    },
     /// Some phases of its rollback ran; `rollback` resumes it.
     RollingBack { phases_done: u32, phases_total: u32 },
 }
@@ -298,9 +366,12 @@ pub fn compare(migrations: &[Migration], applied: &[AppliedMigration]) -> Vec<St
     for row in applied {
         let file = migrations.iter().find(|m| m.version == row.version);
         let state = match file {
-            Some(m) if row.state == APPLYING && m.checksum() == row.checksum => {
-                State::Applying { phases_done: row.phases_done, phases_total: row.phases_total }
-            }
+            Some(m) if row.state == APPLYING && m.checksum() == row.checksum => State::Applying {
+                phases_done: row.phases_done,
+                phases_total: row.phases_total,
+                rows_done: None,
+                rows_remaining: None,
+            },
             Some(m) if row.state == ROLLING_BACK && m.checksum() == row.checksum => {
                 State::RollingBack { phases_done: row.phases_done, phases_total: row.phases_total }
             }
@@ -409,9 +480,12 @@ fn run_plan(
         };
         let mut attempt = 0;
         let failure = loop {
-            match backend.run_phase(plan, phase as usize, schema, &progress) {
+            let id = m.id();
+            let mut on_batch = |batch: BatchDone| on_event(Event::Batch { id: id.clone(), batch });
+            match backend.run_phase(plan, phase as usize, schema, &progress, &mut on_batch) {
                 Ok(()) => break None,
                 Err(ExecError::AlreadyDone) => return Ok(false),
+                Err(ExecError::Interrupted) => return Err(RunError::Interrupted { id: m.id() }),
                 Err(ExecError::LockTimeout { sql, message }) => {
                     // The phase was rolled back; waiting less than everyone
                     // queued behind us, then trying again, beats holding the queue.
@@ -568,6 +642,26 @@ pub fn status(backend: &mut dyn Backend, migrations: &[Migration]) -> Result<Sta
         migrations.iter().filter(|m| applied.iter().any(|a| a.version == m.version && a.state == APPLIED)).collect();
     let expected = schema_after(&applied_known)?;
     let drift = backend.drift(&expected)?;
+    let mut entries = entries;
+    // A first backfill batch can commit before the migration has a row:
+    // such a migration is under way too.
+    for b in backend.backfills()? {
+        match entries.iter_mut().find(|e| e.version == b.version) {
+            Some(StatusEntry { state: State::Applying { rows_done, rows_remaining, .. }, .. }) => {
+                *rows_done = Some(b.rows_done);
+                *rows_remaining = Some(b.rows_total.saturating_sub(b.rows_done));
+            }
+            Some(e) if e.state == State::Pending => {
+                e.state = State::Applying {
+                    phases_done: b.phase,
+                    phases_total: 0,
+                    rows_done: Some(b.rows_done),
+                    rows_remaining: Some(b.rows_total.saturating_sub(b.rows_done)),
+                };
+            }
+            _ => {}
+        }
+    }
     Ok(Status { migrations: entries, drift })
 }
 

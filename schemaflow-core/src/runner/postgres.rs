@@ -17,7 +17,8 @@ use postgres::error::SqlState;
 use postgres::{Client, NoTls, Transaction};
 
 use super::{
-    APPLIED, APPLYING, AppliedMigration, BOOKKEEPING_TABLE, Backend, Direction, ExecError, Progress, ROLLING_BACK,
+    APPLIED, APPLYING, AppliedMigration, BOOKKEEPING_TABLE, Backend, BackfillProgress, BatchDone, Direction, ExecError,
+    Progress, ROLLING_BACK,
 };
 use crate::dialect::{self, Dialect, Phase, Plan, Statement, ident};
 use crate::model::{Backfill, Column, ColumnType, Constraint, ConstraintKind, DefaultValue, FkAction, Index, Table};
@@ -84,6 +85,14 @@ impl PostgresBackend {
                 state TEXT NOT NULL,
                 phases_done INTEGER NOT NULL,
                 phases_total INTEGER NOT NULL
+             );
+             CREATE TABLE IF NOT EXISTS {schema}.schemaflow_backfills (
+                version BIGINT NOT NULL,
+                phase INTEGER NOT NULL,
+                last_key TEXT[],
+                rows_done BIGINT NOT NULL,
+                rows_total BIGINT NOT NULL,
+                PRIMARY KEY (version, phase)
              )",
             schema = ident(&self.schema)
         );
@@ -162,8 +171,16 @@ impl PostgresBackend {
     }
 
     /// A backfill: keyset batches over the primary key, each batch its own
-    /// transaction, with the pause between them.
-    fn run_backfill(&mut self, backfill: &Backfill, schema: &Schema) -> Result<(), ExecError> {
+    /// transaction that also records the last key done (so a run stopped at
+    /// any moment resumes after the last committed batch and changes every
+    /// row once), with the pause between batches outside any transaction.
+    fn run_backfill(
+        &mut self,
+        backfill: &Backfill,
+        schema: &Schema,
+        progress: &Progress,
+        on_batch: &mut dyn FnMut(BatchDone),
+    ) -> Result<(), ExecError> {
         let table = schema
             .table(&backfill.table)
             .ok_or_else(|| ExecError::Database(format!("table `{}` does not exist", backfill.table)))?;
@@ -186,18 +203,23 @@ impl PostgresBackend {
         let order = key.iter().map(|c| ident(&c.name)).collect::<Vec<_>>().join(", ");
         let as_text = key.iter().map(|c| format!("{}::text", ident(&c.name))).collect::<Vec<_>>().join(", ");
         let n = key.len();
-        let first_upper = format!("SELECT {as_text} FROM {t} ORDER BY {order} OFFSET $1::bigint LIMIT 1");
-        let next_upper = format!(
-            "SELECT {as_text} FROM {t} WHERE {key_row} > {} ORDER BY {order} OFFSET ${}::bigint LIMIT 1",
-            bound(1),
-            n + 1
-        );
         let sets: Vec<String> = backfill
             .assignments
             .iter()
             .map(|a| format!("{} = {}", ident(&a.column), Dialect::Postgres.value(&a.value)))
             .collect();
         let predicate = backfill.predicate.as_ref().map(|p| format!(" AND ({p})")).unwrap_or_default();
+        let upper = |after: bool| -> String {
+            if after {
+                format!(
+                    "SELECT {as_text} FROM {t} WHERE {key_row} > {} ORDER BY {order} OFFSET ${}::bigint LIMIT 1",
+                    bound(1),
+                    n + 1
+                )
+            } else {
+                format!("SELECT {as_text} FROM {t} ORDER BY {order} OFFSET $1::bigint LIMIT 1")
+            }
+        };
         let update = |lower: bool, upper: bool| -> String {
             let mut conditions = vec!["true".to_owned()];
             if lower {
@@ -208,29 +230,73 @@ impl PostgresBackend {
             }
             format!("UPDATE {t} SET {} WHERE {}{predicate}", sets.join(", "), conditions.join(" AND "))
         };
-        let offset = i64::from(backfill.batch_size) - 1;
-        let mut last: Option<Vec<String>> = None;
-        loop {
-            let row = match &last {
-                None => self.client.query_opt(&first_upper, &[&offset]),
-                Some(lo) => {
-                    let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> =
-                        lo.iter().map(|v| v as &(dyn postgres::types::ToSql + Sync)).collect();
-                    params.push(&offset);
-                    self.client.query_opt(&next_upper, &params)
+        type Param<'a> = &'a (dyn postgres::types::ToSql + Sync);
+        let (version, phase) = (progress.version as i64, progress.phase as i32);
+        let saved = self
+            .client
+            .query_opt(
+                "SELECT last_key, rows_done FROM schemaflow_backfills WHERE version = $1 AND phase = $2",
+                &[&version, &phase],
+            )
+            .map_err(db_error)?;
+        let (mut last, mut rows_done): (Option<Vec<String>>, u64) = match saved {
+            Some(row) => {
+                let key: Option<Vec<String>> = row.get(0);
+                match key {
+                    // The last batch committed; only the phase's record is missing.
+                    None => return Ok(()),
+                    Some(k) => (Some(k), row.get::<_, i64>(1) as u64),
                 }
             }
-            .map_err(|e| statement_error(&next_upper, e))?;
-            let hi: Option<Vec<String>> = row.map(|r| (0..n).map(|i| r.get::<_, String>(i)).collect());
+            None => (None, 0),
+        };
+        let remaining: i64 = match &last {
+            None => self.client.query_one(&format!("SELECT count(*) FROM {t} WHERE true{predicate}"), &[]),
+            Some(lo) => {
+                let params: Vec<Param> = lo.iter().map(|v| v as Param).collect();
+                self.client
+                    .query_one(&format!("SELECT count(*) FROM {t} WHERE {key_row} > {}{predicate}", bound(1)), &params)
+            }
+        }
+        .map_err(db_error)?
+        .get(0);
+        let total = rows_done + remaining as u64;
+        let offset = i64::from(backfill.batch_size) - 1;
+        loop {
+            let select = upper(last.is_some());
+            let mut params: Vec<Param> = last.iter().flatten().map(|v| v as Param).collect();
+            params.push(&offset);
+            let hi: Option<Vec<String>> = self
+                .client
+                .query_opt(&select, &params)
+                .map_err(|e| statement_error(&select, e))?
+                .map(|r| (0..n).map(|i| r.get::<_, String>(i)).collect());
             let sql = update(last.is_some(), hi.is_some());
             let values: Vec<String> = last.iter().flatten().chain(hi.iter().flatten()).cloned().collect();
-            let params: Vec<&(dyn postgres::types::ToSql + Sync)> =
-                values.iter().map(|v| v as &(dyn postgres::types::ToSql + Sync)).collect();
+            let params: Vec<Param> = values.iter().map(|v| v as Param).collect();
+            let started = std::time::Instant::now();
             let mut tx = self.client.transaction().map_err(db_error)?;
-            tx.execute(&sql, &params).map_err(|e| statement_error(&sql, e))?;
+            let changed = tx.execute(&sql, &params).map_err(|e| statement_error(&sql, e))?;
+            rows_done += changed;
+            tx.execute(
+                "INSERT INTO schemaflow_backfills (version, phase, last_key, rows_done, rows_total) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (version, phase) DO UPDATE SET last_key = excluded.last_key,
+                    rows_done = excluded.rows_done, rows_total = excluded.rows_total",
+                &[&version, &phase, &hi, &(rows_done as i64), &(total as i64)],
+            )
+            .map_err(db_error)?;
             tx.commit().map_err(db_error)?;
+            on_batch(BatchDone {
+                table: backfill.table.clone(),
+                rows_done,
+                rows_total: total,
+                took: started.elapsed(),
+            });
             let Some(hi) = hi else { return Ok(()) };
             last = Some(hi);
+            if super::stop_requested() {
+                return Err(ExecError::Interrupted);
+            }
             if backfill.pause_ms > 0 {
                 std::thread::sleep(Duration::from_millis(backfill.pause_ms));
             }
@@ -355,7 +421,14 @@ impl Backend for PostgresBackend {
             .collect())
     }
 
-    fn run_phase(&mut self, plan: &Plan, phase: usize, schema: &Schema, progress: &Progress) -> Result<(), ExecError> {
+    fn run_phase(
+        &mut self,
+        plan: &Plan,
+        phase: usize,
+        schema: &Schema,
+        progress: &Progress,
+        on_batch: &mut dyn FnMut(BatchDone),
+    ) -> Result<(), ExecError> {
         self.session(plan)?;
         match plan.phases.get(phase) {
             None => self.in_transaction(progress, |_| Ok(())),
@@ -375,14 +448,52 @@ impl Backend for PostgresBackend {
                 let mut tx = self.client.transaction().map_err(db_error)?;
                 check_progress(&mut tx, progress)?;
                 tx.commit().map_err(db_error)?;
-                self.run_backfill(backfill, schema)?;
-                self.in_transaction(progress, |_| Ok(()))
+                self.run_backfill(backfill, schema, progress, on_batch)?;
+                let (version, phase) = (progress.version as i64, progress.phase as i32);
+                self.in_transaction(progress, |tx| {
+                    tx.execute(
+                        "DELETE FROM schemaflow_backfills WHERE version = $1 AND phase = $2",
+                        &[&version, &phase],
+                    )
+                    .map(|_| ())
+                    .map_err(db_error)
+                })
             }
         }
     }
 
     fn introspect(&mut self) -> Result<Schema, ExecError> {
         introspect(&mut self.client, &self.schema).map(|(schema, _)| schema)
+    }
+
+    fn backfills(&mut self) -> Result<Vec<BackfillProgress>, ExecError> {
+        let exists: bool = self
+            .client
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = 'schemaflow_backfills')",
+                &[&self.schema],
+            )
+            .map_err(db_error)?
+            .get(0);
+        if !exists {
+            return Ok(Vec::new());
+        }
+        let rows = self
+            .client
+            .query(
+                "SELECT version, phase, rows_done, rows_total FROM schemaflow_backfills ORDER BY version, phase",
+                &[],
+            )
+            .map_err(db_error)?;
+        Ok(rows
+            .iter()
+            .map(|r| BackfillProgress {
+                version: r.get::<_, i64>(0) as u64,
+                phase: r.get::<_, i32>(1) as u32,
+                rows_done: r.get::<_, i64>(2) as u64,
+                rows_total: r.get::<_, i64>(3) as u64,
+            })
+            .collect())
     }
 
     fn drift(&mut self, expected: &Schema) -> Result<Vec<String>, ExecError> {
@@ -432,7 +543,7 @@ fn introspect(client: &mut Client, schema_name: &str) -> Result<(Schema, Vec<Str
     let mut notes = Vec::new();
     let tables = client
         .query(
-            "SELECT tablename::text FROM pg_tables WHERE schemaname = $1 AND tablename <> $2 ORDER BY tablename",
+            "SELECT tablename::text FROM pg_tables WHERE schemaname = $1 AND tablename <> $2 AND tablename <> 'schemaflow_backfills' ORDER BY tablename",
             &[&schema_name, &BOOKKEEPING_TABLE],
         )
         .map_err(db_error)?;
@@ -517,7 +628,7 @@ fn introspect(client: &mut Client, schema_name: &str) -> Result<(Schema, Vec<Str
              JOIN pg_class i ON i.oid = ix.indexrelid
              JOIN pg_class t ON t.oid = ix.indrelid
              JOIN pg_namespace n ON n.oid = t.relnamespace
-             WHERE n.nspname = $1 AND t.relname <> $2
+             WHERE n.nspname = $1 AND t.relname <> $2 AND t.relname <> 'schemaflow_backfills'
                AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid AND c.contype IN ('p', 'u', 'x'))
              ORDER BY i.relname",
             &[&schema_name, &BOOKKEEPING_TABLE],

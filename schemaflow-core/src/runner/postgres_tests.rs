@@ -98,7 +98,10 @@ fn a_failed_validation_is_recorded_as_partial_and_resumed() {
     assert_eq!(*completed, 1, "{message}");
     assert!(err.to_string().contains("1 of its 2 phases had completed"), "{err}");
     let s = status(&mut b, &both).unwrap();
-    assert_eq!(s.migrations[1].state, State::Applying { phases_done: 1, phases_total: 2 });
+    assert_eq!(
+        s.migrations[1].state,
+        State::Applying { phases_done: 1, phases_total: 2, rows_done: None, rows_remaining: None }
+    );
     assert!(s.drift.iter().any(|d| d.contains("NOT VALID")), "{:?}", s.drift);
     // Rolling back a half-applied migration is refused until it is finished.
     assert!(rollback(&mut b, &both, RollbackTarget::Steps(1), &Options::default(), &mut |_| {}).is_err());
@@ -217,7 +220,7 @@ fn migrations_apply_to_the_chosen_schema() {
     assert!(public.introspect().unwrap().tables.is_empty());
     let n: i64 =
         public.client().query_one("SELECT count(*) FROM pg_tables WHERE schemaname = 'tenant_a'", &[]).unwrap().get(0);
-    assert_eq!(n, 2, "users and schemaflow_migrations");
+    assert_eq!(n, 3, "users, schemaflow_migrations and schemaflow_backfills");
 }
 
 #[test]

@@ -14,11 +14,55 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::{
-    APPLIED, APPLYING, AppliedMigration, BOOKKEEPING_TABLE, Backend, Direction, ExecError, Progress, ROLLING_BACK,
+    APPLIED, APPLYING, AppliedMigration, BOOKKEEPING_TABLE, Backend, BackfillProgress, BatchDone, Direction, ExecError,
+    Progress, ROLLING_BACK,
 };
 use crate::dialect::{self, Dialect, Phase, Plan, Statement, ident, sqlite as sqlite_sql};
 use crate::model::{Backfill, Column, ColumnType, Constraint, ConstraintKind, DefaultValue, FkAction, Index, Table};
 use crate::schema::Schema;
+
+/// Where a backfill records how far it got, batch by batch.
+const BACKFILL_PROGRESS_DDL: &str = "CREATE TABLE IF NOT EXISTS schemaflow_backfills (
+    version INTEGER NOT NULL,
+    phase INTEGER NOT NULL,
+    last_key TEXT NOT NULL,
+    rows_done INTEGER NOT NULL,
+    rows_total INTEGER NOT NULL,
+    PRIMARY KEY (version, phase)
+)";
+
+/// The `last_key` of a backfill whose last batch has committed.
+const FINISHED: &str = "\"finished\"";
+
+/// A key as JSON: `[42]`, `["a", 3]`.
+fn encode_key(key: &[rusqlite::types::Value]) -> String {
+    use rusqlite::types::Value;
+    let values: Vec<serde_json::Value> = key
+        .iter()
+        .map(|v| match v {
+            Value::Integer(i) => serde_json::json!(i),
+            Value::Real(f) => serde_json::json!(f),
+            Value::Text(t) => serde_json::json!(t),
+            Value::Null | Value::Blob(_) => serde_json::Value::Null,
+        })
+        .collect();
+    serde_json::Value::Array(values).to_string()
+}
+
+fn decode_key(text: &str) -> Result<Vec<rusqlite::types::Value>, ExecError> {
+    use rusqlite::types::Value;
+    let bad = || ExecError::Database(format!("schemaflow_backfills holds an unreadable key `{text}`"));
+    let serde_json::Value::Array(items) = serde_json::from_str(text).map_err(|_| bad())? else { return Err(bad()) };
+    items
+        .into_iter()
+        .map(|v| match v {
+            serde_json::Value::Number(n) if n.is_i64() => Ok(Value::Integer(n.as_i64().unwrap_or_default())),
+            serde_json::Value::Number(n) => Ok(Value::Real(n.as_f64().unwrap_or_default())),
+            serde_json::Value::String(s) => Ok(Value::Text(s)),
+            _ => Err(bad()),
+        })
+        .collect()
+}
 
 /// How long a runner waits for another one's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
@@ -215,16 +259,26 @@ impl SqliteBackend {
     }
 
     /// A backfill: keyset pagination over the primary key, `batch_size`
-    /// rows at a time, each batch in its own short transaction, with the
-    /// pause between batches taken outside any transaction.
-    fn run_backfill(&self, backfill: &Backfill, schema: &Schema) -> Result<(), ExecError> {
+    /// rows at a time, each batch in its own short transaction that also
+    /// records the last key done, so a run stopped at any moment resumes
+    /// after the last committed batch and changes every row once. The
+    /// pause between batches is taken outside any transaction.
+    fn run_backfill(
+        &self,
+        backfill: &Backfill,
+        schema: &Schema,
+        progress: &Progress,
+        on_batch: &mut dyn FnMut(BatchDone),
+    ) -> Result<(), ExecError> {
         let key: Vec<String> =
             schema.table(&backfill.table).and_then(|t| t.primary_key()).map(|k| k.to_vec()).ok_or_else(|| {
                 ExecError::Database(format!("table `{}` has no primary key to batch on", backfill.table))
             })?;
+        self.conn.execute_batch(BACKFILL_PROGRESS_DDL).map_err(db_error)?;
+        let t = dialect::ident(&backfill.table);
         let key_list = dialect::ident_list(&key);
         let key_row = if key.len() == 1 { dialect::ident(&key[0]) } else { format!("({key_list})") };
-        let placeholders = |from: usize| -> String {
+        let params = |from: usize| -> String {
             let p: Vec<String> = (0..key.len()).map(|i| format!("?{}", from + i)).collect();
             if key.len() == 1 { p[0].clone() } else { format!("({})", p.join(", ")) }
         };
@@ -234,72 +288,100 @@ impl SqliteBackend {
             .map(|a| format!("{} = {}", dialect::ident(&a.column), Dialect::Sqlite.value(&a.value)))
             .collect();
         let predicate = backfill.predicate.as_ref().map(|p| format!(" AND ({p})")).unwrap_or_default();
-        let order = key.iter().map(|k| dialect::ident(k)).collect::<Vec<_>>().join(", ");
-        let first_upper =
-            format!("SELECT {key_list} FROM {} ORDER BY {order} LIMIT 1 OFFSET ?1", dialect::ident(&backfill.table));
-        let next_upper = format!(
-            "SELECT {key_list} FROM {} WHERE {key_row} > {} ORDER BY {order} LIMIT 1 OFFSET ?{}",
-            dialect::ident(&backfill.table),
-            placeholders(1),
-            key.len() + 1
-        );
-        let update_first = format!(
-            "UPDATE {} SET {} WHERE {key_row} <= {}{predicate}",
-            dialect::ident(&backfill.table),
-            sets.join(", "),
-            placeholders(1)
-        );
-        let update_next = format!(
-            "UPDATE {} SET {} WHERE {key_row} > {} AND {key_row} <= {}{predicate}",
-            dialect::ident(&backfill.table),
-            sets.join(", "),
-            placeholders(1),
-            placeholders(key.len() + 1)
-        );
-        let update_rest_first =
-            format!("UPDATE {} SET {} WHERE true{predicate}", dialect::ident(&backfill.table), sets.join(", "));
-        let update_rest = format!(
-            "UPDATE {} SET {} WHERE {key_row} > {}{predicate}",
-            dialect::ident(&backfill.table),
-            sets.join(", "),
-            placeholders(1)
-        );
-        let offset = i64::from(backfill.batch_size) - 1;
-        let read_key = |r: &rusqlite::Row| -> rusqlite::Result<Vec<rusqlite::types::Value>> {
-            (0..key.len()).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect()
+        let n = key.len();
+        let upper = |after: bool| {
+            let lower = if after { format!("WHERE {key_row} > {}", params(1)) } else { String::new() };
+            let offset = if after { n + 1 } else { 1 };
+            format!("SELECT {key_list} FROM {t} {lower} ORDER BY {key_list} LIMIT 1 OFFSET ?{offset}")
         };
-        let batch = |sql: &str, args: Vec<rusqlite::types::Value>| -> Result<(), ExecError> {
+        let update = |lower: bool, upper: bool| {
+            let mut conditions = vec!["1".to_owned()];
+            if lower {
+                conditions.push(format!("{key_row} > {}", params(1)));
+            }
+            if upper {
+                conditions.push(format!("{key_row} <= {}", params(if lower { n + 1 } else { 1 })));
+            }
+            format!("UPDATE {t} SET {} WHERE {}{predicate}", sets.join(", "), conditions.join(" AND "))
+        };
+        let phase = i64::from(progress.phase);
+        let version = progress.version as i64;
+        let saved: Option<(String, i64)> = self
+            .conn
+            .query_row(
+                "SELECT last_key, rows_done FROM schemaflow_backfills WHERE version = ?1 AND phase = ?2",
+                params![version, phase],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(db_error)?;
+        let (mut last, mut rows_done) = match saved {
+            // The last batch committed; only the phase's record is missing.
+            Some((text, _)) if text == FINISHED => return Ok(()),
+            Some((text, rows)) => (Some(decode_key(&text)?), rows as u64),
+            None => (None, 0),
+        };
+        let remaining: i64 = match &last {
+            None => self.conn.query_row(&format!("SELECT count(*) FROM {t} WHERE 1{predicate}"), [], |r| r.get(0)),
+            Some(lo) => self.conn.query_row(
+                &format!("SELECT count(*) FROM {t} WHERE {key_row} > {}{predicate}", params(1)),
+                rusqlite::params_from_iter(lo.clone()),
+                |r| r.get(0),
+            ),
+        }
+        .map_err(db_error)?;
+        let total = rows_done + remaining as u64;
+        let offset = i64::from(backfill.batch_size) - 1;
+        loop {
+            let mut args: Vec<rusqlite::types::Value> = last.clone().unwrap_or_default();
+            args.push(rusqlite::types::Value::Integer(offset));
+            let select = upper(last.is_some());
+            let hi: Option<Vec<rusqlite::types::Value>> = self
+                .conn
+                .query_row(&select, rusqlite::params_from_iter(args), |r| {
+                    (0..n).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect()
+                })
+                .optional()
+                .map_err(|e| statement_error(&select, e))?;
+            let sql = update(last.is_some(), hi.is_some());
+            let args: Vec<rusqlite::types::Value> = last.iter().flatten().chain(hi.iter().flatten()).cloned().collect();
+            let started = std::time::Instant::now();
             self.conn.execute_batch("BEGIN IMMEDIATE").map_err(db_error)?;
-            match self.conn.execute(sql, rusqlite::params_from_iter(args)) {
-                Ok(_) => self.conn.execute_batch("COMMIT").map_err(db_error),
+            let batch = (|| {
+                let changed =
+                    self.conn.execute(&sql, rusqlite::params_from_iter(args)).map_err(|e| statement_error(&sql, e))?;
+                let done_key = hi.as_ref().map_or_else(|| FINISHED.to_owned(), |k| encode_key(k));
+                self.conn
+                    .execute(
+                        "INSERT INTO schemaflow_backfills (version, phase, last_key, rows_done, rows_total) VALUES (?1, ?2, ?3, ?4, ?5)
+                         ON CONFLICT (version, phase) DO UPDATE SET last_key = excluded.last_key,
+                            rows_done = excluded.rows_done, rows_total = excluded.rows_total",
+                        params![version, phase, done_key, (rows_done + changed as u64) as i64, total as i64],
+                    )
+                    .map_err(db_error)?;
+                Ok::<usize, ExecError>(changed)
+            })();
+            let changed = match batch {
+                Ok(changed) => {
+                    self.conn.execute_batch("COMMIT").map_err(db_error)?;
+                    changed
+                }
                 Err(e) => {
                     let _ = self.conn.execute_batch("ROLLBACK");
-                    Err(statement_error(sql, e))
+                    return Err(e);
                 }
-            }
-        };
-        let mut last: Option<Vec<rusqlite::types::Value>> = None;
-        loop {
-            let upper = match &last {
-                None => self.conn.query_row(&first_upper, [offset], read_key).optional(),
-                Some(lo) => {
-                    let mut args: Vec<rusqlite::types::Value> = lo.clone();
-                    args.push(rusqlite::types::Value::Integer(offset));
-                    self.conn.query_row(&next_upper, rusqlite::params_from_iter(args), read_key).optional()
-                }
-            }
-            .map_err(|e| statement_error(&next_upper, e))?;
-            match (&last, upper) {
-                (None, None) => return batch(&update_rest_first, Vec::new()),
-                (Some(lo), None) => return batch(&update_rest, lo.clone()),
-                (None, Some(hi)) => {
-                    batch(&update_first, hi.clone())?;
-                    last = Some(hi);
-                }
-                (Some(lo), Some(hi)) => {
-                    batch(&update_next, lo.iter().cloned().chain(hi.iter().cloned()).collect())?;
-                    last = Some(hi);
-                }
+            };
+            rows_done += changed as u64;
+            on_batch(BatchDone {
+                table: backfill.table.clone(),
+                rows_done,
+                rows_total: total,
+                took: started.elapsed(),
+            });
+            let Some(hi) = hi else { return Ok(()) };
+            last = Some(hi);
+            if super::stop_requested() {
+                return Err(ExecError::Interrupted);
             }
             if backfill.pause_ms > 0 {
                 std::thread::sleep(Duration::from_millis(backfill.pause_ms));
@@ -383,7 +465,14 @@ impl Backend for SqliteBackend {
         .map_err(db_error)
     }
 
-    fn run_phase(&mut self, plan: &Plan, phase: usize, schema: &Schema, progress: &Progress) -> Result<(), ExecError> {
+    fn run_phase(
+        &mut self,
+        plan: &Plan,
+        phase: usize,
+        schema: &Schema,
+        progress: &Progress,
+        on_batch: &mut dyn FnMut(BatchDone),
+    ) -> Result<(), ExecError> {
         let wanted: Vec<String> = plan.session.iter().map(|s| s.sql.clone()).collect();
         if wanted != self.session {
             for s in &plan.session {
@@ -400,16 +489,53 @@ impl Backend for SqliteBackend {
                 self.in_transaction(progress, |_| Ok(()))
             }
             Some(Phase::Backfill(backfill)) => {
-                // Check first, then one short transaction per batch, then record.
+                // Check first, then one short transaction per batch, then
+                // record the phase and forget its batch progress.
                 self.in_transaction_checked_only(progress)?;
-                self.run_backfill(backfill, schema)?;
-                self.in_transaction(progress, |_| Ok(()))
+                self.run_backfill(backfill, schema, progress, on_batch)?;
+                self.in_transaction(progress, |db| {
+                    db.conn
+                        .execute(
+                            "DELETE FROM schemaflow_backfills WHERE version = ?1 AND phase = ?2",
+                            params![progress.version as i64, i64::from(progress.phase)],
+                        )
+                        .map(|_| ())
+                        .map_err(db_error)
+                })
             }
         }
     }
 
     fn introspect(&mut self) -> Result<Schema, ExecError> {
         introspect(&self.conn).map(|(schema, _)| schema)
+    }
+
+    fn backfills(&mut self) -> Result<Vec<BackfillProgress>, ExecError> {
+        let exists = self
+            .conn
+            .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schemaflow_backfills'", [], |_| {
+                Ok(())
+            })
+            .optional()
+            .map_err(db_error)?;
+        if exists.is_none() {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT version, phase, rows_done, rows_total FROM schemaflow_backfills ORDER BY version, phase")
+            .map_err(db_error)?;
+        stmt.query_map([], |r| {
+            Ok(BackfillProgress {
+                version: r.get::<_, i64>(0)? as u64,
+                phase: r.get::<_, i64>(1)? as u32,
+                rows_done: r.get::<_, i64>(2)? as u64,
+                rows_total: r.get::<_, i64>(3)? as u64,
+            })
+        })
+        .map_err(db_error)?
+        .collect::<Result<_, _>>()
+        .map_err(db_error)
     }
 
     fn drift(&mut self, expected: &Schema) -> Result<Vec<String>, ExecError> {
@@ -470,7 +596,7 @@ fn introspect(conn: &Connection) -> Result<(Schema, Vec<String>), ExecError> {
     let mut unrecognized = Vec::new();
     let tables: Vec<String> = conn
         .prepare(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> 'schemaflow_migrations' ORDER BY name",
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT IN ('schemaflow_migrations', 'schemaflow_backfills') ORDER BY name",
         )
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
         .map_err(db_error)?;
