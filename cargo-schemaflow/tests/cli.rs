@@ -391,7 +391,8 @@ fn a_backfill_killed_at_any_moment_resumes_and_changes_every_row_once() {
         "schemaflow::migration! {\n    backfill counters set hits = sql(\"hits + 1\") batch 100 pause 10ms;\n    irreversible \"counts are data\";\n}\n",
     )
     .unwrap();
-    ok(&ws, &["run", "--dry-run", "--database-url", &url]); // builds the harness
+    let dry = ok(&ws, &["run", "--dry-run", "--database-url", &url]); // also builds the harness
+    assert!(dry.contains("30000 rows to change now: about 300 batches, 3.0 s of pauses"), "{dry}");
     let mut kills = 0;
     for delay in [150, 250, 350, 200] {
         let mut child = harness_command(&ws, &url).spawn().unwrap();

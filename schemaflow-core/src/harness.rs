@@ -317,11 +317,15 @@ fn dry_run(
     options: &Options,
 ) -> Result<i32, RunError> {
     // Read-only, and nothing is created when the database does not exist.
-    let applied = match open(url, &p.request.schema, true)? {
-        Some(mut backend) => backend.applied()?,
+    let mut backend = open(url, &p.request.schema, true)?;
+    let applied = match &mut backend {
+        Some(backend) => backend.applied()?,
         None => Vec::new(),
     };
-    let text = runner::dry_run(dialect_of(url), migrations, &applied, to, options)?;
+    let mut rows = |b: &crate::model::Backfill| {
+        backend.as_mut().and_then(|db| db.count_rows(&b.table, b.predicate.as_deref()).ok().flatten())
+    };
+    let text = runner::dry_run(dialect_of(url), migrations, &applied, to, options, &mut rows)?;
     if p.request.format == Format::Json {
         p.json(serde_json::json!({ "dry_run": text }));
     } else {

@@ -11,6 +11,8 @@
 pub mod postgres;
 pub mod sqlite;
 
+use std::time::Duration;
+
 use crate::model::{Backfill, ColumnType, DefaultValue, Migration, Op};
 use crate::rollback::{self, Derived};
 use crate::schema::Schema;
@@ -350,6 +352,17 @@ pub fn backfill_batch_sql(dialect: Dialect, schema: &Schema, backfill: &Backfill
 /// A plan as text, the way `--dry-run` prints it: transaction boundaries,
 /// statements with their locks, rebuilds and batched data steps.
 pub fn render(dialect: Dialect, schema_before: &Schema, plan: &Plan) -> String {
+    render_with(dialect, schema_before, plan, &mut |_| None)
+}
+
+/// [`render`], with `rows` telling how many rows each backfill will change
+/// (from a count on the live database), to estimate its batches.
+pub fn render_with(
+    dialect: Dialect,
+    schema_before: &Schema,
+    plan: &Plan,
+    rows: &mut dyn FnMut(&Backfill) -> Option<u64>,
+) -> String {
     let mut out = String::new();
     push_statements(&mut out, &plan.session, "");
     for phase in &plan.phases {
@@ -366,8 +379,19 @@ pub fn render(dialect: Dialect, schema_before: &Schema, plan: &Plan) -> String {
             Phase::Backfill(b) => {
                 let pause =
                     if b.pause_ms > 0 { format!(", {}ms pause between batches", b.pause_ms) } else { String::new() };
+                let estimate = match rows(b) {
+                    Some(n) => {
+                        let batches = n.div_ceil(u64::from(b.batch_size)).max(1);
+                        let paused = Duration::from_millis(b.pause_ms * batches.saturating_sub(1));
+                        format!(
+                            "; {n} rows to change now: about {batches} batches, {:.1} s of pauses",
+                            paused.as_secs_f64()
+                        )
+                    }
+                    None => String::new(),
+                };
                 out.push_str(&format!(
-                    "-- backfill {}: batches of {} rows, one transaction each{pause}\n{};\n",
+                    "-- backfill {}: batches of {} rows, one transaction each{pause}{estimate}\n{};\n",
                     b.table,
                     b.batch_size,
                     backfill_batch_sql(dialect, schema_before, b)

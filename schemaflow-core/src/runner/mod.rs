@@ -191,6 +191,9 @@ pub trait Backend {
     fn introspect(&mut self) -> Result<Schema, ExecError>;
     /// Backfills under way: how far each got.
     fn backfills(&mut self) -> Result<Vec<BackfillProgress>, ExecError>;
+    /// How many rows of `table` match `predicate` now; `None` when the
+    /// table does not exist (yet).
+    fn count_rows(&mut self, table: &str, predicate: Option<&str>) -> Result<Option<u64>, ExecError>;
     /// Differences between the expected and the live schema, as sentences,
     /// comparing only what this database can report.
     fn drift(&mut self, expected: &Schema) -> Result<Vec<String>, ExecError>;
@@ -673,6 +676,7 @@ pub fn dry_run(
     applied: &[AppliedMigration],
     to: Option<u64>,
     options: &Options,
+    rows: &mut dyn FnMut(&crate::model::Backfill) -> Option<u64>,
 ) -> Result<String, RunError> {
     let migrations = sorted(migrations);
     check_history(&compare(&migrations, applied))?;
@@ -680,7 +684,7 @@ pub fn dry_run(
     for_each_pending(&migrations, applied, to, |m, before| {
         let plan = dialect::plan_up(dialect, before, m, options).map_err(|e| plan_error(m, e))?;
         out.push_str(&format!("-- migration {}\n", m.id()));
-        out.push_str(&dialect::render(dialect, before, &plan));
+        out.push_str(&dialect::render_with(dialect, before, &plan, rows));
         let recorded = if plan.phases.len() > 1 {
             "progress recorded in each phase's transaction; applied with the last"
         } else {

@@ -466,6 +466,24 @@ impl Backend for PostgresBackend {
         introspect(&mut self.client, &self.schema).map(|(schema, _)| schema)
     }
 
+    fn count_rows(&mut self, table: &str, predicate: Option<&str>) -> Result<Option<u64>, ExecError> {
+        let exists: bool = self
+            .client
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2)",
+                &[&self.schema, &table],
+            )
+            .map_err(db_error)?
+            .get(0);
+        if !exists {
+            return Ok(None);
+        }
+        let filter = predicate.map(|p| format!(" WHERE {p}")).unwrap_or_default();
+        let sql = format!("SELECT count(*) FROM {}{filter}", ident(table));
+        // A predicate on a column a pending migration adds cannot be counted yet.
+        Ok(self.client.query_one(&sql, &[]).ok().map(|r| r.get::<_, i64>(0) as u64))
+    }
+
     fn backfills(&mut self) -> Result<Vec<BackfillProgress>, ExecError> {
         let exists: bool = self
             .client

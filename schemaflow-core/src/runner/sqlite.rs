@@ -510,6 +510,21 @@ impl Backend for SqliteBackend {
         introspect(&self.conn).map(|(schema, _)| schema)
     }
 
+    fn count_rows(&mut self, table: &str, predicate: Option<&str>) -> Result<Option<u64>, ExecError> {
+        let exists = self
+            .conn
+            .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", [table], |_| Ok(()))
+            .optional()
+            .map_err(db_error)?;
+        if exists.is_none() {
+            return Ok(None);
+        }
+        let filter = predicate.map(|p| format!(" WHERE {p}")).unwrap_or_default();
+        let sql = format!("SELECT count(*) FROM {}{filter}", ident(table));
+        // A predicate on a column a pending migration adds cannot be counted yet.
+        Ok(self.conn.query_row(&sql, [], |r| r.get::<_, i64>(0)).ok().map(|n| n as u64))
+    }
+
     fn backfills(&mut self) -> Result<Vec<BackfillProgress>, ExecError> {
         let exists = self
             .conn
