@@ -50,6 +50,7 @@ fn base() -> Migration {
         ],
         down: Down::Derived,
         settings: Settings::default(),
+        transforms: Default::default(),
     }
 }
 
@@ -67,6 +68,7 @@ fn index(concurrently: bool) -> Migration {
         }))],
         down: Down::Derived,
         settings: Settings::default(),
+        transforms: Default::default(),
     }
 }
 
@@ -90,6 +92,7 @@ fn foreign_key(online: bool) -> Migration {
         })],
         down: Down::Derived,
         settings: Settings::default(),
+        transforms: Default::default(),
     }
 }
 

@@ -71,6 +71,7 @@ fn generate() -> Vec<Migration> {
                 steps: vec![Step::new(op)],
                 down: Down::Derived,
                 settings: Settings::default(),
+                transforms: Default::default(),
             }
         })
         .collect()

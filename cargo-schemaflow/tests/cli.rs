@@ -84,7 +84,7 @@ fn new_run_status_rollback_run() {
     let url = db_url(&ws);
     let out = ok(&ws, &["run", "--database-url", &url]);
     assert!(out.contains("applied 202611010900_create_users"), "{out}");
-    assert!(out.contains("9 migrations applied"), "{out}");
+    assert!(out.contains("10 migrations applied"), "{out}");
 
     let out = ok(&ws, &["new", "add_post_views"]);
     assert!(out.contains("Created"), "{out}");
@@ -110,7 +110,7 @@ fn new_run_status_rollback_run() {
     let out = ok(&ws, &["run", "--database-url", &url]);
     assert!(out.contains("_add_post_views") && out.contains("1 migration applied"), "{out}");
     let status = ok(&ws, &["status", "--check", "--database-url", &url]);
-    assert!(status.contains("Status: up to date (10 applied)"), "{status}");
+    assert!(status.contains("Status: up to date (11 applied)"), "{status}");
 
     let out = ok(&ws, &["rollback", "--steps", "3", "--database-url", &url]);
     assert!(out.contains("3 migrations rolled back"), "{out}");
@@ -124,7 +124,7 @@ fn new_run_status_rollback_run() {
     assert!(out.contains("3 migrations applied"), "{out}");
     ok(&ws, &["rollback", "--to", "0", "--database-url", &url]);
     let status = ok(&ws, &["status", "--database-url", &url]);
-    assert!(status.contains("10 pending"), "{status}");
+    assert!(status.contains("11 pending"), "{status}");
 }
 
 #[test]
@@ -228,11 +228,11 @@ fn two_runs_at_once_apply_each_migration_once() {
     applied.sort();
     let before = applied.len();
     applied.dedup();
-    assert_eq!(before, 9, "each of the 9 migrations was applied exactly once: {applied:?}");
-    assert_eq!(applied.len(), 9);
+    assert_eq!(before, 10, "each of the 10 migrations was applied exactly once: {applied:?}");
+    assert_eq!(applied.len(), 10);
     let conn = rusqlite::Connection::open(ws.join("app.db")).unwrap();
     let rows: i64 = conn.query_row("SELECT count(*) FROM schemaflow_migrations", [], |r| r.get(0)).unwrap();
-    assert_eq!(rows, 9);
+    assert_eq!(rows, 10);
 }
 
 #[test]
@@ -330,14 +330,14 @@ fn the_example_on_postgres_with_two_runners_at_once() {
             }
         }
     }
-    assert_eq!(applied.len(), 9, "each migration applied once in all: {applied:?}");
+    assert_eq!(applied.len(), 10, "each migration applied once in all: {applied:?}");
     let status = ok(&ws, &["status", "--check", "--schema", "blog", "--database-url", &db.url]);
-    assert!(status.contains("Status: up to date (9 applied)"), "{status}");
+    assert!(status.contains("Status: up to date (10 applied)"), "{status}");
 
     let out = ok(&ws, &["rollback", "--to", "0", "--schema", "blog", "--database-url", &db.url]);
-    assert!(out.contains("9 migrations rolled back"), "{out}");
+    assert!(out.contains("10 migrations rolled back"), "{out}");
     let out = ok(&ws, &["run", "--schema", "blog", "--database-url", &db.url]);
-    assert!(out.contains("9 migrations applied"), "{out}");
+    assert!(out.contains("10 migrations applied"), "{out}");
     let dry = ok(&ws, &["run", "--dry-run", "--schema", "blog", "--database-url", &db.url]);
     assert!(dry.contains("nothing to apply"), "{dry}");
 }
@@ -451,4 +451,33 @@ fn ctrl_c_stops_after_the_current_batch_and_the_next_run_resumes() {
     ok(&ws, &["run", "--database-url", &url]);
     let ones: i64 = conn.query_row("SELECT count(*) FROM counters WHERE hits = 1", [], |r| r.get(0)).unwrap();
     assert_eq!(ones, 5000);
+}
+
+#[test]
+fn the_example_splits_display_names_with_its_rust_function() {
+    let ws = example_workspace("cli_transform");
+    let url = db_url(&ws);
+    ok(&ws, &["run", "--to", "202611271300", "--database-url", &url]);
+    let conn = rusqlite::Connection::open(ws.join("app.db")).unwrap();
+    conn.execute_batch(
+        "INSERT INTO users (email, display_name) VALUES ('a@x', 'Ada Lovelace'), ('p@x', 'Plato'), ('n@x', NULL);",
+    )
+    .unwrap();
+    let out = ok(&ws, &["run", "--database-url", &url]);
+    assert!(out.contains("applied 202611271400_split_display_name"), "{out}");
+    let rows: Vec<(String, Option<String>, Option<String>)> = conn
+        .prepare("SELECT email, first_name, last_name FROM users ORDER BY email")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        rows,
+        [
+            ("a@x".to_owned(), Some("Ada".to_owned()), Some("Lovelace".to_owned())),
+            ("n@x".to_owned(), None, None),
+            ("p@x".to_owned(), Some("Plato".to_owned()), None),
+        ]
+    );
 }

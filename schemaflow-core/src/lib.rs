@@ -18,6 +18,7 @@ pub mod rules;
 pub mod runner;
 pub mod schema;
 pub mod sql_text;
+pub mod transform;
 
 #[cfg(feature = "dsl")]
 pub mod dsl;

@@ -21,6 +21,10 @@ pub struct Migration {
     /// Timeouts for this migration, overriding the crate's.
     #[serde(default, skip_serializing_if = "Settings::is_empty")]
     pub settings: Settings,
+    /// The compiled functions of its `with …` backfills (set by the
+    /// `migration!` expansion; not part of the data).
+    #[serde(skip)]
+    pub transforms: crate::transform::Transforms,
 }
 
 /// Per-migration settings (`lock_timeout 10s;`, `statement_timeout 2min;`).
@@ -494,6 +498,34 @@ pub struct Backfill {
     pub batch_size: u32,
     /// Pause between batches, in milliseconds.
     pub pause_ms: u64,
+    /// A Rust function computing new values from each row, instead of
+    /// (or besides) SQL assignments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transform: Option<TransformSpec>,
+}
+
+/// `with path::to::function(input, …) -> (output, …)` in a backfill: the
+/// function gets each row's input columns as typed Rust values and returns
+/// the new values of the output columns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransformSpec {
+    /// The function's path, as written (`crate::names::split_name`).
+    pub function: String,
+    /// The columns passed to it, in order.
+    pub inputs: Vec<String>,
+    /// The columns it returns, in order.
+    pub outputs: Vec<String>,
+}
+
+impl Backfill {
+    /// Every column the step writes.
+    pub fn written_columns(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self.assignments.iter().map(|a| a.column.as_str()).collect();
+        if let Some(t) = &self.transform {
+            out.extend(t.outputs.iter().map(String::as_str));
+        }
+        out
+    }
 }
 
 /// Default rows per backfill batch.

@@ -137,7 +137,8 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<Op
             vec![Op::AddConstraint { table: table.clone(), constraint: k.clone(), online: true }]
         }
         Op::Backfill(b) => {
-            let all_new = b.assignments.iter().all(|a| added_here.iter().any(|(t, c)| *t == b.table && *c == a.column));
+            let all_new =
+                b.written_columns().iter().all(|column| added_here.iter().any(|(t, c)| *t == b.table && c == column));
             if all_new {
                 // The columns it fills are dropped on the way back.
                 vec![]

@@ -356,6 +356,11 @@ impl Schema {
                 for a in &backfill.assignments {
                     require_column(t, &a.column)?;
                 }
+                if let Some(transform) = &backfill.transform {
+                    for c in transform.inputs.iter().chain(&transform.outputs) {
+                        require_column(t, c)?;
+                    }
+                }
                 Ok(())
             }
             Op::Sql { .. } => Ok(()),

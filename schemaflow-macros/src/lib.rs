@@ -24,7 +24,7 @@ pub fn migration(input: TokenStream) -> TokenStream {
     let invocation = Invocation { file, targets };
     match dsl::check_migration(input.into(), &invocation) {
         Ok(checked) => {
-            let migration = expand_migration(&checked.migration);
+            let migration = expand_migration(&checked.migration, &checked.transforms);
             let warnings = checked.warnings.iter().enumerate().map(|(i, (span, text))| warning(i, *span, text));
             quote!(#migration #(#warnings)*).into()
         }
@@ -59,7 +59,58 @@ fn warning(index: usize, span: proc_macro2::Span, text: &str) -> proc_macro2::To
     }
 }
 
-fn expand_migration(migration: &schemaflow_core::Migration) -> proc_macro2::TokenStream {
+/// Registers a transform: a wrapper that converts the row's values to the
+/// Rust types the replayed schema gives its input columns, calls the
+/// function (so rustc checks its signature against the schema) and
+/// converts the result to values for the output columns.
+fn register_transform(t: &dsl::TransformSignature) -> proc_macro2::TokenStream {
+    let span = t.span;
+    let parse = |text: &str| -> proc_macro2::TokenStream {
+        let tokens: proc_macro2::TokenStream = text.parse().unwrap_or_default();
+        tokens
+            .into_iter()
+            .map(|mut tt| {
+                tt.set_span(span);
+                tt
+            })
+            .collect()
+    };
+    let function = parse(&t.function);
+    let path = &t.function;
+    let args: Vec<proc_macro2::Ident> =
+        (0..t.inputs.len()).map(|i| quote::format_ident!("input_{}", i, span = span)).collect();
+    let input_types: Vec<proc_macro2::TokenStream> = t.inputs.iter().map(|ty| parse(ty)).collect();
+    let output_types: Vec<proc_macro2::TokenStream> = t.outputs.iter().map(|ty| parse(ty)).collect();
+    let output = quote::format_ident!("output", span = span);
+    let (declared, values) = if output_types.len() == 1 {
+        let ty = &output_types[0];
+        (quote!(#ty), quote!(::std::vec![::schemaflow::transform::IntoValue::into_value(#output)]))
+    } else {
+        let fields = (0..output_types.len()).map(proc_macro2::Literal::usize_unsuffixed);
+        (
+            quote!((#(#output_types,)*)),
+            quote!(::std::vec![#(::schemaflow::transform::IntoValue::into_value(#output.#fields)),*]),
+        )
+    };
+    let call = quote::quote_spanned!(span=> #function(#(#args),*));
+    quote! {
+        migration.transforms.register(#path, ::std::sync::Arc::new(|row: ::std::vec::Vec<::schemaflow::transform::Value>| {
+            let mut row = row.into_iter();
+            #(
+                let #args: #input_types = ::schemaflow::transform::FromValue::from_value(
+                    row.next().unwrap_or(::schemaflow::transform::Value::Null),
+                )?;
+            )*
+            let #output: #declared = #call;
+            ::std::result::Result::Ok(#values)
+        }));
+    }
+}
+
+fn expand_migration(
+    migration: &schemaflow_core::Migration,
+    transforms: &[dsl::TransformSignature],
+) -> proc_macro2::TokenStream {
     let json = match serde_json::to_string(migration) {
         Ok(json) => json,
         Err(e) => {
@@ -67,10 +118,14 @@ fn expand_migration(migration: &schemaflow_core::Migration) -> proc_macro2::Toke
             return quote!(::core::compile_error!(#message););
         }
     };
+    let registrations = transforms.iter().map(register_transform);
     quote! {
         /// This file's migration, as checked at compile time.
         pub fn migration() -> ::schemaflow::Migration {
-            ::schemaflow::Migration::from_embedded(#json)
+            #[allow(unused_mut)]
+            let mut migration = ::schemaflow::Migration::from_embedded(#json);
+            #(#registrations)*
+            migration
         }
     }
 }

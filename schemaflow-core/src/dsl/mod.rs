@@ -35,6 +35,49 @@ pub struct Checked {
     pub migration: Migration,
     /// Advice diagnostics not acknowledged: where, and the rendered text.
     pub warnings: Vec<(Span, String)>,
+    /// The typed signature of each `with …` transform, from the replayed schema.
+    pub transforms: Vec<TransformSignature>,
+}
+
+/// A transform's function and the Rust types of its inputs and outputs,
+/// read off the schema just before its step.
+pub struct TransformSignature {
+    /// The function's path.
+    pub function: String,
+    /// The Rust type of each input column.
+    pub inputs: Vec<String>,
+    /// The Rust type of each output column.
+    pub outputs: Vec<String>,
+    /// Where the transform is written.
+    pub span: Span,
+}
+
+/// The signatures of the migration's transforms, replaying it from `before`.
+fn transform_signatures(before: &crate::schema::Schema, parsed: &Parsed) -> Vec<TransformSignature> {
+    let mut schema = before.clone();
+    let mut out = Vec::new();
+    for (index, step) in parsed.migration.steps.iter().enumerate() {
+        if let crate::model::Op::Backfill(b) = &step.op
+            && let (Some(t), Some(table)) = (&b.transform, schema.table(&b.table))
+        {
+            let types = |columns: &[String]| -> Vec<String> {
+                columns
+                    .iter()
+                    .filter_map(|c| table.column(c))
+                    .map(|c| crate::transform::rust_type(c.ty, c.nullable))
+                    .collect()
+            };
+            let location = crate::location::Location::up(index, crate::location::Part::Modifier("with"));
+            out.push(TransformSignature {
+                function: t.function.clone(),
+                inputs: types(&t.inputs),
+                outputs: types(&t.outputs),
+                span: parsed.spans.get(&location, Span::call_site()),
+            });
+        }
+        let _ = schema.apply(&step.op);
+    }
+    out
 }
 
 /// Parses, replays and checks one `migration! { … }` body. Returns the model
@@ -84,9 +127,15 @@ pub fn check_migration(tokens: TokenStream, invocation: &Invocation) -> Result<C
             let warning = format!(
                 "this migration was not checked against the earlier ones: `{name}` does not parse or does not apply; fix it first"
             );
-            return Ok(Checked { migration: parsed.migration, warnings: vec![(call_site, warning)] });
+            return Ok(Checked {
+                migration: parsed.migration,
+                warnings: vec![(call_site, warning)],
+                transforms: Vec::new(),
+            });
         }
-        History::Unknown => return Ok(Checked { migration: parsed.migration, warnings: Vec::new() }),
+        History::Unknown => {
+            return Ok(Checked { migration: parsed.migration, warnings: Vec::new(), transforms: Vec::new() });
+        }
     };
     let report = rules::check(&before, &parsed.migration, &invocation.targets);
     let (advice, errors): (Vec<_>, Vec<_>) = report.diagnostics.iter().partition(|d| d.is_advice());
@@ -95,6 +144,7 @@ pub fn check_migration(tokens: TokenStream, invocation: &Invocation) -> Result<C
         Some(e) => Err(e),
         None => Ok(Checked {
             warnings: advice.iter().map(|d| (parsed.spans.get(&d.location, call_site), d.render())).collect(),
+            transforms: transform_signatures(&before, &parsed),
             migration: parsed.migration,
         }),
     }

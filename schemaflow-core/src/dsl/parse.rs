@@ -21,6 +21,7 @@
 //! create_index [NAME] on table(a, …) [unique] [where "sql"] [concurrently]
 //! drop_index NAME [concurrently]
 //! backfill table set a = value, … [where "sql"] [batch N] [pause 100ms]
+//! backfill table with path::to::f(a, …) -> (b, …) [where "sql"] [batch N] [pause 100ms]
 //! sql "…" (down "…" | irreversible "why")
 //! down { STEP … }            irreversible "why"
 //! lock_timeout 10s           statement_timeout 2min      (PostgreSQL, this migration only)
@@ -77,6 +78,7 @@ pub fn parse_migration(tokens: TokenStream, version: u64, name: &str) -> syn::Re
         steps: Vec::new(),
         down: Down::Derived,
         settings: Settings::default(),
+        transforms: Default::default(),
     };
     let result = (|input: ParseStream| builder.top_level(input, &mut migration)).parse2(tokens);
     // After an error inside a `{ … }` or `( … )`, the tokens left in that
@@ -996,28 +998,56 @@ impl Builder {
         self.mark(i, Part::Op, kw);
         let table = name(input, "table")?;
         self.mark(i, Part::Table, table.span);
-        keyword(input, "set").map_err(|e| err(e.span(), "expected `set column = value, …`"))?;
         let mut backfill = Backfill {
             table: table.text,
             assignments: Vec::new(),
             predicate: None,
             batch_size: DEFAULT_BATCH_SIZE,
             pause_ms: 0,
+            transform: None,
         };
-        loop {
-            let c = name(input, "column")?;
-            self.mark(i, Part::Column(c.text.clone()), c.span);
-            input.parse::<Token![=]>()?;
-            let (v, span) = value(input)?;
-            self.mark(i, Part::Default(c.text.clone()), span);
-            if backfill.assignments.iter().any(|a| a.column == c.text) {
-                return Err(err(c.span, format!("column `{}` is set twice", c.text)));
+        if peek_keyword(input, "with") {
+            // `with path::to::f(a, b) -> (c, d)`: a typed Rust transform.
+            keyword(input, "with")?;
+            let first = input.call(Ident::parse_any)?;
+            let with_span = first.span();
+            let mut path = vec![first.to_string()];
+            while input.peek(Token![::]) {
+                input.parse::<Token![::]>()?;
+                path.push(input.call(Ident::parse_any)?.to_string());
             }
-            backfill.assignments.push(Assignment { column: c.text, value: v });
-            if !input.peek(Token![,]) {
-                break;
+            let inputs = self.column_list(input, i)?;
+            input.parse::<Token![->]>().map_err(|e| {
+                err(e.span(), "expected `->` and the columns the function returns: `-> (first_name, last_name)`")
+            })?;
+            let outputs = if input.peek(syn::token::Paren) {
+                self.column_list(input, i)?
+            } else {
+                let c = name(input, "column")?;
+                self.mark(i, Part::Column(c.text.clone()), c.span);
+                vec![c.text]
+            };
+            self.mark(i, Part::Modifier("with"), with_span);
+            backfill.transform = Some(TransformSpec { function: path.join("::"), inputs, outputs });
+        } else {
+            keyword(input, "set").map_err(|e| {
+                err(e.span(), "expected `set column = value, …` or `with path::to::function(columns) -> (columns)`")
+            })?;
+            loop {
+                let c = name(input, "column")?;
+                self.mark(i, Part::Column(c.text.clone()), c.span);
+                input.parse::<Token![=]>()?;
+                let (v, span) = value(input)?;
+                self.mark(i, Part::Default(c.text.clone()), span);
+                if backfill.assignments.iter().any(|a| a.column == c.text) {
+                    return Err(err(c.span, format!("column `{}` is set twice", c.text)));
+                }
+                backfill.assignments.push(Assignment { column: c.text, value: v });
+                if !input.peek(Token![,]) {
+                    break;
+                }
+                input.parse::<Token![,]>()?;
             }
-            input.parse::<Token![,]>()?;
         }
         loop {
             if input.peek(Token![where]) {

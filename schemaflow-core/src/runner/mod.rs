@@ -174,8 +174,10 @@ pub trait Backend {
     fn release_lock(&mut self) {}
     /// The bookkeeping rows, in version order (none when the table does not exist).
     fn applied(&mut self) -> Result<Vec<AppliedMigration>, ExecError>;
-    /// Runs one phase of a plan (after the plan's session statements, once
-    /// per connection) and records `progress` in the same transaction.
+    /// Runs one phase of a plan (after the plan's session statements) and
+    /// records `progress` in the same transaction. `schema` is the schema
+    /// the plan leads to, which data steps read their table's key and
+    /// column types from.
     /// Returns [`ExecError::AlreadyDone`] without running anything when the
     /// bookkeeping shows another runner got there first.
     fn run_phase(
@@ -184,6 +186,7 @@ pub trait Backend {
         phase: usize,
         schema: &Schema,
         progress: &Progress,
+        transforms: &crate::transform::Transforms,
         on_batch: &mut dyn FnMut(BatchDone),
     ) -> Result<(), ExecError>;
     /// The live schema, read from the database's catalog (the bookkeeping
@@ -485,7 +488,7 @@ fn run_plan(
         let failure = loop {
             let id = m.id();
             let mut on_batch = |batch: BatchDone| on_event(Event::Batch { id: id.clone(), batch });
-            match backend.run_phase(plan, phase as usize, schema, &progress, &mut on_batch) {
+            match backend.run_phase(plan, phase as usize, schema, &progress, &m.transforms, &mut on_batch) {
                 Ok(()) => break None,
                 Err(ExecError::AlreadyDone) => return Ok(false),
                 Err(ExecError::Interrupted) => return Err(RunError::Interrupted { id: m.id() }),
@@ -539,8 +542,14 @@ fn run_locked(
     for_each_pending(&migrations, &applied, to, |m, before| {
         let plan = dialect::plan_up(backend.dialect(), before, m, options).map_err(|e| plan_error(m, e))?;
         let first = applied.iter().find(|a| a.version == m.version && a.state == APPLYING).map_or(0, |a| a.phases_done);
+        // Data steps read their table's key and columns off the schema the
+        // migration produces (a backfill fills columns added before it).
+        let mut after = before.clone();
+        for step in &m.steps {
+            after.apply(&step.op).map_err(|e| plan_error(m, PlanError { step: 0, message: e.message }))?;
+        }
         let started = Instant::now();
-        if run_plan(backend, m, &plan, before, Direction::Up, first, options, on_event)? {
+        if run_plan(backend, m, &plan, &after, Direction::Up, first, options, on_event)? {
             count += 1;
             on_event(Event::Applied { id: m.id(), duration: started.elapsed() });
         } else {

@@ -23,6 +23,7 @@ use super::{
 use crate::dialect::{self, Dialect, Phase, Plan, Statement, ident};
 use crate::model::{Backfill, Column, ColumnType, Constraint, ConstraintKind, DefaultValue, FkAction, Index, Table};
 use crate::schema::Schema;
+use crate::transform::{Transforms, Value};
 
 /// How often a waiting runner asks for the advisory lock again.
 const LOCK_POLL: Duration = Duration::from_millis(200);
@@ -179,6 +180,7 @@ impl PostgresBackend {
         backfill: &Backfill,
         schema: &Schema,
         progress: &Progress,
+        transforms: &Transforms,
         on_batch: &mut dyn FnMut(BatchDone),
     ) -> Result<(), ExecError> {
         let table = schema
@@ -220,7 +222,7 @@ impl PostgresBackend {
                 format!("SELECT {as_text} FROM {t} ORDER BY {order} OFFSET $1::bigint LIMIT 1")
             }
         };
-        let update = |lower: bool, upper: bool| -> String {
+        let range = |lower: bool, upper: bool| -> String {
             let mut conditions = vec!["true".to_owned()];
             if lower {
                 conditions.push(format!("{key_row} > {}", bound(1)));
@@ -228,7 +230,21 @@ impl PostgresBackend {
             if upper {
                 conditions.push(format!("{key_row} <= {}", bound(if lower { n + 1 } else { 1 })));
             }
-            format!("UPDATE {t} SET {} WHERE {}{predicate}", sets.join(", "), conditions.join(" AND "))
+            format!("{}{predicate}", conditions.join(" AND "))
+        };
+        let update =
+            |lower: bool, upper: bool| format!("UPDATE {t} SET {} WHERE {}", sets.join(", "), range(lower, upper));
+        let transform = match &backfill.transform {
+            Some(spec) => {
+                let f = transforms.get(&spec.function).ok_or_else(|| {
+                    ExecError::Database(format!("the transform `{}` is not registered in this build", spec.function))
+                })?;
+                let types = |cols: &[String]| -> Vec<ColumnType> {
+                    cols.iter().map(|c| table.column(c).map_or(ColumnType::Text, |c| c.ty)).collect()
+                };
+                Some((spec, f, types(&spec.inputs), types(&spec.outputs)))
+            }
+            None => None,
         };
         type Param<'a> = &'a (dyn postgres::types::ToSql + Sync);
         let (version, phase) = (progress.version as i64, progress.phase as i32);
@@ -276,7 +292,46 @@ impl PostgresBackend {
             let params: Vec<Param> = values.iter().map(|v| v as Param).collect();
             let started = std::time::Instant::now();
             let mut tx = self.client.transaction().map_err(db_error)?;
-            let changed = tx.execute(&sql, &params).map_err(|e| statement_error(&sql, e))?;
+            let mut changed = 0;
+            if !sets.is_empty() {
+                changed = tx.execute(&sql, &params).map_err(|e| statement_error(&sql, e))?;
+            }
+            if let Some((spec, f, input_types, output_types)) = &transform {
+                let inputs = spec.inputs.iter().map(|c| format!("{}::text", ident(c))).collect::<Vec<_>>().join(", ");
+                let select = format!(
+                    "SELECT {as_text}, {inputs} FROM {t} WHERE {} ORDER BY {order}",
+                    range(last.is_some(), hi.is_some())
+                );
+                let sets: Vec<String> = spec
+                    .outputs
+                    .iter()
+                    .zip(output_types)
+                    .enumerate()
+                    .map(|(i, (c, ty))| {
+                        format!("{} = ${}::text::{}", ident(c), i + 1, dialect::postgres::column_type(*ty))
+                    })
+                    .collect();
+                let write =
+                    format!("UPDATE {t} SET {} WHERE {key_row} = {}", sets.join(", "), bound(spec.outputs.len() + 1));
+                let rows = tx.query(&select, &params).map_err(|e| statement_error(&select, e))?;
+                for row in &rows {
+                    let key_values: Vec<String> = (0..n).map(|i| row.get::<_, String>(i)).collect();
+                    let inputs: Vec<Value> = input_types
+                        .iter()
+                        .enumerate()
+                        .map(|(i, ty)| from_text(row.get::<_, Option<String>>(n + i), *ty))
+                        .collect();
+                    let outputs = f(inputs).map_err(|why| ExecError::Statement {
+                        sql: format!("{}({})", spec.function, spec.inputs.join(", ")),
+                        message: format!("the transform failed on the row with key {key_values:?}: {why}"),
+                    })?;
+                    let texts: Vec<Option<String>> = outputs.into_iter().map(to_text).collect();
+                    let mut write_params: Vec<Param> = texts.iter().map(|v| v as Param).collect();
+                    write_params.extend(key_values.iter().map(|v| v as Param));
+                    tx.execute(&write, &write_params).map_err(|e| statement_error(&write, e))?;
+                }
+                changed = changed.max(rows.len() as u64);
+            }
             rows_done += changed;
             tx.execute(
                 "INSERT INTO schemaflow_backfills (version, phase, last_key, rows_done, rows_total) VALUES ($1, $2, $3, $4, $5)
@@ -301,6 +356,35 @@ impl PostgresBackend {
                 std::thread::sleep(Duration::from_millis(backfill.pause_ms));
             }
         }
+    }
+}
+
+/// A value read as text (`col::text`) back into a value of its column's type.
+fn from_text(text: Option<String>, ty: ColumnType) -> Value {
+    let Some(text) = text else { return Value::Null };
+    match ty {
+        ColumnType::Bool => Value::Bool(text == "t" || text == "true"),
+        ColumnType::I16 | ColumnType::I32 | ColumnType::I64 => text.parse().map_or(Value::Text(text), Value::Int),
+        ColumnType::F32 | ColumnType::F64 => text.parse().map_or(Value::Text(text), Value::Float),
+        ColumnType::Bytes => {
+            let hex = text.strip_prefix("\\x").unwrap_or(&text);
+            let bytes =
+                (0..hex.len() / 2).filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()).collect();
+            Value::Bytes(bytes)
+        }
+        _ => Value::Text(text),
+    }
+}
+
+/// A value as the text PostgreSQL reads back with `$n::text::type`.
+fn to_text(value: Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Float(f) => Some(f.to_string()),
+        Value::Text(t) => Some(t),
+        Value::Bytes(b) => Some(format!("\\x{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>())),
     }
 }
 
@@ -427,6 +511,7 @@ impl Backend for PostgresBackend {
         phase: usize,
         schema: &Schema,
         progress: &Progress,
+        transforms: &Transforms,
         on_batch: &mut dyn FnMut(BatchDone),
     ) -> Result<(), ExecError> {
         self.session(plan)?;
@@ -448,7 +533,7 @@ impl Backend for PostgresBackend {
                 let mut tx = self.client.transaction().map_err(db_error)?;
                 check_progress(&mut tx, progress)?;
                 tx.commit().map_err(db_error)?;
-                self.run_backfill(backfill, schema, progress, on_batch)?;
+                self.run_backfill(backfill, schema, progress, transforms, on_batch)?;
                 let (version, phase) = (progress.version as i64, progress.phase as i32);
                 self.in_transaction(progress, |tx| {
                     tx.execute(

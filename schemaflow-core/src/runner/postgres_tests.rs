@@ -1,7 +1,6 @@
 //! The runner on a real PostgreSQL server: each test makes its own
 //! database and drops it afterwards.
 
-use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -19,8 +18,7 @@ fn parse(version: u64, name: &str, src: &str) -> Migration {
 }
 
 fn blog() -> Vec<Migration> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/blog/migrations");
-    crate::files::scan_dir(&dir).unwrap().iter().map(|f| crate::dsl::load(&f.path).unwrap()).collect()
+    super::tests::blog()
 }
 
 fn backend(db: &TestDatabase) -> PostgresBackend {
@@ -255,4 +253,39 @@ fn a_migration_sets_its_own_timeouts_for_itself_only() {
     assert!(err.to_string().contains("statement timeout"), "{err}");
     let patient = parse(1, "slow", "sql \"SELECT pg_sleep(0.3)\" down \"SELECT 1\"");
     assert_eq!(run_all(&mut b, &[patient]).unwrap(), 1, "the next migration runs without that timeout");
+}
+
+#[test]
+fn a_typed_transform_runs_on_postgres() {
+    use crate::transform::{FromValue, IntoValue, Value};
+    let Some(db) = TestDatabase::create("transform") else { return };
+    let mut b = backend(&db);
+    let m1 = parse(1, "base", "create_table people { id: i64 primary_key, name: String, born: Option<Date> }");
+    run_all(&mut b, std::slice::from_ref(&m1)).unwrap();
+    b.client()
+        .batch_execute("INSERT INTO people SELECT i, 'Ada Lovelace', DATE '1815-12-10' FROM generate_series(1, 2500) i")
+        .unwrap();
+    let mut m2 = parse(
+        2,
+        "split",
+        "alter_table people { add_column first_name: Option<String>, add_column born_year: Option<i32> } backfill people with split(name, born) -> (first_name, born_year) batch 1000;",
+    );
+    m2.transforms.register(
+        "split",
+        std::sync::Arc::new(|row: Vec<Value>| {
+            let mut row = row.into_iter();
+            let name: String = FromValue::from_value(row.next().unwrap_or(Value::Null))?;
+            let born: Option<String> = FromValue::from_value(row.next().unwrap_or(Value::Null))?;
+            let first = name.split(' ').next().map(str::to_owned);
+            let year = born.and_then(|d| d[..4].parse::<i32>().ok());
+            Ok(vec![first.into_value(), year.into_value()])
+        }),
+    );
+    run_all(&mut b, &[m1, m2]).unwrap();
+    let n: i64 = b
+        .client()
+        .query_one("SELECT count(*) FROM people WHERE first_name = 'Ada' AND born_year = 1815", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 2500);
 }

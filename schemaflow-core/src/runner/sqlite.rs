@@ -20,6 +20,7 @@ use super::{
 use crate::dialect::{self, Dialect, Phase, Plan, Statement, ident, sqlite as sqlite_sql};
 use crate::model::{Backfill, Column, ColumnType, Constraint, ConstraintKind, DefaultValue, FkAction, Index, Table};
 use crate::schema::Schema;
+use crate::transform::{Transforms, Value};
 
 /// Where a backfill records how far it got, batch by batch.
 const BACKFILL_PROGRESS_DDL: &str = "CREATE TABLE IF NOT EXISTS schemaflow_backfills (
@@ -30,6 +31,29 @@ const BACKFILL_PROGRESS_DDL: &str = "CREATE TABLE IF NOT EXISTS schemaflow_backf
     rows_total INTEGER NOT NULL,
     PRIMARY KEY (version, phase)
 )";
+
+fn from_sqlite(v: &rusqlite::types::Value) -> Value {
+    use rusqlite::types::Value as V;
+    match v {
+        V::Null => Value::Null,
+        V::Integer(i) => Value::Int(*i),
+        V::Real(f) => Value::Float(*f),
+        V::Text(t) => Value::Text(t.clone()),
+        V::Blob(b) => Value::Bytes(b.clone()),
+    }
+}
+
+fn to_sqlite(v: Value) -> rusqlite::types::Value {
+    use rusqlite::types::Value as V;
+    match v {
+        Value::Null => V::Null,
+        Value::Bool(b) => V::Integer(i64::from(b)),
+        Value::Int(i) => V::Integer(i),
+        Value::Float(f) => V::Real(f),
+        Value::Text(t) => V::Text(t),
+        Value::Bytes(b) => V::Blob(b),
+    }
+}
 
 /// The `last_key` of a backfill whose last batch has committed.
 const FINISHED: &str = "\"finished\"";
@@ -268,6 +292,7 @@ impl SqliteBackend {
         backfill: &Backfill,
         schema: &Schema,
         progress: &Progress,
+        transforms: &Transforms,
         on_batch: &mut dyn FnMut(BatchDone),
     ) -> Result<(), ExecError> {
         let key: Vec<String> =
@@ -294,7 +319,7 @@ impl SqliteBackend {
             let offset = if after { n + 1 } else { 1 };
             format!("SELECT {key_list} FROM {t} {lower} ORDER BY {key_list} LIMIT 1 OFFSET ?{offset}")
         };
-        let update = |lower: bool, upper: bool| {
+        let range = |lower: bool, upper: bool| {
             let mut conditions = vec!["1".to_owned()];
             if lower {
                 conditions.push(format!("{key_row} > {}", params(1)));
@@ -302,7 +327,18 @@ impl SqliteBackend {
             if upper {
                 conditions.push(format!("{key_row} <= {}", params(if lower { n + 1 } else { 1 })));
             }
-            format!("UPDATE {t} SET {} WHERE {}{predicate}", sets.join(", "), conditions.join(" AND "))
+            format!("{}{predicate}", conditions.join(" AND "))
+        };
+        let update =
+            |lower: bool, upper: bool| format!("UPDATE {t} SET {} WHERE {}", sets.join(", "), range(lower, upper));
+        let transform = match &backfill.transform {
+            Some(spec) => Some((
+                spec,
+                transforms.get(&spec.function).ok_or_else(|| {
+                    ExecError::Database(format!("the transform `{}` is not registered in this build", spec.function))
+                })?,
+            )),
+            None => None,
         };
         let phase = i64::from(progress.phase);
         let version = progress.version as i64;
@@ -348,8 +384,53 @@ impl SqliteBackend {
             let started = std::time::Instant::now();
             self.conn.execute_batch("BEGIN IMMEDIATE").map_err(db_error)?;
             let batch = (|| {
-                let changed =
-                    self.conn.execute(&sql, rusqlite::params_from_iter(args)).map_err(|e| statement_error(&sql, e))?;
+                let mut changed = 0;
+                if !sets.is_empty() {
+                    changed = self
+                        .conn
+                        .execute(&sql, rusqlite::params_from_iter(args.clone()))
+                        .map_err(|e| statement_error(&sql, e))?;
+                }
+                if let Some((spec, f)) = &transform {
+                    let select = format!(
+                        "SELECT {key_list}, {} FROM {t} WHERE {} ORDER BY {key_list}",
+                        dialect::ident_list(&spec.inputs),
+                        range(last.is_some(), hi.is_some())
+                    );
+                    let write = format!(
+                        "UPDATE {t} SET {} WHERE {key_row} = {}",
+                        spec.outputs
+                            .iter()
+                            .enumerate()
+                            .map(|(i, c)| format!("{} = ?{}", dialect::ident(c), i + 1))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        params(spec.outputs.len() + 1)
+                    );
+                    let rows: Vec<Vec<rusqlite::types::Value>> = {
+                        let mut stmt = self.conn.prepare(&select).map_err(|e| statement_error(&select, e))?;
+                        stmt.query_map(rusqlite::params_from_iter(args.clone()), |r| {
+                            (0..n + spec.inputs.len()).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect()
+                        })
+                        .map_err(|e| statement_error(&select, e))?
+                        .collect::<Result<_, _>>()
+                        .map_err(|e| statement_error(&select, e))?
+                    };
+                    for row in &rows {
+                        let (key_values, inputs) = row.split_at(n);
+                        let outputs =
+                            f(inputs.iter().map(from_sqlite).collect()).map_err(|why| ExecError::Statement {
+                                sql: format!("{}({})", spec.function, spec.inputs.join(", ")),
+                                message: format!("the transform failed on the row with key {key_values:?}: {why}"),
+                            })?;
+                        let values: Vec<rusqlite::types::Value> =
+                            outputs.into_iter().map(to_sqlite).chain(key_values.iter().cloned()).collect();
+                        self.conn
+                            .execute(&write, rusqlite::params_from_iter(values))
+                            .map_err(|e| statement_error(&write, e))?;
+                    }
+                    changed = changed.max(rows.len());
+                }
                 let done_key = hi.as_ref().map_or_else(|| FINISHED.to_owned(), |k| encode_key(k));
                 self.conn
                     .execute(
@@ -471,6 +552,7 @@ impl Backend for SqliteBackend {
         phase: usize,
         schema: &Schema,
         progress: &Progress,
+        transforms: &Transforms,
         on_batch: &mut dyn FnMut(BatchDone),
     ) -> Result<(), ExecError> {
         let wanted: Vec<String> = plan.session.iter().map(|s| s.sql.clone()).collect();
@@ -492,7 +574,7 @@ impl Backend for SqliteBackend {
                 // Check first, then one short transaction per batch, then
                 // record the phase and forget its batch progress.
                 self.in_transaction_checked_only(progress)?;
-                self.run_backfill(backfill, schema, progress, on_batch)?;
+                self.run_backfill(backfill, schema, progress, transforms, on_batch)?;
                 self.in_transaction(progress, |db| {
                     db.conn
                         .execute(

@@ -1,0 +1,7 @@
+schemaflow::migration! {
+    create_table people {
+        id: i64 primary_key identity,
+        name: Option<String>,
+        first_name: Option<String>,
+    }
+}
