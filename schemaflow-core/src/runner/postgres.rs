@@ -203,7 +203,14 @@ impl PostgresBackend {
         };
         let t = ident(&backfill.table);
         let order = key.iter().map(|c| ident(&c.name)).collect::<Vec<_>>().join(", ");
-        let as_text = key.iter().map(|c| format!("{}::text", ident(&c.name))).collect::<Vec<_>>().join(", ");
+        // Aliased, so that ORDER BY names the key column, not its text (an
+        // output column of the same name would win, and sort as text).
+        let as_text = key
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{}::text AS sf_key_{i}", ident(&c.name)))
+            .collect::<Vec<_>>()
+            .join(", ");
         let n = key.len();
         let sets: Vec<String> = backfill
             .assignments
@@ -297,7 +304,13 @@ impl PostgresBackend {
                 changed = tx.execute(&sql, &params).map_err(|e| statement_error(&sql, e))?;
             }
             if let Some((spec, f, input_types, output_types)) = &transform {
-                let inputs = spec.inputs.iter().map(|c| format!("{}::text", ident(c))).collect::<Vec<_>>().join(", ");
+                let inputs = spec
+                    .inputs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| format!("{}::text AS sf_input_{i}", ident(c)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 let select = format!(
                     "SELECT {as_text}, {inputs} FROM {t} WHERE {} ORDER BY {order}",
                     range(last.is_some(), hi.is_some())

@@ -289,3 +289,30 @@ fn a_typed_transform_runs_on_postgres() {
         .get(0);
     assert_eq!(n, 2500);
 }
+
+#[test]
+fn backfill_batches_follow_the_key_order_not_its_text() {
+    let Some(db) = TestDatabase::create("batch_order") else { return };
+    let mut b = backend(&db);
+    let m1 = parse(1, "base", "create_table items { id: i64 primary_key, n: i64 }");
+    run_all(&mut b, std::slice::from_ref(&m1)).unwrap();
+    b.client().batch_execute("INSERT INTO items SELECT i, i FROM generate_series(1, 5000) i").unwrap();
+    let m2 = parse(
+        2,
+        "fill",
+        "alter_table items { add_column twice: Option<i64> } backfill items set twice = sql(\"n * 2\") batch 100;",
+    );
+    let mut sizes = Vec::new();
+    let mut previous = 0;
+    run(&mut b, &[m1, m2], None, &Options::default(), &mut |e| {
+        if let Event::Batch { batch, .. } = e {
+            sizes.push(batch.rows_done - previous);
+            previous = batch.rows_done;
+        }
+    })
+    .unwrap();
+    // Sorting ids as text (1, 10, 100, 1000, …) would make the first batch
+    // run up to id 1099 instead of 100.
+    assert_eq!(sizes.len(), 51, "{sizes:?}");
+    assert!(sizes[..50].iter().all(|s| *s == 100), "{sizes:?}");
+}
