@@ -285,6 +285,63 @@ impl PostgresBackend {
         .get(0);
         let total = rows_done + remaining as u64;
         let offset = i64::from(backfill.batch_size) - 1;
+        if transform.is_none() {
+            // SQL assignments only: the batch's upper key, then one statement
+            // that updates the rows and records the progress (atomic, and
+            // one round trip for the write).
+            let statement = |lower: bool, upper: bool| -> String {
+                let first = if lower { n + 1 } else { 1 } + if upper { n } else { 0 };
+                let p = |i: usize| format!("${}", first + i);
+                format!(
+                    "WITH changed AS (UPDATE {t} SET {sets} WHERE {range} RETURNING 1)
+                     INSERT INTO schemaflow_backfills (version, phase, last_key, rows_done, rows_total)
+                     VALUES ({v}, {ph}, {key}::text[], {done}::bigint + (SELECT count(*) FROM changed), {total})
+                     ON CONFLICT (version, phase) DO UPDATE SET last_key = excluded.last_key,
+                        rows_done = excluded.rows_done, rows_total = excluded.rows_total
+                     RETURNING rows_done",
+                    sets = sets.join(", "),
+                    range = range(lower, upper),
+                    v = p(0),
+                    ph = p(1),
+                    key = p(2),
+                    done = p(3),
+                    total = p(4),
+                )
+            };
+            let total = total as i64;
+            loop {
+                let select = upper(last.is_some());
+                let mut params: Vec<Param> = last.iter().flatten().map(|v| v as Param).collect();
+                params.push(&offset);
+                let hi: Option<Vec<String>> = self
+                    .client
+                    .query_opt(&select, &params)
+                    .map_err(|e| statement_error(&select, e))?
+                    .map(|r| (0..n).map(|i| r.get::<_, String>(i)).collect());
+                let sql = statement(last.is_some(), hi.is_some());
+                let done = rows_done as i64;
+                let mut params: Vec<Param> =
+                    last.iter().flatten().chain(hi.iter().flatten()).map(|v| v as Param).collect();
+                params.extend([&version as Param, &phase, &hi, &done, &total]);
+                let started = std::time::Instant::now();
+                let row = self.client.query_one(&sql, &params).map_err(|e| statement_error(&sql, e))?;
+                rows_done = row.get::<_, i64>(0) as u64;
+                on_batch(BatchDone {
+                    table: backfill.table.clone(),
+                    rows_done,
+                    rows_total: total as u64,
+                    took: started.elapsed(),
+                });
+                let Some(hi) = hi else { return Ok(()) };
+                last = Some(hi);
+                if super::stop_requested() {
+                    return Err(ExecError::Interrupted);
+                }
+                if backfill.pause_ms > 0 {
+                    std::thread::sleep(Duration::from_millis(backfill.pause_ms));
+                }
+            }
+        }
         loop {
             let select = upper(last.is_some());
             let mut params: Vec<Param> = last.iter().flatten().map(|v| v as Param).collect();

@@ -316,3 +316,26 @@ fn backfill_batches_follow_the_key_order_not_its_text() {
     assert_eq!(sizes.len(), 51, "{sizes:?}");
     assert!(sizes[..50].iter().all(|s| *s == 100), "{sizes:?}");
 }
+
+#[test]
+fn a_backfill_batches_over_a_composite_text_key() {
+    let Some(db) = TestDatabase::create("composite_key") else { return };
+    let mut b = backend(&db);
+    let m1 = parse(
+        1,
+        "base",
+        "create_table grades { school: String, student: i64, score: i32, primary_key(school, student) }",
+    );
+    run_all(&mut b, std::slice::from_ref(&m1)).unwrap();
+    b.client()
+        .batch_execute("INSERT INTO grades SELECT 'school ' || (i % 7), i, i % 100 FROM generate_series(1, 3000) i")
+        .unwrap();
+    let m2 = parse(
+        2,
+        "curve",
+        "alter_table grades { add_column curved: Option<i32> } backfill grades set curved = sql(\"score + 5\") batch 250;",
+    );
+    run_all(&mut b, &[m1, m2]).unwrap();
+    let n: i64 = b.client().query_one("SELECT count(*) FROM grades WHERE curved = score + 5", &[]).unwrap().get(0);
+    assert_eq!(n, 3000);
+}
