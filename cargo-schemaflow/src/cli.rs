@@ -95,6 +95,24 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Write the migration plan of the pending migrations (or of a range).
+    Plan {
+        /// First version of the range (YYYYMMDDHHMM).
+        #[arg(long, value_name = "VERSION")]
+        from: Option<u64>,
+        /// Last version of the range.
+        #[arg(long, value_name = "VERSION")]
+        to: Option<u64>,
+        /// Write the plan to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        output: Option<String>,
+        /// The database whose locks the plan describes (default: the URL's).
+        #[arg(long = "for", value_name = "DATABASE", value_parser = ["postgres", "sqlite"])]
+        dialect: Option<String>,
+        /// Output format: Markdown for people, JSON for tools.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// Roll back the last migration, or more.
     Rollback {
         /// How many migrations to roll back.

@@ -481,3 +481,38 @@ fn the_example_splits_display_names_with_its_rust_function() {
         ]
     );
 }
+
+#[test]
+fn plan_describes_the_pending_migrations() {
+    let ws = example_workspace("cli_plan");
+    let url = db_url(&ws);
+    ok(&ws, &["run", "--to", "202611271300", "--database-url", &url]);
+    let text = ok(&ws, &["plan", "--database-url", &url]);
+    assert!(text.contains("## 202611271400_split_display_name"), "{text}");
+    assert!(!text.contains("## 202611010900_create_users"), "applied migrations are not in the plan");
+    assert!(text.contains("**Kind:** data transformation"), "{text}");
+    assert!(text.contains("## Pre-deployment checklist"), "{text}");
+    let json =
+        ok(&ws, &["plan", "--format", "json", "--for", "postgres", "--from", "202611010900", "--database-url", &url]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc["migrations"].as_array().unwrap().len(), 10);
+    assert_eq!(doc["database"], "postgres");
+    let out = ok(
+        &ws,
+        &[
+            "plan",
+            "--for",
+            "postgres",
+            "--from",
+            "202611010900",
+            "--output",
+            "plan.md",
+            "--database-url",
+            "sqlite://missing.db",
+        ],
+    );
+    assert!(out.contains("Wrote the plan of 10 migration(s)"), "{out}");
+    let written = std::fs::read_to_string(ws.join("plan.md")).unwrap();
+    let checked_in = std::fs::read_to_string(repo().join("examples/blog/docs/migration-plan.md")).unwrap();
+    assert_eq!(written, checked_in, "the CLI writes the plan the example keeps in its docs");
+}

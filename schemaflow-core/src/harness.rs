@@ -67,6 +67,10 @@ pub enum Command {
     Rollback { steps: Option<usize>, to: Option<u64> },
     /// Applied, pending, changed, unknown migrations and drift.
     Status { check: bool },
+    /// The migration plan of the pending migrations, or of a range; the
+    /// lock analysis is for `dialect` (`postgres` or `sqlite`), by default
+    /// the database's.
+    Plan { from: Option<u64>, to: Option<u64>, output: Option<String>, dialect: Option<String> },
 }
 
 /// Output format.
@@ -206,6 +210,18 @@ pub fn execute(request: &Request, migrations: &[Migration], out: &mut dyn Write)
         Command::Run { to, dry_run: false } => run(&mut p, &url, &shown, migrations, *to, &options),
         Command::Rollback { steps, to } => rollback(&mut p, &url, &shown, migrations, *steps, *to, &options),
         Command::Status { check } => status(&mut p, &url, &shown, migrations, *check),
+        Command::Plan { from, to, output, dialect } => {
+            let dialect = match dialect.as_deref() {
+                Some("postgres") => Dialect::Postgres,
+                Some("sqlite") => Dialect::Sqlite,
+                Some(other) => {
+                    p.error(&RunError::History(format!("unknown database `{other}`: use postgres or sqlite")));
+                    return 2;
+                }
+                None => dialect_of(&url),
+            };
+            plan(&mut p, &url, migrations, *from, *to, output.as_deref(), dialect, &options)
+        }
     };
     match result {
         Ok(code) => code,
@@ -359,6 +375,56 @@ fn rollback(
     };
     p.line(&summary);
     p.json(serde_json::json!({ "event": "done", "rolled_back": count }));
+    Ok(0)
+}
+
+/// The plan document: of the pending migrations when neither `from` nor
+/// `to` is given (all of them when the database cannot be read).
+#[allow(clippy::too_many_arguments)]
+fn plan(
+    p: &mut Printer,
+    url: &DatabaseUrl,
+    migrations: &[Migration],
+    from: Option<u64>,
+    to: Option<u64>,
+    output: Option<&str>,
+    dialect: Dialect,
+    options: &Options,
+) -> Result<i32, RunError> {
+    // The database is optional: it tells what is pending and how many rows
+    // each backfill will change.
+    let mut backend = open(url, &p.request.schema, true).ok().flatten();
+    let applied = match &mut backend {
+        Some(b) => b.applied()?,
+        None => Vec::new(),
+    };
+    let (from, to) = match (from, to) {
+        (None, None) => {
+            let pending = migrations
+                .iter()
+                .filter(|m| !applied.iter().any(|a| a.version == m.version && a.state == runner::APPLIED))
+                .map(|m| m.version)
+                .min();
+            // Nothing pending: an empty range.
+            (Some(pending.unwrap_or(u64::MAX)), None)
+        }
+        range => range,
+    };
+    let mut rows = |table: &str| backend.as_mut().and_then(|b| b.count_rows(table, None).ok().flatten());
+    let doc = crate::plan::document(migrations, from, to, dialect, options, &mut rows);
+    let text = match p.request.format {
+        Format::Json => serde_json::to_string_pretty(&doc).map_err(|e| RunError::Database(e.to_string()))? + "\n",
+        Format::Human => crate::plan::to_markdown(&doc),
+    };
+    match output {
+        Some(path) => {
+            std::fs::write(path, &text).map_err(|e| RunError::Database(format!("cannot write {path}: {e}")))?;
+            p.line(&format!("Wrote the plan of {} migration(s) to {path}", doc.migrations.len()));
+        }
+        None => {
+            let _ = write!(p.out, "{text}");
+        }
+    }
     Ok(0)
 }
 

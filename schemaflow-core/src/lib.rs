@@ -13,6 +13,7 @@ pub mod files;
 pub mod harness;
 pub mod location;
 pub mod model;
+pub mod plan;
 pub mod rollback;
 pub mod rules;
 pub mod runner;

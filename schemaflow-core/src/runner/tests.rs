@@ -264,3 +264,51 @@ fn an_unregistered_transform_fails_with_its_name() {
     let err = run(&mut db, &[m1, m2], None, &Options::default(), &mut |_| {}).unwrap_err();
     assert!(err.to_string().contains("`split` is not registered"), "{err}");
 }
+
+/// The example's plan is checked in (`examples/blog/docs/migration-plan.md`);
+/// regenerating it must give the same text. `SCHEMAFLOW_UPDATE_PLAN=1`
+/// rewrites it after an intended change.
+#[test]
+fn the_example_plan_is_current() {
+    let doc =
+        crate::plan::document(&blog(), None, None, crate::dialect::Dialect::Postgres, &Options::default(), &mut |_| {
+            None
+        });
+    let text = crate::plan::to_markdown(&doc);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/blog/docs/migration-plan.md");
+    if std::env::var("SCHEMAFLOW_UPDATE_PLAN").is_ok_and(|v| v == "1") {
+        std::fs::write(&path, &text).unwrap();
+    }
+    let checked_in = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        checked_in == text,
+        "{} is out of date: regenerate it with SCHEMAFLOW_UPDATE_PLAN=1 cargo test -p schemaflow-core the_example_plan",
+        path.display()
+    );
+    assert_eq!(doc.migrations.len(), blog().len());
+    assert!(doc.migrations.iter().any(|m| m.kind == "data transformation"));
+    assert!(doc.checklist.iter().any(|c| c.done.is_none()), "some items are left for a person");
+}
+
+#[test]
+fn the_plan_says_when_a_migration_needs_a_quiet_period_and_why_it_breaks_old_code() {
+    let ms = vec![
+        parse(1, "base", "create_table users { id: i64 primary_key, email: String, age: Option<i32> }"),
+        parse(
+            2,
+            "risky",
+            "#[allow(alter_column_type, \"a small table\")] alter_table users { set_type age: i64 } #[allow(blocking_index, \"200 rows\")] create_index on users(email);",
+        ),
+    ];
+    let doc =
+        crate::plan::document(&ms, Some(2), None, crate::dialect::Dialect::Postgres, &Options::default(), &mut |_| {
+            Some(200)
+        });
+    let m = &doc.migrations[0];
+    assert!(m.needs_quiet_period);
+    assert!(!m.backward_compatible && m.compatibility.contains("old type of `users.age`"), "{}", m.compatibility);
+    assert!(m.locking.iter().any(|l| l.contains("rewrites the table")), "{:?}", m.locking);
+    assert!(m.acknowledged.iter().any(|a| a.contains("a small table")));
+    let window = doc.checklist.iter().find(|c| c.item.contains("downtime")).unwrap();
+    assert_eq!(window.done, None, "a person must announce the window");
+}

@@ -1,0 +1,444 @@
+//! The migration plan: what each migration will do, written for the people
+//! who deploy it, generated from the migrations themselves.
+//!
+//! For each migration: the objects it touches, its kind (additive,
+//! modification, data transformation), whether the code running before it
+//! keeps working, its data steps, the locks its statements take on
+//! PostgreSQL (and so whether it needs a quiet period), its way back, and
+//! the rules it acknowledges with their reasons. A checklist closes it,
+//! ticked where the tool knows the answer.
+
+use serde::Serialize;
+
+use crate::dialect::{self, Dialect, Options, Phase};
+use crate::model::{ConstraintKind, Down, Migration, Op};
+use crate::schema::Schema;
+
+/// The plan of a range of migrations.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PlanDocument {
+    /// The database the lock analysis is for.
+    pub database: String,
+    /// One entry per migration, in version order.
+    pub migrations: Vec<MigrationPlan>,
+    /// The pre-deployment checklist.
+    pub checklist: Vec<ChecklistItem>,
+}
+
+/// What one migration does.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MigrationPlan {
+    /// `YYYYMMDDHHMM_name`.
+    pub id: String,
+    /// `additive`, `modification` or `data transformation`.
+    pub kind: &'static str,
+    /// The objects it touches, one sentence each.
+    pub changes: Vec<String>,
+    /// Whether the code deployed before it keeps working against the new schema.
+    pub backward_compatible: bool,
+    /// Why (or why not).
+    pub compatibility: String,
+    /// Its data steps, one sentence each.
+    pub data: Vec<String>,
+    /// Whether a statement takes a strong lock for longer than an instant.
+    pub needs_quiet_period: bool,
+    /// The locks, or the zero-downtime forms it uses.
+    pub locking: Vec<String>,
+    /// The way back: SQL, or why there is none.
+    pub rollback: Rollback,
+    /// Acknowledged rules, with the authors' reasons.
+    pub acknowledged: Vec<String>,
+}
+
+/// A migration's way back.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Rollback {
+    /// Derived or written; the SQL it runs.
+    Sql { derived: bool, sql: String },
+    /// It cannot be undone.
+    Irreversible { reason: String },
+}
+
+/// One line of the checklist.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChecklistItem {
+    /// What to check.
+    pub item: String,
+    /// `Some(true)` when the tool knows it holds, `None` when a person must say.
+    pub done: Option<bool>,
+    /// How the tool knows, or what the person should do.
+    pub note: String,
+}
+
+/// Builds the plan of `migrations[from..=to]` (by version; all when `None`).
+/// `rows` gives the current row count of a table when a database is at hand.
+pub fn document(
+    migrations: &[Migration],
+    from: Option<u64>,
+    to: Option<u64>,
+    dialect: Dialect,
+    options: &Options,
+    rows: &mut dyn FnMut(&str) -> Option<u64>,
+) -> PlanDocument {
+    let mut sorted = migrations.to_vec();
+    sorted.sort_by_key(|m| m.version);
+    let mut schema = Schema::new();
+    let mut plans = Vec::new();
+    for m in &sorted {
+        let selected = from.is_none_or(|f| m.version >= f) && to.is_none_or(|t| m.version <= t);
+        if selected {
+            plans.push(plan_migration(m, &schema, dialect, options, rows));
+        }
+        for step in &m.steps {
+            let _ = schema.apply(&step.op);
+        }
+    }
+    let checklist = checklist(&plans);
+    PlanDocument { database: dialect.name().to_owned(), migrations: plans, checklist }
+}
+
+fn plan_migration(
+    m: &Migration,
+    before: &Schema,
+    dialect: Dialect,
+    options: &Options,
+    rows: &mut dyn FnMut(&str) -> Option<u64>,
+) -> MigrationPlan {
+    let mut changes = Vec::new();
+    let mut breaking = Vec::new();
+    let mut data = Vec::new();
+    let mut modification = false;
+    let mut transformation = false;
+    let mut schema = before.clone();
+    for step in &m.steps {
+        let existing = |t: &str| before.tables.contains_key(t);
+        match &step.op {
+            Op::CreateTable(t) => changes.push(format!("creates table `{}` ({} columns)", t.name, t.columns.len())),
+            Op::DropTable { table } => {
+                modification = true;
+                changes.push(format!("drops table `{table}` and its rows"));
+                breaking.push(format!("code that still queries `{table}` fails"));
+            }
+            Op::RenameTable { from, to } => {
+                modification = true;
+                changes.push(format!("renames table `{from}` to `{to}`"));
+                if existing(from) {
+                    breaking.push(format!("code that still queries `{from}` fails"));
+                }
+            }
+            Op::AddColumn { table, column } => {
+                let how = match (&column.default, column.nullable) {
+                    (Some(d), _) => format!("with default `{d}`"),
+                    (None, true) => "nullable".to_owned(),
+                    (None, false) => "NOT NULL without a default".to_owned(),
+                };
+                changes.push(format!("adds column `{table}.{}` ({}, {how})", column.name, column.ty));
+                if existing(table) && !column.nullable && column.default.is_none() {
+                    breaking.push(format!("INSERTs that omit `{table}.{}` fail", column.name));
+                }
+            }
+            Op::DropColumn { table, column } => {
+                modification = true;
+                changes.push(format!("drops column `{table}.{column}` and its data"));
+                if existing(table) {
+                    breaking.push(format!("code that reads or writes `{table}.{column}` fails"));
+                }
+            }
+            Op::RenameColumn { table, from, to } => {
+                modification = true;
+                changes.push(format!("renames column `{table}.{from}` to `{to}`"));
+                if existing(table) {
+                    breaking.push(format!("code that uses `{table}.{from}` fails"));
+                }
+            }
+            Op::AlterColumnType { table, column, ty, .. } => {
+                modification = true;
+                let old = schema.table(table).and_then(|t| t.column(column)).map(|c| c.ty);
+                let widening = old.is_some_and(|old| crate::rules::is_safe_type_change(old, *ty));
+                let note = if widening { " (a widening: old values and old code still fit)" } else { "" };
+                changes.push(format!("changes the type of `{table}.{column}` to `{ty}`{note}"));
+                if existing(table) && !widening {
+                    breaking.push(format!("code that expects the old type of `{table}.{column}` may fail"));
+                }
+            }
+            Op::SetNotNull { table, column } => {
+                modification = true;
+                changes.push(format!("makes `{table}.{column}` NOT NULL"));
+                if existing(table) {
+                    breaking.push(format!("INSERTs that leave `{table}.{column}` NULL fail"));
+                }
+            }
+            Op::DropNotNull { table, column } => changes.push(format!("makes `{table}.{column}` nullable")),
+            Op::SetDefault { table, column, default } => {
+                changes.push(format!("sets the default of `{table}.{column}` to `{default}`"));
+            }
+            Op::DropDefault { table, column } => changes.push(format!("drops the default of `{table}.{column}`")),
+            Op::CreateIndex(i) => changes.push(format!(
+                "creates {}index `{}` on `{}({})`{}",
+                if i.unique { "unique " } else { "" },
+                i.name,
+                i.table,
+                i.columns.join(", "),
+                if i.predicate.is_some() { " (partial)" } else { "" }
+            )),
+            Op::DropIndex { name, .. } => changes.push(format!("drops index `{name}`")),
+            Op::AddConstraint { table, constraint, .. } => {
+                changes.push(format!("adds {} `{}` on `{table}`", constraint.kind.describe(), constraint.name));
+                if existing(table) && !matches!(constraint.kind, ConstraintKind::ForeignKey { .. }) {
+                    breaking.push(format!(
+                        "writes that break {} `{}` fail from now on",
+                        constraint.kind.describe(),
+                        constraint.name
+                    ));
+                }
+            }
+            Op::DropConstraint { table, name } => {
+                modification = true;
+                changes.push(format!("drops constraint `{name}` on `{table}`"));
+            }
+            Op::Backfill(b) => {
+                transformation |= b.transform.is_some()
+                    || !b.written_columns().iter().all(|c| {
+                        schema.table(&b.table).and_then(|t| t.column(c)).is_some()
+                            && before.table(&b.table).is_none_or(|t| t.column(c).is_none())
+                    });
+                let what = match &b.transform {
+                    Some(t) => format!("`{}({})` writes {}", t.function, t.inputs.join(", "), t.outputs.join(", ")),
+                    None => format!("sets {}", b.written_columns().join(", ")),
+                };
+                let estimate = match rows(&b.table) {
+                    Some(n) => format!(", {n} rows now: about {} batches", n.div_ceil(u64::from(b.batch_size)).max(1)),
+                    None => String::new(),
+                };
+                let pause = if b.pause_ms > 0 { format!(", {} ms between batches", b.pause_ms) } else { String::new() };
+                data.push(format!(
+                    "backfill `{}`: {what}, in batches of {} rows, one transaction each{pause}{estimate}; resumable",
+                    b.table, b.batch_size
+                ));
+            }
+            Op::Sql { up, .. } => {
+                changes.push(format!("runs SQL: `{}`", up.trim()));
+                transformation |= crate::sql_text::keywords(up).first().is_some_and(|w| w == "update" || w == "delete");
+            }
+        }
+        let _ = schema.apply(&step.op);
+    }
+    let kind = if transformation {
+        "data transformation"
+    } else if modification {
+        "modification"
+    } else {
+        "additive"
+    };
+    let acknowledged: Vec<String> = m
+        .steps
+        .iter()
+        .flat_map(|s| s.allows.iter().map(move |a| (s, a)))
+        .map(|(s, a)| format!("{} on `{}`: {}", a.rule, s.op.keyword(), a.reason))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let compatibility = if breaking.is_empty() {
+        "yes: it only adds what old code does not use (tables, nullable or defaulted columns, indexes), or changes what old code does not see".to_owned()
+    } else {
+        let mut text = format!("no: {}", breaking.join("; "));
+        if !acknowledged.is_empty() {
+            text.push_str(" (acknowledged below)");
+        }
+        text
+    };
+    let (needs_quiet_period, locking) = locking(m, before, dialect, options);
+    MigrationPlan {
+        id: m.id(),
+        kind,
+        changes,
+        backward_compatible: breaking.is_empty(),
+        compatibility,
+        data,
+        needs_quiet_period,
+        locking,
+        rollback: rollback_plan(m, before, dialect, options),
+        acknowledged,
+    }
+}
+
+fn locking(m: &Migration, before: &Schema, dialect: Dialect, options: &Options) -> (bool, Vec<String>) {
+    let Ok(plan) = dialect::plan_up(dialect, before, m, options) else {
+        return (false, vec!["the plan cannot be built (the migration does not fit the schema)".into()]);
+    };
+    let mut quiet = false;
+    let mut out = Vec::new();
+    let mut online = std::collections::BTreeSet::new();
+    for phase in &plan.phases {
+        let statements: Vec<&dialect::Statement> = match phase {
+            Phase::Transaction(s) => s.iter().collect(),
+            Phase::Outside(s) => vec![s],
+            Phase::Backfill(_) => Vec::new(),
+        };
+        for s in statements {
+            let first_line = s.sql.lines().next().unwrap_or_default();
+            if s.sql.contains("CONCURRENTLY") {
+                online.insert("indexes built or dropped CONCURRENTLY, outside the transaction");
+            }
+            if s.sql.ends_with("NOT VALID") {
+                online.insert("constraints added NOT VALID, then validated in their own transaction");
+            }
+            if s.sql.contains("USING INDEX") {
+                online.insert("unique constraints attached to an index built concurrently");
+            }
+            if let Some(lock) = &s.lock
+                && (lock.contains("rewrites") || lock.contains("scans") || lock.contains("whole build"))
+            {
+                quiet = true;
+                out.push(format!("`{first_line}` takes {lock}"));
+            }
+        }
+    }
+    if !quiet {
+        let mut text = "zero-downtime: every statement takes its lock briefly".to_owned();
+        if !online.is_empty() {
+            text.push_str(&format!("; online forms: {}", online.into_iter().collect::<Vec<_>>().join("; ")));
+        }
+        out.insert(0, text);
+    } else {
+        out.insert(0, "needs a quiet period: a statement holds a strong lock while it scans or rewrites".to_owned());
+    }
+    if dialect == Dialect::Postgres {
+        out.push(format!(
+            "each statement waits at most {} ms for its lock (lock_timeout), then the phase is retried",
+            dialect::options_for(m, options).lock_timeout_ms
+        ));
+    }
+    (quiet, out)
+}
+
+fn rollback_plan(m: &Migration, before: &Schema, dialect: Dialect, options: &Options) -> Rollback {
+    let derived = matches!(m.down, Down::Derived);
+    match dialect::plan_down(dialect, before, m, options) {
+        Ok(Ok(plan)) => {
+            let mut after = before.clone();
+            for s in &m.steps {
+                let _ = after.apply(&s.op);
+            }
+            let sql = dialect::render(dialect, &after, &plan);
+            Rollback::Sql { derived, sql }
+        }
+        Ok(Err(e)) => Rollback::Irreversible { reason: e.message },
+        Err(reason) => Rollback::Irreversible { reason },
+    }
+}
+
+fn checklist(plans: &[MigrationPlan]) -> Vec<ChecklistItem> {
+    let irreversible: Vec<&str> =
+        plans.iter().filter(|p| matches!(p.rollback, Rollback::Irreversible { .. })).map(|p| p.id.as_str()).collect();
+    let quiet: Vec<&str> = plans.iter().filter(|p| p.needs_quiet_period).map(|p| p.id.as_str()).collect();
+    let has_data = plans.iter().any(|p| !p.data.is_empty());
+    let person = |item: &str, note: &str| ChecklistItem { item: item.into(), done: None, note: note.into() };
+    let mut out = vec![
+        ChecklistItem {
+            item: "every migration has a way back".into(),
+            done: Some(irreversible.is_empty()),
+            note: if irreversible.is_empty() {
+                "each has a derived or written down".into()
+            } else {
+                format!("irreversible: {} — a backup is the way back", irreversible.join(", "))
+            },
+        },
+        ChecklistItem {
+            item: "data migrations are batched".into(),
+            done: Some(true),
+            note: if has_data {
+                "every backfill runs in keyset batches, one short transaction each, and resumes if stopped".into()
+            } else {
+                "no data migration in this range".into()
+            },
+        },
+        ChecklistItem {
+            item: "foreign keys have indexes".into(),
+            done: Some(true),
+            note: "checked when the migrations compiled (rule SF021)".into(),
+        },
+        person(
+            "rollback tested on realistic data",
+            "run the migrations up, down and up again on a copy of production data",
+        ),
+        person("backup taken", "a restorable backup from just before the deployment"),
+        person("monitoring watched", "lock waits, replication lag and error rates during and after the run"),
+        person("team on standby", "someone who can roll back stays until the run is verified"),
+    ];
+    out.push(if quiet.is_empty() {
+        ChecklistItem {
+            item: "downtime window communicated".into(),
+            done: Some(true),
+            note: "not needed: every migration runs online".into(),
+        }
+    } else {
+        person("downtime window communicated", &format!("needed for {}", quiet.join(", ")))
+    });
+    out
+}
+
+/// The plan as Markdown.
+pub fn to_markdown(doc: &PlanDocument) -> String {
+    let mut out = String::new();
+    out.push_str("# Migration plan\n\n");
+    out.push_str(&format!(
+        "Generated by `cargo schemaflow plan` from the migrations themselves; locks are those of {}.\n\n",
+        if doc.database == "postgres" { "PostgreSQL" } else { "SQLite" }
+    ));
+    if doc.migrations.is_empty() {
+        out.push_str("No migration in this range.\n\n");
+    }
+    for m in &doc.migrations {
+        out.push_str(&format!("## {}\n\n", m.id));
+        out.push_str(&format!("- **Kind:** {}\n", m.kind));
+        out.push_str(&format!("- **Backward compatible:** {}\n", m.compatibility));
+        out.push_str(&format!("- **Downtime:** {}\n", m.locking.first().map(String::as_str).unwrap_or("none")));
+        out.push_str("\n**Changes**\n\n");
+        for c in &m.changes {
+            out.push_str(&format!("- {c}\n"));
+        }
+        if !m.data.is_empty() {
+            out.push_str("\n**Data migration**\n\n");
+            for d in &m.data {
+                out.push_str(&format!("- {d}\n"));
+            }
+        }
+        if m.locking.len() > 1 {
+            out.push_str("\n**Locks**\n\n");
+            for l in &m.locking[1..] {
+                out.push_str(&format!("- {l}\n"));
+            }
+        }
+        out.push_str("\n**Rollback**\n\n");
+        match &m.rollback {
+            Rollback::Sql { derived, sql } => {
+                out.push_str(if *derived {
+                    "Derived from the migration:\n\n"
+                } else {
+                    "Written in the migration:\n\n"
+                });
+                out.push_str(&format!("```sql\n{sql}```\n"));
+            }
+            Rollback::Irreversible { reason } => out.push_str(&format!("Irreversible: {reason}.\n")),
+        }
+        if !m.acknowledged.is_empty() {
+            out.push_str("\n**Acknowledged**\n\n");
+            for a in &m.acknowledged {
+                out.push_str(&format!("- {a}\n"));
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str("## Pre-deployment checklist\n\n");
+    for c in &doc.checklist {
+        let mark = match c.done {
+            Some(true) => "[x]",
+            Some(false) => "[!]",
+            None => "[ ]",
+        };
+        out.push_str(&format!("- {mark} {}: {}\n", c.item, c.note));
+    }
+    out
+}
