@@ -95,6 +95,25 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Test every migration on a scratch database: up, down, up, with
+    /// generated rows, checking the schema and the data at each step.
+    Test {
+        /// Rows generated per table.
+        #[arg(long, default_value_t = 2000)]
+        rows: u64,
+        /// Seed of the generated values.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Fail when a migration takes longer than this one way (e.g. `5s`, `500ms`).
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration_ms)]
+        max_duration: Option<u64>,
+        /// Also write the results as JUnit XML, one test case per migration.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// Write the migration plan of the pending migrations (or of a range).
     Plan {
         /// First version of the range (YYYYMMDDHHMM).
@@ -125,4 +144,17 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+}
+
+/// `500ms`, `5s` or `2min`, in milliseconds.
+fn parse_duration_ms(text: &str) -> Result<u64, String> {
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number.parse().map_err(|_| format!("`{text}` is not a duration such as 5s or 500ms"))?;
+    match unit {
+        "ms" => Ok(n),
+        "s" | "" => Ok(n * 1000),
+        "min" => Ok(n * 60_000),
+        _ => Err(format!("`{text}`: use ms, s or min")),
+    }
 }

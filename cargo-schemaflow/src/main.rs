@@ -53,6 +53,17 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
         Command::Run { dry_run, to, format } => (Request::Run { to, dry_run }, format),
         Command::Status { check, format } => (Request::Status { check }, format),
         Command::Rollback { steps, to, format } => (Request::Rollback { steps, to }, format),
+        Command::Test { rows, seed, max_duration, junit, format } => {
+            let junit = junit.map(|o| {
+                let path = std::path::Path::new(&o);
+                if path.is_absolute() {
+                    o
+                } else {
+                    std::env::current_dir().unwrap_or_default().join(path).display().to_string()
+                }
+            });
+            (Request::Test { rows, seed, max_duration_ms: max_duration, junit }, format)
+        }
         Command::Plan { from, to, output, dialect, format } => {
             // A relative output path is relative to where the command runs.
             let output = output.map(|o| {

@@ -516,3 +516,33 @@ fn plan_describes_the_pending_migrations() {
     let checked_in = std::fs::read_to_string(repo().join("examples/blog/docs/migration-plan.md")).unwrap();
     assert_eq!(written, checked_in, "the CLI writes the plan the example keeps in its docs");
 }
+
+#[test]
+fn test_passes_on_the_example_on_sqlite_and_postgres_and_fails_on_a_down_that_loses_data() {
+    let ws = example_workspace("cli_test");
+    let out = ok(&ws, &["test", "--rows", "500", "--junit", "junit.xml"]);
+    assert!(out.contains("10 passed, 0 failed"), "{out}");
+    let xml = std::fs::read_to_string(ws.join("junit.xml")).unwrap();
+    assert!(xml.contains("tests=\"10\" failures=\"0\""), "{xml}");
+    if let Some(db) = postgres_database("cli_test_pg") {
+        let out = ok(&ws, &["test", "--rows", "500", "--database-url", &db.url]);
+        assert!(out.contains("10 passed, 0 failed"), "{out}");
+    }
+
+    // A way back that drops and re-adds the wrong column keeps the schema
+    // but loses its values.
+    let file = ws.join("blog/migrations/202611270900_add_user_display_name.rs");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace(
+            "    backfill users set display_name = sql(\"name\") where \"display_name IS NULL\";\n}",
+            "    backfill users set display_name = sql(\"name\") where \"display_name IS NULL\";\n    down {\n        alter_table users { drop_column display_name }\n        alter_table users { drop_column email_confirmed_at }\n        alter_table users { add_column email_confirmed_at: Option<TimestampTz> }\n    }\n}",
+        ),
+    )
+    .unwrap();
+    let (code, out) = fails(&ws, &["test", "--rows", "500", "--format", "human"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("202611270900_add_user_display_name") && out.contains("FAILED"), "{out}");
+    assert!(out.contains("`users.email_confirmed_at` does not hold the values it had"), "{out}");
+}

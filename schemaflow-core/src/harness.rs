@@ -71,6 +71,8 @@ pub enum Command {
     /// lock analysis is for `dialect` (`postgres` or `sqlite`), by default
     /// the database's.
     Plan { from: Option<u64>, to: Option<u64>, output: Option<String>, dialect: Option<String> },
+    /// Up, down and up again on a scratch database with generated rows.
+    Test { rows: u64, seed: u64, max_duration_ms: Option<u64>, junit: Option<String> },
 }
 
 /// Output format.
@@ -210,6 +212,14 @@ pub fn execute(request: &Request, migrations: &[Migration], out: &mut dyn Write)
         Command::Run { to, dry_run: false } => run(&mut p, &url, &shown, migrations, *to, &options),
         Command::Rollback { steps, to } => rollback(&mut p, &url, &shown, migrations, *steps, *to, &options),
         Command::Status { check } => status(&mut p, &url, &shown, migrations, *check),
+        Command::Test { rows, seed, max_duration_ms, junit } => {
+            let options = crate::testing::TestOptions {
+                rows: *rows,
+                seed: *seed,
+                max_duration: max_duration_ms.map(Duration::from_millis),
+            };
+            test(&mut p, &url, &shown, migrations, &options, junit.as_deref())
+        }
         Command::Plan { from, to, output, dialect } => {
             let dialect = match dialect.as_deref() {
                 Some("postgres") => Dialect::Postgres,
@@ -376,6 +386,73 @@ fn rollback(
     p.line(&summary);
     p.json(serde_json::json!({ "event": "done", "rolled_back": count }));
     Ok(0)
+}
+
+/// `test`: a scratch database (a temporary SQLite file, or a new database on
+/// the PostgreSQL server the URL names), removed afterwards.
+#[cfg_attr(not(all(feature = "sqlite", feature = "postgres")), allow(unused_variables, unreachable_code))]
+fn test(
+    p: &mut Printer,
+    url: &DatabaseUrl,
+    shown: &str,
+    migrations: &[Migration],
+    options: &crate::testing::TestOptions,
+    junit: Option<&str>,
+) -> Result<i32, RunError> {
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let name = format!("schemaflow_test_{}_{}", std::process::id(), stamp % 1_000_000_000);
+    let report = match url {
+        #[cfg(feature = "sqlite")]
+        DatabaseUrl::Sqlite(_) => {
+            let path = std::env::temp_dir().join(format!("{name}.db"));
+            p.line(&format!(
+                "Testing {} migrations on a scratch SQLite database ({})",
+                migrations.len(),
+                path.display()
+            ));
+            let mut db = crate::runner::sqlite::SqliteBackend::open(&path)?;
+            let report = crate::testing::test_migrations(&mut db, migrations, options);
+            drop(db);
+            let _ = std::fs::remove_file(&path);
+            report
+        }
+        #[cfg(feature = "postgres")]
+        DatabaseUrl::Postgres(server) => {
+            use crate::runner::postgres::PostgresBackend;
+            let mut admin = PostgresBackend::connect(server, "public")?;
+            crate::testing::ScratchDatabase::execute(&mut admin, &format!("CREATE DATABASE \"{name}\""))
+                .map_err(RunError::Database)?;
+            let scratch_url = match server.rsplit_once('/') {
+                Some((base, _)) => format!("{base}/{name}"),
+                None => return Err(RunError::Database(format!("{shown} names no database"))),
+            };
+            p.line(&format!("Testing {} migrations on a scratch database `{name}` of {shown}", migrations.len()));
+            let report = PostgresBackend::connect(&scratch_url, "public")
+                .map(|mut db| crate::testing::test_migrations(&mut db, migrations, options));
+            let _ = crate::testing::ScratchDatabase::execute(
+                &mut admin,
+                &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+            );
+            report?
+        }
+        #[allow(unreachable_patterns)]
+        _ => return Err(RunError::Database("this build has no backend for that database".into())),
+    };
+    if let Some(path) = junit {
+        std::fs::write(path, crate::testing::junit(&report))
+            .map_err(|e| RunError::Database(format!("cannot write {path}: {e}")))?;
+    }
+    let failed = report.migrations.iter().filter(|m| m.failure.is_some()).count();
+    let passed = report.migrations.len() - failed;
+    if p.request.format == Format::Json {
+        p.json(serde_json::to_value(&report).unwrap_or_default());
+    } else {
+        let _ = write!(p.out, "{}", crate::testing::summary(&report));
+        let untested = migrations.len().saturating_sub(report.migrations.len());
+        let rest = if untested > 0 { format!(" ({untested} not reached)") } else { String::new() };
+        p.line(&format!("{passed} passed, {failed} failed{rest}"));
+    }
+    Ok(if report.passed { 0 } else { 1 })
 }
 
 /// The plan document: of the pending migrations when neither `from` nor

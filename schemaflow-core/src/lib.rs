@@ -19,6 +19,7 @@ pub mod rules;
 pub mod runner;
 pub mod schema;
 pub mod sql_text;
+pub mod testing;
 pub mod transform;
 
 #[cfg(feature = "dsl")]

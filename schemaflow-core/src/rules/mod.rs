@@ -37,6 +37,7 @@ mod volatile_default;
 
 pub use alter_column_type::{is_narrowing as is_narrowing_type_change, is_safe_change as is_safe_type_change};
 pub use down_does_not_restore::DOWN_KEYWORD;
+pub use fk_without_index::is_covered as fk_covered;
 pub use identifier::MAX_IDENTIFIER_BYTES;
 
 use std::collections::HashSet;

@@ -903,6 +903,25 @@ fn normalize(schema: &Schema) -> Schema {
     out
 }
 
+impl crate::testing::ScratchDatabase for PostgresBackend {
+    fn execute(&mut self, sql: &str) -> Result<(), String> {
+        self.client.batch_execute(sql).map_err(|e| message(&e))
+    }
+
+    fn query_text(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, String> {
+        let rows = self.client.query(sql, &[]).map_err(|e| message(&e))?;
+        Ok(rows.iter().map(|r| (0..r.len()).map(|i| r.get::<_, Option<String>>(i)).collect()).collect())
+    }
+
+    fn text_of(&self, expr: &str) -> String {
+        format!("{expr}::text")
+    }
+
+    fn bytes_literal(&self, hex: &str) -> String {
+        format!("decode('{hex}', 'hex')")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::normalize_sql;

@@ -339,3 +339,12 @@ fn a_backfill_batches_over_a_composite_text_key() {
     let n: i64 = b.client().query_one("SELECT count(*) FROM grades WHERE curved = score + 5", &[]).unwrap().get(0);
     assert_eq!(n, 3000);
 }
+
+#[test]
+fn the_blog_passes_the_up_down_up_test_on_postgres() {
+    let Some(db) = TestDatabase::create("test_command") else { return };
+    let mut b = backend(&db);
+    let options = crate::testing::TestOptions { rows: 300, seed: 7, max_duration: None };
+    let report = crate::testing::test_migrations(&mut b, &blog(), &options);
+    assert!(report.passed, "{}", crate::testing::summary(&report));
+}

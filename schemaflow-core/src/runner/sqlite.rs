@@ -816,3 +816,26 @@ fn normalize(schema: &Schema) -> Schema {
     }
     out
 }
+
+impl crate::testing::ScratchDatabase for SqliteBackend {
+    fn execute(&mut self, sql: &str) -> Result<(), String> {
+        self.conn.execute_batch(sql).map_err(|e| e.to_string())
+    }
+
+    fn query_text(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, String> {
+        let mut stmt = self.conn.prepare(sql).map_err(|e| e.to_string())?;
+        let n = stmt.column_count();
+        stmt.query_map([], |r| (0..n).map(|i| r.get::<_, Option<String>>(i)).collect())
+            .map_err(|e| e.to_string())?
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string())
+    }
+
+    fn text_of(&self, expr: &str) -> String {
+        format!("CAST({expr} AS TEXT)")
+    }
+
+    fn bytes_literal(&self, hex: &str) -> String {
+        format!("X'{hex}'")
+    }
+}
