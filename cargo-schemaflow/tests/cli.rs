@@ -373,9 +373,11 @@ fn harness_command(ws: &Path, url: &str) -> Command {
     cmd
 }
 
-#[test]
-fn a_backfill_killed_at_any_moment_resumes_and_changes_every_row_once() {
-    let ws = example_workspace("cli_kill");
+/// A copy of the example with a `counters` table of `rows` rows (hits = 0)
+/// and a pending migration that adds 1 to every counter in batches of
+/// `batch`, 10 ms apart: a row changed twice would show 2.
+fn counters_workspace(name: &str, rows: u32, batch: u32) -> (PathBuf, String, rusqlite::Connection) {
+    let ws = example_workspace(name);
     let url = db_url(&ws);
     std::fs::write(
         ws.join("blog/migrations/202612010000_create_counters.rs"),
@@ -384,13 +386,21 @@ fn a_backfill_killed_at_any_moment_resumes_and_changes_every_row_once() {
     .unwrap();
     ok(&ws, &["run", "--database-url", &url]);
     let conn = rusqlite::Connection::open(ws.join("app.db")).unwrap();
-    conn.execute_batch("WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 30000) INSERT INTO counters (hits) SELECT 0 FROM s").unwrap();
-    // Every row must end with hits = 1: a batch applied twice would show 2.
+    conn.execute_batch(&format!(
+        "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {rows}) INSERT INTO counters (hits) SELECT 0 FROM s"
+    ))
+    .unwrap();
     std::fs::write(
         ws.join("blog/migrations/202612020000_count_once.rs"),
-        "schemaflow::migration! {\n    backfill counters set hits = sql(\"hits + 1\") batch 100 pause 10ms;\n    irreversible \"counts are data\";\n}\n",
+        format!("schemaflow::migration! {{\n    backfill counters set hits = sql(\"hits + 1\") batch {batch} pause 10ms;\n    irreversible \"counts are data\";\n}}\n"),
     )
     .unwrap();
+    (ws, url, conn)
+}
+
+#[test]
+fn a_backfill_killed_at_any_moment_resumes_and_changes_every_row_once() {
+    let (ws, url, conn) = counters_workspace("cli_kill", 30000, 100);
     let dry = ok(&ws, &["run", "--dry-run", "--database-url", &url]); // also builds the harness
     assert!(dry.contains("30000 rows to change now: about 300 batches, 3.0 s of pauses"), "{dry}");
     let mut kills = 0;
@@ -424,21 +434,7 @@ fn a_backfill_killed_at_any_moment_resumes_and_changes_every_row_once() {
 
 #[test]
 fn ctrl_c_stops_after_the_current_batch_and_the_next_run_resumes() {
-    let ws = example_workspace("cli_interrupt");
-    let url = db_url(&ws);
-    std::fs::write(
-        ws.join("blog/migrations/202612010000_create_counters.rs"),
-        "schemaflow::migration! {\n    create_table counters { id: i64 primary_key identity, hits: i64 = 0 }\n}\n",
-    )
-    .unwrap();
-    ok(&ws, &["run", "--database-url", &url]);
-    let conn = rusqlite::Connection::open(ws.join("app.db")).unwrap();
-    conn.execute_batch("WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 5000) INSERT INTO counters (hits) SELECT 0 FROM s").unwrap();
-    std::fs::write(
-        ws.join("blog/migrations/202612020000_count_once.rs"),
-        "schemaflow::migration! {\n    backfill counters set hits = sql(\"hits + 1\") batch 50 pause 10ms;\n    irreversible \"counts are data\";\n}\n",
-    )
-    .unwrap();
+    let (ws, url, conn) = counters_workspace("cli_interrupt", 5000, 50);
     ok(&ws, &["run", "--dry-run", "--database-url", &url]);
     let mut child = harness_command(&ws, &url).spawn().unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300));
