@@ -62,17 +62,48 @@ fn default_schema() -> String {
 #[serde(rename_all = "snake_case")]
 pub enum Command {
     /// Apply pending migrations, or print what would run.
-    Run { to: Option<u64>, dry_run: bool },
+    Run {
+        /// The last version to apply (`YYYYMMDDHHMM`); `None`: every pending migration.
+        to: Option<u64>,
+        /// Print the SQL the pending migrations would run, without touching the database.
+        dry_run: bool,
+    },
     /// Roll back applied migrations.
-    Rollback { steps: Option<usize>, to: Option<u64> },
+    Rollback {
+        /// How many of the newest applied migrations to roll back (1 when neither this nor `to` is given).
+        steps: Option<usize>,
+        /// Roll back every applied migration newer than this version (`0`: all); overrides `steps`.
+        to: Option<u64>,
+    },
     /// Applied, pending, changed, unknown migrations and drift.
-    Status { check: bool },
+    Status {
+        /// Exit with 1 unless everything is applied, unchanged and without drift.
+        check: bool,
+    },
     /// The migration plan of the pending migrations, or of a range; the
     /// lock analysis is for `dialect` (`postgres` or `sqlite`), by default
     /// the database's.
-    Plan { from: Option<u64>, to: Option<u64>, output: Option<String>, dialect: Option<String> },
+    Plan {
+        /// The first version of the range (`YYYYMMDDHHMM`), inclusive.
+        from: Option<u64>,
+        /// The last version of the range, inclusive.
+        to: Option<u64>,
+        /// The file to write the plan to; `None`: standard output.
+        output: Option<String>,
+        /// `postgres` or `sqlite`: the database the lock analysis is for; `None`: the URL's.
+        dialect: Option<String>,
+    },
     /// Up, down and up again on a scratch database with generated rows.
-    Test { rows: u64, seed: u64, max_duration_ms: Option<u64>, junit: Option<String> },
+    Test {
+        /// Rows generated per table.
+        rows: u64,
+        /// Seed of the generated values.
+        seed: u64,
+        /// A migration taking longer than this one way, in milliseconds, fails the test.
+        max_duration_ms: Option<u64>,
+        /// A file to also write the results to, as JUnit XML.
+        junit: Option<String>,
+    },
 }
 
 /// Output format.

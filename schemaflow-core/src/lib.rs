@@ -4,6 +4,8 @@
 //!
 //! Most users depend on the `schemaflow` facade crate instead.
 
+#![warn(missing_docs)]
+
 pub mod config;
 pub mod database_url;
 pub mod dialect;

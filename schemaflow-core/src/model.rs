@@ -89,38 +89,95 @@ pub enum Op {
     /// `create_table name { … }`.
     CreateTable(Table),
     /// `drop_table name`.
-    DropTable { table: String },
+    DropTable {
+        /// The table to drop.
+        table: String,
+    },
     /// `rename_table from -> to`.
-    RenameTable { from: String, to: String },
+    RenameTable {
+        /// The table's current name.
+        from: String,
+        /// Its new name.
+        to: String,
+    },
     /// `add_column name: Type [= default]` inside `alter_table`.
-    AddColumn { table: String, column: Column },
+    AddColumn {
+        /// The table the column is added to.
+        table: String,
+        /// The new column: name, type, nullability, default.
+        column: Column,
+    },
     /// `drop_column name` inside `alter_table`.
-    DropColumn { table: String, column: String },
+    DropColumn {
+        /// The table the column belongs to.
+        table: String,
+        /// The name of the column to drop.
+        column: String,
+    },
     /// `rename_column from -> to` inside `alter_table`.
-    RenameColumn { table: String, from: String, to: String },
+    RenameColumn {
+        /// The table the column belongs to.
+        table: String,
+        /// The column's current name.
+        from: String,
+        /// Its new name.
+        to: String,
+    },
     /// `set_type name: Type [using "expr"]` inside `alter_table`.
     AlterColumnType {
+        /// The table the column belongs to.
         table: String,
+        /// The name of the column whose type changes.
         column: String,
+        /// The column's new type.
         ty: ColumnType,
         /// SQL expression converting the old value, e.g. `"age::bigint"`.
         using: Option<String>,
     },
     /// `set_not_null name` inside `alter_table`.
-    SetNotNull { table: String, column: String },
+    SetNotNull {
+        /// The table the column belongs to.
+        table: String,
+        /// The name of the column made `NOT NULL`.
+        column: String,
+    },
     /// `drop_not_null name` inside `alter_table`.
-    DropNotNull { table: String, column: String },
+    DropNotNull {
+        /// The table the column belongs to.
+        table: String,
+        /// The name of the column made nullable.
+        column: String,
+    },
     /// `set_default name = value` inside `alter_table`.
-    SetDefault { table: String, column: String, default: DefaultValue },
+    SetDefault {
+        /// The table the column belongs to.
+        table: String,
+        /// The name of the column whose default is set.
+        column: String,
+        /// The new default.
+        default: DefaultValue,
+    },
     /// `drop_default name` inside `alter_table`.
-    DropDefault { table: String, column: String },
+    DropDefault {
+        /// The table the column belongs to.
+        table: String,
+        /// The name of the column whose default is dropped.
+        column: String,
+    },
     /// `create_index [name] on table(columns) [unique] [where "…"] [concurrently]`.
     CreateIndex(Index),
     /// `drop_index name [concurrently]`.
-    DropIndex { name: String, concurrently: bool },
+    DropIndex {
+        /// The name of the index to drop.
+        name: String,
+        /// Dropped with `DROP INDEX CONCURRENTLY` on PostgreSQL.
+        concurrently: bool,
+    },
     /// `add_constraint [name] unique(…) | check("…") | foreign_key(…) references …`.
     AddConstraint {
+        /// The table the constraint is added to.
         table: String,
+        /// The constraint: its name and kind.
         constraint: Constraint,
         /// Add it without blocking: a unique constraint is built from an index
         /// created concurrently, a check or foreign key is added `NOT VALID`
@@ -128,11 +185,21 @@ pub enum Op {
         online: bool,
     },
     /// `drop_constraint name` inside `alter_table`.
-    DropConstraint { table: String, name: String },
+    DropConstraint {
+        /// The table the constraint belongs to.
+        table: String,
+        /// The name of the constraint to drop.
+        name: String,
+    },
     /// `backfill table set col = value, … [where "…"] [batch N] [pause Nms]`.
     Backfill(Backfill),
     /// `sql "…" down "…"` or `sql "…" irreversible "why"`: SQL the model does not interpret.
-    Sql { up: String, down: SqlDown },
+    Sql {
+        /// The SQL run when the migration is applied.
+        up: String,
+        /// The way back: SQL that undoes it, an irreversibility reason, or nothing.
+        down: SqlDown,
+    },
 }
 
 /// The way back from a raw SQL step.
@@ -215,7 +282,12 @@ pub enum ColumnType {
     /// `f64`
     F64,
     /// `Decimal<P, S>`: `precision` digits in all, `scale` of them after the point.
-    Decimal { precision: u32, scale: u32 },
+    Decimal {
+        /// Total number of significant digits.
+        precision: u32,
+        /// Number of digits after the decimal point.
+        scale: u32,
+    },
     /// `String` (unbounded text).
     Text,
     /// `Varchar<N>`: text of at most `N` characters.
@@ -404,17 +476,31 @@ pub struct Constraint {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ConstraintKind {
     /// `primary_key(a, b)` or a column's `primary_key`.
-    PrimaryKey { columns: Vec<String> },
+    PrimaryKey {
+        /// The key's columns, in order.
+        columns: Vec<String>,
+    },
     /// `unique(a, b)` or a column's `unique`.
-    Unique { columns: Vec<String> },
+    Unique {
+        /// The columns whose values, together, must be unique.
+        columns: Vec<String>,
+    },
     /// `check("sql")`.
-    Check { expr: String },
+    Check {
+        /// The SQL boolean expression every row must satisfy.
+        expr: String,
+    },
     /// `foreign_key(a) references table(b)` or a column's `references table(b)`.
     ForeignKey {
+        /// The referencing columns of this table, in order.
         columns: Vec<String>,
+        /// The referenced table.
         ref_table: String,
+        /// The referenced columns, matched to `columns` by position.
         ref_columns: Vec<String>,
+        /// What happens to referencing rows when the referenced row is deleted.
         on_delete: FkAction,
+        /// What happens to referencing rows when the referenced key is updated.
         on_update: FkAction,
     },
 }

@@ -55,9 +55,17 @@ pub struct MigrationPlan {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Rollback {
     /// Derived or written; the SQL it runs.
-    Sql { derived: bool, sql: String },
+    Sql {
+        /// Whether it was derived from the steps rather than written in a `down` block.
+        derived: bool,
+        /// The rollback's SQL, rendered for the plan's database.
+        sql: String,
+    },
     /// It cannot be undone.
-    Irreversible { reason: String },
+    Irreversible {
+        /// Why no rollback SQL could be produced.
+        reason: String,
+    },
 }
 
 /// One line of the checklist.

@@ -17,11 +17,24 @@ pub enum Derived {
     /// The operations that undo the steps, in the order to run them.
     Ops(Vec<Op>),
     /// A step was declared irreversible (`sql … irreversible "why"`).
-    Irreversible { step: usize, reason: String },
+    Irreversible {
+        /// Index of that step (0-based); 0 when the whole migration is declared irreversible.
+        step: usize,
+        /// The author's reason.
+        reason: String,
+    },
     /// A step has no derivable inverse and none was written.
-    NotDerivable { step: usize, reason: String },
+    NotDerivable {
+        /// Index of that step (0-based).
+        step: usize,
+        /// Why its inverse cannot be derived.
+        reason: String,
+    },
     /// A step does not fit the schema (reported by the rules as such).
-    InvalidStep { step: usize },
+    InvalidStep {
+        /// Index of that step (0-based).
+        step: usize,
+    },
 }
 
 /// Derives the inverse of `steps`, applied to `before`.

@@ -2,6 +2,8 @@
 //! Tokens in, model out (checked by the core rules), model back out as
 //! tokens that rebuild it at run time.
 
+#![warn(missing_docs)]
+
 use proc_macro::TokenStream;
 use quote::quote;
 

@@ -13,5 +13,7 @@
 //! A crate gathers its migrations with `schemaflow::embed_migrations!();`.
 //! See the user guide in `docs/guide.md` and the rules in `docs/rules.md`.
 
+#![warn(missing_docs)]
+
 pub use schemaflow_core::*;
 pub use schemaflow_macros::{embed_migrations, migration};

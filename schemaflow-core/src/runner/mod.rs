@@ -109,10 +109,20 @@ pub enum ExecError {
     /// Another runner applied (or rolled back) the migration first; nothing was done.
     AlreadyDone,
     /// A statement failed; the transaction was rolled back.
-    Statement { sql: String, message: String },
+    Statement {
+        /// The failing statement's SQL (for a failed backfill transform, its call).
+        sql: String,
+        /// The error, as the database (or the transform) reported it.
+        message: String,
+    },
     /// A statement did not get its lock within `lock_timeout`; the
     /// transaction was rolled back and the phase can be tried again.
-    LockTimeout { sql: String, message: String },
+    LockTimeout {
+        /// The SQL of the statement that waited too long.
+        sql: String,
+        /// The database's error message.
+        message: String,
+    },
     /// The database could not be used at all.
     Database(String),
     /// A stop was requested (Ctrl-C); the last batch committed and its
@@ -209,13 +219,32 @@ pub enum RunError {
     History(String),
     /// A migration failed. Its failing phase was rolled back; the phases
     /// before it (`completed` of `phases`) stay done and are recorded.
-    Migration { id: String, statement: Option<String>, message: String, completed: u32, phases: u32 },
+    Migration {
+        /// The migration, as `YYYYMMDDHHMM_name`.
+        id: String,
+        /// The failing statement's SQL, when a statement failed.
+        statement: Option<String>,
+        /// What went wrong.
+        message: String,
+        /// Phases of its plan done and recorded before the failing one.
+        completed: u32,
+        /// Phases in its plan (0 when the plan could not be built).
+        phases: u32,
+    },
     /// A migration cannot be rolled back.
-    Irreversible { id: String, reason: String },
+    Irreversible {
+        /// The migration, as `YYYYMMDDHHMM_name`.
+        id: String,
+        /// Why it cannot be rolled back.
+        reason: String,
+    },
     /// The database could not be used.
     Database(String),
     /// Stopped on request after a committed batch; the next run resumes.
-    Interrupted { id: String },
+    Interrupted {
+        /// The migration under way, as `YYYYMMDDHHMM_name`.
+        id: String,
+    },
 }
 
 impl std::fmt::Display for RunError {
@@ -267,18 +296,43 @@ impl From<ExecError> for RunError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
     /// A migration was applied.
-    Applied { id: String, duration: Duration },
+    Applied {
+        /// The migration, as `YYYYMMDDHHMM_name`.
+        id: String,
+        /// How long this run took to apply it.
+        duration: Duration,
+    },
     /// Another runner applied it first.
-    Skipped { id: String },
+    Skipped {
+        /// The migration, as `YYYYMMDDHHMM_name`.
+        id: String,
+    },
     /// A migration was rolled back.
-    RolledBack { id: String, duration: Duration },
+    RolledBack {
+        /// The migration, as `YYYYMMDDHHMM_name`.
+        id: String,
+        /// How long this run took to roll it back.
+        duration: Duration,
+    },
     /// Another runner holds the database's migration lock; this one waits.
     Waiting,
     /// A statement could not get its lock within `lock_timeout`; the phase
     /// was rolled back and is tried again after a pause.
-    Retrying { id: String, attempt: u32, pause: Duration },
+    Retrying {
+        /// The migration, as `YYYYMMDDHHMM_name`.
+        id: String,
+        /// Which retry this is, counting from 1.
+        attempt: u32,
+        /// How long the runner waits before the retry.
+        pause: Duration,
+    },
     /// A batch of a backfill committed.
-    Batch { id: String, batch: BatchDone },
+    Batch {
+        /// The migration, as `YYYYMMDDHHMM_name`.
+        id: String,
+        /// The batch's table and the backfill's progress.
+        batch: BatchDone,
+    },
 }
 
 /// The state of one migration, for `status`.
@@ -286,25 +340,49 @@ pub enum Event {
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum State {
     /// Applied, and the file still matches.
-    Applied { applied_at: String, duration_ms: u64 },
+    Applied {
+        /// When it was applied, UTC, `YYYY-MM-DD HH:MM:SS`.
+        applied_at: String,
+        /// How long it took, in milliseconds.
+        duration_ms: u64,
+    },
     /// Not applied yet.
     Pending,
     /// Applied, but the file's checksum differs from the recorded one.
-    Changed { applied_at: String, recorded: String, current: String },
+    Changed {
+        /// When it was applied, UTC, `YYYY-MM-DD HH:MM:SS`.
+        applied_at: String,
+        /// The checksum recorded when it was applied.
+        recorded: String,
+        /// The checksum of the file now.
+        current: String,
+    },
     /// Recorded in the database, but no file has this version.
-    Unknown { applied_at: String },
+    Unknown {
+        /// When it was applied, UTC, `YYYY-MM-DD HH:MM:SS`.
+        applied_at: String,
+    },
     /// Some phases of its forward plan ran; `run` resumes it. A data step
     /// under way reports its rows done and remaining.
     Applying {
+        /// Phases of its forward plan done.
         phases_done: u32,
+        /// Phases in that plan (0 when a backfill batch committed before the migration had a row).
         phases_total: u32,
+        /// Rows the backfill under way has changed so far, if one is under way.
         #[serde(skip_serializing_if = "Option::is_none")]
         rows_done: Option<u64>,
+        /// About how many rows that backfill has left to change.
         #[serde(skip_serializing_if = "Option::is_none")]
         rows_remaining: Option<u64>,
     },
     /// Some phases of its rollback ran; `rollback` resumes it.
-    RollingBack { phases_done: u32, phases_total: u32 },
+    RollingBack {
+        /// Phases of its rollback plan done.
+        phases_done: u32,
+        /// Phases in that plan.
+        phases_total: u32,
+    },
 }
 
 /// One line of `status`.
