@@ -110,6 +110,10 @@ pub enum Command {
         /// Also write the results as JUnit XML, one test case per migration.
         #[arg(long, value_name = "FILE")]
         junit: Option<String>,
+        /// Test on a copy of this database (e.g. staging) instead of generated
+        /// rows; the source is only read.
+        #[arg(long, value_name = "URL")]
+        from: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,

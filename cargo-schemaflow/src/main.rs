@@ -53,7 +53,7 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
         Command::Run { dry_run, to, format } => (Request::Run { to, dry_run }, format),
         Command::Status { check, format } => (Request::Status { check }, format),
         Command::Rollback { steps, to, format } => (Request::Rollback { steps, to }, format),
-        Command::Test { rows, seed, max_duration, junit, format } => {
+        Command::Test { rows, seed, max_duration, junit, from, format } => {
             let junit = junit.map(|o| {
                 let path = std::path::Path::new(&o);
                 if path.is_absolute() {
@@ -62,7 +62,7 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
                     std::env::current_dir().unwrap_or_default().join(path).display().to_string()
                 }
             });
-            (Request::Test { rows, seed, max_duration_ms: max_duration, junit }, format)
+            (Request::Test { rows, seed, max_duration_ms: max_duration, junit, from }, format)
         }
         Command::Plan { from, to, output, dialect, format } => {
             // A relative output path is relative to where the command runs.

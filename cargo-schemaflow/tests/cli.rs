@@ -542,3 +542,21 @@ fn test_passes_on_the_example_on_sqlite_and_postgres_and_fails_on_a_down_that_lo
     assert!(out.contains("202611270900_add_user_display_name") && out.contains("FAILED"), "{out}");
     assert!(out.contains("`users.email_confirmed_at` does not hold the values it had"), "{out}");
 }
+
+#[test]
+fn test_from_a_copy_of_a_real_database_leaves_the_source_untouched() {
+    let ws = example_workspace("cli_test_from");
+    let url = db_url(&ws);
+    ok(&ws, &["run", "--to", "202611270900", "--database-url", &url]);
+    let conn = rusqlite::Connection::open(ws.join("app.db")).unwrap();
+    conn.execute_batch(
+        "INSERT INTO users (email, name, display_name) VALUES ('a@x', 'Ada Lovelace', 'Ada Lovelace'), ('b@x', 'Plato', 'Plato');",
+    )
+    .unwrap();
+    drop(conn);
+    let before = std::fs::read(ws.join("app.db")).unwrap();
+    let out = ok(&ws, &["test", "--from", &url]);
+    assert!(out.contains("202611271400_split_display_name") && out.contains("0 failed"), "{out}");
+    assert!(!out.contains("202611010900_create_users "), "migrations the copy already has are not tested again: {out}");
+    assert_eq!(std::fs::read(ws.join("app.db")).unwrap(), before, "the source is only read");
+}

@@ -103,6 +103,9 @@ pub enum Command {
         max_duration_ms: Option<u64>,
         /// A file to also write the results to, as JUnit XML.
         junit: Option<String>,
+        /// Test on a copy of this database instead of generated rows.
+        #[serde(default)]
+        from: Option<String>,
     },
 }
 
@@ -243,13 +246,22 @@ pub fn execute(request: &Request, migrations: &[Migration], out: &mut dyn Write)
         Command::Run { to, dry_run: false } => run(&mut p, &url, &shown, migrations, *to, &options),
         Command::Rollback { steps, to } => rollback(&mut p, &url, &shown, migrations, *steps, *to, &options),
         Command::Status { check } => status(&mut p, &url, &shown, migrations, *check),
-        Command::Test { rows, seed, max_duration_ms, junit } => {
+        Command::Test { rows, seed, max_duration_ms, junit, from } => {
             let options = crate::testing::TestOptions {
                 rows: *rows,
                 seed: *seed,
                 max_duration: max_duration_ms.map(Duration::from_millis),
+                generate: from.is_none(),
             };
-            test(&mut p, &url, &shown, migrations, &options, junit.as_deref())
+            let source = match from.as_deref().map(DatabaseUrl::parse) {
+                Some(Ok(source)) => Some(source),
+                Some(Err(e)) => {
+                    p.error(&RunError::Database(e));
+                    return 2;
+                }
+                None => None,
+            };
+            test(&mut p, &url, &shown, migrations, &options, junit.as_deref(), source.as_ref())
         }
         Command::Plan { from, to, output, dialect } => {
             let dialect = match dialect.as_deref() {
@@ -422,6 +434,7 @@ fn rollback(
 /// `test`: a scratch database (a temporary SQLite file, or a new database on
 /// the PostgreSQL server the URL names), removed afterwards.
 #[cfg_attr(not(all(feature = "sqlite", feature = "postgres")), allow(unused_variables, unreachable_code))]
+#[allow(clippy::too_many_arguments)]
 fn test(
     p: &mut Printer,
     url: &DatabaseUrl,
@@ -429,18 +442,23 @@ fn test(
     migrations: &[Migration],
     options: &crate::testing::TestOptions,
     junit: Option<&str>,
+    source: Option<&DatabaseUrl>,
 ) -> Result<i32, RunError> {
+    // With a source, the scratch database is a copy of it (the source is
+    // only read) and lives where the source does.
+    let url = source.unwrap_or(url);
     let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
     let name = format!("schemaflow_test_{}_{}", std::process::id(), stamp % 1_000_000_000);
     let report = match url {
         #[cfg(feature = "sqlite")]
         DatabaseUrl::Sqlite(_) => {
             let path = std::env::temp_dir().join(format!("{name}.db"));
-            p.line(&format!(
-                "Testing {} migrations on a scratch SQLite database ({})",
-                migrations.len(),
-                path.display()
-            ));
+            if let Some(DatabaseUrl::Sqlite(original)) = source {
+                std::fs::copy(original, &path)
+                    .map_err(|e| RunError::Database(format!("cannot copy {}: {e}", original.display())))?;
+            }
+            let what = if source.is_some() { "a copy of the database" } else { "a scratch SQLite database" };
+            p.line(&format!("Testing {} migrations on {what} ({})", migrations.len(), path.display()));
             let mut db = crate::runner::sqlite::SqliteBackend::open(&path)?;
             let report = crate::testing::test_migrations(&mut db, migrations, options);
             drop(db);
@@ -451,8 +469,17 @@ fn test(
         DatabaseUrl::Postgres(server) => {
             use crate::runner::postgres::PostgresBackend;
             let mut admin = PostgresBackend::connect(server, "public")?;
-            crate::testing::ScratchDatabase::execute(&mut admin, &format!("CREATE DATABASE \"{name}\""))
-                .map_err(RunError::Database)?;
+            // A copy of the source is made on the server from it as a template
+            // (which needs the source to have no other connections).
+            let template = match source {
+                Some(DatabaseUrl::Postgres(source)) => {
+                    let db = source.rsplit('/').next().unwrap_or_default().split('?').next().unwrap_or_default();
+                    format!(" TEMPLATE {}", crate::dialect::ident(db))
+                }
+                _ => String::new(),
+            };
+            crate::testing::ScratchDatabase::execute(&mut admin, &format!("CREATE DATABASE \"{name}\"{template}"))
+                .map_err(|e| RunError::Database(format!("cannot create the scratch database: {e}")))?;
             let scratch_url = match server.rsplit_once('/') {
                 Some((base, _)) => format!("{base}/{name}"),
                 None => return Err(RunError::Database(format!("{shown} names no database"))),
@@ -479,8 +506,17 @@ fn test(
         p.json(serde_json::to_value(&report).unwrap_or_default());
     } else {
         let _ = write!(p.out, "{}", crate::testing::summary(&report));
-        let untested = migrations.len().saturating_sub(report.migrations.len());
-        let rest = if untested > 0 { format!(" ({untested} not reached)") } else { String::new() };
+        if let Some(line) = crate::testing::sweep_line(&report) {
+            p.line(&line);
+        }
+        let untested = migrations.len().saturating_sub(report.migrations.len() + report.already_applied);
+        let mut rest = String::new();
+        if report.already_applied > 0 {
+            rest.push_str(&format!(" ({} already in the copy)", report.already_applied));
+        }
+        if untested > 0 {
+            rest.push_str(&format!(" ({untested} not reached)"));
+        }
         p.line(&format!("{passed} passed, {failed} failed{rest}"));
     }
     Ok(if report.passed { 0 } else { 1 })

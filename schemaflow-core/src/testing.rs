@@ -23,6 +23,9 @@ pub struct TestOptions {
     pub seed: u64,
     /// A migration (one way) slower than this fails the test.
     pub max_duration: Option<Duration>,
+    /// Generate rows. Off when testing on a copy of a real database, whose
+    /// rows are the test data.
+    pub generate: bool,
 }
 
 /// The outcome for one migration.
@@ -50,6 +53,11 @@ pub struct MigrationResult {
 pub struct TestReport {
     /// Per migration, in version order.
     pub migrations: Vec<MigrationResult>,
+    /// The final rollback of everything and the re-application, when every
+    /// migration passed.
+    pub sweep: Option<Sweep>,
+    /// Migrations the database (a copy of a real one) already had, not tested.
+    pub already_applied: usize,
     /// Whether every migration passed.
     pub passed: bool,
 }
@@ -76,8 +84,23 @@ pub fn test_migrations(db: &mut dyn ScratchDatabase, migrations: &[Migration], o
     let mut rng = options.seed.max(1);
     let mut filled = std::collections::BTreeSet::new();
     let run_options = Options::default();
+    // On a copy of a real database, the migrations it already has are the
+    // starting point; the test covers the rest.
+    let applied: Vec<u64> = db.applied().map(|rows| rows.iter().map(|a| a.version).collect()).unwrap_or_default();
     for (i, m) in sorted.iter().enumerate() {
         let history = &sorted[..=i];
+        if applied.contains(&m.version) {
+            for s in &m.steps {
+                let _ = schema.apply(&s.op);
+            }
+            if !options.generate {
+                continue;
+            }
+        }
+        if !options.generate {
+            // Rows are the copy's own: nothing to generate.
+            filled.extend(schema.tables.keys().cloned());
+        }
         let mut result = MigrationResult {
             id: m.id(),
             up_ms: 0,
@@ -102,6 +125,7 @@ pub fn test_migrations(db: &mut dyn ScratchDatabase, migrations: &[Migration], o
             result.up_ms = started.elapsed().as_millis() as u64;
             expect_schema(db, &after, "after it was applied")?;
             check_fk_indexes(&after)?;
+            check_backfills(db, m)?;
             check_duration(options, started.elapsed(), "to apply")?;
             let reversible = matches!(dialect::plan_down(db.dialect(), &schema, m, &run_options), Ok(Ok(_)));
             if !reversible {
@@ -142,8 +166,88 @@ pub fn test_migrations(db: &mut dyn ScratchDatabase, migrations: &[Migration], o
         }
         results.push(result);
     }
-    let passed = results.len() == sorted.len() && results.iter().all(|r| r.failure.is_none());
-    TestReport { migrations: results, passed }
+    let already_applied = if options.generate { 0 } else { applied.len() };
+    let all_tested = results.len() + already_applied == sorted.len() && results.iter().all(|r| r.failure.is_none());
+    let sweep = all_tested.then(|| full_sweep(db, &sorted, &schema, &run_options));
+    let passed = all_tested && sweep.as_ref().is_none_or(|s| s.failure.is_none());
+    TestReport { migrations: results, sweep, already_applied, passed }
+}
+
+/// The last check: every migration rolled back, newest first, down to
+/// empty (or to the newest irreversible one), then all applied again.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Sweep {
+    /// Migrations rolled back.
+    pub rolled_back: usize,
+    /// Migrations applied again.
+    pub applied_again: usize,
+    /// `None` when the schema came back; what went wrong otherwise.
+    pub failure: Option<String>,
+}
+
+fn full_sweep(db: &mut dyn ScratchDatabase, sorted: &[Migration], end: &Schema, options: &Options) -> Sweep {
+    let mut sweep = Sweep { rolled_back: 0, applied_again: 0, failure: None };
+    let result = (|| -> Result<(), String> {
+        sweep.rolled_back = match runner::rollback(db, sorted, RollbackTarget::To(0), options, &mut |_| {}) {
+            Ok(n) => n,
+            // Stopped at an irreversible migration: the rest stays applied.
+            Err(RunError::Irreversible { .. }) => 0,
+            Err(e) => return Err(format!("rolling everything back failed: {e}")),
+        };
+        sweep.applied_again = runner::run(db, sorted, None, options, &mut |_| {})
+            .map_err(|e| format!("applying everything again failed: {e}"))?;
+        expect_schema(db, end, "after rolling everything back and applying it again")
+    })();
+    sweep.failure = result.err();
+    sweep
+}
+
+/// Each `set` of a backfill, checked on the rows it was meant to change:
+/// after the migration, the column holds the value of its expression.
+fn check_backfills(db: &mut dyn ScratchDatabase, m: &Migration) -> Result<(), String> {
+    for (index, step) in m.steps.iter().enumerate() {
+        let crate::model::Op::Backfill(b) = &step.op else { continue };
+        for a in &b.assignments {
+            // A later step of the same migration may change the column again.
+            let rewritten = m.steps[index + 1..].iter().any(|later| match &later.op {
+                crate::model::Op::Backfill(l) => l.table == b.table && l.written_columns().contains(&a.column.as_str()),
+                crate::model::Op::Sql { .. } => true,
+                other => other.table() == Some(b.table.as_str()) && !matches!(other, crate::model::Op::CreateIndex(_)),
+            });
+            // A value that differs at each evaluation cannot be compared.
+            let volatile = match &a.value {
+                crate::model::DefaultValue::Function(_) => true,
+                crate::model::DefaultValue::Sql(sql) => {
+                    let lower = sql.to_ascii_lowercase();
+                    ["random", "now", "clock", "uuid", "nextval", "current_", "timeofday"]
+                        .iter()
+                        .any(|f| lower.contains(f))
+                }
+                _ => false,
+            };
+            if rewritten || volatile {
+                continue;
+            }
+            let expr = db.dialect().value(&a.value);
+            let predicate = b.predicate.as_ref().map(|p| format!(" AND ({p})")).unwrap_or_default();
+            let column = dialect::ident(&a.column);
+            let sql = format!(
+                "SELECT {} FROM {} WHERE NOT ({column} IS NOT DISTINCT FROM ({expr})){predicate}",
+                db.text_of("count(*)"),
+                dialect::ident(&b.table)
+            );
+            let sql =
+                if db.dialect() == dialect::Dialect::Sqlite { sql.replace("IS NOT DISTINCT FROM", "IS") } else { sql };
+            let wrong = db.query_text(&sql)?.first().and_then(|r| r.first().cloned().flatten()).unwrap_or_default();
+            if wrong != "0" {
+                return Err(format!(
+                    "its backfill left {wrong} row(s) of `{}` where `{}` is not `{expr}`",
+                    b.table, a.column
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn check_duration(options: &TestOptions, took: Duration, what: &str) -> Result<(), String> {
@@ -412,6 +516,17 @@ pub fn summary(report: &TestReport) -> String {
         }
     }
     out
+}
+
+/// The sweep's line for people.
+pub fn sweep_line(report: &TestReport) -> Option<String> {
+    report.sweep.as_ref().map(|s| match &s.failure {
+        None => format!(
+            "  all rolled back ({}) and applied again ({}): the schema is the one the migrations describe",
+            s.rolled_back, s.applied_again
+        ),
+        Some(f) => format!("  FAILED: {f}"),
+    })
 }
 
 /// The report as JUnit XML, one test case per migration.

@@ -910,7 +910,9 @@ impl crate::testing::ScratchDatabase for PostgresBackend {
 
     fn query_text(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, String> {
         let rows = self.client.query(sql, &[]).map_err(|e| message(&e))?;
-        Ok(rows.iter().map(|r| (0..r.len()).map(|i| r.get::<_, Option<String>>(i)).collect()).collect())
+        rows.iter()
+            .map(|r| (0..r.len()).map(|i| r.try_get::<_, Option<String>>(i).map_err(|e| e.to_string())).collect())
+            .collect()
     }
 
     fn text_of(&self, expr: &str) -> String {

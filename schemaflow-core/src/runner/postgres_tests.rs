@@ -344,7 +344,7 @@ fn a_backfill_batches_over_a_composite_text_key() {
 fn the_blog_passes_the_up_down_up_test_on_postgres() {
     let Some(db) = TestDatabase::create("test_command") else { return };
     let mut b = backend(&db);
-    let options = crate::testing::TestOptions { rows: 300, seed: 7, max_duration: None };
+    let options = crate::testing::TestOptions { rows: 300, seed: 7, max_duration: None, generate: true };
     let report = crate::testing::test_migrations(&mut b, &blog(), &options);
     assert!(report.passed, "{}", crate::testing::summary(&report));
 }

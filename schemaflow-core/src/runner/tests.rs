@@ -314,7 +314,7 @@ fn the_plan_says_when_a_migration_needs_a_quiet_period_and_why_it_breaks_old_cod
 }
 
 fn test_options() -> crate::testing::TestOptions {
-    crate::testing::TestOptions { rows: 300, seed: 7, max_duration: None }
+    crate::testing::TestOptions { rows: 300, seed: 7, max_duration: None, generate: true }
 }
 
 #[test]
