@@ -285,6 +285,65 @@ impl PostgresBackend {
         .get(0);
         let total = rows_done + remaining as u64;
         let offset = i64::from(backfill.batch_size) - 1;
+        if transform.is_none() && n == 1 {
+            // SQL assignments over a one-column key: one statement per batch
+            // finds the batch's upper key, updates the rows and records the
+            // progress (atomic, one round trip). COALESCE keeps the upper
+            // bound a plain value, so the UPDATE is an index range scan.
+            let k = ident(&key[0].name);
+            let ty = dialect::postgres::column_type(key[0].ty);
+            let statement = |after: bool| -> String {
+                let lower = if after { format!(" AND {k} > $1::text::{ty}") } else { String::new() };
+                let first = if after { 2 } else { 1 };
+                let p = |i: usize| format!("${}", first + i);
+                format!(
+                    "WITH bound AS (
+                        SELECT {k} AS upper_key FROM {t} WHERE true{lower} ORDER BY {k} OFFSET {offset}::bigint LIMIT 1
+                     ), changed AS (
+                        UPDATE {t} SET {sets}
+                        WHERE true{lower} AND {k} <= COALESCE((SELECT upper_key FROM bound), (SELECT max({k}) FROM {t})){predicate}
+                        RETURNING 1
+                     )
+                     INSERT INTO schemaflow_backfills (version, phase, last_key, rows_done, rows_total)
+                     VALUES ({v}, {ph}, (SELECT ARRAY[upper_key::text] FROM bound), {done}::bigint + (SELECT count(*) FROM changed), {total})
+                     ON CONFLICT (version, phase) DO UPDATE SET last_key = excluded.last_key,
+                        rows_done = excluded.rows_done, rows_total = excluded.rows_total
+                     RETURNING last_key, rows_done",
+                    offset = p(0),
+                    sets = sets.join(", "),
+                    v = p(1),
+                    ph = p(2),
+                    done = p(3),
+                    total = p(4),
+                )
+            };
+            let (first_sql, next_sql) = (statement(false), statement(true));
+            let total = total as i64;
+            loop {
+                let done = rows_done as i64;
+                let mut params: Vec<Param> = last.iter().flatten().map(|v| v as Param).collect();
+                params.extend([&offset as Param, &version, &phase, &done, &total]);
+                let sql = if last.is_some() { &next_sql } else { &first_sql };
+                let started = std::time::Instant::now();
+                let row = self.client.query_one(sql, &params).map_err(|e| statement_error(sql, e))?;
+                let hi: Option<Vec<String>> = row.get(0);
+                rows_done = row.get::<_, i64>(1) as u64;
+                on_batch(BatchDone {
+                    table: backfill.table.clone(),
+                    rows_done,
+                    rows_total: total as u64,
+                    took: started.elapsed(),
+                });
+                let Some(hi) = hi else { return Ok(()) };
+                last = Some(hi);
+                if super::stop_requested() {
+                    return Err(ExecError::Interrupted);
+                }
+                if backfill.pause_ms > 0 {
+                    std::thread::sleep(Duration::from_millis(backfill.pause_ms));
+                }
+            }
+        }
         if transform.is_none() {
             // SQL assignments only: the batch's upper key, then one statement
             // that updates the rows and records the progress (atomic, and
