@@ -169,6 +169,20 @@ pub fn stop_requested() -> bool {
     STOP.load(std::sync::atomic::Ordering::SeqCst)
 }
 
+/// Between two batches of a backfill, after the first committed: stops if
+/// a stop was requested, else takes the configured pause (outside any
+/// transaction).
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn between_batches(pause_ms: u64) -> Result<(), ExecError> {
+    if stop_requested() {
+        return Err(ExecError::Interrupted);
+    }
+    if pause_ms > 0 {
+        std::thread::sleep(Duration::from_millis(pause_ms));
+    }
+    Ok(())
+}
+
 /// A database the runner can apply migrations to.
 pub trait Backend {
     /// The SQL dialect of the database.

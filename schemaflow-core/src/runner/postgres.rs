@@ -336,12 +336,7 @@ impl PostgresBackend {
                 });
                 let Some(hi) = hi else { return Ok(()) };
                 last = Some(hi);
-                if super::stop_requested() {
-                    return Err(ExecError::Interrupted);
-                }
-                if backfill.pause_ms > 0 {
-                    std::thread::sleep(Duration::from_millis(backfill.pause_ms));
-                }
+                super::between_batches(backfill.pause_ms)?;
             }
         }
         if transform.is_none() {
@@ -393,12 +388,7 @@ impl PostgresBackend {
                 });
                 let Some(hi) = hi else { return Ok(()) };
                 last = Some(hi);
-                if super::stop_requested() {
-                    return Err(ExecError::Interrupted);
-                }
-                if backfill.pause_ms > 0 {
-                    std::thread::sleep(Duration::from_millis(backfill.pause_ms));
-                }
+                super::between_batches(backfill.pause_ms)?;
             }
         }
         loop {
@@ -478,12 +468,7 @@ impl PostgresBackend {
             });
             let Some(hi) = hi else { return Ok(()) };
             last = Some(hi);
-            if super::stop_requested() {
-                return Err(ExecError::Interrupted);
-            }
-            if backfill.pause_ms > 0 {
-                std::thread::sleep(Duration::from_millis(backfill.pause_ms));
-            }
+            super::between_batches(backfill.pause_ms)?;
         }
     }
 }

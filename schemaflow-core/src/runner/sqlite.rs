@@ -461,12 +461,7 @@ impl SqliteBackend {
             });
             let Some(hi) = hi else { return Ok(()) };
             last = Some(hi);
-            if super::stop_requested() {
-                return Err(ExecError::Interrupted);
-            }
-            if backfill.pause_ms > 0 {
-                std::thread::sleep(Duration::from_millis(backfill.pause_ms));
-            }
+            super::between_batches(backfill.pause_ms)?;
         }
     }
 
