@@ -548,6 +548,15 @@ fn for_each_pending(
     Ok(())
 }
 
+/// The schema `m` leads to from `before`.
+fn schema_after_migration(before: &Schema, m: &Migration) -> Result<Schema, RunError> {
+    let mut after = before.clone();
+    for s in &m.steps {
+        after.apply(&s.op).map_err(|e| plan_error(m, PlanError { step: 0, message: e.message }))?;
+    }
+    Ok(after)
+}
+
 fn plan_error(m: &Migration, e: PlanError) -> RunError {
     RunError::Migration { id: m.id(), statement: None, message: e.to_string(), completed: 0, phases: 0 }
 }
@@ -636,10 +645,7 @@ fn run_locked(
         let first = applied.iter().find(|a| a.version == m.version && a.state == APPLYING).map_or(0, |a| a.phases_done);
         // Data steps read their table's key and columns off the schema the
         // migration produces (a backfill fills columns added before it).
-        let mut after = before.clone();
-        for step in &m.steps {
-            after.apply(&step.op).map_err(|e| plan_error(m, PlanError { step: 0, message: e.message }))?;
-        }
+        let after = schema_after_migration(before, m)?;
         let started = Instant::now();
         if run_plan(backend, m, &plan, &after, Direction::Up, first, options, on_event)? {
             count += 1;
@@ -719,10 +725,7 @@ fn rollback_locked(
             Ok(Err(e)) => return Err(plan_error(m, e)),
             Err(reason) => return Err(RunError::Irreversible { id: m.id(), reason }),
         };
-        let mut after = before.clone();
-        for s in &m.steps {
-            after.apply(&s.op).map_err(|e| plan_error(m, PlanError { step: 0, message: e.message }))?;
-        }
+        let after = schema_after_migration(before, m)?;
         let first =
             applied.iter().find(|a| a.version == m.version && a.state == ROLLING_BACK).map_or(0, |a| a.phases_done);
         let started = Instant::now();

@@ -171,6 +171,21 @@ impl PostgresBackend {
         Ok(())
     }
 
+    /// The last key of the next batch (key columns as text), or `None` when
+    /// fewer than a batch of rows are left after `last`.
+    fn upper_key(
+        &mut self,
+        select: &str,
+        last: Option<&[String]>,
+        offset: i64,
+    ) -> Result<Option<Vec<String>>, ExecError> {
+        type Param<'a> = &'a (dyn postgres::types::ToSql + Sync);
+        let mut params: Vec<Param> = last.into_iter().flatten().map(|v| v as Param).collect();
+        params.push(&offset);
+        let row = self.client.query_opt(select, &params).map_err(|e| statement_error(select, e))?;
+        Ok(row.map(|r| (0..r.len()).map(|i| r.get::<_, String>(i)).collect()))
+    }
+
     /// A backfill: keyset batches over the primary key, each batch its own
     /// transaction that also records the last key done (so a run stopped at
     /// any moment resumes after the last committed batch and changes every
@@ -364,14 +379,7 @@ impl PostgresBackend {
             };
             let total = total as i64;
             loop {
-                let select = upper(last.is_some());
-                let mut params: Vec<Param> = last.iter().flatten().map(|v| v as Param).collect();
-                params.push(&offset);
-                let hi: Option<Vec<String>> = self
-                    .client
-                    .query_opt(&select, &params)
-                    .map_err(|e| statement_error(&select, e))?
-                    .map(|r| (0..n).map(|i| r.get::<_, String>(i)).collect());
+                let hi = self.upper_key(&upper(last.is_some()), last.as_deref(), offset)?;
                 let sql = statement(last.is_some(), hi.is_some());
                 let done = rows_done as i64;
                 let mut params: Vec<Param> =
@@ -392,14 +400,7 @@ impl PostgresBackend {
             }
         }
         loop {
-            let select = upper(last.is_some());
-            let mut params: Vec<Param> = last.iter().flatten().map(|v| v as Param).collect();
-            params.push(&offset);
-            let hi: Option<Vec<String>> = self
-                .client
-                .query_opt(&select, &params)
-                .map_err(|e| statement_error(&select, e))?
-                .map(|r| (0..n).map(|i| r.get::<_, String>(i)).collect());
+            let hi = self.upper_key(&upper(last.is_some()), last.as_deref(), offset)?;
             let sql = update(last.is_some(), hi.is_some());
             let values: Vec<String> = last.iter().flatten().chain(hi.iter().flatten()).cloned().collect();
             let params: Vec<Param> = values.iter().map(|v| v as Param).collect();
