@@ -175,6 +175,7 @@ impl PostgresBackend {
     /// fewer than a batch of rows are left after `last`.
     fn upper_key(
         &mut self,
+        prepared: &mut Prepared,
         select: &str,
         last: Option<&[String]>,
         offset: i64,
@@ -182,8 +183,32 @@ impl PostgresBackend {
         type Param<'a> = &'a (dyn postgres::types::ToSql + Sync);
         let mut params: Vec<Param> = last.into_iter().flatten().map(|v| v as Param).collect();
         params.push(&offset);
-        let row = self.client.query_opt(select, &params).map_err(|e| statement_error(select, e))?;
+        let statement = prepared.get(&mut self.client, select)?;
+        let row = self.client.query_opt(&statement, &params).map_err(|e| statement_error(select, e))?;
         Ok(row.map(|r| (0..r.len()).map(|i| r.get::<_, String>(i)).collect()))
+    }
+
+    /// Runs `body` (a backfill's batches) with commits not waiting for the
+    /// WAL flush (`synchronous_commit = off`), unless the server replicates
+    /// synchronously (then a standby's acknowledgement keeps throttling the
+    /// batches). A batch and its progress record commit together, so a
+    /// server crash loses the last few batches only with their records, and
+    /// a resumed run does them again: every row is still changed once. The
+    /// phase's final commit waits for the flush, which makes every batch
+    /// before it durable.
+    fn with_relaxed_commits<T>(
+        &mut self,
+        body: impl FnOnce(&mut Self) -> Result<T, ExecError>,
+    ) -> Result<T, ExecError> {
+        let standbys: String =
+            self.client.query_one("SELECT current_setting('synchronous_standby_names')", &[]).map_err(db_error)?.get(0);
+        if !standbys.trim().is_empty() {
+            return body(self);
+        }
+        self.client.batch_execute("SET synchronous_commit = off").map_err(db_error)?;
+        let result = body(self);
+        let reset = self.client.batch_execute("RESET synchronous_commit").map_err(db_error);
+        result.and_then(|value| reset.map(|()| value))
     }
 
     /// A backfill: keyset batches over the primary key, each batch its own
@@ -300,6 +325,7 @@ impl PostgresBackend {
         .get(0);
         let total = rows_done + remaining as u64;
         let offset = i64::from(backfill.batch_size) - 1;
+        let mut prepared = Prepared::default();
         if transform.is_none() && n == 1 {
             // SQL assignments over a one-column key: one statement per batch
             // finds the batch's upper key, updates the rows and records the
@@ -340,7 +366,8 @@ impl PostgresBackend {
                 params.extend([&offset as Param, &version, &phase, &done, &total]);
                 let sql = if last.is_some() { &next_sql } else { &first_sql };
                 let started = std::time::Instant::now();
-                let row = self.client.query_one(sql, &params).map_err(|e| statement_error(sql, e))?;
+                let statement = prepared.get(&mut self.client, sql)?;
+                let row = self.client.query_one(&statement, &params).map_err(|e| statement_error(sql, e))?;
                 let hi: Option<Vec<String>> = row.get(0);
                 rows_done = row.get::<_, i64>(1) as u64;
                 on_batch(BatchDone {
@@ -379,14 +406,15 @@ impl PostgresBackend {
             };
             let total = total as i64;
             loop {
-                let hi = self.upper_key(&upper(last.is_some()), last.as_deref(), offset)?;
+                let hi = self.upper_key(&mut prepared, &upper(last.is_some()), last.as_deref(), offset)?;
                 let sql = statement(last.is_some(), hi.is_some());
                 let done = rows_done as i64;
                 let mut params: Vec<Param> =
                     last.iter().flatten().chain(hi.iter().flatten()).map(|v| v as Param).collect();
                 params.extend([&version as Param, &phase, &hi, &done, &total]);
                 let started = std::time::Instant::now();
-                let row = self.client.query_one(&sql, &params).map_err(|e| statement_error(&sql, e))?;
+                let statement = prepared.get(&mut self.client, &sql)?;
+                let row = self.client.query_one(&statement, &params).map_err(|e| statement_error(&sql, e))?;
                 rows_done = row.get::<_, i64>(0) as u64;
                 on_batch(BatchDone {
                     table: backfill.table.clone(),
@@ -399,18 +427,42 @@ impl PostgresBackend {
                 super::between_batches(backfill.pause_ms)?;
             }
         }
+        // A transform's new values go back in one statement per batch: a
+        // column array per output and per key column, joined on the key.
+        let write = transform.as_ref().map(|(spec, _, _, output_types)| {
+            let sets: Vec<String> = spec
+                .outputs
+                .iter()
+                .zip(output_types)
+                .enumerate()
+                .map(|(i, (c, ty))| format!("{} = v.o{i}::{}", ident(c), dialect::postgres::column_type(*ty)))
+                .collect();
+            let names: Vec<String> =
+                (0..spec.outputs.len()).map(|i| format!("o{i}")).chain((0..n).map(|i| format!("k{i}"))).collect();
+            let arrays: Vec<String> = (1..=spec.outputs.len() + n).map(|i| format!("${i}::text[]")).collect();
+            let matches: Vec<String> = key
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{t}.{} = v.k{i}::{}", ident(&c.name), dialect::postgres::column_type(c.ty)))
+                .collect();
+            format!(
+                "UPDATE {t} SET {} FROM unnest({}) AS v({}) WHERE {}",
+                sets.join(", "),
+                arrays.join(", "),
+                names.join(", "),
+                matches.join(" AND ")
+            )
+        });
+        let record_sql = "INSERT INTO schemaflow_backfills (version, phase, last_key, rows_done, rows_total) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (version, phase) DO UPDATE SET last_key = excluded.last_key,
+                rows_done = excluded.rows_done, rows_total = excluded.rows_total";
         loop {
-            let hi = self.upper_key(&upper(last.is_some()), last.as_deref(), offset)?;
-            let sql = update(last.is_some(), hi.is_some());
+            let hi = self.upper_key(&mut prepared, &upper(last.is_some()), last.as_deref(), offset)?;
             let values: Vec<String> = last.iter().flatten().chain(hi.iter().flatten()).cloned().collect();
             let params: Vec<Param> = values.iter().map(|v| v as Param).collect();
-            let started = std::time::Instant::now();
-            let mut tx = self.client.transaction().map_err(db_error)?;
-            let mut changed = 0;
-            if !sets.is_empty() {
-                changed = tx.execute(&sql, &params).map_err(|e| statement_error(&sql, e))?;
-            }
-            if let Some((spec, f, input_types, output_types)) = &transform {
+            let sql = update(last.is_some(), hi.is_some());
+            let update_statement = if sets.is_empty() { None } else { Some(prepared.get(&mut self.client, &sql)?) };
+            let select = transform.as_ref().map(|(spec, ..)| {
                 let inputs = spec
                     .inputs
                     .iter()
@@ -418,22 +470,37 @@ impl PostgresBackend {
                     .map(|(i, c)| format!("{}::text AS sf_input_{i}", ident(c)))
                     .collect::<Vec<_>>()
                     .join(", ");
-                let select = format!(
+                format!(
                     "SELECT {as_text}, {inputs} FROM {t} WHERE {} ORDER BY {order}",
                     range(last.is_some(), hi.is_some())
-                );
-                let sets: Vec<String> = spec
-                    .outputs
-                    .iter()
-                    .zip(output_types)
-                    .enumerate()
-                    .map(|(i, (c, ty))| {
-                        format!("{} = ${}::text::{}", ident(c), i + 1, dialect::postgres::column_type(*ty))
-                    })
-                    .collect();
-                let write =
-                    format!("UPDATE {t} SET {} WHERE {key_row} = {}", sets.join(", "), bound(spec.outputs.len() + 1));
-                let rows = tx.query(&select, &params).map_err(|e| statement_error(&select, e))?;
+                )
+            });
+            let select_statement = match &select {
+                Some(select) => Some(prepared.get(&mut self.client, select)?),
+                None => None,
+            };
+            let write_statement = match &write {
+                Some(write) => Some(prepared.get(&mut self.client, write)?),
+                None => None,
+            };
+            let record = prepared.get(&mut self.client, record_sql)?;
+            let started = std::time::Instant::now();
+            let mut tx = self.client.transaction().map_err(db_error)?;
+            let mut changed = 0;
+            if let Some(statement) = &update_statement {
+                changed = tx.execute(statement, &params).map_err(|e| statement_error(&sql, e))?;
+            }
+            if let (
+                Some((spec, f, input_types, _)),
+                Some(select),
+                Some(select_statement),
+                Some(write),
+                Some(write_statement),
+            ) = (&transform, &select, &select_statement, &write, &write_statement)
+            {
+                let rows = tx.query(select_statement, &params).map_err(|e| statement_error(select, e))?;
+                let mut columns: Vec<Vec<Option<String>>> =
+                    vec![Vec::with_capacity(rows.len()); spec.outputs.len() + n];
                 for row in &rows {
                     let key_values: Vec<String> = (0..n).map(|i| row.get::<_, String>(i)).collect();
                     let inputs: Vec<Value> = input_types
@@ -441,25 +508,35 @@ impl PostgresBackend {
                         .enumerate()
                         .map(|(i, ty)| from_text(row.get::<_, Option<String>>(n + i), *ty))
                         .collect();
-                    let outputs = f(inputs).map_err(|why| ExecError::Statement {
+                    let failed = |message: String| ExecError::Statement {
                         sql: format!("{}({})", spec.function, spec.inputs.join(", ")),
-                        message: format!("the transform failed on the row with key {key_values:?}: {why}"),
+                        message,
+                    };
+                    let outputs = f(inputs).map_err(|why| {
+                        failed(format!("the transform failed on the row with key {key_values:?}: {why}"))
                     })?;
-                    let texts: Vec<Option<String>> = outputs.into_iter().map(to_text).collect();
-                    let mut write_params: Vec<Param> = texts.iter().map(|v| v as Param).collect();
-                    write_params.extend(key_values.iter().map(|v| v as Param));
-                    tx.execute(&write, &write_params).map_err(|e| statement_error(&write, e))?;
+                    if outputs.len() != spec.outputs.len() {
+                        return Err(failed(format!(
+                            "the transform returned {} values for the {} columns it sets",
+                            outputs.len(),
+                            spec.outputs.len()
+                        )));
+                    }
+                    for (column, value) in columns.iter_mut().zip(outputs.into_iter().map(to_text)) {
+                        column.push(value);
+                    }
+                    for (column, value) in columns[spec.outputs.len()..].iter_mut().zip(key_values) {
+                        column.push(Some(value));
+                    }
+                }
+                if !rows.is_empty() {
+                    let write_params: Vec<Param> = columns.iter().map(|c| c as Param).collect();
+                    tx.execute(write_statement, &write_params).map_err(|e| statement_error(write, e))?;
                 }
                 changed = changed.max(rows.len() as u64);
             }
             rows_done += changed;
-            tx.execute(
-                "INSERT INTO schemaflow_backfills (version, phase, last_key, rows_done, rows_total) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (version, phase) DO UPDATE SET last_key = excluded.last_key,
-                    rows_done = excluded.rows_done, rows_total = excluded.rows_total",
-                &[&version, &phase, &hi, &(rows_done as i64), &(total as i64)],
-            )
-            .map_err(db_error)?;
+            tx.execute(&record, &[&version, &phase, &hi, &(rows_done as i64), &(total as i64)]).map_err(db_error)?;
             tx.commit().map_err(db_error)?;
             on_batch(BatchDone {
                 table: backfill.table.clone(),
@@ -471,6 +548,23 @@ impl PostgresBackend {
             last = Some(hi);
             super::between_batches(backfill.pause_ms)?;
         }
+    }
+}
+
+/// Statements prepared once for a backfill: every batch runs the same few,
+/// so each is parsed once, not once a batch. Dropped with the backfill, as
+/// the next migration may change the tables they name.
+#[derive(Default)]
+struct Prepared(std::collections::HashMap<String, postgres::Statement>);
+
+impl Prepared {
+    fn get(&mut self, client: &mut Client, sql: &str) -> Result<postgres::Statement, ExecError> {
+        if let Some(statement) = self.0.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = client.prepare(sql).map_err(|e| statement_error(sql, e))?;
+        self.0.insert(sql.to_owned(), statement.clone());
+        Ok(statement)
     }
 }
 
@@ -648,7 +742,7 @@ impl Backend for PostgresBackend {
                 let mut tx = self.client.transaction().map_err(db_error)?;
                 check_progress(&mut tx, progress)?;
                 tx.commit().map_err(db_error)?;
-                self.run_backfill(backfill, schema, progress, transforms, on_batch)?;
+                self.with_relaxed_commits(|me| me.run_backfill(backfill, schema, progress, transforms, on_batch))?;
                 let (version, phase) = (progress.version as i64, progress.phase as i32);
                 self.in_transaction(progress, |tx| {
                     tx.execute(

@@ -242,6 +242,36 @@ fn a_backfill_changes_every_matching_row_once_in_batches() {
         )
         .unwrap();
     assert_eq!((row.get::<_, i64>(0), row.get::<_, i64>(1)), (1172, 2345 - 1172));
+    let setting: String = b.client().query_one("SHOW synchronous_commit", &[]).unwrap().get(0);
+    assert_eq!(setting, "on", "the batches' relaxed commits end with the backfill");
+}
+
+#[test]
+fn a_failed_backfill_leaves_the_session_committing_durably() {
+    use crate::transform::Value;
+    let Some(db) = TestDatabase::create("backfill_fails") else { return };
+    let mut b = backend(&db);
+    let m1 = parse(1, "base", "create_table items { id: i64 primary_key, n: i64 }");
+    run_all(&mut b, std::slice::from_ref(&m1)).unwrap();
+    b.client().batch_execute("INSERT INTO items SELECT i, i FROM generate_series(1, 300) i").unwrap();
+    let mut m2 = parse(
+        2,
+        "fill",
+        "alter_table items { add_column label: Option<String> } backfill items with label_of(n) -> label batch 100;",
+    );
+    m2.transforms.register(
+        "label_of",
+        std::sync::Arc::new(|row: Vec<Value>| match row.first() {
+            Some(Value::Int(n)) if *n > 150 => Err(format!("no label for {n}")),
+            _ => Ok(vec![Value::Text("ok".into())]),
+        }),
+    );
+    let err = run_all(&mut b, &[m1, m2]).unwrap_err();
+    assert!(err.to_string().contains("no label for 151"), "{err}");
+    let setting: String = b.client().query_one("SHOW synchronous_commit", &[]).unwrap().get(0);
+    assert_eq!(setting, "on");
+    let done: i64 = b.client().query_one("SELECT count(*) FROM items WHERE label = 'ok'", &[]).unwrap().get(0);
+    assert_eq!(done, 100, "the batch that committed before the failure stays");
 }
 
 #[test]
@@ -317,10 +347,9 @@ fn backfill_batches_follow_the_key_order_not_its_text() {
     assert!(sizes[..50].iter().all(|s| *s == 100), "{sizes:?}");
 }
 
-#[test]
-fn a_backfill_batches_over_a_composite_text_key() {
-    let Some(db) = TestDatabase::create("composite_key") else { return };
-    let mut b = backend(&db);
+/// A table keyed on (text, integer), with 3,000 rows.
+fn grades(db: &TestDatabase) -> (PostgresBackend, Migration) {
+    let mut b = backend(db);
     let m1 = parse(
         1,
         "base",
@@ -330,6 +359,13 @@ fn a_backfill_batches_over_a_composite_text_key() {
     b.client()
         .batch_execute("INSERT INTO grades SELECT 'school ' || (i % 7), i, i % 100 FROM generate_series(1, 3000) i")
         .unwrap();
+    (b, m1)
+}
+
+#[test]
+fn a_backfill_batches_over_a_composite_text_key() {
+    let Some(db) = TestDatabase::create("composite_key") else { return };
+    let (mut b, m1) = grades(&db);
     let m2 = parse(
         2,
         "curve",
@@ -338,6 +374,38 @@ fn a_backfill_batches_over_a_composite_text_key() {
     run_all(&mut b, &[m1, m2]).unwrap();
     let n: i64 = b.client().query_one("SELECT count(*) FROM grades WHERE curved = score + 5", &[]).unwrap().get(0);
     assert_eq!(n, 3000);
+}
+
+#[test]
+fn a_typed_transform_writes_back_over_a_composite_key() {
+    use crate::transform::Value;
+    let Some(db) = TestDatabase::create("composite_transform") else { return };
+    let (mut b, m1) = grades(&db);
+    let mut m2 = parse(
+        2,
+        "grade",
+        "alter_table grades { add_column letter: Option<String>, add_column passed: Option<bool> } backfill grades with grade(score) -> (letter, passed) batch 250;",
+    );
+    m2.transforms.register(
+        "grade",
+        std::sync::Arc::new(|row: Vec<Value>| match row.first() {
+            Some(Value::Int(score)) if *score >= 50 => Ok(vec![Value::Text("P".into()), Value::Bool(true)]),
+            Some(Value::Int(_)) => Ok(vec![Value::Null, Value::Bool(false)]),
+            other => Err(format!("no score: {other:?}")),
+        }),
+    );
+    run_all(&mut b, &[m1, m2]).unwrap();
+    let row = b
+        .client()
+        .query_one(
+            "SELECT count(*) FILTER (WHERE score >= 50 AND letter = 'P' AND passed),
+                    count(*) FILTER (WHERE score < 50 AND letter IS NULL AND NOT passed)
+             FROM grades",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(row.get::<_, i64>(0) + row.get::<_, i64>(1), 3000);
+    assert_eq!(row.get::<_, i64>(0), 1500);
 }
 
 #[test]

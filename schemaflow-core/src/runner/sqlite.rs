@@ -372,12 +372,16 @@ impl SqliteBackend {
             let mut args: Vec<rusqlite::types::Value> = last.clone().unwrap_or_default();
             args.push(rusqlite::types::Value::Integer(offset));
             let select = upper(last.is_some());
+            // Each batch runs the same few statements: compiled once, kept.
             let hi: Option<Vec<rusqlite::types::Value>> = self
                 .conn
-                .query_row(&select, rusqlite::params_from_iter(args), |r| {
-                    (0..n).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect()
+                .prepare_cached(&select)
+                .and_then(|mut stmt| {
+                    stmt.query_row(rusqlite::params_from_iter(args), |r| {
+                        (0..n).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect()
+                    })
+                    .optional()
                 })
-                .optional()
                 .map_err(|e| statement_error(&select, e))?;
             let sql = update(last.is_some(), hi.is_some());
             let args: Vec<rusqlite::types::Value> = last.iter().flatten().chain(hi.iter().flatten()).cloned().collect();
@@ -388,7 +392,8 @@ impl SqliteBackend {
                 if !sets.is_empty() {
                     changed = self
                         .conn
-                        .execute(&sql, rusqlite::params_from_iter(args.clone()))
+                        .prepare_cached(&sql)
+                        .and_then(|mut stmt| stmt.execute(rusqlite::params_from_iter(args.clone())))
                         .map_err(|e| statement_error(&sql, e))?;
                 }
                 if let Some((spec, f)) = &transform {
@@ -408,7 +413,7 @@ impl SqliteBackend {
                         params(spec.outputs.len() + 1)
                     );
                     let rows: Vec<Vec<rusqlite::types::Value>> = {
-                        let mut stmt = self.conn.prepare(&select).map_err(|e| statement_error(&select, e))?;
+                        let mut stmt = self.conn.prepare_cached(&select).map_err(|e| statement_error(&select, e))?;
                         stmt.query_map(rusqlite::params_from_iter(args.clone()), |r| {
                             (0..n + spec.inputs.len()).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect()
                         })
@@ -426,19 +431,22 @@ impl SqliteBackend {
                         let values: Vec<rusqlite::types::Value> =
                             outputs.into_iter().map(to_sqlite).chain(key_values.iter().cloned()).collect();
                         self.conn
-                            .execute(&write, rusqlite::params_from_iter(values))
+                            .prepare_cached(&write)
+                            .and_then(|mut stmt| stmt.execute(rusqlite::params_from_iter(values)))
                             .map_err(|e| statement_error(&write, e))?;
                     }
                     changed = changed.max(rows.len());
                 }
                 let done_key = hi.as_ref().map_or_else(|| FINISHED.to_owned(), |k| encode_key(k));
                 self.conn
-                    .execute(
+                    .prepare_cached(
                         "INSERT INTO schemaflow_backfills (version, phase, last_key, rows_done, rows_total) VALUES (?1, ?2, ?3, ?4, ?5)
                          ON CONFLICT (version, phase) DO UPDATE SET last_key = excluded.last_key,
                             rows_done = excluded.rows_done, rows_total = excluded.rows_total",
-                        params![version, phase, done_key, (rows_done + changed as u64) as i64, total as i64],
                     )
+                    .and_then(|mut stmt| {
+                        stmt.execute(params![version, phase, done_key, (rows_done + changed as u64) as i64, total as i64])
+                    })
                     .map_err(db_error)?;
                 Ok::<usize, ExecError>(changed)
             })();
