@@ -7,10 +7,16 @@
 //! which executes it and records it in the bookkeeping table in the same
 //! transaction. A backend also reads the live schema back, for drift.
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod batches;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+#[cfg(feature = "postgres")]
+mod postgres_batches;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
+#[cfg(feature = "sqlite")]
+mod sqlite_batches;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

@@ -16,12 +16,14 @@ use std::time::Duration;
 use postgres::error::SqlState;
 use postgres::{Client, NoTls, Transaction};
 
+use super::batches;
+use super::postgres_batches::PostgresBatches;
 use super::{
     APPLIED, APPLYING, AppliedMigration, BOOKKEEPING_TABLE, Backend, BackfillProgress, BatchDone, Direction, ExecError,
     Progress, ROLLING_BACK,
 };
 use crate::dialect::{self, Dialect, Phase, Plan, Statement, ident};
-use crate::model::{Backfill, Column, ColumnType, Constraint, ConstraintKind, DefaultValue, FkAction, Index, Table};
+use crate::model::{Column, ColumnType, Constraint, ConstraintKind, DefaultValue, FkAction, Index, Table};
 use crate::schema::Schema;
 use crate::transform::{Transforms, Value};
 
@@ -37,7 +39,7 @@ pub struct PostgresBackend {
     locked: bool,
 }
 
-fn db_error(e: postgres::Error) -> ExecError {
+pub(super) fn db_error(e: postgres::Error) -> ExecError {
     ExecError::Database(message(&e))
 }
 
@@ -54,7 +56,7 @@ fn message(e: &postgres::Error) -> String {
     }
 }
 
-fn statement_error(sql: &str, e: postgres::Error) -> ExecError {
+pub(super) fn statement_error(sql: &str, e: postgres::Error) -> ExecError {
     if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) {
         return ExecError::LockTimeout { sql: sql.to_owned(), message: message(&e) };
     }
@@ -171,23 +173,6 @@ impl PostgresBackend {
         Ok(())
     }
 
-    /// The last key of the next batch (key columns as text), or `None` when
-    /// fewer than a batch of rows are left after `last`.
-    fn upper_key(
-        &mut self,
-        prepared: &mut Prepared,
-        select: &str,
-        last: Option<&[String]>,
-        offset: i64,
-    ) -> Result<Option<Vec<String>>, ExecError> {
-        type Param<'a> = &'a (dyn postgres::types::ToSql + Sync);
-        let mut params: Vec<Param> = last.into_iter().flatten().map(|v| v as Param).collect();
-        params.push(&offset);
-        let statement = prepared.get(&mut self.client, select)?;
-        let row = self.client.query_opt(&statement, &params).map_err(|e| statement_error(select, e))?;
-        Ok(row.map(|r| (0..r.len()).map(|i| r.get::<_, String>(i)).collect()))
-    }
-
     /// Runs `body` (a backfill's batches) with commits not waiting for the
     /// WAL flush (`synchronous_commit = off`), unless the server replicates
     /// synchronously (then a standby's acknowledgement keeps throttling the
@@ -210,366 +195,10 @@ impl PostgresBackend {
         let reset = self.client.batch_execute("RESET synchronous_commit").map_err(db_error);
         result.and_then(|value| reset.map(|()| value))
     }
-
-    /// A backfill: keyset batches over the primary key, each batch its own
-    /// transaction that also records the last key done (so a run stopped at
-    /// any moment resumes after the last committed batch and changes every
-    /// row once), with the pause between batches outside any transaction.
-    fn run_backfill(
-        &mut self,
-        backfill: &Backfill,
-        schema: &Schema,
-        progress: &Progress,
-        transforms: &Transforms,
-        on_batch: &mut dyn FnMut(BatchDone),
-    ) -> Result<(), ExecError> {
-        let table = schema
-            .table(&backfill.table)
-            .ok_or_else(|| ExecError::Database(format!("table `{}` does not exist", backfill.table)))?;
-        let key: Vec<&Column> = table
-            .primary_key()
-            .ok_or_else(|| ExecError::Database(format!("table `{}` has no primary key to batch on", backfill.table)))?
-            .iter()
-            .filter_map(|k| table.column(k))
-            .collect();
-        let key_row = format!("({})", key.iter().map(|c| ident(&c.name)).collect::<Vec<_>>().join(", "));
-        let bound = |from: usize| -> String {
-            let casts: Vec<String> = key
-                .iter()
-                .enumerate()
-                .map(|(i, c)| format!("${}::text::{}", from + i, dialect::postgres::column_type(c.ty)))
-                .collect();
-            format!("({})", casts.join(", "))
-        };
-        let t = ident(&backfill.table);
-        let order = key.iter().map(|c| ident(&c.name)).collect::<Vec<_>>().join(", ");
-        // Aliased, so that ORDER BY names the key column, not its text (an
-        // output column of the same name would win, and sort as text).
-        let as_text = key
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{}::text AS sf_key_{i}", ident(&c.name)))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let n = key.len();
-        let sets: Vec<String> = backfill
-            .assignments
-            .iter()
-            .map(|a| format!("{} = {}", ident(&a.column), Dialect::Postgres.value(&a.value)))
-            .collect();
-        let predicate = backfill.predicate.as_ref().map(|p| format!(" AND ({p})")).unwrap_or_default();
-        let upper = |after: bool| -> String {
-            if after {
-                format!(
-                    "SELECT {as_text} FROM {t} WHERE {key_row} > {} ORDER BY {order} OFFSET ${}::bigint LIMIT 1",
-                    bound(1),
-                    n + 1
-                )
-            } else {
-                format!("SELECT {as_text} FROM {t} ORDER BY {order} OFFSET $1::bigint LIMIT 1")
-            }
-        };
-        let range = |lower: bool, upper: bool| -> String {
-            let mut conditions = vec!["true".to_owned()];
-            if lower {
-                conditions.push(format!("{key_row} > {}", bound(1)));
-            }
-            if upper {
-                conditions.push(format!("{key_row} <= {}", bound(if lower { n + 1 } else { 1 })));
-            }
-            format!("{}{predicate}", conditions.join(" AND "))
-        };
-        let update =
-            |lower: bool, upper: bool| format!("UPDATE {t} SET {} WHERE {}", sets.join(", "), range(lower, upper));
-        let transform = match &backfill.transform {
-            Some(spec) => {
-                let f = transforms.get(&spec.function).ok_or_else(|| {
-                    ExecError::Database(format!("the transform `{}` is not registered in this build", spec.function))
-                })?;
-                let types = |cols: &[String]| -> Vec<ColumnType> {
-                    cols.iter().map(|c| table.column(c).map_or(ColumnType::Text, |c| c.ty)).collect()
-                };
-                Some((spec, f, types(&spec.inputs), types(&spec.outputs)))
-            }
-            None => None,
-        };
-        type Param<'a> = &'a (dyn postgres::types::ToSql + Sync);
-        let (version, phase) = (progress.version as i64, progress.phase as i32);
-        let saved = self
-            .client
-            .query_opt(
-                "SELECT last_key, rows_done FROM schemaflow_backfills WHERE version = $1 AND phase = $2",
-                &[&version, &phase],
-            )
-            .map_err(db_error)?;
-        let (mut last, mut rows_done): (Option<Vec<String>>, u64) = match saved {
-            Some(row) => {
-                let key: Option<Vec<String>> = row.get(0);
-                match key {
-                    // The last batch committed; only the phase's record is missing.
-                    None => return Ok(()),
-                    Some(k) => (Some(k), row.get::<_, i64>(1) as u64),
-                }
-            }
-            None => (None, 0),
-        };
-        let remaining: i64 = match &last {
-            None => self.client.query_one(&format!("SELECT count(*) FROM {t} WHERE true{predicate}"), &[]),
-            Some(lo) => {
-                let params: Vec<Param> = lo.iter().map(|v| v as Param).collect();
-                self.client
-                    .query_one(&format!("SELECT count(*) FROM {t} WHERE {key_row} > {}{predicate}", bound(1)), &params)
-            }
-        }
-        .map_err(db_error)?
-        .get(0);
-        let total = rows_done + remaining as u64;
-        let offset = i64::from(backfill.batch_size) - 1;
-        let mut prepared = Prepared::default();
-        if transform.is_none() && n == 1 {
-            // SQL assignments over a one-column key: one statement per batch
-            // finds the batch's upper key, updates the rows and records the
-            // progress (atomic, one round trip). COALESCE keeps the upper
-            // bound a plain value, so the UPDATE is an index range scan.
-            let k = ident(&key[0].name);
-            let ty = dialect::postgres::column_type(key[0].ty);
-            let statement = |after: bool| -> String {
-                let lower = if after { format!(" AND {k} > $1::text::{ty}") } else { String::new() };
-                let first = if after { 2 } else { 1 };
-                let p = |i: usize| format!("${}", first + i);
-                format!(
-                    "WITH bound AS (
-                        SELECT {k} AS upper_key FROM {t} WHERE true{lower} ORDER BY {k} OFFSET {offset}::bigint LIMIT 1
-                     ), changed AS (
-                        UPDATE {t} SET {sets}
-                        WHERE true{lower} AND {k} <= COALESCE((SELECT upper_key FROM bound), (SELECT max({k}) FROM {t})){predicate}
-                        RETURNING 1
-                     )
-                     INSERT INTO schemaflow_backfills (version, phase, last_key, rows_done, rows_total)
-                     VALUES ({v}, {ph}, (SELECT ARRAY[upper_key::text] FROM bound), {done}::bigint + (SELECT count(*) FROM changed), {total})
-                     ON CONFLICT (version, phase) DO UPDATE SET last_key = excluded.last_key,
-                        rows_done = excluded.rows_done, rows_total = excluded.rows_total
-                     RETURNING last_key, rows_done",
-                    offset = p(0),
-                    sets = sets.join(", "),
-                    v = p(1),
-                    ph = p(2),
-                    done = p(3),
-                    total = p(4),
-                )
-            };
-            let (first_sql, next_sql) = (statement(false), statement(true));
-            let total = total as i64;
-            loop {
-                let done = rows_done as i64;
-                let mut params: Vec<Param> = last.iter().flatten().map(|v| v as Param).collect();
-                params.extend([&offset as Param, &version, &phase, &done, &total]);
-                let sql = if last.is_some() { &next_sql } else { &first_sql };
-                let started = std::time::Instant::now();
-                let statement = prepared.get(&mut self.client, sql)?;
-                let row = self.client.query_one(&statement, &params).map_err(|e| statement_error(sql, e))?;
-                let hi: Option<Vec<String>> = row.get(0);
-                rows_done = row.get::<_, i64>(1) as u64;
-                on_batch(BatchDone {
-                    table: backfill.table.clone(),
-                    rows_done,
-                    rows_total: total as u64,
-                    took: started.elapsed(),
-                });
-                let Some(hi) = hi else { return Ok(()) };
-                last = Some(hi);
-                super::between_batches(backfill.pause_ms)?;
-            }
-        }
-        if transform.is_none() {
-            // SQL assignments only: the batch's upper key, then one statement
-            // that updates the rows and records the progress (atomic, and
-            // one round trip for the write).
-            let statement = |lower: bool, upper: bool| -> String {
-                let first = if lower { n + 1 } else { 1 } + if upper { n } else { 0 };
-                let p = |i: usize| format!("${}", first + i);
-                format!(
-                    "WITH changed AS (UPDATE {t} SET {sets} WHERE {range} RETURNING 1)
-                     INSERT INTO schemaflow_backfills (version, phase, last_key, rows_done, rows_total)
-                     VALUES ({v}, {ph}, {key}::text[], {done}::bigint + (SELECT count(*) FROM changed), {total})
-                     ON CONFLICT (version, phase) DO UPDATE SET last_key = excluded.last_key,
-                        rows_done = excluded.rows_done, rows_total = excluded.rows_total
-                     RETURNING rows_done",
-                    sets = sets.join(", "),
-                    range = range(lower, upper),
-                    v = p(0),
-                    ph = p(1),
-                    key = p(2),
-                    done = p(3),
-                    total = p(4),
-                )
-            };
-            let total = total as i64;
-            loop {
-                let hi = self.upper_key(&mut prepared, &upper(last.is_some()), last.as_deref(), offset)?;
-                let sql = statement(last.is_some(), hi.is_some());
-                let done = rows_done as i64;
-                let mut params: Vec<Param> =
-                    last.iter().flatten().chain(hi.iter().flatten()).map(|v| v as Param).collect();
-                params.extend([&version as Param, &phase, &hi, &done, &total]);
-                let started = std::time::Instant::now();
-                let statement = prepared.get(&mut self.client, &sql)?;
-                let row = self.client.query_one(&statement, &params).map_err(|e| statement_error(&sql, e))?;
-                rows_done = row.get::<_, i64>(0) as u64;
-                on_batch(BatchDone {
-                    table: backfill.table.clone(),
-                    rows_done,
-                    rows_total: total as u64,
-                    took: started.elapsed(),
-                });
-                let Some(hi) = hi else { return Ok(()) };
-                last = Some(hi);
-                super::between_batches(backfill.pause_ms)?;
-            }
-        }
-        // A transform's new values go back in one statement per batch: a
-        // column array per output and per key column, joined on the key.
-        let write = transform.as_ref().map(|(spec, _, _, output_types)| {
-            let sets: Vec<String> = spec
-                .outputs
-                .iter()
-                .zip(output_types)
-                .enumerate()
-                .map(|(i, (c, ty))| format!("{} = v.o{i}::{}", ident(c), dialect::postgres::column_type(*ty)))
-                .collect();
-            let names: Vec<String> =
-                (0..spec.outputs.len()).map(|i| format!("o{i}")).chain((0..n).map(|i| format!("k{i}"))).collect();
-            let arrays: Vec<String> = (1..=spec.outputs.len() + n).map(|i| format!("${i}::text[]")).collect();
-            let matches: Vec<String> = key
-                .iter()
-                .enumerate()
-                .map(|(i, c)| format!("{t}.{} = v.k{i}::{}", ident(&c.name), dialect::postgres::column_type(c.ty)))
-                .collect();
-            format!(
-                "UPDATE {t} SET {} FROM unnest({}) AS v({}) WHERE {}",
-                sets.join(", "),
-                arrays.join(", "),
-                names.join(", "),
-                matches.join(" AND ")
-            )
-        });
-        let record_sql = "INSERT INTO schemaflow_backfills (version, phase, last_key, rows_done, rows_total) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (version, phase) DO UPDATE SET last_key = excluded.last_key,
-                rows_done = excluded.rows_done, rows_total = excluded.rows_total";
-        loop {
-            let hi = self.upper_key(&mut prepared, &upper(last.is_some()), last.as_deref(), offset)?;
-            let values: Vec<String> = last.iter().flatten().chain(hi.iter().flatten()).cloned().collect();
-            let params: Vec<Param> = values.iter().map(|v| v as Param).collect();
-            let sql = update(last.is_some(), hi.is_some());
-            let update_statement = if sets.is_empty() { None } else { Some(prepared.get(&mut self.client, &sql)?) };
-            let select = transform.as_ref().map(|(spec, ..)| {
-                let inputs = spec
-                    .inputs
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| format!("{}::text AS sf_input_{i}", ident(c)))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                format!(
-                    "SELECT {as_text}, {inputs} FROM {t} WHERE {} ORDER BY {order}",
-                    range(last.is_some(), hi.is_some())
-                )
-            });
-            let select_statement = match &select {
-                Some(select) => Some(prepared.get(&mut self.client, select)?),
-                None => None,
-            };
-            let write_statement = match &write {
-                Some(write) => Some(prepared.get(&mut self.client, write)?),
-                None => None,
-            };
-            let record = prepared.get(&mut self.client, record_sql)?;
-            let started = std::time::Instant::now();
-            let mut tx = self.client.transaction().map_err(db_error)?;
-            let mut changed = 0;
-            if let Some(statement) = &update_statement {
-                changed = tx.execute(statement, &params).map_err(|e| statement_error(&sql, e))?;
-            }
-            if let (
-                Some((spec, f, input_types, _)),
-                Some(select),
-                Some(select_statement),
-                Some(write),
-                Some(write_statement),
-            ) = (&transform, &select, &select_statement, &write, &write_statement)
-            {
-                let rows = tx.query(select_statement, &params).map_err(|e| statement_error(select, e))?;
-                let mut columns: Vec<Vec<Option<String>>> =
-                    vec![Vec::with_capacity(rows.len()); spec.outputs.len() + n];
-                for row in &rows {
-                    let key_values: Vec<String> = (0..n).map(|i| row.get::<_, String>(i)).collect();
-                    let inputs: Vec<Value> = input_types
-                        .iter()
-                        .enumerate()
-                        .map(|(i, ty)| from_text(row.get::<_, Option<String>>(n + i), *ty))
-                        .collect();
-                    let failed = |message: String| ExecError::Statement {
-                        sql: format!("{}({})", spec.function, spec.inputs.join(", ")),
-                        message,
-                    };
-                    let outputs = f(inputs).map_err(|why| {
-                        failed(format!("the transform failed on the row with key {key_values:?}: {why}"))
-                    })?;
-                    if outputs.len() != spec.outputs.len() {
-                        return Err(failed(format!(
-                            "the transform returned {} values for the {} columns it sets",
-                            outputs.len(),
-                            spec.outputs.len()
-                        )));
-                    }
-                    for (column, value) in columns.iter_mut().zip(outputs.into_iter().map(to_text)) {
-                        column.push(value);
-                    }
-                    for (column, value) in columns[spec.outputs.len()..].iter_mut().zip(key_values) {
-                        column.push(Some(value));
-                    }
-                }
-                if !rows.is_empty() {
-                    let write_params: Vec<Param> = columns.iter().map(|c| c as Param).collect();
-                    tx.execute(write_statement, &write_params).map_err(|e| statement_error(write, e))?;
-                }
-                changed = changed.max(rows.len() as u64);
-            }
-            rows_done += changed;
-            tx.execute(&record, &[&version, &phase, &hi, &(rows_done as i64), &(total as i64)]).map_err(db_error)?;
-            tx.commit().map_err(db_error)?;
-            on_batch(BatchDone {
-                table: backfill.table.clone(),
-                rows_done,
-                rows_total: total,
-                took: started.elapsed(),
-            });
-            let Some(hi) = hi else { return Ok(()) };
-            last = Some(hi);
-            super::between_batches(backfill.pause_ms)?;
-        }
-    }
-}
-
-/// Statements prepared once for a backfill: every batch runs the same few,
-/// so each is parsed once, not once a batch. Dropped with the backfill, as
-/// the next migration may change the tables they name.
-#[derive(Default)]
-struct Prepared(std::collections::HashMap<String, postgres::Statement>);
-
-impl Prepared {
-    fn get(&mut self, client: &mut Client, sql: &str) -> Result<postgres::Statement, ExecError> {
-        if let Some(statement) = self.0.get(sql) {
-            return Ok(statement.clone());
-        }
-        let statement = client.prepare(sql).map_err(|e| statement_error(sql, e))?;
-        self.0.insert(sql.to_owned(), statement.clone());
-        Ok(statement)
-    }
 }
 
 /// A value read as text (`col::text`) back into a value of its column's type.
-fn from_text(text: Option<String>, ty: ColumnType) -> Value {
+pub(super) fn from_text(text: Option<String>, ty: ColumnType) -> Value {
     let Some(text) = text else { return Value::Null };
     match ty {
         ColumnType::Bool => Value::Bool(text == "t" || text == "true"),
@@ -586,7 +215,7 @@ fn from_text(text: Option<String>, ty: ColumnType) -> Value {
 }
 
 /// A value as the text PostgreSQL reads back with `$n::text::type`.
-fn to_text(value: Value) -> Option<String> {
+pub(super) fn to_text(value: Value) -> Option<String> {
     match value {
         Value::Null => None,
         Value::Bool(b) => Some(b.to_string()),
@@ -742,7 +371,10 @@ impl Backend for PostgresBackend {
                 let mut tx = self.client.transaction().map_err(db_error)?;
                 check_progress(&mut tx, progress)?;
                 tx.commit().map_err(db_error)?;
-                self.with_relaxed_commits(|me| me.run_backfill(backfill, schema, progress, transforms, on_batch))?;
+                self.with_relaxed_commits(|me| {
+                    let mut batches = PostgresBatches::new(&mut me.client, backfill, schema, progress, transforms)?;
+                    batches::run(&mut batches, backfill, on_batch)
+                })?;
                 let (version, phase) = (progress.version as i64, progress.phase as i32);
                 self.in_transaction(progress, |tx| {
                     tx.execute(

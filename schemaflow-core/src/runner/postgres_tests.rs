@@ -247,6 +247,35 @@ fn a_backfill_changes_every_matching_row_once_in_batches() {
 }
 
 #[test]
+fn a_failed_backfill_resumes_after_its_last_batch_and_changes_each_row_once() {
+    let Some(db) = TestDatabase::create("backfill_resume") else { return };
+    let mut b = backend(&db);
+    let m1 = parse(1, "base", "create_table items { id: i64 primary_key, touched: i64 }");
+    run_all(&mut b, std::slice::from_ref(&m1)).unwrap();
+    b.client()
+        .batch_execute(
+            "INSERT INTO items SELECT i, 0 FROM generate_series(1, 1000) i;
+             CREATE TABLE gate (open bool NOT NULL); INSERT INTO gate VALUES (false);",
+        )
+        .unwrap();
+    // Rows past 350 fail (division by zero) until the gate opens.
+    let m2 = parse(
+        2,
+        "touch",
+        "backfill items set touched = sql(\"CASE WHEN id > 350 AND NOT (SELECT open FROM gate) THEN 1 / (id - id) ELSE touched + 1 END\") batch 100;",
+    );
+    let migrations = [m1, m2];
+    let err = run_all(&mut b, &migrations).unwrap_err();
+    assert!(err.to_string().contains("division by zero"), "{err}");
+    let touched: i64 = b.client().query_one("SELECT count(*) FROM items WHERE touched = 1", &[]).unwrap().get(0);
+    assert_eq!(touched, 300, "the three batches before the failing one stay");
+    b.client().batch_execute("UPDATE gate SET open = true").unwrap();
+    run_all(&mut b, &migrations).unwrap();
+    let row = b.client().query_one("SELECT count(*) FILTER (WHERE touched = 1), count(*) FROM items", &[]).unwrap();
+    assert_eq!((row.get::<_, i64>(0), row.get::<_, i64>(1)), (1000, 1000), "every row changed once");
+}
+
+#[test]
 fn a_failed_backfill_leaves_the_session_committing_durably() {
     use crate::transform::Value;
     let Some(db) = TestDatabase::create("backfill_fails") else { return };

@@ -13,80 +13,16 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
+use super::batches;
+use super::sqlite_batches::SqliteBatches;
 use super::{
     APPLIED, APPLYING, AppliedMigration, BOOKKEEPING_TABLE, Backend, BackfillProgress, BatchDone, Direction, ExecError,
     Progress, ROLLING_BACK,
 };
-use crate::dialect::{self, Dialect, Phase, Plan, Statement, ident, sqlite as sqlite_sql};
-use crate::model::{Backfill, Column, ColumnType, Constraint, ConstraintKind, DefaultValue, FkAction, Index, Table};
+use crate::dialect::{Dialect, Phase, Plan, Statement, ident, sqlite as sqlite_sql};
+use crate::model::{Column, ColumnType, Constraint, ConstraintKind, DefaultValue, FkAction, Index, Table};
 use crate::schema::Schema;
-use crate::transform::{Transforms, Value};
-
-/// Where a backfill records how far it got, batch by batch.
-const BACKFILL_PROGRESS_DDL: &str = "CREATE TABLE IF NOT EXISTS schemaflow_backfills (
-    version INTEGER NOT NULL,
-    phase INTEGER NOT NULL,
-    last_key TEXT NOT NULL,
-    rows_done INTEGER NOT NULL,
-    rows_total INTEGER NOT NULL,
-    PRIMARY KEY (version, phase)
-)";
-
-fn from_sqlite(v: &rusqlite::types::Value) -> Value {
-    use rusqlite::types::Value as V;
-    match v {
-        V::Null => Value::Null,
-        V::Integer(i) => Value::Int(*i),
-        V::Real(f) => Value::Float(*f),
-        V::Text(t) => Value::Text(t.clone()),
-        V::Blob(b) => Value::Bytes(b.clone()),
-    }
-}
-
-fn to_sqlite(v: Value) -> rusqlite::types::Value {
-    use rusqlite::types::Value as V;
-    match v {
-        Value::Null => V::Null,
-        Value::Bool(b) => V::Integer(i64::from(b)),
-        Value::Int(i) => V::Integer(i),
-        Value::Float(f) => V::Real(f),
-        Value::Text(t) => V::Text(t),
-        Value::Bytes(b) => V::Blob(b),
-    }
-}
-
-/// The `last_key` of a backfill whose last batch has committed.
-const FINISHED: &str = "\"finished\"";
-
-/// A key as JSON: `[42]`, `["a", 3]`.
-fn encode_key(key: &[rusqlite::types::Value]) -> String {
-    use rusqlite::types::Value;
-    let values: Vec<serde_json::Value> = key
-        .iter()
-        .map(|v| match v {
-            Value::Integer(i) => serde_json::json!(i),
-            Value::Real(f) => serde_json::json!(f),
-            Value::Text(t) => serde_json::json!(t),
-            Value::Null | Value::Blob(_) => serde_json::Value::Null,
-        })
-        .collect();
-    serde_json::Value::Array(values).to_string()
-}
-
-fn decode_key(text: &str) -> Result<Vec<rusqlite::types::Value>, ExecError> {
-    use rusqlite::types::Value;
-    let bad = || ExecError::Database(format!("schemaflow_backfills holds an unreadable key `{text}`"));
-    let serde_json::Value::Array(items) = serde_json::from_str(text).map_err(|_| bad())? else { return Err(bad()) };
-    items
-        .into_iter()
-        .map(|v| match v {
-            serde_json::Value::Number(n) if n.is_i64() => Ok(Value::Integer(n.as_i64().unwrap_or_default())),
-            serde_json::Value::Number(n) => Ok(Value::Real(n.as_f64().unwrap_or_default())),
-            serde_json::Value::String(s) => Ok(Value::Text(s)),
-            _ => Err(bad()),
-        })
-        .collect()
-}
+use crate::transform::Transforms;
 
 /// How long a runner waits for another one's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
@@ -98,11 +34,11 @@ pub struct SqliteBackend {
     session: Vec<String>,
 }
 
-fn db_error(e: rusqlite::Error) -> ExecError {
+pub(super) fn db_error(e: rusqlite::Error) -> ExecError {
     ExecError::Database(e.to_string())
 }
 
-fn statement_error(sql: &str, e: rusqlite::Error) -> ExecError {
+pub(super) fn statement_error(sql: &str, e: rusqlite::Error) -> ExecError {
     ExecError::Statement { sql: sql.to_owned(), message: e.to_string() }
 }
 
@@ -282,197 +218,6 @@ impl SqliteBackend {
         Ok(())
     }
 
-    /// A backfill: keyset pagination over the primary key, `batch_size`
-    /// rows at a time, each batch in its own short transaction that also
-    /// records the last key done, so a run stopped at any moment resumes
-    /// after the last committed batch and changes every row once. The
-    /// pause between batches is taken outside any transaction.
-    fn run_backfill(
-        &self,
-        backfill: &Backfill,
-        schema: &Schema,
-        progress: &Progress,
-        transforms: &Transforms,
-        on_batch: &mut dyn FnMut(BatchDone),
-    ) -> Result<(), ExecError> {
-        let key: Vec<String> =
-            schema.table(&backfill.table).and_then(|t| t.primary_key()).map(|k| k.to_vec()).ok_or_else(|| {
-                ExecError::Database(format!("table `{}` has no primary key to batch on", backfill.table))
-            })?;
-        self.conn.execute_batch(BACKFILL_PROGRESS_DDL).map_err(db_error)?;
-        let t = dialect::ident(&backfill.table);
-        let key_list = dialect::ident_list(&key);
-        let key_row = if key.len() == 1 { dialect::ident(&key[0]) } else { format!("({key_list})") };
-        let params = |from: usize| -> String {
-            let p: Vec<String> = (0..key.len()).map(|i| format!("?{}", from + i)).collect();
-            if key.len() == 1 { p[0].clone() } else { format!("({})", p.join(", ")) }
-        };
-        let sets: Vec<String> = backfill
-            .assignments
-            .iter()
-            .map(|a| format!("{} = {}", dialect::ident(&a.column), Dialect::Sqlite.value(&a.value)))
-            .collect();
-        let predicate = backfill.predicate.as_ref().map(|p| format!(" AND ({p})")).unwrap_or_default();
-        let n = key.len();
-        let upper = |after: bool| {
-            let lower = if after { format!("WHERE {key_row} > {}", params(1)) } else { String::new() };
-            let offset = if after { n + 1 } else { 1 };
-            format!("SELECT {key_list} FROM {t} {lower} ORDER BY {key_list} LIMIT 1 OFFSET ?{offset}")
-        };
-        let range = |lower: bool, upper: bool| {
-            let mut conditions = vec!["1".to_owned()];
-            if lower {
-                conditions.push(format!("{key_row} > {}", params(1)));
-            }
-            if upper {
-                conditions.push(format!("{key_row} <= {}", params(if lower { n + 1 } else { 1 })));
-            }
-            format!("{}{predicate}", conditions.join(" AND "))
-        };
-        let update =
-            |lower: bool, upper: bool| format!("UPDATE {t} SET {} WHERE {}", sets.join(", "), range(lower, upper));
-        let transform = match &backfill.transform {
-            Some(spec) => Some((
-                spec,
-                transforms.get(&spec.function).ok_or_else(|| {
-                    ExecError::Database(format!("the transform `{}` is not registered in this build", spec.function))
-                })?,
-            )),
-            None => None,
-        };
-        let phase = i64::from(progress.phase);
-        let version = progress.version as i64;
-        let saved: Option<(String, i64)> = self
-            .conn
-            .query_row(
-                "SELECT last_key, rows_done FROM schemaflow_backfills WHERE version = ?1 AND phase = ?2",
-                params![version, phase],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(db_error)?;
-        let (mut last, mut rows_done) = match saved {
-            // The last batch committed; only the phase's record is missing.
-            Some((text, _)) if text == FINISHED => return Ok(()),
-            Some((text, rows)) => (Some(decode_key(&text)?), rows as u64),
-            None => (None, 0),
-        };
-        let remaining: i64 = match &last {
-            None => self.conn.query_row(&format!("SELECT count(*) FROM {t} WHERE 1{predicate}"), [], |r| r.get(0)),
-            Some(lo) => self.conn.query_row(
-                &format!("SELECT count(*) FROM {t} WHERE {key_row} > {}{predicate}", params(1)),
-                rusqlite::params_from_iter(lo.clone()),
-                |r| r.get(0),
-            ),
-        }
-        .map_err(db_error)?;
-        let total = rows_done + remaining as u64;
-        let offset = i64::from(backfill.batch_size) - 1;
-        loop {
-            let mut args: Vec<rusqlite::types::Value> = last.clone().unwrap_or_default();
-            args.push(rusqlite::types::Value::Integer(offset));
-            let select = upper(last.is_some());
-            // Each batch runs the same few statements: compiled once, kept.
-            let hi: Option<Vec<rusqlite::types::Value>> = self
-                .conn
-                .prepare_cached(&select)
-                .and_then(|mut stmt| {
-                    stmt.query_row(rusqlite::params_from_iter(args), |r| {
-                        (0..n).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect()
-                    })
-                    .optional()
-                })
-                .map_err(|e| statement_error(&select, e))?;
-            let sql = update(last.is_some(), hi.is_some());
-            let args: Vec<rusqlite::types::Value> = last.iter().flatten().chain(hi.iter().flatten()).cloned().collect();
-            let started = std::time::Instant::now();
-            self.conn.execute_batch("BEGIN IMMEDIATE").map_err(db_error)?;
-            let batch = (|| {
-                let mut changed = 0;
-                if !sets.is_empty() {
-                    changed = self
-                        .conn
-                        .prepare_cached(&sql)
-                        .and_then(|mut stmt| stmt.execute(rusqlite::params_from_iter(args.clone())))
-                        .map_err(|e| statement_error(&sql, e))?;
-                }
-                if let Some((spec, f)) = &transform {
-                    let select = format!(
-                        "SELECT {key_list}, {} FROM {t} WHERE {} ORDER BY {key_list}",
-                        dialect::ident_list(&spec.inputs),
-                        range(last.is_some(), hi.is_some())
-                    );
-                    let write = format!(
-                        "UPDATE {t} SET {} WHERE {key_row} = {}",
-                        spec.outputs
-                            .iter()
-                            .enumerate()
-                            .map(|(i, c)| format!("{} = ?{}", dialect::ident(c), i + 1))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        params(spec.outputs.len() + 1)
-                    );
-                    let rows: Vec<Vec<rusqlite::types::Value>> = {
-                        let mut stmt = self.conn.prepare_cached(&select).map_err(|e| statement_error(&select, e))?;
-                        stmt.query_map(rusqlite::params_from_iter(args.clone()), |r| {
-                            (0..n + spec.inputs.len()).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect()
-                        })
-                        .map_err(|e| statement_error(&select, e))?
-                        .collect::<Result<_, _>>()
-                        .map_err(|e| statement_error(&select, e))?
-                    };
-                    for row in &rows {
-                        let (key_values, inputs) = row.split_at(n);
-                        let outputs =
-                            f(inputs.iter().map(from_sqlite).collect()).map_err(|why| ExecError::Statement {
-                                sql: format!("{}({})", spec.function, spec.inputs.join(", ")),
-                                message: format!("the transform failed on the row with key {key_values:?}: {why}"),
-                            })?;
-                        let values: Vec<rusqlite::types::Value> =
-                            outputs.into_iter().map(to_sqlite).chain(key_values.iter().cloned()).collect();
-                        self.conn
-                            .prepare_cached(&write)
-                            .and_then(|mut stmt| stmt.execute(rusqlite::params_from_iter(values)))
-                            .map_err(|e| statement_error(&write, e))?;
-                    }
-                    changed = changed.max(rows.len());
-                }
-                let done_key = hi.as_ref().map_or_else(|| FINISHED.to_owned(), |k| encode_key(k));
-                self.conn
-                    .prepare_cached(
-                        "INSERT INTO schemaflow_backfills (version, phase, last_key, rows_done, rows_total) VALUES (?1, ?2, ?3, ?4, ?5)
-                         ON CONFLICT (version, phase) DO UPDATE SET last_key = excluded.last_key,
-                            rows_done = excluded.rows_done, rows_total = excluded.rows_total",
-                    )
-                    .and_then(|mut stmt| {
-                        stmt.execute(params![version, phase, done_key, (rows_done + changed as u64) as i64, total as i64])
-                    })
-                    .map_err(db_error)?;
-                Ok::<usize, ExecError>(changed)
-            })();
-            let changed = match batch {
-                Ok(changed) => {
-                    self.conn.execute_batch("COMMIT").map_err(db_error)?;
-                    changed
-                }
-                Err(e) => {
-                    let _ = self.conn.execute_batch("ROLLBACK");
-                    return Err(e);
-                }
-            };
-            rows_done += changed as u64;
-            on_batch(BatchDone {
-                table: backfill.table.clone(),
-                rows_done,
-                rows_total: total,
-                took: started.elapsed(),
-            });
-            let Some(hi) = hi else { return Ok(()) };
-            last = Some(hi);
-            super::between_batches(backfill.pause_ms)?;
-        }
-    }
-
     /// Checks that this phase is still to do (another runner may have done
     /// it), recording nothing.
     fn in_transaction_checked_only(&mut self, progress: &Progress) -> Result<(), ExecError> {
@@ -577,7 +322,8 @@ impl Backend for SqliteBackend {
                 // Check first, then one short transaction per batch, then
                 // record the phase and forget its batch progress.
                 self.in_transaction_checked_only(progress)?;
-                self.run_backfill(backfill, schema, progress, transforms, on_batch)?;
+                let mut batches = SqliteBatches::new(&self.conn, backfill, schema, progress, transforms)?;
+                batches::run(&mut batches, backfill, on_batch)?;
                 self.in_transaction(progress, |db| {
                     db.conn
                         .execute(

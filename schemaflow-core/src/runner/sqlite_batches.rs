@@ -1,0 +1,309 @@
+//! A backfill's statements on SQLite, for the batch engine
+//! ([`super::batches`]).
+//!
+//! Each batch is a `BEGIN IMMEDIATE` transaction: the upper key (the
+//! batch size-th key after the last one), the `UPDATE` of the range, a
+//! Rust transform's reads and writes row by row (in-process, so no round
+//! trips), and the progress record, whose `last_key` is the key as JSON.
+//! The statements are compiled once and kept.
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::batches::{BatchSource, Committed, Resume};
+use super::sqlite::{db_error, statement_error};
+use super::{ExecError, Progress};
+use crate::dialect::{self, Dialect};
+use crate::model::{Backfill, TransformSpec};
+use crate::schema::Schema;
+use crate::transform::{TransformFn, Transforms, Value};
+
+/// Where a backfill records how far it got, batch by batch.
+pub(crate) const BACKFILL_PROGRESS_DDL: &str = "CREATE TABLE IF NOT EXISTS schemaflow_backfills (
+    version INTEGER NOT NULL,
+    phase INTEGER NOT NULL,
+    last_key TEXT NOT NULL,
+    rows_done INTEGER NOT NULL,
+    rows_total INTEGER NOT NULL,
+    PRIMARY KEY (version, phase)
+)";
+
+/// The `last_key` of a backfill whose last batch has committed.
+const FINISHED: &str = "\"finished\"";
+
+fn from_sqlite(v: &SqlValue) -> Value {
+    match v {
+        SqlValue::Null => Value::Null,
+        SqlValue::Integer(i) => Value::Int(*i),
+        SqlValue::Real(f) => Value::Float(*f),
+        SqlValue::Text(t) => Value::Text(t.clone()),
+        SqlValue::Blob(b) => Value::Bytes(b.clone()),
+    }
+}
+
+fn to_sqlite(v: Value) -> SqlValue {
+    match v {
+        Value::Null => SqlValue::Null,
+        Value::Bool(b) => SqlValue::Integer(i64::from(b)),
+        Value::Int(i) => SqlValue::Integer(i),
+        Value::Float(f) => SqlValue::Real(f),
+        Value::Text(t) => SqlValue::Text(t),
+        Value::Bytes(b) => SqlValue::Blob(b),
+    }
+}
+
+/// A key as JSON: `[42]`, `["a", 3]`.
+fn encode_key(key: &[SqlValue]) -> String {
+    let values: Vec<serde_json::Value> = key
+        .iter()
+        .map(|v| match v {
+            SqlValue::Integer(i) => serde_json::json!(i),
+            SqlValue::Real(f) => serde_json::json!(f),
+            SqlValue::Text(t) => serde_json::json!(t),
+            SqlValue::Null | SqlValue::Blob(_) => serde_json::Value::Null,
+        })
+        .collect();
+    serde_json::Value::Array(values).to_string()
+}
+
+fn decode_key(text: &str) -> Result<Vec<SqlValue>, ExecError> {
+    let bad = || ExecError::Database(format!("schemaflow_backfills holds an unreadable key `{text}`"));
+    let serde_json::Value::Array(items) = serde_json::from_str(text).map_err(|_| bad())? else { return Err(bad()) };
+    items
+        .into_iter()
+        .map(|v| match v {
+            serde_json::Value::Number(n) if n.is_i64() => Ok(SqlValue::Integer(n.as_i64().unwrap_or_default())),
+            serde_json::Value::Number(n) => Ok(SqlValue::Real(n.as_f64().unwrap_or_default())),
+            serde_json::Value::String(s) => Ok(SqlValue::Text(s)),
+            _ => Err(bad()),
+        })
+        .collect()
+}
+
+/// One backfill's batches on one connection.
+pub(crate) struct SqliteBatches<'a> {
+    conn: &'a Connection,
+    version: i64,
+    phase: i64,
+    /// Rows per batch, less one: the upper key's offset after the last one.
+    offset: i64,
+    table: String,
+    /// The key's columns: `"a", "b"`.
+    key_list: String,
+    /// The key as a row value: `"a"` or `("a", "b")`.
+    key_row: String,
+    key_len: usize,
+    /// The SQL assignments, `"col" = value`.
+    sets: Vec<String>,
+    /// ` AND (where)`, or nothing.
+    predicate: String,
+    transform: Option<(&'a TransformSpec, &'a TransformFn)>,
+}
+
+impl<'a> SqliteBatches<'a> {
+    /// The statements for `backfill` over its table in `schema`; creates the
+    /// progress table if need be.
+    pub(crate) fn new(
+        conn: &'a Connection,
+        backfill: &'a Backfill,
+        schema: &Schema,
+        progress: &Progress,
+        transforms: &'a Transforms,
+    ) -> Result<SqliteBatches<'a>, ExecError> {
+        let key: Vec<String> =
+            schema.table(&backfill.table).and_then(|t| t.primary_key()).map(|k| k.to_vec()).ok_or_else(|| {
+                ExecError::Database(format!("table `{}` has no primary key to batch on", backfill.table))
+            })?;
+        let transform = match &backfill.transform {
+            Some(spec) => Some((
+                spec,
+                transforms.get(&spec.function).ok_or_else(|| {
+                    ExecError::Database(format!("the transform `{}` is not registered in this build", spec.function))
+                })?,
+            )),
+            None => None,
+        };
+        conn.execute_batch(BACKFILL_PROGRESS_DDL).map_err(db_error)?;
+        let key_list = dialect::ident_list(&key);
+        Ok(SqliteBatches {
+            conn,
+            version: progress.version as i64,
+            phase: i64::from(progress.phase),
+            offset: i64::from(backfill.batch_size) - 1,
+            table: dialect::ident(&backfill.table),
+            key_row: if key.len() == 1 { dialect::ident(&key[0]) } else { format!("({key_list})") },
+            key_list,
+            key_len: key.len(),
+            sets: backfill
+                .assignments
+                .iter()
+                .map(|a| format!("{} = {}", dialect::ident(&a.column), Dialect::Sqlite.value(&a.value)))
+                .collect(),
+            predicate: backfill.predicate.as_ref().map(|p| format!(" AND ({p})")).unwrap_or_default(),
+            transform,
+        })
+    }
+
+    /// A key as parameters from `?from` on: `?1` or `(?1, ?2)`.
+    fn key_params(&self, from: usize) -> String {
+        let p: Vec<String> = (0..self.key_len).map(|i| format!("?{}", from + i)).collect();
+        if self.key_len == 1 { p[0].clone() } else { format!("({})", p.join(", ")) }
+    }
+
+    /// The batch's rows: after the lower key (`?1…`) when there is one, up
+    /// to the upper key (the next parameters) when there is one.
+    fn range(&self, lower: bool, upper: bool) -> String {
+        let mut conditions = vec!["1".to_owned()];
+        if lower {
+            conditions.push(format!("{} > {}", self.key_row, self.key_params(1)));
+        }
+        if upper {
+            let from = if lower { self.key_len + 1 } else { 1 };
+            conditions.push(format!("{} <= {}", self.key_row, self.key_params(from)));
+        }
+        format!("{}{}", conditions.join(" AND "), self.predicate)
+    }
+
+    /// The statements of one batch, inside its transaction.
+    fn batch_in_transaction(
+        &self,
+        after: Option<&Vec<SqlValue>>,
+        rows_done: u64,
+        rows_total: u64,
+    ) -> Result<Committed<Vec<SqlValue>>, ExecError> {
+        let (t, key_list) = (&self.table, &self.key_list);
+        let lower = match after {
+            Some(_) => format!("WHERE {} > {}", self.key_row, self.key_params(1)),
+            None => String::new(),
+        };
+        let offset_param = if after.is_some() { self.key_len + 1 } else { 1 };
+        let upper_sql =
+            format!("SELECT {key_list} FROM {t} {lower} ORDER BY {key_list} LIMIT 1 OFFSET ?{offset_param}");
+        let mut args: Vec<SqlValue> = after.cloned().unwrap_or_default();
+        args.push(SqlValue::Integer(self.offset));
+        let upper: Option<Vec<SqlValue>> = self
+            .conn
+            .prepare_cached(&upper_sql)
+            .and_then(|mut stmt| {
+                stmt.query_row(rusqlite::params_from_iter(args), |r| {
+                    (0..self.key_len).map(|i| r.get::<_, SqlValue>(i)).collect()
+                })
+                .optional()
+            })
+            .map_err(|e| statement_error(&upper_sql, e))?;
+        let range = self.range(after.is_some(), upper.is_some());
+        let args: Vec<&SqlValue> = after.into_iter().flatten().chain(upper.iter().flatten()).collect();
+        let mut changed = 0;
+        if !self.sets.is_empty() {
+            let sql = format!("UPDATE {t} SET {} WHERE {range}", self.sets.join(", "));
+            changed = self
+                .conn
+                .prepare_cached(&sql)
+                .and_then(|mut stmt| stmt.execute(rusqlite::params_from_iter(&args)))
+                .map_err(|e| statement_error(&sql, e))?;
+        }
+        if let Some((spec, f)) = self.transform {
+            let select = format!(
+                "SELECT {key_list}, {} FROM {t} WHERE {range} ORDER BY {key_list}",
+                dialect::ident_list(&spec.inputs)
+            );
+            let outputs: Vec<String> =
+                spec.outputs.iter().enumerate().map(|(i, c)| format!("{} = ?{}", dialect::ident(c), i + 1)).collect();
+            let write = format!(
+                "UPDATE {t} SET {} WHERE {} = {}",
+                outputs.join(", "),
+                self.key_row,
+                self.key_params(spec.outputs.len() + 1)
+            );
+            let rows: Vec<Vec<SqlValue>> = {
+                let mut stmt = self.conn.prepare_cached(&select).map_err(|e| statement_error(&select, e))?;
+                stmt.query_map(rusqlite::params_from_iter(&args), |r| {
+                    (0..self.key_len + spec.inputs.len()).map(|i| r.get::<_, SqlValue>(i)).collect()
+                })
+                .map_err(|e| statement_error(&select, e))?
+                .collect::<Result<_, _>>()
+                .map_err(|e| statement_error(&select, e))?
+            };
+            let mut write_stmt = self.conn.prepare_cached(&write).map_err(|e| statement_error(&write, e))?;
+            for row in &rows {
+                let (key, inputs) = row.split_at(self.key_len);
+                let failed = |message: String| ExecError::Statement {
+                    sql: format!("{}({})", spec.function, spec.inputs.join(", ")),
+                    message,
+                };
+                let values = f(inputs.iter().map(from_sqlite).collect())
+                    .map_err(|why| failed(format!("the transform failed on the row with key {key:?}: {why}")))?;
+                if values.len() != spec.outputs.len() {
+                    return Err(failed(format!(
+                        "the transform returned {} values for the {} columns it sets",
+                        values.len(),
+                        spec.outputs.len()
+                    )));
+                }
+                let values: Vec<SqlValue> = values.into_iter().map(to_sqlite).chain(key.iter().cloned()).collect();
+                write_stmt.execute(rusqlite::params_from_iter(values)).map_err(|e| statement_error(&write, e))?;
+            }
+            changed = changed.max(rows.len());
+        }
+        let done_key = upper.as_ref().map_or_else(|| FINISHED.to_owned(), |k| encode_key(k));
+        let done = (rows_done + changed as u64) as i64;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO schemaflow_backfills (version, phase, last_key, rows_done, rows_total) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (version, phase) DO UPDATE SET last_key = excluded.last_key,
+                    rows_done = excluded.rows_done, rows_total = excluded.rows_total",
+            )
+            .and_then(|mut stmt| stmt.execute(params![self.version, self.phase, done_key, done, rows_total as i64]))
+            .map_err(db_error)?;
+        Ok(Committed { upper, changed: changed as u64 })
+    }
+}
+
+impl BatchSource for SqliteBatches<'_> {
+    type Key = Vec<SqlValue>;
+
+    fn resume(&mut self) -> Result<Resume<Vec<SqlValue>>, ExecError> {
+        let saved: Option<(String, i64)> = self
+            .conn
+            .query_row(
+                "SELECT last_key, rows_done FROM schemaflow_backfills WHERE version = ?1 AND phase = ?2",
+                params![self.version, self.phase],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(db_error)?;
+        Ok(match saved {
+            None => Resume::Start,
+            Some((text, _)) if text == FINISHED => Resume::Finished,
+            Some((text, rows)) => Resume::After { key: decode_key(&text)?, rows_done: rows as u64 },
+        })
+    }
+
+    fn remaining(&mut self, after: Option<&Vec<SqlValue>>) -> Result<u64, ExecError> {
+        let sql = format!("SELECT count(*) FROM {} WHERE {}", self.table, self.range(after.is_some(), false));
+        let count: i64 = self
+            .conn
+            .query_row(&sql, rusqlite::params_from_iter(after.into_iter().flatten()), |r| r.get(0))
+            .map_err(|e| statement_error(&sql, e))?;
+        Ok(count as u64)
+    }
+
+    fn batch(
+        &mut self,
+        after: Option<&Vec<SqlValue>>,
+        rows_done: u64,
+        rows_total: u64,
+    ) -> Result<Committed<Vec<SqlValue>>, ExecError> {
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(db_error)?;
+        match self.batch_in_transaction(after, rows_done, rows_total) {
+            Ok(committed) => {
+                self.conn.execute_batch("COMMIT").map_err(db_error)?;
+                Ok(committed)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+}
