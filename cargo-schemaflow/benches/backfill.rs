@@ -27,10 +27,11 @@
 //! Run: `cargo bench -p cargo-schemaflow --bench backfill`; figures go to
 //! `docs/benchmarks/backfill.md`.
 
+mod support;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use schemaflow_core::dialect::Options;
@@ -38,6 +39,7 @@ use schemaflow_core::model::*;
 use schemaflow_core::runner::{
     self, Backend, Event, RollbackTarget, postgres::PostgresBackend, sqlite::SqliteBackend, test_database::TestDatabase,
 };
+use support::{Latencies, Writer, ms, time};
 
 /// Rounds of all the cases, interleaved.
 const ROUNDS: usize = 3;
@@ -195,9 +197,7 @@ struct Case {
 
 impl Case {
     fn median(&self) -> Duration {
-        let mut runs = self.runs.clone();
-        runs.sort();
-        runs.get(runs.len() / 2).copied().unwrap_or_default()
+        support::median(self.runs.clone())
     }
 }
 
@@ -222,12 +222,6 @@ const C: &str = "(c) hand-written keyset ranges, 1,000 rows a transaction";
 const C_RELAXED: &str = "(c′) as (c), committing with `synchronous_commit = off` as (d) does";
 const D: &str = "(d) schemaflow `backfill … batch 1000`, progress recorded";
 const E: &str = "(e) as (d), the value computed by a Rust function";
-
-fn time(f: impl FnOnce()) -> Duration {
-    let started = Instant::now();
-    f();
-    started.elapsed()
-}
 
 struct Figures {
     cases: Cases,
@@ -342,53 +336,10 @@ fn pg_keyset(client: &mut postgres::Client, rows: u64) {
     }
 }
 
-struct Writer {
-    stop: Arc<AtomicBool>,
-    handle: std::thread::JoinHandle<Vec<(Instant, Duration)>>,
-}
-
-/// A writer updating random rows by key, as an application would.
-fn writer(url: &str, rows: u64) -> Writer {
-    let stop = Arc::new(AtomicBool::new(false));
-    let (url, flag) = (url.to_owned(), stop.clone());
-    let handle = std::thread::spawn(move || {
-        let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-        let update = client.prepare("UPDATE items SET b = b WHERE id = $1").unwrap();
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut samples = Vec::new();
-        while !flag.load(Ordering::Relaxed) {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let id = (seed % rows) as i64 + 1;
-            let at = Instant::now();
-            client.execute(&update, &[&id]).unwrap();
-            samples.push((at, at.elapsed()));
-        }
-        samples
-    });
-    std::thread::sleep(Duration::from_millis(200));
-    Writer { stop, handle }
-}
-
-impl Writer {
-    /// The writer's p99 and max latency over the statements that overlapped
-    /// `from..to`.
-    fn finish(self, from: Instant, to: Instant) -> (Duration, Duration) {
-        self.stop.store(true, Ordering::Relaxed);
-        let samples = self.handle.join().unwrap();
-        let mut during: Vec<Duration> =
-            samples.iter().filter(|(at, d)| *at + *d >= from && *at <= to).map(|(_, d)| *d).collect();
-        during.sort();
-        let p99 = during.get(((during.len() as f64 - 1.0) * 0.99).round() as usize).copied().unwrap_or_default();
-        (p99, during.last().copied().unwrap_or_default())
-    }
-}
-
 /// What a concurrent writer saw during (a) and during (d).
 struct Contention {
-    during_raw: (Duration, Duration),
-    during_backfill: (Duration, Duration),
+    during_raw: Latencies,
+    during_backfill: Latencies,
     backfill_took: Duration,
     backfill_longest: Duration,
 }
@@ -442,12 +393,12 @@ fn postgres(rows: u64) -> (Figures, Contention) {
     }
 
     pg_fresh(&mut client, rows);
-    let w = writer(&db.url, rows);
+    let w = Writer::start(&db.url, rows, "UPDATE items SET b = b WHERE id = $1");
     let t = Instant::now();
     client.batch_execute("UPDATE items SET v = a + b").unwrap();
     let during_raw = w.finish(t, Instant::now());
     pg_fresh(&mut client, rows);
-    let w = writer(&db.url, rows);
+    let w = Writer::start(&db.url, rows, "UPDATE items SET b = b WHERE id = $1");
     let t = Instant::now();
     let d = run_backfill(&mut backend, sql_backfill());
     let during_backfill = w.finish(t, t + d.took);
@@ -466,10 +417,6 @@ fn postgres_peak(rows: u64) -> f64 {
 }
 
 // ---------------------------------------------------------------- report
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
 
 fn section(report: &mut String, rows: u64, figures: &Figures) {
     writeln!(report, "| case | median time | rows/s | slowest round |\n|---|---|---|---|").unwrap();
@@ -540,11 +487,13 @@ fn main() {
     section(&mut report, MILLION, &pg);
     writeln!(
         report,
-        "\nA writer updating random rows by key, during one more (a) and one more (d): during (a) p99 {} and max {}; during (d) p99 {} and max {} (that run of (d) took {}, its longest transaction {}).",
-        ms(contention.during_raw.0),
-        ms(contention.during_raw.1),
-        ms(contention.during_backfill.0),
-        ms(contention.during_backfill.1),
+        "\nA writer updating random rows by key, one statement after another, during one more (a) and one more (d): during (a) it completed {} statements, p99 {} and max {}; during (d) {} statements, p99 {} and max {} (that run of (d) took {}, its longest transaction {}).",
+        contention.during_raw.count,
+        ms(contention.during_raw.p99),
+        ms(contention.during_raw.max),
+        contention.during_backfill.count,
+        ms(contention.during_backfill.p99),
+        ms(contention.during_backfill.max),
         ms(contention.backfill_took),
         ms(contention.backfill_longest)
     )

@@ -11,10 +11,12 @@
 //! Run: `cargo bench -p cargo-schemaflow --bench postgres_locks` (needs the
 //! local server); figures go to `docs/benchmarks/postgres-locks.md`.
 
+mod support;
+
 use std::fmt::Write as _;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+
+use support::{Latencies, Writer, ms};
 
 use schemaflow_core::dialect::Options;
 use schemaflow_core::model::*;
@@ -99,51 +101,20 @@ fn foreign_key(online: bool) -> Migration {
 struct Figures {
     label: &'static str,
     ddl: Duration,
-    p50: Duration,
-    p99: Duration,
-    max: Duration,
-    writes: usize,
+    writer: Latencies,
 }
 
 /// Applies `m` (after `base`) while a writer updates random rows; rolls it
 /// back afterwards so the next case starts from the same table.
 fn measure(url: &str, label: &'static str, base: &Migration, m: &Migration) -> Figures {
-    let stop = Arc::new(AtomicBool::new(false));
-    let writer = {
-        let (url, stop) = (url.to_owned(), stop.clone());
-        std::thread::spawn(move || {
-            let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-            let update = client.prepare("UPDATE items SET n = n + 1 WHERE id = $1").unwrap();
-            let mut seed = 0x2545_f491_4f6c_dd1du64;
-            let mut samples = Vec::new();
-            while !stop.load(Ordering::Relaxed) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                let id = (seed % ROWS as u64) as i64 + 1;
-                let started = Instant::now();
-                client.execute(&update, &[&id]).unwrap();
-                samples.push((started, started.elapsed()));
-            }
-            samples
-        })
-    };
-    std::thread::sleep(Duration::from_millis(500));
+    let writer = Writer::start(url, ROWS as u64, "UPDATE items SET n = n + 1 WHERE id = $1");
     let mut backend = PostgresBackend::connect(url, "public").unwrap();
     let started = Instant::now();
     let n = runner::run(&mut backend, &[base.clone(), m.clone()], None, &Options::default(), &mut |_| {}).unwrap();
     let ddl = started.elapsed();
     assert_eq!(n, 1);
     std::thread::sleep(Duration::from_millis(200));
-    stop.store(true, Ordering::Relaxed);
-    let samples = writer.join().unwrap();
-    // Writes that started while the DDL ran.
-    let mut during: Vec<Duration> =
-        samples.iter().filter(|(at, _)| *at >= started && *at <= started + ddl).map(|(_, d)| *d).collect();
-    // A write blocked across the whole DDL started just before it.
-    during.extend(samples.iter().filter(|(at, d)| *at < started && *at + *d > started).map(|(_, d)| *d));
-    during.sort();
-    let pct = |p: f64| during.get(((during.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or_default();
+    let writer = writer.finish(started, started + ddl);
     runner::rollback(
         &mut backend,
         &[base.clone(), m.clone()],
@@ -152,18 +123,7 @@ fn measure(url: &str, label: &'static str, base: &Migration, m: &Migration) -> F
         &mut |_| {},
     )
     .unwrap();
-    Figures {
-        label,
-        ddl,
-        p50: pct(0.5),
-        p99: pct(0.99),
-        max: during.last().copied().unwrap_or_default(),
-        writes: during.len(),
-    }
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+    Figures { label, ddl, writer }
 }
 
 fn main() {
@@ -207,18 +167,18 @@ fn main() {
             "| {} | {} | {} | {} | {} | {} |",
             c.label,
             ms(c.ddl),
-            c.writes,
-            ms(c.p50),
-            ms(c.p99),
-            ms(c.max)
+            c.writer.count,
+            ms(c.writer.p50),
+            ms(c.writer.p99),
+            ms(c.writer.max)
         )
         .unwrap();
     }
     writeln!(
         report,
         "\nTarget: with schemaflow's forms the writer's max latency stays under 100 ms, against the whole DDL time for the plain forms.\n\nRatios of the writer's max latency, plain / online: index {:.0}×, foreign key {:.0}×.",
-        cases[0].max.as_secs_f64() / cases[1].max.as_secs_f64().max(1e-6),
-        cases[2].max.as_secs_f64() / cases[3].max.as_secs_f64().max(1e-6)
+        cases[0].writer.max.as_secs_f64() / cases[1].writer.max.as_secs_f64().max(1e-6),
+        cases[2].writer.max.as_secs_f64() / cases[3].writer.max.as_secs_f64().max(1e-6)
     )
     .unwrap();
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/benchmarks/postgres-locks.md");

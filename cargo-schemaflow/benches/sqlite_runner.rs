@@ -13,13 +13,15 @@
 //! Run: `cargo bench -p cargo-schemaflow --bench sqlite_runner`; figures go
 //! to `docs/benchmarks/sqlite-runner.md`.
 
+mod support;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use schemaflow_core::dialect::{self, Dialect, Options, Phase};
 use schemaflow_core::model::*;
 use schemaflow_core::runner::{self, sqlite::SqliteBackend};
+use support::{median, ms, time};
 
 const COUNT: usize = 1000;
 
@@ -103,21 +105,6 @@ fn scripts(migrations: &[Migration]) -> Vec<String> {
                 .join("\n")
         })
         .collect()
-}
-
-fn time(f: impl FnOnce()) -> Duration {
-    let start = Instant::now();
-    f();
-    start.elapsed()
-}
-
-fn median(mut runs: Vec<Duration>) -> Duration {
-    runs.sort();
-    runs[runs.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
 fn main() {
