@@ -390,8 +390,16 @@ pub fn render_with(
                     }
                     None => String::new(),
                 };
+                // The runner's session setting around the batches (see
+                // `runner::postgres`): said here, as it is part of what runs.
+                let commits = match dialect {
+                    Dialect::Postgres => {
+                        "\n--   each batch commits with synchronous_commit = off (the server's setting under synchronous replication); the step's last commit waits for the flush"
+                    }
+                    Dialect::Sqlite => "",
+                };
                 out.push_str(&format!(
-                    "-- backfill {}: batches of {} rows, one transaction each{pause}{estimate}\n{};\n",
+                    "-- backfill {}: batches of {} rows, one transaction each{pause}{estimate}{commits}\n{};\n",
                     b.table,
                     b.batch_size,
                     backfill_batch_sql(dialect, schema_before, b)
