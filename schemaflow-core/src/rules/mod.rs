@@ -43,8 +43,8 @@ pub use identifier::MAX_IDENTIFIER_BYTES;
 use std::collections::HashSet;
 
 use crate::config::Targets;
-use crate::location::{Location, Part};
-use crate::model::{Migration, Op, Step, Table};
+use crate::location::{Location, Part, Section};
+use crate::model::{Down, Migration, Op, Step, Table};
 use crate::schema::Schema;
 
 /// A rule's fixed description: what the catalogue and the docs print.
@@ -196,6 +196,8 @@ pub struct StepContext<'a> {
     pub added_columns: &'a HashSet<(String, String)>,
     /// The crate's target databases.
     pub targets: &'a Targets,
+    /// Forward steps or the written `down` block.
+    pub section: Section,
     /// Index of the step in its section.
     pub index: usize,
     /// The step.
@@ -211,7 +213,7 @@ impl StepContext<'_> {
 
     /// A location in this step.
     pub fn at(&self, part: Part) -> Location {
-        Location::up(self.index, part)
+        Location { section: self.section, step: self.index, part }
     }
 }
 
@@ -225,28 +227,45 @@ pub struct Report {
     pub schema_after: Schema,
 }
 
-/// The per-step rules, run in this order for each forward step.
-const STEP_RULES: &[fn(&StepContext, &mut Vec<Diagnostic>)] = &[
-    default_type_mismatch::check,
-    add_required_column::check,
-    rename_column::check,
-    rename_table::check,
-    drop_column::check,
-    drop_table::check,
-    alter_column_type::check,
-    set_not_null::check,
-    blocking_index::check,
-    blocking_drop_index::check,
-    constraint_without_not_valid::check,
-    blocking_unique_constraint::check,
-    volatile_default::check,
-    unbatched_backfill::check,
-    identifier::check,
-    prefer_bigint_key::check,
-    raw_sql_transaction_control::check,
-    drop_constraint::check,
-    advice::check,
-    keys::check,
+/// Which steps a per-step rule runs on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Runs {
+    /// Forward steps and the steps of a written `down` block: the rules
+    /// about what a statement does to a live table (locks, rewrites, rows
+    /// that break a constraint, unbatched updates), and the facts.
+    Both,
+    /// Forward steps only: the rules about breaking the code that runs
+    /// against the schema (renames, drops) and advice. A rollback runs after
+    /// the code that needed the new schema is rolled back, and undoing the
+    /// forward steps is what `down` is for.
+    UpOnly,
+}
+
+/// A per-step rule: adds what it finds on the step to the list.
+type StepRule = fn(&StepContext, &mut Vec<Diagnostic>);
+
+/// The per-step rules, run in this order for each step.
+const STEP_RULES: &[(StepRule, Runs)] = &[
+    (default_type_mismatch::check, Runs::Both),
+    (add_required_column::check, Runs::Both),
+    (rename_column::check, Runs::UpOnly),
+    (rename_table::check, Runs::UpOnly),
+    (drop_column::check, Runs::UpOnly),
+    (drop_table::check, Runs::UpOnly),
+    (alter_column_type::check, Runs::Both),
+    (set_not_null::check, Runs::Both),
+    (blocking_index::check, Runs::Both),
+    (blocking_drop_index::check, Runs::Both),
+    (constraint_without_not_valid::check, Runs::Both),
+    (blocking_unique_constraint::check, Runs::Both),
+    (volatile_default::check, Runs::Both),
+    (unbatched_backfill::check, Runs::Both),
+    (identifier::check, Runs::Both),
+    (prefer_bigint_key::check, Runs::UpOnly),
+    (raw_sql_transaction_control::check, Runs::Both),
+    (drop_constraint::check, Runs::UpOnly),
+    (advice::check, Runs::UpOnly),
+    (keys::check, Runs::Both),
 ];
 
 /// Checks `migration` against `before`, the schema the earlier migrations
@@ -259,10 +278,17 @@ pub fn check(before: &Schema, migration: &Migration, targets: &Targets) -> Repor
     let mut failed = HashSet::new();
     let mut added_columns = HashSet::new();
     for (index, step) in migration.steps.iter().enumerate() {
-        let cx =
-            StepContext { schema: &schema, created: &created, added_columns: &added_columns, targets, index, step };
+        let cx = StepContext {
+            schema: &schema,
+            created: &created,
+            added_columns: &added_columns,
+            targets,
+            section: Section::Up,
+            index,
+            step,
+        };
         let mut step_found = Vec::new();
-        for rule in STEP_RULES {
+        for (rule, _) in STEP_RULES {
             rule(&cx, &mut step_found);
         }
         match schema.apply(&step.op) {
@@ -276,7 +302,7 @@ pub fn check(before: &Schema, migration: &Migration, targets: &Targets) -> Repor
             // A step that does not fit the schema is reported for that alone:
             // hazards of a statement that cannot run would only distract.
             Err(e) => {
-                failed.insert(index);
+                failed.insert((Section::Up, index));
                 found.push(schema_facts::diagnostic(Location::up(index, e.part.clone()), &e));
                 // A table whose constraints are wrong still exists for the
                 // steps after it: check them against its columns rather
@@ -292,11 +318,54 @@ pub fn check(before: &Schema, migration: &Migration, targets: &Targets) -> Repor
     }
     fk_without_index::check(before, &schema, migration, &mut found);
     missing_down::check(before, migration, &mut found);
+    check_down(&schema, migration, targets, &mut found, &mut failed);
     down_does_not_restore::check(before, &schema, migration, &mut found);
 
     let mut diagnostics = unused_allow::apply_allows(migration, found, &failed);
     diagnostics.sort_by_key(|d| (d.location.section, d.location.step));
     Report { diagnostics, schema_after: schema }
+}
+
+/// Runs the per-step rules of [`Runs::Both`] over a written `down` block, replayed from the
+/// schema after the forward steps: every table there may hold rows by the
+/// time of a rollback, so only the tables the block itself creates count
+/// as new. A step that does not fit the schema is left to SF027, which
+/// reports it.
+fn check_down(
+    after: &Schema,
+    migration: &Migration,
+    targets: &Targets,
+    found: &mut Vec<Diagnostic>,
+    failed: &mut HashSet<(Section, usize)>,
+) {
+    let Down::Explicit(steps) = &migration.down else { return };
+    let mut schema = after.clone();
+    let mut created = HashSet::new();
+    let mut added_columns = HashSet::new();
+    for (index, step) in steps.iter().enumerate() {
+        let cx = StepContext {
+            schema: &schema,
+            created: &created,
+            added_columns: &added_columns,
+            targets,
+            section: Section::Down,
+            index,
+            step,
+        };
+        let mut step_found = Vec::new();
+        for (rule, _) in STEP_RULES.iter().filter(|(_, runs)| *runs == Runs::Both) {
+            rule(&cx, &mut step_found);
+        }
+        if schema.apply(&step.op).is_err() {
+            failed.insert((Section::Down, index));
+            continue;
+        }
+        track_created(&mut created, &step.op);
+        if let Op::AddColumn { table, column } = &step.op {
+            added_columns.insert((table.clone(), column.name.clone()));
+        }
+        found.append(&mut step_found);
+    }
 }
 
 /// Replays `migrations` in order from an empty schema, stopping at the first

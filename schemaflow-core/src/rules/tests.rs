@@ -375,3 +375,25 @@ fn raw_sql_forms_of_a_whole_table_change() {
         "a function body is not transaction control"
     );
 }
+
+#[test]
+fn rules_about_live_tables_run_on_a_written_down() {
+    let history = [USERS, "create_index users_age_idx on users(age) concurrently"];
+    let blocking = "drop_index users_age_idx concurrently; down { create_index users_age_idx on users(age) }";
+    let report = report_for(&Targets::default(), &history, blocking);
+    let found: Vec<(&str, Section, usize)> =
+        report.diagnostics.iter().map(|d| (d.rule.code, d.location.section, d.location.step)).collect();
+    assert_eq!(found, [("SF013", Section::Down, 0)]);
+    let acknowledged = "drop_index users_age_idx concurrently; down { #[allow(blocking_index, \"users has 20 rows\")] create_index users_age_idx on users(age) }";
+    assert!(codes(&history, acknowledged).is_empty(), "{:?}", codes(&history, acknowledged));
+    let required = "alter_table users { drop_column age } down { alter_table users { add_column age: i32 } }";
+    assert!(codes(&[USERS], required).contains(&"SF003"), "a NOT NULL column without default fails on the rows");
+}
+
+#[test]
+fn a_written_down_may_undo_renames_and_drop_what_the_migration_added() {
+    let added = "alter_table users { add_column v: Option<i32> } down { alter_table users { drop_column v } }";
+    assert!(codes(&[USERS], added).is_empty());
+    let renamed = "#[allow(rename_column, \"no code reads name yet\")] alter_table users { rename_column name -> full_name } down { alter_table users { rename_column full_name -> name } }";
+    assert!(codes(&[USERS], renamed).is_empty(), "{:?}", codes(&[USERS], renamed));
+}

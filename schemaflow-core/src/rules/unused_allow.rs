@@ -20,7 +20,7 @@ pub(super) const RULE: Rule = Rule {
 pub(super) fn apply_allows(
     migration: &Migration,
     found: Vec<Diagnostic>,
-    failed: &std::collections::HashSet<usize>,
+    failed: &std::collections::HashSet<(Section, usize)>,
 ) -> Vec<Diagnostic> {
     let down_steps: &[Step] = match &migration.down {
         Down::Explicit(steps) => steps,
@@ -51,7 +51,7 @@ pub(super) fn apply_allows(
         for (index, step) in steps.iter().enumerate() {
             for (k, allow) in step.allows.iter().enumerate() {
                 let allowable = find(&allow.rule).is_some_and(|r| r.allowable);
-                let step_failed = section == Section::Up && failed.contains(&index);
+                let step_failed = failed.contains(&(section, index));
                 if used.contains(&(section, allow.id))
                     || (allowable && step_failed)
                     || !reported.insert((section, allow.id))
