@@ -46,10 +46,16 @@ impl Writer {
     /// Starts updating `items` rows 1..=rows with `update` (one `$1`, the
     /// key), and gives it time to connect.
     pub fn start(url: &str, rows: u64, update: &str) -> Writer {
+        Writer::start_with(url, rows, update, "")
+    }
+
+    /// [`Writer::start`], with `session` (SQL) run first on its connection.
+    pub fn start_with(url: &str, rows: u64, update: &str, session: &str) -> Writer {
         let stop = Arc::new(AtomicBool::new(false));
-        let (url, update, flag) = (url.to_owned(), update.to_owned(), stop.clone());
+        let (url, update, session, flag) = (url.to_owned(), update.to_owned(), session.to_owned(), stop.clone());
         let handle = std::thread::spawn(move || {
             let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+            client.batch_execute(&session).unwrap();
             let update = client.prepare(&update).unwrap();
             let mut seed = 0x9e37_79b9_7f4a_7c15u64;
             let mut samples = Vec::new();
