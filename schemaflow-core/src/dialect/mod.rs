@@ -390,8 +390,10 @@ pub fn render_with(
                     }
                     None => String::new(),
                 };
-                // The runner's session setting around the batches (see
-                // `runner::postgres`): said here, as it is part of what runs.
+                // What each batch runs besides the UPDATE shown (see
+                // `runner::batches`), and on PostgreSQL the runner's commit
+                // setting around the batches: said here, as they are part of
+                // what runs.
                 let commits = match dialect {
                     Dialect::Postgres => {
                         "\n--   each batch commits with synchronous_commit = off (the server's setting under synchronous replication); the step's last commit waits for the flush"
@@ -399,8 +401,9 @@ pub fn render_with(
                     Dialect::Sqlite => "",
                 };
                 out.push_str(&format!(
-                    "-- backfill {}: batches of {} rows, one transaction each{pause}{estimate}{commits}\n{};\n",
+                    "-- backfill {}: batches of {} rows, one transaction each{pause}{estimate}\n--   a batch takes the next {} keys after the last one done, runs this UPDATE over their range and records the last key in schemaflow_backfills{commits}\n{};\n",
                     b.table,
+                    b.batch_size,
                     b.batch_size,
                     backfill_batch_sql(dialect, schema_before, b)
                 ));
