@@ -8,6 +8,7 @@
 //! the migration (so each operation sees the schema just before it) and
 //! groups the units into transactions.
 
+pub mod batches;
 pub mod postgres;
 pub mod sqlite;
 
@@ -325,41 +326,28 @@ pub fn ident_list(names: &[String]) -> String {
     names.iter().map(|n| ident(n)).collect::<Vec<_>>().join(", ")
 }
 
-/// The statement the batching engine runs for one batch of a backfill,
-/// with `$1`/`$2` (PostgreSQL) or `?1`/`?2` (SQLite) as the bounds of the
-/// key range, for display in plans.
+/// What one batch of `backfill` runs on `dialect`, as the dry run prints it
+/// (see [`batches::BatchSql::describe`]).
 pub fn backfill_batch_sql(dialect: Dialect, schema: &Schema, backfill: &Backfill) -> String {
-    let key: Vec<String> =
-        schema.table(&backfill.table).and_then(|t| t.primary_key()).map(|k| k.to_vec()).unwrap_or_default();
-    let sets: Vec<String> =
-        backfill.assignments.iter().map(|a| format!("{} = {}", ident(&a.column), dialect.value(&a.value))).collect();
-    let (lo, hi) = match dialect {
-        Dialect::Postgres => ("$1", "$2"),
-        Dialect::Sqlite => ("?1", "?2"),
-    };
-    let key_expr = if key.len() == 1 { ident(&key[0]) } else { format!("({})", ident_list(&key)) };
-    let mut sql = format!(
-        "UPDATE {} SET {} WHERE {key_expr} > {lo} AND {key_expr} <= {hi}",
-        ident(&backfill.table),
-        sets.join(", ")
-    );
-    if let Some(p) = &backfill.predicate {
-        sql.push_str(&format!(" AND ({p})"));
+    match batches::BatchSql::new(dialect, schema, backfill) {
+        Ok(sql) => sql.describe(),
+        Err(why) => format!("-- cannot batch: {why}"),
     }
-    sql
 }
 
 /// A plan as text, the way `--dry-run` prints it: transaction boundaries,
-/// statements with their locks, rebuilds and batched data steps.
-pub fn render(dialect: Dialect, schema_before: &Schema, plan: &Plan) -> String {
-    render_with(dialect, schema_before, plan, &mut |_| None)
+/// statements with their locks, rebuilds and batched data steps. `schema`
+/// is the one the plan's backfills run against: the schema after the
+/// migration's steps, as the runner gives it to them.
+pub fn render(dialect: Dialect, schema: &Schema, plan: &Plan) -> String {
+    render_with(dialect, schema, plan, &mut |_| None)
 }
 
 /// [`render`], with `rows` telling how many rows each backfill will change
 /// (from a count on the live database), to estimate its batches.
 pub fn render_with(
     dialect: Dialect,
-    schema_before: &Schema,
+    schema: &Schema,
     plan: &Plan,
     rows: &mut dyn FnMut(&Backfill) -> Option<u64>,
 ) -> String {
@@ -401,11 +389,11 @@ pub fn render_with(
                     Dialect::Sqlite => "",
                 };
                 out.push_str(&format!(
-                    "-- backfill {}: batches of {} rows, one transaction each{pause}{estimate}\n--   a batch takes the next {} keys after the last one done, runs this UPDATE over their range and records the last key in schemaflow_backfills{commits}\n{};\n",
+                    "-- backfill {}: batches of {} rows, one transaction each{pause}{estimate}\n--   a batch takes the next {} keys after the last one done, changes their range and records the last key in schemaflow_backfills, in one transaction:{commits}\n{}\n",
                     b.table,
                     b.batch_size,
                     b.batch_size,
-                    backfill_batch_sql(dialect, schema_before, b)
+                    backfill_batch_sql(dialect, schema, b)
                 ));
             }
         }

@@ -31,15 +31,15 @@ fn both(src: &str) -> String {
     let before = crate::rules::replay([&parse(1, HISTORY)]).unwrap();
     let m = parse(2, src);
     let mut out = format!("-- migration\n{}\n", src.trim());
+    let mut after = before.clone();
+    for s in &m.steps {
+        after.apply(&s.op).unwrap();
+    }
     for dialect in [Dialect::Postgres, Dialect::Sqlite] {
         let up = plan_up(dialect, &before, &m, &Options::default()).unwrap();
-        out.push_str(&format!("\n-- {} up\n{}", dialect.name(), render(dialect, &before, &up)));
+        out.push_str(&format!("\n-- {} up\n{}", dialect.name(), render(dialect, &after, &up)));
         match plan_down(dialect, &before, &m, &Options::default()) {
             Ok(Ok(down)) => {
-                let mut after = before.clone();
-                for s in &m.steps {
-                    after.apply(&s.op).unwrap();
-                }
                 out.push_str(&format!("\n-- {} down\n{}", dialect.name(), render(dialect, &after, &down)));
             }
             Ok(Err(e)) => out.push_str(&format!("\n-- {} down: {e}\n", dialect.name())),
@@ -87,6 +87,10 @@ snapshot!(
 snapshot!(
     backfill,
     "alter_table users { add_column score: Option<i32> } backfill users set score = sql(\"age * 2\") where \"score IS NULL\" batch 500 pause 20ms;"
+);
+snapshot!(
+    backfill_with_a_rust_transform,
+    "alter_table users { add_column first_name: Option<String>, add_column born: Option<i32> } backfill users with crate::people::split(name, age) -> (first_name, born) batch 250;"
 );
 snapshot!(rename_and_drop_table, "create_table tmp { id: i64 primary_key } rename_table tmp -> tmp2; drop_table tmp2");
 snapshot!(

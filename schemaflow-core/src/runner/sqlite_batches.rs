@@ -1,5 +1,6 @@
-//! A backfill's statements on SQLite, for the batch engine
-//! ([`super::batches`]).
+//! A backfill's batches on SQLite, for the batch engine
+//! ([`super::batches`]), running the statements of
+//! [`crate::dialect::batches::BatchSql`].
 //!
 //! Each batch is a `BEGIN IMMEDIATE` transaction: the upper key (the
 //! batch size-th key after the last one), the `UPDATE` of the range, a
@@ -13,7 +14,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::batches::{BatchSource, Committed, Resume};
 use super::sqlite::{db_error, statement_error};
 use super::{ExecError, Progress};
-use crate::dialect::{self, Dialect};
+use crate::dialect::Dialect;
+use crate::dialect::batches::BatchSql;
 use crate::model::{Backfill, TransformSpec};
 use crate::schema::Schema;
 use crate::transform::{TransformFn, Transforms, Value};
@@ -83,20 +85,11 @@ fn decode_key(text: &str) -> Result<Vec<SqlValue>, ExecError> {
 /// One backfill's batches on one connection.
 pub(crate) struct SqliteBatches<'a> {
     conn: &'a Connection,
+    sql: BatchSql,
     version: i64,
     phase: i64,
     /// Rows per batch, less one: the upper key's offset after the last one.
     offset: i64,
-    table: String,
-    /// The key's columns: `"a", "b"`.
-    key_list: String,
-    /// The key as a row value: `"a"` or `("a", "b")`.
-    key_row: String,
-    key_len: usize,
-    /// The SQL assignments, `"col" = value`.
-    sets: Vec<String>,
-    /// ` AND (where)`, or nothing.
-    predicate: String,
     transform: Option<(&'a TransformSpec, &'a TransformFn)>,
 }
 
@@ -110,10 +103,7 @@ impl<'a> SqliteBatches<'a> {
         progress: &Progress,
         transforms: &'a Transforms,
     ) -> Result<SqliteBatches<'a>, ExecError> {
-        let key: Vec<String> =
-            schema.table(&backfill.table).and_then(|t| t.primary_key()).map(|k| k.to_vec()).ok_or_else(|| {
-                ExecError::Database(format!("table `{}` has no primary key to batch on", backfill.table))
-            })?;
+        let sql = BatchSql::new(Dialect::Sqlite, schema, backfill).map_err(ExecError::Database)?;
         let transform = match &backfill.transform {
             Some(spec) => Some((
                 spec,
@@ -124,44 +114,14 @@ impl<'a> SqliteBatches<'a> {
             None => None,
         };
         conn.execute_batch(BACKFILL_PROGRESS_DDL).map_err(db_error)?;
-        let key_list = dialect::ident_list(&key);
         Ok(SqliteBatches {
             conn,
+            sql,
             version: progress.version as i64,
             phase: i64::from(progress.phase),
             offset: i64::from(backfill.batch_size) - 1,
-            table: dialect::ident(&backfill.table),
-            key_row: if key.len() == 1 { dialect::ident(&key[0]) } else { format!("({key_list})") },
-            key_list,
-            key_len: key.len(),
-            sets: backfill
-                .assignments
-                .iter()
-                .map(|a| format!("{} = {}", dialect::ident(&a.column), Dialect::Sqlite.value(&a.value)))
-                .collect(),
-            predicate: backfill.predicate.as_ref().map(|p| format!(" AND ({p})")).unwrap_or_default(),
             transform,
         })
-    }
-
-    /// A key as parameters from `?from` on: `?1` or `(?1, ?2)`.
-    fn key_params(&self, from: usize) -> String {
-        let p: Vec<String> = (0..self.key_len).map(|i| format!("?{}", from + i)).collect();
-        if self.key_len == 1 { p[0].clone() } else { format!("({})", p.join(", ")) }
-    }
-
-    /// The batch's rows: after the lower key (`?1…`) when there is one, up
-    /// to the upper key (the next parameters) when there is one.
-    fn range(&self, lower: bool, upper: bool) -> String {
-        let mut conditions = vec!["1".to_owned()];
-        if lower {
-            conditions.push(format!("{} > {}", self.key_row, self.key_params(1)));
-        }
-        if upper {
-            let from = if lower { self.key_len + 1 } else { 1 };
-            conditions.push(format!("{} <= {}", self.key_row, self.key_params(from)));
-        }
-        format!("{}{}", conditions.join(" AND "), self.predicate)
     }
 
     /// The statements of one batch, inside its transaction.
@@ -171,62 +131,42 @@ impl<'a> SqliteBatches<'a> {
         rows_done: u64,
         rows_total: u64,
     ) -> Result<Committed<Vec<SqlValue>>, ExecError> {
-        let (t, key_list) = (&self.table, &self.key_list);
-        let lower = match after {
-            Some(_) => format!("WHERE {} > {}", self.key_row, self.key_params(1)),
-            None => String::new(),
-        };
-        let offset_param = if after.is_some() { self.key_len + 1 } else { 1 };
-        let upper_sql =
-            format!("SELECT {key_list} FROM {t} {lower} ORDER BY {key_list} LIMIT 1 OFFSET ?{offset_param}");
+        let (lower, n) = (after.is_some(), self.sql.key_len());
+        let upper_sql = self.sql.upper_key(lower);
         let mut args: Vec<SqlValue> = after.cloned().unwrap_or_default();
         args.push(SqlValue::Integer(self.offset));
         let upper: Option<Vec<SqlValue>> = self
             .conn
             .prepare_cached(&upper_sql)
             .and_then(|mut stmt| {
-                stmt.query_row(rusqlite::params_from_iter(args), |r| {
-                    (0..self.key_len).map(|i| r.get::<_, SqlValue>(i)).collect()
-                })
-                .optional()
+                stmt.query_row(rusqlite::params_from_iter(args), |r| (0..n).map(|i| r.get::<_, SqlValue>(i)).collect())
+                    .optional()
             })
             .map_err(|e| statement_error(&upper_sql, e))?;
-        let range = self.range(after.is_some(), upper.is_some());
         let args: Vec<&SqlValue> = after.into_iter().flatten().chain(upper.iter().flatten()).collect();
         let mut changed = 0;
-        if !self.sets.is_empty() {
-            let sql = format!("UPDATE {t} SET {} WHERE {range}", self.sets.join(", "));
+        if let Some(sql) = self.sql.update(lower, upper.is_some()) {
             changed = self
                 .conn
                 .prepare_cached(&sql)
                 .and_then(|mut stmt| stmt.execute(rusqlite::params_from_iter(&args)))
                 .map_err(|e| statement_error(&sql, e))?;
         }
-        if let Some((spec, f)) = self.transform {
-            let select = format!(
-                "SELECT {key_list}, {} FROM {t} WHERE {range} ORDER BY {key_list}",
-                dialect::ident_list(&spec.inputs)
-            );
-            let outputs: Vec<String> =
-                spec.outputs.iter().enumerate().map(|(i, c)| format!("{} = ?{}", dialect::ident(c), i + 1)).collect();
-            let write = format!(
-                "UPDATE {t} SET {} WHERE {} = {}",
-                outputs.join(", "),
-                self.key_row,
-                self.key_params(spec.outputs.len() + 1)
-            );
+        if let (Some((spec, f)), Some(read), Some(write)) =
+            (self.transform, self.sql.read_inputs(lower, upper.is_some()), self.sql.write_outputs())
+        {
             let rows: Vec<Vec<SqlValue>> = {
-                let mut stmt = self.conn.prepare_cached(&select).map_err(|e| statement_error(&select, e))?;
+                let mut stmt = self.conn.prepare_cached(&read).map_err(|e| statement_error(&read, e))?;
                 stmt.query_map(rusqlite::params_from_iter(&args), |r| {
-                    (0..self.key_len + spec.inputs.len()).map(|i| r.get::<_, SqlValue>(i)).collect()
+                    (0..n + spec.inputs.len()).map(|i| r.get::<_, SqlValue>(i)).collect()
                 })
-                .map_err(|e| statement_error(&select, e))?
+                .map_err(|e| statement_error(&read, e))?
                 .collect::<Result<_, _>>()
-                .map_err(|e| statement_error(&select, e))?
+                .map_err(|e| statement_error(&read, e))?
             };
             let mut write_stmt = self.conn.prepare_cached(&write).map_err(|e| statement_error(&write, e))?;
             for row in &rows {
-                let (key, inputs) = row.split_at(self.key_len);
+                let (key, inputs) = row.split_at(n);
                 let failed = |message: String| ExecError::Statement {
                     sql: format!("{}({})", spec.function, spec.inputs.join(", ")),
                     message,
@@ -247,12 +187,9 @@ impl<'a> SqliteBatches<'a> {
         }
         let done_key = upper.as_ref().map_or_else(|| FINISHED.to_owned(), |k| encode_key(k));
         let done = (rows_done + changed as u64) as i64;
+        let record = self.sql.record_progress();
         self.conn
-            .prepare_cached(
-                "INSERT INTO schemaflow_backfills (version, phase, last_key, rows_done, rows_total) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (version, phase) DO UPDATE SET last_key = excluded.last_key,
-                    rows_done = excluded.rows_done, rows_total = excluded.rows_total",
-            )
+            .prepare_cached(&record)
             .and_then(|mut stmt| stmt.execute(params![self.version, self.phase, done_key, done, rows_total as i64]))
             .map_err(db_error)?;
         Ok(Committed { upper, changed: changed as u64 })
@@ -280,7 +217,7 @@ impl BatchSource for SqliteBatches<'_> {
     }
 
     fn remaining(&mut self, after: Option<&Vec<SqlValue>>) -> Result<u64, ExecError> {
-        let sql = format!("SELECT count(*) FROM {} WHERE {}", self.table, self.range(after.is_some(), false));
+        let sql = self.sql.count(after.is_some());
         let count: i64 = self
             .conn
             .query_row(&sql, rusqlite::params_from_iter(after.into_iter().flatten()), |r| r.get(0))
