@@ -41,8 +41,11 @@ use schemaflow_core::runner::{
 };
 use support::{Latencies, Writer, ms, time};
 
+/// Set, the bench runs the SQLite cases only and prints them, writing no
+/// file: a quicker look while working on the SQLite engine.
+const SQLITE_ONLY: &str = "SCHEMAFLOW_BENCH_SQLITE_ONLY";
 /// Rounds of all the cases, interleaved.
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 5;
 const MILLION: u64 = 1_000_000;
 
 fn column(name: &str, nullable: bool) -> Column {
@@ -471,6 +474,11 @@ fn main() {
     let dir = repo.join("target/schemaflow-bench/backfill");
     std::fs::create_dir_all(&dir).unwrap();
     let lite = sqlite(MILLION, &dir);
+    if std::env::var_os(SQLITE_ONLY).is_some() {
+        let mut report = String::new();
+        section(&mut report, MILLION, &lite);
+        return print!("{report}");
+    }
     let (pg, contention) = postgres(MILLION);
 
     let mut report = String::new();
