@@ -25,6 +25,8 @@ pub struct BatchSql {
     /// ` AND (where)`, or nothing.
     predicate: String,
     transform: Option<TransformSpec>,
+    /// The types of a transform's inputs, in order.
+    input_types: Vec<ColumnType>,
     /// The types of a transform's outputs, in order.
     output_types: Vec<ColumnType>,
 }
@@ -57,6 +59,11 @@ impl BatchSql {
                 .map(|a| format!("{} = {}", ident(&a.column), dialect.value(&a.value)))
                 .collect(),
             predicate: backfill.predicate.as_ref().map(|p| format!(" AND ({p})")).unwrap_or_default(),
+            input_types: backfill
+                .transform
+                .as_ref()
+                .map(|t| t.inputs.iter().map(type_of).collect())
+                .unwrap_or_default(),
             output_types: backfill
                 .transform
                 .as_ref()
@@ -64,6 +71,12 @@ impl BatchSql {
                 .unwrap_or_default(),
             transform: backfill.transform.clone(),
         })
+    }
+
+    /// The types of a transform's input columns, in order (none without a
+    /// transform).
+    pub fn input_types(&self) -> &[ColumnType] {
+        &self.input_types
     }
 
     /// How many columns the key has.

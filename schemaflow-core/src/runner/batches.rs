@@ -10,7 +10,8 @@
 use std::time::Instant;
 
 use super::{BatchDone, ExecError, between_batches};
-use crate::model::Backfill;
+use crate::model::{Backfill, TransformSpec};
+use crate::transform::{TransformFn, Transforms, Value};
 
 /// Where a backfill stands, as its last committed batch recorded it.
 pub(crate) enum Resume<K> {
@@ -72,4 +73,42 @@ pub(crate) fn run<S: BatchSource>(
         last = Some(upper);
         between_batches(backfill.pause_ms)?;
     }
+}
+
+/// Calls a backfill's Rust transform on one row's inputs: its outputs, one
+/// per column it sets, or an error that names the function and the row's
+/// `key`.
+pub(crate) fn call_transform(
+    spec: &TransformSpec,
+    function: &TransformFn,
+    inputs: Vec<Value>,
+    key: &dyn std::fmt::Debug,
+) -> Result<Vec<Value>, ExecError> {
+    let failed = |message: String| ExecError::Statement {
+        sql: format!("{}({})", spec.function, spec.inputs.join(", ")),
+        message,
+    };
+    let outputs =
+        function(inputs).map_err(|why| failed(format!("the transform failed on the row with key {key:?}: {why}")))?;
+    if outputs.len() != spec.outputs.len() {
+        return Err(failed(format!(
+            "the transform returned {} values for the {} columns it sets",
+            outputs.len(),
+            spec.outputs.len()
+        )));
+    }
+    Ok(outputs)
+}
+
+/// A backfill's Rust transform with the function registered for it, or an
+/// error when this build registers none under its path.
+pub(crate) fn registered_transform<'a>(
+    backfill: &'a Backfill,
+    transforms: &'a Transforms,
+) -> Result<Option<(&'a TransformSpec, &'a TransformFn)>, ExecError> {
+    let Some(spec) = &backfill.transform else { return Ok(None) };
+    let function = transforms.get(&spec.function).ok_or_else(|| {
+        ExecError::Database(format!("the transform `{}` is not registered in this build", spec.function))
+    })?;
+    Ok(Some((spec, function)))
 }

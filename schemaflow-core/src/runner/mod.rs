@@ -795,10 +795,7 @@ pub fn dry_run(
         let plan = dialect::plan_up(dialect, before, m, options).map_err(|e| plan_error(m, e))?;
         out.push_str(&format!("-- migration {}\n", m.id()));
         // Backfills run against the schema after the migration's steps.
-        let mut after = before.clone();
-        for step in &m.steps {
-            let _ = after.apply(&step.op);
-        }
+        let after = schema_after_migration(before, m)?;
         out.push_str(&dialect::render_with(dialect, &after, &plan, rows));
         let recorded = if plan.phases.len() > 1 {
             "progress recorded in each phase's transaction; applied with the last"

@@ -8,14 +8,14 @@
 //! statements. A Rust transform reads the batch's rows, calls the function
 //! on each and writes the values back in one statement.
 
-use postgres::Client;
+use postgres::{Client, GenericClient};
 
-use super::batches::{BatchSource, Committed, Resume};
+use super::batches::{BatchSource, Committed, Resume, call_transform, registered_transform};
 use super::postgres::{db_error, from_text, statement_error, to_text};
 use super::{ExecError, Progress};
 use crate::dialect::Dialect;
 use crate::dialect::batches::BatchSql;
-use crate::model::{Backfill, ColumnType, TransformSpec};
+use crate::model::{Backfill, TransformSpec};
 use crate::schema::Schema;
 use crate::transform::{TransformFn, Transforms, Value};
 
@@ -28,7 +28,9 @@ type Param<'a> = &'a (dyn postgres::types::ToSql + Sync);
 struct Prepared(std::collections::HashMap<String, postgres::Statement>);
 
 impl Prepared {
-    fn get(&mut self, client: &mut Client, sql: &str) -> Result<postgres::Statement, ExecError> {
+    /// The statement for `sql`, prepared on `client` (a connection, or a
+    /// transaction on it) the first time.
+    fn get(&mut self, client: &mut impl GenericClient, sql: &str) -> Result<postgres::Statement, ExecError> {
         if let Some(statement) = self.0.get(sql) {
             return Ok(statement.clone());
         }
@@ -47,8 +49,8 @@ pub(crate) struct PostgresBatches<'a> {
     phase: i32,
     /// Rows per batch, less one: the upper key's offset after the last one.
     offset: i64,
-    /// A Rust transform: its spec, its function and its inputs' types.
-    transform: Option<(&'a TransformSpec, &'a TransformFn, Vec<ColumnType>)>,
+    /// A Rust transform: its spec and its function.
+    transform: Option<(&'a TransformSpec, &'a TransformFn)>,
 }
 
 impl<'a> PostgresBatches<'a> {
@@ -61,21 +63,7 @@ impl<'a> PostgresBatches<'a> {
         transforms: &'a Transforms,
     ) -> Result<PostgresBatches<'a>, ExecError> {
         let sql = BatchSql::new(Dialect::Postgres, schema, backfill).map_err(ExecError::Database)?;
-        let transform = match &backfill.transform {
-            Some(spec) => {
-                let function = transforms.get(&spec.function).ok_or_else(|| {
-                    ExecError::Database(format!("the transform `{}` is not registered in this build", spec.function))
-                })?;
-                let table = schema.table(&backfill.table);
-                let types = spec
-                    .inputs
-                    .iter()
-                    .map(|c| table.and_then(|t| t.column(c)).map_or(ColumnType::Text, |c| c.ty))
-                    .collect();
-                Some((spec, function, types))
-            }
-            None => None,
-        };
+        let transform = registered_transform(backfill, transforms)?;
         Ok(PostgresBatches {
             client,
             prepared: Prepared::default(),
@@ -108,65 +96,43 @@ impl<'a> PostgresBatches<'a> {
         let params: Vec<Param> = values.iter().map(|v| *v as Param).collect();
         let mut changed = 0;
         if let Some(sql) = self.sql.update(lower, upper.is_some()) {
-            let statement = self.prepared.get_in(&mut tx, &sql)?;
+            let statement = self.prepared.get(&mut tx, &sql)?;
             changed = tx.execute(&statement, &params).map_err(|e| statement_error(&sql, e))?;
         }
-        if let (Some((spec, function, input_types)), Some(read), Some(write)) =
+        if let (Some((spec, function)), Some(read), Some(write)) =
             (&self.transform, self.sql.read_inputs(lower, upper.is_some()), self.sql.write_outputs())
         {
-            let statement = self.prepared.get_in(&mut tx, &read)?;
+            let statement = self.prepared.get(&mut tx, &read)?;
             let rows = tx.query(&statement, &params).map_err(|e| statement_error(&read, e))?;
             let n = self.sql.key_len();
             let mut columns: Vec<Vec<Option<String>>> = vec![Vec::with_capacity(rows.len()); spec.outputs.len() + n];
-            let failed = |message: String| ExecError::Statement {
-                sql: format!("{}({})", spec.function, spec.inputs.join(", ")),
-                message,
-            };
             for row in &rows {
                 let key: Vec<String> = (0..n).map(|i| row.get::<_, String>(i)).collect();
-                let inputs: Vec<Value> = input_types
+                let inputs: Vec<Value> = self
+                    .sql
+                    .input_types()
                     .iter()
                     .enumerate()
                     .map(|(i, ty)| from_text(row.get::<_, Option<String>>(n + i), *ty))
                     .collect();
-                let outputs = function(inputs)
-                    .map_err(|why| failed(format!("the transform failed on the row with key {key:?}: {why}")))?;
-                if outputs.len() != spec.outputs.len() {
-                    return Err(failed(format!(
-                        "the transform returned {} values for the {} columns it sets",
-                        outputs.len(),
-                        spec.outputs.len()
-                    )));
-                }
+                let outputs = call_transform(spec, function, inputs, &key)?;
                 let texts = outputs.into_iter().map(to_text).chain(key.into_iter().map(Some));
                 for (column, value) in columns.iter_mut().zip(texts) {
                     column.push(value);
                 }
             }
             if !rows.is_empty() {
-                let statement = self.prepared.get_in(&mut tx, &write)?;
+                let statement = self.prepared.get(&mut tx, &write)?;
                 let params: Vec<Param> = columns.iter().map(|c| c as Param).collect();
                 tx.execute(&statement, &params).map_err(|e| statement_error(&write, e))?;
             }
             changed = changed.max(rows.len() as u64);
         }
-        let record = self.prepared.get_in(&mut tx, &self.sql.record_progress())?;
+        let record = self.prepared.get(&mut tx, &self.sql.record_progress())?;
         let done = (rows_done + changed) as i64;
         tx.execute(&record, &[&self.version, &self.phase, &upper, &done, &(rows_total as i64)]).map_err(db_error)?;
         tx.commit().map_err(db_error)?;
         Ok(Committed { upper, changed })
-    }
-}
-
-impl Prepared {
-    /// [`Prepared::get`] inside a transaction.
-    fn get_in(&mut self, tx: &mut postgres::Transaction, sql: &str) -> Result<postgres::Statement, ExecError> {
-        if let Some(statement) = self.0.get(sql) {
-            return Ok(statement.clone());
-        }
-        let statement = tx.prepare(sql).map_err(|e| statement_error(sql, e))?;
-        self.0.insert(sql.to_owned(), statement.clone());
-        Ok(statement)
     }
 }
 

@@ -11,7 +11,7 @@
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::batches::{BatchSource, Committed, Resume};
+use super::batches::{BatchSource, Committed, Resume, call_transform, registered_transform};
 use super::sqlite::{db_error, statement_error};
 use super::{ExecError, Progress};
 use crate::dialect::Dialect;
@@ -104,15 +104,7 @@ impl<'a> SqliteBatches<'a> {
         transforms: &'a Transforms,
     ) -> Result<SqliteBatches<'a>, ExecError> {
         let sql = BatchSql::new(Dialect::Sqlite, schema, backfill).map_err(ExecError::Database)?;
-        let transform = match &backfill.transform {
-            Some(spec) => Some((
-                spec,
-                transforms.get(&spec.function).ok_or_else(|| {
-                    ExecError::Database(format!("the transform `{}` is not registered in this build", spec.function))
-                })?,
-            )),
-            None => None,
-        };
+        let transform = registered_transform(backfill, transforms)?;
         conn.execute_batch(BACKFILL_PROGRESS_DDL).map_err(db_error)?;
         Ok(SqliteBatches {
             conn,
@@ -167,19 +159,7 @@ impl<'a> SqliteBatches<'a> {
             let mut write_stmt = self.conn.prepare_cached(&write).map_err(|e| statement_error(&write, e))?;
             for row in &rows {
                 let (key, inputs) = row.split_at(n);
-                let failed = |message: String| ExecError::Statement {
-                    sql: format!("{}({})", spec.function, spec.inputs.join(", ")),
-                    message,
-                };
-                let values = f(inputs.iter().map(from_sqlite).collect())
-                    .map_err(|why| failed(format!("the transform failed on the row with key {key:?}: {why}")))?;
-                if values.len() != spec.outputs.len() {
-                    return Err(failed(format!(
-                        "the transform returned {} values for the {} columns it sets",
-                        values.len(),
-                        spec.outputs.len()
-                    )));
-                }
+                let values = call_transform(spec, f, inputs.iter().map(from_sqlite).collect(), &key)?;
                 let values: Vec<SqlValue> = values.into_iter().map(to_sqlite).chain(key.iter().cloned()).collect();
                 write_stmt.execute(rusqlite::params_from_iter(values)).map_err(|e| statement_error(&write, e))?;
             }
