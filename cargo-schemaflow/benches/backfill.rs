@@ -72,10 +72,7 @@ fn base() -> Migration {
         Op::CreateTable(Table {
             name: "items".into(),
             columns: vec![column("id", false), column("a", false), column("b", false), column("v", true)],
-            constraints: vec![Constraint {
-                name: "items_pkey".into(),
-                kind: ConstraintKind::PrimaryKey { columns: vec!["id".into()] },
-            }],
+            constraints: vec![Constraint::new("items_pkey", ConstraintKind::PrimaryKey { columns: vec!["id".into()] })],
         }),
     );
     m.down = Down::Derived;

@@ -37,6 +37,7 @@ fn base() -> Migration {
     let pk = |t: &str| Constraint {
         name: naming::primary_key(t),
         kind: ConstraintKind::PrimaryKey { columns: vec!["id".into()] },
+        not_valid: false,
     };
     Migration {
         version: 1,
@@ -74,6 +75,7 @@ fn index(concurrently: bool) -> Migration {
             columns: vec!["note".into()],
             unique: false,
             predicate: None,
+            key: None,
             concurrently,
         }))],
         down: Down::Derived,
@@ -97,6 +99,7 @@ fn foreign_key(online: bool) -> Migration {
                     on_delete: FkAction::NoAction,
                     on_update: FkAction::NoAction,
                 },
+                not_valid: false,
             },
             online,
         })],

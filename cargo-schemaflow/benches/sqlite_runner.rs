@@ -48,6 +48,7 @@ fn generate() -> Vec<Migration> {
                     constraints: vec![Constraint {
                         name: naming::primary_key(&name),
                         kind: ConstraintKind::PrimaryKey { columns: vec!["id".into()] },
+                        not_valid: false,
                     }],
                 })
             } else {
@@ -60,6 +61,7 @@ fn generate() -> Vec<Migration> {
                         columns: vec!["label".into()],
                         unique: false,
                         predicate: None,
+                        key: None,
                         concurrently: false,
                     })
                 } else {

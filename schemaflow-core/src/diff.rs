@@ -55,12 +55,23 @@ pub fn diff(expected: &Schema, actual: &Schema) -> Vec<String> {
                 Some(h) if h.kind != k.kind => {
                     out.push(format!("{} `{}` on `{name}` has a different definition", k.kind.describe(), k.name));
                 }
+                Some(h) if h.not_valid != k.not_valid => {
+                    let state = |not_valid: bool| if not_valid { "NOT VALID" } else { "validated" };
+                    out.push(format!(
+                        "{} `{}` on `{name}` should be {} but is {}",
+                        k.kind.describe(),
+                        k.name,
+                        state(k.not_valid),
+                        state(h.not_valid)
+                    ));
+                }
                 Some(_) => {}
             }
         }
         for k in &have.constraints {
             if want.constraint(&k.name).is_none() {
-                out.push(format!("{} `{}` on `{name}` is unexpected", k.kind.describe(), k.name));
+                let state = if k.not_valid { " (NOT VALID: added but never validated)" } else { "" };
+                out.push(format!("{} `{}` on `{name}` is unexpected{state}", k.kind.describe(), k.name));
             }
         }
     }

@@ -16,6 +16,8 @@ pub mod harness;
 pub mod location;
 pub mod model;
 pub mod plan;
+#[cfg(feature = "raw-sql")]
+pub mod raw_sql;
 pub mod rollback;
 pub mod rules;
 pub mod runner;

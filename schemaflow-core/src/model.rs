@@ -55,6 +55,45 @@ pub struct Step {
     /// Rules this step acknowledges, each with the author's reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allows: Vec<Allow>,
+    /// Set when the step was read from a raw `sql "…"` literal: the
+    /// statement that runs, and how the literal is undone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw: Option<RawSql>,
+}
+
+/// The origin of a step read from raw SQL. The step's [`Op`] says what the
+/// statement does (for replay, rules, locks and the plan); the statement
+/// itself is what runs, as written.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RawSql {
+    /// The statement as written, without its `;`. Empty on the second and
+    /// later steps of a statement that does several things at once
+    /// (`ALTER TABLE t ADD …, ADD …`): they run with the first.
+    pub sql: String,
+    /// How the literal the statement belongs to is undone.
+    pub undo: Undo,
+}
+
+impl RawSql {
+    /// Whether this step runs with the step before it (the same statement).
+    pub fn continues_statement(&self) -> bool {
+        self.sql.is_empty()
+    }
+}
+
+/// How the steps of one `sql "…"` literal are undone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Undo {
+    /// No `down` was written: each step's inverse is derived from its
+    /// operation, as for the DSL.
+    Derived,
+    /// Undone by the written `down` held by a later step of the same literal.
+    WithLiteral,
+    /// The literal's `down "…"`, read into steps. It is held by the
+    /// literal's last step and undoes all of its steps.
+    Written(Vec<Step>),
+    /// `irreversible "why"`, held by the literal's last step.
+    Irreversible(String),
 }
 
 /// The acknowledgement of one rule for one step, with the reason kept for the plan.
@@ -193,24 +232,60 @@ pub enum Op {
     },
     /// `backfill table set col = value, … [where "…"] [batch N] [pause Nms]`.
     Backfill(Backfill),
-    /// `sql "…" down "…"` or `sql "…" irreversible "why"`: SQL the model does not interpret.
-    Sql {
-        /// The SQL run when the migration is applied.
-        up: String,
-        /// The way back: SQL that undoes it, an irreversibility reason, or nothing.
-        down: SqlDown,
+    /// `ALTER TABLE … VALIDATE CONSTRAINT name` (raw SQL): checks the rows
+    /// against a constraint added `NOT VALID`.
+    ValidateConstraint {
+        /// The table the constraint belongs to.
+        table: String,
+        /// The constraint's name.
+        name: String,
     },
+    /// A raw SQL statement that changes no table the model replays
+    /// (a function, a view, a trigger, a data change…), classified by what
+    /// it does. The statement itself is in the step's [`RawSql`].
+    Sql(RawStatement),
 }
 
-/// The way back from a raw SQL step.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum SqlDown {
-    /// No way back was written (rejected by rule `missing-down`).
-    Missing,
-    /// SQL that undoes the step.
-    Sql(String),
-    /// The step cannot be undone, for this reason.
-    Irreversible(String),
+/// What a raw statement outside the replayed model does.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawStatement {
+    /// What it is, in SQL words: `CREATE FUNCTION`, `UPDATE`, `COMMENT`, …
+    pub kind: String,
+    /// How the rules, the runner and the plan treat it.
+    pub class: RawClass,
+    /// The table it changes or attaches to, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    /// The statement that undoes it, when that can be derived
+    /// (`DROP VIEW v` for `CREATE VIEW v …`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inverse: Option<String>,
+}
+
+/// The classes of raw statement outside the replayed model.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RawClass {
+    /// Creates, replaces, alters or drops an object that holds no rows
+    /// (function, view, trigger, type, extension, sequence, schema,
+    /// comment, grant): a brief lock, no rows read or changed.
+    Object,
+    /// Changes rows of [`RawStatement::table`] in one statement (`UPDATE`,
+    /// `DELETE`, `INSERT … SELECT`, `MERGE`, `TRUNCATE`).
+    Data,
+    /// Inserts the rows it lists (`INSERT … VALUES`).
+    InsertValues,
+    /// Reads, or sets the session (`SELECT`, `SET`, `ANALYZE`).
+    Session,
+    /// Controls the transaction schemaflow owns (`BEGIN`, `COMMIT`,
+    /// `ROLLBACK`, `SAVEPOINT`…): rule SF023.
+    TransactionControl,
+    /// Must run outside a transaction (`VACUUM`, `REINDEX … CONCURRENTLY`).
+    Outside,
+    /// Read, but its effect on tables is not modelled (`ALTER TABLE … SET
+    /// UNLOGGED`, `CLUSTER`, `LOCK`, a `DO` block…): rule SF035.
+    Unanalysed,
+    /// The parser could not read it (the reason): rule SF034.
+    Unreadable(String),
 }
 
 /// A table as created, and as the replayed schema knows it.
@@ -267,7 +342,7 @@ pub struct Column {
 }
 
 /// The column types the DSL knows, named as in Rust.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ColumnType {
     /// `bool`
     Bool,
@@ -306,16 +381,19 @@ pub enum ColumnType {
     Uuid,
     /// `Json` (`jsonb` on PostgreSQL).
     Json,
+    /// A type the DSL has no name for, as raw SQL wrote it, lowercased
+    /// (`text[]`, `citext`, `inet`, `numeric`): passed to the database as it is.
+    Sql(String),
 }
 
 impl ColumnType {
     /// Whether the type is one of the integer types.
-    pub fn is_integer(self) -> bool {
+    pub fn is_integer(&self) -> bool {
         matches!(self, ColumnType::I16 | ColumnType::I32 | ColumnType::I64)
     }
 
     /// Whether the type holds text.
-    pub fn is_text(self) -> bool {
+    pub fn is_text(&self) -> bool {
         matches!(self, ColumnType::Text | ColumnType::Varchar(_))
     }
 }
@@ -340,6 +418,7 @@ impl std::fmt::Display for ColumnType {
             ColumnType::TimestampTz => f.write_str("TimestampTz"),
             ColumnType::Uuid => f.write_str("Uuid"),
             ColumnType::Json => f.write_str("Json"),
+            ColumnType::Sql(sql) => write!(f, "sql({sql:?})"),
         }
     }
 }
@@ -409,13 +488,13 @@ impl DefaultFunction {
     }
 
     /// The column types the function's result fits.
-    pub fn fits(self, ty: ColumnType) -> bool {
+    pub fn fits(self, ty: &ColumnType) -> bool {
         match self {
             DefaultFunction::Now | DefaultFunction::ClockTimestamp => {
                 matches!(ty, ColumnType::Timestamp | ColumnType::TimestampTz)
             }
-            DefaultFunction::CurrentDate => ty == ColumnType::Date,
-            DefaultFunction::GenRandomUuid => ty == ColumnType::Uuid,
+            DefaultFunction::CurrentDate => *ty == ColumnType::Date,
+            DefaultFunction::GenRandomUuid => *ty == ColumnType::Uuid,
             DefaultFunction::Random => matches!(ty, ColumnType::F32 | ColumnType::F64),
         }
     }
@@ -459,6 +538,11 @@ pub struct Index {
     pub unique: bool,
     /// Partial index predicate (`where "…"`), as SQL.
     pub predicate: Option<String>,
+    /// The index's key as raw SQL wrote it, when it is more than a list of
+    /// columns (`USING gin (lower(name) gin_trgm_ops)`); `columns` then
+    /// names the columns it uses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     /// Built with `CREATE INDEX CONCURRENTLY` on PostgreSQL.
     pub concurrently: bool,
 }
@@ -470,6 +554,17 @@ pub struct Constraint {
     pub name: String,
     /// What it constrains.
     pub kind: ConstraintKind,
+    /// Added `NOT VALID` and not validated yet: new rows are checked, the
+    /// rows that were there are not.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_valid: bool,
+}
+
+impl Constraint {
+    /// A validated constraint.
+    pub fn new(name: impl Into<String>, kind: ConstraintKind) -> Constraint {
+        Constraint { name: name.into(), kind, not_valid: false }
+    }
 }
 
 /// The kinds of table constraint.
@@ -645,6 +740,7 @@ impl Op {
             Op::DropIndex { .. } => "drop_index",
             Op::AddConstraint { .. } => "add_constraint",
             Op::DropConstraint { .. } => "drop_constraint",
+            Op::ValidateConstraint { .. } => "validate_constraint",
             Op::Backfill(_) => "backfill",
             Op::Sql { .. } => "sql",
         }
@@ -664,11 +760,13 @@ impl Op {
             | Op::SetDefault { table, .. }
             | Op::DropDefault { table, .. }
             | Op::AddConstraint { table, .. }
-            | Op::DropConstraint { table, .. } => Some(table),
+            | Op::DropConstraint { table, .. }
+            | Op::ValidateConstraint { table, .. } => Some(table),
             Op::RenameTable { from, .. } => Some(from),
             Op::CreateIndex(i) => Some(&i.table),
             Op::Backfill(b) => Some(&b.table),
-            Op::DropIndex { .. } | Op::Sql { .. } => None,
+            Op::Sql(s) => s.table.as_deref(),
+            Op::DropIndex { .. } => None,
         }
     }
 }
@@ -676,7 +774,12 @@ impl Op {
 impl Step {
     /// A step with no acknowledged rules.
     pub fn new(op: Op) -> Step {
-        Step { op, allows: Vec::new() }
+        Step { op, allows: Vec::new(), raw: None }
+    }
+
+    /// Whether the step was written as raw SQL.
+    pub fn is_raw(&self) -> bool {
+        self.raw.is_some()
     }
 }
 
@@ -719,13 +822,28 @@ impl Migration {
         }
     }
 
-    /// The SHA-256 of what the migration does: its operations and its way
-    /// back, in the model's canonical encoding. Formatting, comments and the
-    /// wording of acknowledgement reasons do not change it.
+    /// The SHA-256 of what the migration does: its operations (for raw SQL,
+    /// the statements as written) and its way back, in the model's
+    /// canonical encoding. Formatting of the DSL, and the wording of
+    /// acknowledgement and irreversibility reasons, do not change it.
     pub fn checksum(&self) -> String {
         use sha2::Digest;
-        fn ops(steps: &[Step]) -> Vec<&Op> {
-            steps.iter().map(|s| &s.op).collect()
+        fn ops(steps: &[Step]) -> Vec<serde_json::Value> {
+            steps.iter().map(canonical_step).collect()
+        }
+        fn canonical_step(step: &Step) -> serde_json::Value {
+            match &step.raw {
+                None => serde_json::json!(step.op),
+                Some(raw) => {
+                    let undo = match &raw.undo {
+                        Undo::Derived => serde_json::json!("derived"),
+                        Undo::WithLiteral => serde_json::json!("with-literal"),
+                        Undo::Written(steps) => serde_json::json!({ "written": ops(steps) }),
+                        Undo::Irreversible(_) => serde_json::json!("irreversible"),
+                    };
+                    serde_json::json!({ "raw": raw.sql, "undo": undo })
+                }
+            }
         }
         let down = match &self.down {
             Down::Derived => serde_json::json!("derived"),

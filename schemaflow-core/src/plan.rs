@@ -11,7 +11,7 @@
 use serde::Serialize;
 
 use crate::dialect::{self, Dialect, Options, Phase};
-use crate::model::{ConstraintKind, Down, Migration, Op};
+use crate::model::{ConstraintKind, Down, Migration, Op, RawClass};
 use crate::schema::Schema;
 
 /// The plan of a range of migrations.
@@ -116,6 +116,8 @@ fn plan_migration(
     let mut changes = Vec::new();
     let mut breaking = Vec::new();
     let mut data = Vec::new();
+    // Raw statements whose effect is not analysed: nothing is claimed for them.
+    let mut unanalysed: Vec<String> = Vec::new();
     let mut modification = false;
     let mut transformation = false;
     let mut schema = before.clone();
@@ -162,8 +164,8 @@ fn plan_migration(
             }
             Op::AlterColumnType { table, column, ty, .. } => {
                 modification = true;
-                let old = schema.table(table).and_then(|t| t.column(column)).map(|c| c.ty);
-                let widening = old.is_some_and(|old| crate::rules::is_safe_type_change(old, *ty));
+                let old = schema.table(table).and_then(|t| t.column(column)).map(|c| &c.ty);
+                let widening = old.is_some_and(|old| crate::rules::is_safe_type_change(old, ty));
                 let note = if widening { " (a widening: old values and old code still fit)" } else { "" };
                 changes.push(format!("changes the type of `{table}.{column}` to `{ty}`{note}"));
                 if existing(table) && !widening {
@@ -225,9 +227,28 @@ fn plan_migration(
                     b.table, b.batch_size
                 ));
             }
-            Op::Sql { up, .. } => {
-                changes.push(format!("runs SQL: `{}`", up.trim()));
-                transformation |= crate::sql_text::keywords(up).first().is_some_and(|w| w == "update" || w == "delete");
+            Op::ValidateConstraint { table, name } => {
+                changes.push(format!("validates constraint `{name}` on `{table}` against the rows already there"));
+            }
+            Op::Sql(s) => {
+                let on = s.table.as_deref().map(|t| format!(" on `{t}`")).unwrap_or_default();
+                changes.push(format!("runs `{}`{on}", s.kind));
+                match &s.class {
+                    RawClass::Data => {
+                        transformation = true;
+                        if s.table.as_deref().is_some_and(existing) {
+                            data.push(format!(
+                                "`{}` changes the rows of `{}` in one statement",
+                                s.kind,
+                                s.table.as_deref().unwrap_or_default()
+                            ));
+                        }
+                    }
+                    RawClass::Unanalysed | RawClass::Unreadable(_) => {
+                        unanalysed.push(format!("`{}`{on}", s.kind));
+                    }
+                    _ => {}
+                }
             }
         }
         let _ = schema.apply(&step.op);
@@ -247,7 +268,13 @@ fn plan_migration(
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    let compatibility = if breaking.is_empty() {
+    let compatibility = if !unanalysed.is_empty() {
+        format!(
+            "unknown: {} not analysed{}",
+            unanalysed.join(", "),
+            if acknowledged.is_empty() { "" } else { " (acknowledged below)" }
+        )
+    } else if breaking.is_empty() {
         "yes: it only adds what old code does not use (tables, nullable or defaulted columns, indexes), or changes what old code does not see".to_owned()
     } else {
         let mut text = format!("no: {}", breaking.join("; "));
@@ -261,7 +288,7 @@ fn plan_migration(
         id: m.id(),
         kind,
         changes,
-        backward_compatible: breaking.is_empty(),
+        backward_compatible: breaking.is_empty() && unanalysed.is_empty(),
         compatibility,
         data,
         needs_quiet_period,
@@ -276,6 +303,7 @@ fn locking(m: &Migration, before: &Schema, dialect: Dialect, options: &Options) 
         return (false, vec!["the plan cannot be built (the migration does not fit the schema)".into()]);
     };
     let mut quiet = false;
+    let mut unknown = false;
     let mut out = Vec::new();
     let mut online = std::collections::BTreeSet::new();
     for phase in &plan.phases {
@@ -296,14 +324,23 @@ fn locking(m: &Migration, before: &Schema, dialect: Dialect, options: &Options) 
                 online.insert("unique constraints attached to an index built concurrently");
             }
             if let Some(lock) = &s.lock
-                && (lock.contains("rewrites") || lock.contains("scans") || lock.contains("whole build"))
+                && (lock.contains("rewrites")
+                    || lock.contains("scans")
+                    || lock.contains("whole build")
+                    || lock.contains("until the commit"))
             {
                 quiet = true;
                 out.push(format!("`{first_line}` takes {lock}"));
             }
+            if s.lock.as_deref() == Some(dialect::NOT_ANALYSED) {
+                unknown = true;
+                out.push(format!("`{first_line}`: its locks are not analysed"));
+            }
         }
     }
-    if !quiet {
+    if unknown {
+        out.insert(0, "not known to be zero-downtime: raw SQL that schemaflow does not analyse".to_owned());
+    } else if !quiet {
         let mut text = "zero-downtime: every statement takes its lock briefly".to_owned();
         if !online.is_empty() {
             text.push_str(&format!("; online forms: {}", online.into_iter().collect::<Vec<_>>().join("; ")));

@@ -8,14 +8,14 @@
 //! `VALIDATE`, or a unique index built concurrently), since the table is
 //! in use when a rollback runs.
 
-use crate::model::{Down, Migration, Op, SqlDown, Step};
+use crate::model::{Down, Migration, Op, RawClass, RawSql, RawStatement, Step, Undo};
 use crate::schema::Schema;
 
 /// The outcome of deriving a migration's way back.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Derived {
-    /// The operations that undo the steps, in the order to run them.
-    Ops(Vec<Op>),
+    /// The steps that undo the migration, in the order to run them.
+    Steps(Vec<Step>),
     /// A step was declared irreversible (`sql … irreversible "why"`).
     Irreversible {
         /// Index of that step (0-based); 0 when the whole migration is declared irreversible.
@@ -41,9 +41,15 @@ pub enum Derived {
 pub fn derive(before: &Schema, steps: &[Step]) -> Derived {
     let mut schema = before.clone();
     let mut added_here: Vec<(String, String)> = Vec::new();
-    let mut inverse: Vec<Vec<Op>> = Vec::new();
+    let mut inverse: Vec<Vec<Step>> = Vec::new();
     for (index, step) in steps.iter().enumerate() {
-        let ops = match invert(&schema, &step.op, &added_here) {
+        let undo = match step.raw.as_ref().map(|r| &r.undo) {
+            None | Some(Undo::Derived) => invert(&schema, &step.op, &added_here),
+            Some(Undo::WithLiteral) => Ok(Vec::new()),
+            Some(Undo::Written(steps)) => Ok(steps.clone()),
+            Some(Undo::Irreversible(reason)) => Err(Stop::Irreversible(reason.clone())),
+        };
+        let ops = match undo {
             Ok(ops) => ops,
             Err(Stop::Irreversible(reason)) => return Derived::Irreversible { step: index, reason },
             Err(Stop::NotDerivable(reason)) => return Derived::NotDerivable { step: index, reason },
@@ -61,14 +67,14 @@ pub fn derive(before: &Schema, steps: &[Step]) -> Derived {
         }
         inverse.push(ops);
     }
-    Derived::Ops(inverse.into_iter().rev().flatten().collect())
+    Derived::Steps(inverse.into_iter().rev().flatten().collect())
 }
 
-/// The operations a rollback of `migration` runs, given the schema before it.
-pub fn down_ops(before: &Schema, migration: &Migration) -> Derived {
+/// The steps a rollback of `migration` runs, given the schema before it.
+pub fn down_steps(before: &Schema, migration: &Migration) -> Derived {
     match &migration.down {
         Down::Derived => derive(before, &migration.steps),
-        Down::Explicit(steps) => Derived::Ops(steps.iter().map(|s| s.op.clone()).collect()),
+        Down::Explicit(steps) => Derived::Steps(steps.clone()),
         Down::Irreversible(reason) => Derived::Irreversible { step: 0, reason: reason.clone() },
     }
 }
@@ -78,9 +84,9 @@ enum Stop {
     NotDerivable(String),
 }
 
-fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<Op>, Stop> {
+fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<Step>, Stop> {
     let column_of = |table: &str, column: &str| s.table(table).and_then(|t| t.column(column)).cloned();
-    Ok(match op {
+    let ops = match op {
         Op::CreateTable(t) => vec![Op::DropTable { table: t.name.clone() }],
         Op::DropTable { table } => {
             let Some(t) = s.table(table) else { return Ok(vec![]) };
@@ -162,12 +168,30 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<Op
                 )));
             }
         }
-        Op::Sql { up, down } => match down {
-            SqlDown::Sql(d) => vec![Op::Sql { up: d.clone(), down: SqlDown::Sql(up.clone()) }],
-            SqlDown::Irreversible(reason) => return Err(Stop::Irreversible(reason.clone())),
-            SqlDown::Missing => return Err(Stop::NotDerivable("raw SQL is opaque to schemaflow".into())),
-        },
-    })
+        // Validation leaves nothing to undo.
+        Op::ValidateConstraint { .. } => vec![],
+        Op::Sql(statement) => {
+            return match (&statement.class, &statement.inverse) {
+                // A raw statement's derived inverse is SQL too.
+                (_, Some(inverse)) => Ok(vec![Step {
+                    raw: Some(RawSql { sql: inverse.clone(), undo: Undo::Derived }),
+                    ..Step::new(Op::Sql(RawStatement {
+                        kind: inverse.split_whitespace().take(2).collect::<Vec<_>>().join(" "),
+                        class: RawClass::Object,
+                        table: statement.table.clone(),
+                        inverse: None,
+                    }))
+                }]),
+                // Reads and session settings leave nothing behind.
+                (RawClass::Session, None) => Ok(vec![]),
+                (_, None) => Err(Stop::NotDerivable(format!(
+                    "what its `{}` statement does cannot be undone automatically",
+                    statement.kind
+                ))),
+            };
+        }
+    };
+    Ok(ops.into_iter().map(Step::new).collect())
 }
 
 #[cfg(all(test, feature = "dsl"))]
@@ -222,8 +246,8 @@ mod tests {
             for s in &m.steps {
                 schema.apply(&s.op).unwrap_or_else(|e| panic!("{src}: {}", e.message));
             }
-            let Derived::Ops(down) = derive(&before, &m.steps) else { panic!("{src}: not derivable") };
-            for op in &down {
+            let Derived::Steps(down) = derive(&before, &m.steps) else { panic!("{src}: not derivable") };
+            for op in down.iter().map(|s| &s.op) {
                 schema.apply(op).unwrap_or_else(|e| panic!("{src}: down step {op:?}: {}", e.message));
             }
             assert_eq!(crate::diff::diff(&before, &schema), Vec::<String>::new(), "{src}");
@@ -236,7 +260,8 @@ mod tests {
             ("alter_table users { drop_column id }", "NOT NULL without a default"),
             ("alter_table users { set_type age: i64 using \"age::bigint\" }", "using"),
             ("backfill users set age = 1", "overwrites"),
-            ("sql \"DELETE FROM users\"", "opaque"),
+            ("sql \"DELETE FROM users\"", "cannot be undone"),
+            ("sql \"COMMENT ON TABLE users IS 'people'\"", "cannot be undone"),
         ];
         for (src, why) in not_derivable {
             match derive(&base(), &parse(src).steps) {

@@ -229,7 +229,7 @@ impl Schema {
                         format!("column `{table}.{column}` already has type `{ty}`"),
                     ));
                 }
-                c.ty = *ty;
+                c.ty = ty.clone();
                 Ok(())
             }
             Op::SetNotNull { table, column } => {
@@ -310,6 +310,7 @@ impl Schema {
                 Ok(())
             }
             Op::AddConstraint { table, constraint, .. } => {
+                let constraint = &self.resolve_references(constraint);
                 let t = self.table_or_err(table)?;
                 self.check_constraint(t, constraint)?;
                 if t.constraint(&constraint.name).is_some() {
@@ -363,7 +364,16 @@ impl Schema {
                 }
                 Ok(())
             }
-            Op::Sql { .. } => Ok(()),
+            Op::ValidateConstraint { table, name } => {
+                let t = self.table_mut_or_err(table)?;
+                let Some(constraint) = t.constraints.iter_mut().find(|c| c.name == *name) else {
+                    return Err(missing(Part::Name, format!("constraint `{name}` does not exist on `{table}`")));
+                };
+                constraint.not_valid = false;
+                Ok(())
+            }
+            // Raw statements outside the model change no table it replays.
+            Op::Sql(_) => Ok(()),
         }
     }
 
@@ -374,7 +384,34 @@ impl Schema {
         })
     }
 
+    /// A foreign key written without its referenced columns (raw SQL's
+    /// `REFERENCES users`) references the primary key of that table.
+    fn resolve_references(&self, constraint: &Constraint) -> Constraint {
+        let mut constraint = constraint.clone();
+        if let ConstraintKind::ForeignKey { ref_table, ref_columns, .. } = &mut constraint.kind
+            && ref_columns.is_empty()
+            && let Some(key) = self.tables.get(ref_table.as_str()).and_then(Table::primary_key)
+        {
+            *ref_columns = key.to_vec();
+        }
+        constraint
+    }
+
     fn create_table(&mut self, table: &Table) -> Result<(), SchemaError> {
+        let mut resolved = table.clone();
+        for c in &mut resolved.constraints {
+            if let ConstraintKind::ForeignKey { ref_table, ref_columns, .. } = &mut c.kind
+                && ref_columns.is_empty()
+            {
+                let key = if *ref_table == table.name {
+                    table.primary_key().map(<[String]>::to_vec)
+                } else {
+                    self.tables.get(ref_table.as_str()).and_then(Table::primary_key).map(<[String]>::to_vec)
+                };
+                *ref_columns = key.unwrap_or_default();
+            }
+        }
+        let table = &resolved;
         if self.tables.contains_key(&table.name) {
             return Err(exists(Part::Table, format!("table `{}` already exists", table.name)));
         }

@@ -484,7 +484,7 @@ fn value(c: &Column, i: u64, unique: bool, rng: &mut u64) -> String {
     }
     let n = i + 1;
     let text = |s: String| dialect::literal(&s);
-    match c.ty {
+    match c.ty.clone() {
         ColumnType::Bool => if n.is_multiple_of(2) { "TRUE" } else { "FALSE" }.into(),
         ColumnType::I16 => (n % 30_000).to_string(),
         ColumnType::I32 | ColumnType::I64 => n.to_string(),
@@ -509,6 +509,8 @@ fn value(c: &Column, i: u64, unique: bool, rng: &mut u64) -> String {
         }
         ColumnType::Uuid => text(format!("00000000-0000-4000-8000-{n:012x}")),
         ColumnType::Json => text(format!("{{\"n\": {n}}}")),
+        // A type known only by its SQL name: the database converts the text.
+        ColumnType::Sql(_) => text(n.to_string()),
     }
 }
 

@@ -181,7 +181,7 @@ impl PartialEq for Transforms {
 
 /// The Rust type a column of this type and nullability converts to, as
 /// written in generated code.
-pub fn rust_type(ty: crate::model::ColumnType, nullable: bool) -> String {
+pub fn rust_type(ty: &crate::model::ColumnType, nullable: bool) -> String {
     use crate::model::ColumnType::*;
     let base = match ty {
         Bool => "bool",
@@ -191,7 +191,7 @@ pub fn rust_type(ty: crate::model::ColumnType, nullable: bool) -> String {
         F32 => "f32",
         F64 => "f64",
         Bytes => "::std::vec::Vec<u8>",
-        Text | Varchar(_) | Decimal { .. } | Date | Time | Timestamp | TimestampTz | Uuid | Json => {
+        Text | Varchar(_) | Decimal { .. } | Date | Time | Timestamp | TimestampTz | Uuid | Json | Sql(_) => {
             "::std::string::String"
         }
     };

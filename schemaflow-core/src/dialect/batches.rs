@@ -46,9 +46,9 @@ impl BatchSql {
             .primary_key()
             .ok_or_else(|| format!("table `{}` has no primary key to batch on", backfill.table))?
             .iter()
-            .map(|k| (ident(k), table.column(k).map_or(ColumnType::Text, |c| c.ty)))
+            .map(|k| (ident(k), table.column(k).map_or(ColumnType::Text, |c| c.ty.clone())))
             .collect();
-        let type_of = |c: &String| table.column(c).map_or(ColumnType::Text, |c| c.ty);
+        let type_of = |c: &String| table.column(c).map_or(ColumnType::Text, |c| c.ty.clone());
         Ok(BatchSql {
             dialect,
             table: ident(&backfill.table),
@@ -116,7 +116,7 @@ impl BatchSql {
             .iter()
             .enumerate()
             .map(|(i, (_, ty))| match self.dialect {
-                Dialect::Postgres => format!("${}::text::{}", from + i, column_type(*ty)),
+                Dialect::Postgres => format!("${}::text::{}", from + i, column_type(ty)),
                 Dialect::Sqlite => format!("?{}", from + i),
             })
             .collect();
@@ -219,7 +219,7 @@ impl BatchSql {
                     .iter()
                     .zip(&self.output_types)
                     .enumerate()
-                    .map(|(i, (c, ty))| format!("{} = v.o{i}::{}", ident(c), column_type(*ty)))
+                    .map(|(i, (c, ty))| format!("{} = v.o{i}::{}", ident(c), column_type(ty)))
                     .collect();
                 let columns: Vec<String> = (0..spec.outputs.len())
                     .map(|i| format!("o{i}"))
@@ -230,7 +230,7 @@ impl BatchSql {
                     .key
                     .iter()
                     .enumerate()
-                    .map(|(i, (k, ty))| format!("{t}.{k} = v.k{i}::{}", column_type(*ty)))
+                    .map(|(i, (k, ty))| format!("{t}.{k} = v.k{i}::{}", column_type(ty)))
                     .collect();
                 format!(
                     "UPDATE {t} SET {} FROM unnest({}) AS v({}) WHERE {}",
@@ -265,7 +265,7 @@ impl BatchSql {
             return None;
         }
         let (t, (k, ty)) = (&self.table, &self.key[0]);
-        let after = if lower { format!(" AND {k} > $1::text::{}", column_type(*ty)) } else { String::new() };
+        let after = if lower { format!(" AND {k} > $1::text::{}", column_type(ty)) } else { String::new() };
         let first = if lower { 2 } else { 1 };
         let p = |i: usize| format!("${}", first + i);
         Some(format!(

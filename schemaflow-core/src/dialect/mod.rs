@@ -14,7 +14,7 @@ pub mod sqlite;
 
 use std::time::Duration;
 
-use crate::model::{Backfill, ColumnType, DefaultValue, Migration, Op};
+use crate::model::{Backfill, ColumnType, DefaultValue, Migration, Op, Step};
 use crate::rollback::{self, Derived};
 use crate::schema::Schema;
 
@@ -37,7 +37,7 @@ impl Dialect {
     }
 
     /// The SQL type of a column type.
-    pub fn column_type(self, ty: ColumnType) -> String {
+    pub fn column_type(self, ty: &ColumnType) -> String {
         match self {
             Dialect::Sqlite => sqlite::column_type(ty),
             Dialect::Postgres => postgres::column_type(ty),
@@ -81,6 +81,9 @@ impl Statement {
         self
     }
 }
+
+/// The lock line of a raw statement whose effect is not analysed.
+pub const NOT_ANALYSED: &str = "not analysed";
 
 /// How an operation's statement must be run.
 #[derive(Clone, Debug, PartialEq)]
@@ -199,19 +202,37 @@ impl std::fmt::Display for PlanError {
 
 impl std::error::Error for PlanError {}
 
-/// The plan of `ops` applied to `before`.
-pub fn plan_ops(dialect: Dialect, before: &Schema, ops: &[Op], options: &Options) -> Result<Plan, PlanError> {
+/// The plan of `steps` applied to `before`. A step read from raw SQL runs
+/// its statement as written, placed (in the transaction, in one of its
+/// own, or outside) and annotated with the locks of what it does.
+pub fn plan_steps(dialect: Dialect, before: &Schema, steps: &[Step], options: &Options) -> Result<Plan, PlanError> {
     let mut schema = before.clone();
     let mut created = std::collections::HashSet::new();
     let mut units = Vec::new();
-    for (step, op) in ops.iter().enumerate() {
+    // The units generated for the raw statement being read, with its text.
+    let mut raw: Option<(&str, Vec<Unit>)> = None;
+    for (step, Step { op, raw: raw_sql, .. }) in steps.iter().enumerate() {
         let mut after = schema.clone();
         after.apply(op).map_err(|e| PlanError { step, message: e.message })?;
         let existing_table = op.table().is_some_and(|t| before.tables.contains_key(t) && !created.contains(t));
         let cx = OpContext { before: &schema, after: &after, existing_table, options };
-        match dialect {
-            Dialect::Sqlite => units.extend(sqlite::op_units(&cx, op)),
-            Dialect::Postgres => units.extend(postgres::op_units(&cx, op)),
+        let generated = match dialect {
+            Dialect::Sqlite => sqlite::op_units(&cx, op),
+            Dialect::Postgres => postgres::op_units(&cx, op),
+        };
+        match raw_sql {
+            None => {
+                units.extend(raw.take().map(|(sql, generated)| as_written(sql, generated)));
+                units.extend(generated);
+            }
+            Some(r) if r.continues_statement() => match &mut raw {
+                Some((_, units_so_far)) => units_so_far.extend(generated),
+                None => raw = Some(("", generated)),
+            },
+            Some(r) => {
+                units.extend(raw.take().map(|(sql, generated)| as_written(sql, generated)));
+                raw = Some((&r.sql, generated));
+            }
         }
         match op {
             Op::CreateTable(t) => {
@@ -224,6 +245,7 @@ pub fn plan_ops(dialect: Dialect, before: &Schema, ops: &[Op], options: &Options
         }
         schema = after;
     }
+    units.extend(raw.take().map(|(sql, generated)| as_written(sql, generated)));
     let session = match dialect {
         Dialect::Sqlite => {
             units = sqlite::finish(units);
@@ -240,6 +262,37 @@ pub fn plan_ops(dialect: Dialect, before: &Schema, ops: &[Op], options: &Options
     Ok(Plan { session, phases: group(units) })
 }
 
+/// A raw statement as it runs: its text, in the place the strictest of
+/// the units generated for what it does needs (outside a transaction, in
+/// one of its own, or in the migration's), with their locks.
+fn as_written(sql: &str, generated: Vec<Unit>) -> Unit {
+    let mut statement = Statement::new(sql);
+    let mut place = 0;
+    for unit in &generated {
+        let (rank, s) = match unit {
+            Unit::InTransaction(s) => (0, s),
+            Unit::OwnTransaction(s) => (1, s),
+            Unit::Outside(s) => (2, s),
+            Unit::Backfill(_) => continue,
+        };
+        place = place.max(rank);
+        if let Some(lock) = &s.lock
+            && !statement.lock.as_ref().is_some_and(|l| l.contains(lock.as_str()))
+        {
+            statement.lock = Some(match statement.lock.take() {
+                Some(l) => format!("{l}; {lock}"),
+                None => lock.clone(),
+            });
+        }
+        statement.builds_index = statement.builds_index.take().or_else(|| s.builds_index.clone());
+    }
+    match place {
+        0 => Unit::InTransaction(statement),
+        1 => Unit::OwnTransaction(statement),
+        _ => Unit::Outside(statement),
+    }
+}
+
 /// The options of one migration: its own settings over the crate's.
 pub fn options_for(migration: &Migration, options: &Options) -> Options {
     Options {
@@ -251,8 +304,7 @@ pub fn options_for(migration: &Migration, options: &Options) -> Options {
 
 /// The plan of a migration's forward steps, given the schema before it.
 pub fn plan_up(dialect: Dialect, before: &Schema, migration: &Migration, options: &Options) -> Result<Plan, PlanError> {
-    let ops: Vec<Op> = migration.steps.iter().map(|s| s.op.clone()).collect();
-    plan_ops(dialect, before, &ops, &options_for(migration, options))
+    plan_steps(dialect, before, &migration.steps, &options_for(migration, options))
 }
 
 /// The plan of a migration's rollback, given the schema before the
@@ -269,8 +321,8 @@ pub fn plan_down(
             return Ok(Err(PlanError { step: 0, message: e.message }));
         }
     }
-    match rollback::down_ops(before, migration) {
-        Derived::Ops(ops) => Ok(plan_ops(dialect, &after, &ops, &options_for(migration, options))),
+    match rollback::down_steps(before, migration) {
+        Derived::Steps(steps) => Ok(plan_steps(dialect, &after, &steps, &options_for(migration, options))),
         Derived::Irreversible { reason, .. } => Err(reason),
         Derived::NotDerivable { step, reason } => {
             Ok(Err(PlanError { step, message: format!("no way back: {reason}") }))

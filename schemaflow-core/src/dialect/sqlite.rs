@@ -19,7 +19,7 @@ pub const FOREIGN_KEY_CHECK: &str = "PRAGMA foreign_key_check";
 /// The declared SQLite type of a column type. The names keep the DSL type
 /// readable from the schema (for drift detection) while giving SQLite the
 /// right affinity; `i64` is `INTEGER` so a primary key aliases the rowid.
-pub fn column_type(ty: ColumnType) -> String {
+pub fn column_type(ty: &ColumnType) -> String {
     match ty {
         ColumnType::Bool => "BOOLEAN".into(),
         ColumnType::I16 => "SMALLINT".into(),
@@ -37,6 +37,7 @@ pub fn column_type(ty: ColumnType) -> String {
         ColumnType::TimestampTz => "TIMESTAMPTZ".into(),
         ColumnType::Uuid => "UUID".into(),
         ColumnType::Json => "JSON".into(),
+        ColumnType::Sql(sql) => sql.clone(),
     }
 }
 
@@ -64,7 +65,7 @@ fn is_constant(value: &DefaultValue) -> bool {
 }
 
 fn column_def(c: &Column) -> String {
-    let mut sql = format!("{} {}", ident(&c.name), column_type(c.ty));
+    let mut sql = format!("{} {}", ident(&c.name), column_type(&c.ty));
     if !c.nullable {
         sql.push_str(" NOT NULL");
     }
@@ -144,7 +145,7 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
         Op::AlterColumnType { table, column, ty, using } => {
             let expr = match using {
                 Some(u) => format!("({u})"),
-                None => format!("CAST({} AS {})", ident(column), column_type(*ty)),
+                None => format!("CAST({} AS {})", ident(column), column_type(ty)),
             };
             rebuild(cx, table, &[(column.clone(), expr)])
         }
@@ -157,7 +158,14 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
         Op::CreateIndex(i) => plain(create_index(i)),
         Op::DropIndex { name, .. } => plain(format!("DROP INDEX {}", ident(name))),
         Op::Backfill(b) => vec![Unit::Backfill(b.clone())],
-        Op::Sql { up, .. } => plain(up.trim().trim_end_matches(';').to_owned()),
+        // SQLite checks a constraint when it is added: nothing is left to validate.
+        Op::ValidateConstraint { .. } => Vec::new(),
+        // The statement itself is the raw SQL that was read (see `plan_steps`).
+        Op::Sql(s) if s.class == crate::model::RawClass::Outside => vec![Unit::Outside(Statement::new(""))],
+        Op::Sql(s) if matches!(s.class, crate::model::RawClass::Unanalysed | crate::model::RawClass::Unreadable(_)) => {
+            vec![Unit::InTransaction(Statement::new("").locking(super::NOT_ANALYSED))]
+        }
+        Op::Sql(_) => plain(String::new()),
     }
 }
 

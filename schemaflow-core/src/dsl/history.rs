@@ -15,7 +15,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use proc_macro2::{TokenStream, TokenTree};
 
-use super::parse::parse_migration;
+use super::parse::parse_migration_for;
 use crate::files::parse_file_stem;
 use crate::model::Migration;
 use crate::schema::Schema;
@@ -156,7 +156,18 @@ pub fn load(path: &Path) -> Option<Migration> {
     let (version, name) = parse_file_stem(path.file_stem()?.to_str()?).ok()?;
     let tokens = TokenStream::from_str(&text).ok()?;
     let body = find_migration_body(tokens)?;
-    parse_migration(body, version, &name).ok().map(|p| p.migration)
+    parse_migration_for(body, version, &name, flavor_of(path)).ok().map(|p| p.migration)
+}
+
+/// How the crate a migration file belongs to reads raw SQL: from the
+/// targets in the `Cargo.toml` beside its `migrations` directory.
+fn flavor_of(path: &Path) -> crate::raw_sql::Flavor {
+    let manifest = path.parent().and_then(Path::parent).map(|dir| dir.join("Cargo.toml"));
+    let targets = manifest
+        .and_then(|m| std::fs::read_to_string(m).ok())
+        .and_then(|text| crate::config::Targets::from_cargo_toml(&text).ok())
+        .unwrap_or_default();
+    crate::raw_sql::Flavor::for_targets(&targets)
 }
 
 /// The tokens inside the first `migration! { … }` (or `path::migration!`) of a file.

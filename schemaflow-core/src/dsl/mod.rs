@@ -9,7 +9,7 @@ pub mod history;
 mod parse;
 
 pub use history::{History, clear_cache, find_migration_body, load, schema_before};
-pub use parse::{Parsed, SpanMap, combine, parse_migration};
+pub use parse::{Parsed, SpanMap, combine, parse_migration, parse_migration_for};
 
 use std::path::{Path, PathBuf};
 
@@ -64,7 +64,7 @@ fn transform_signatures(before: &crate::schema::Schema, parsed: &Parsed) -> Vec<
                 columns
                     .iter()
                     .filter_map(|c| table.column(c))
-                    .map(|c| crate::transform::rust_type(c.ty, c.nullable))
+                    .map(|c| crate::transform::rust_type(&c.ty, c.nullable))
                     .collect()
             };
             let location = crate::location::Location::up(index, crate::location::Part::Modifier("with"));
@@ -99,7 +99,8 @@ pub fn check_migration(tokens: TokenStream, invocation: &Invocation) -> Result<C
         },
         None => (0, String::new()),
     };
-    let parsed = match parse_migration(tokens, version, &name) {
+    let flavor = crate::raw_sql::Flavor::for_targets(&invocation.targets);
+    let parsed = match parse_migration_for(tokens, version, &name, flavor) {
         Ok(parsed) => parsed,
         Err(e) => {
             errors.push(e);

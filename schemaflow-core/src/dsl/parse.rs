@@ -41,7 +41,22 @@ use syn::{Ident, LitInt, LitStr, Token, braced, parenthesized};
 
 use crate::location::{Location, Part, Section};
 use crate::model::*;
+use crate::raw_sql::Flavor;
 use crate::rules;
+
+/// The steps of raw SQL statements read from one literal: the statement's
+/// text on its first step, and each step's undo from `undo(index)`.
+fn raw_steps(read: Vec<crate::raw_sql::ReadStatement>, mut undo: impl FnMut(usize) -> Undo) -> Vec<Step> {
+    let mut steps = Vec::new();
+    for statement in read {
+        for (j, op) in statement.ops.into_iter().enumerate() {
+            let sql = if j == 0 { statement.sql.clone() } else { String::new() };
+            let undo = undo(steps.len());
+            steps.push(Step { raw: Some(RawSql { sql, undo }), ..Step::new(op) });
+        }
+    }
+    steps
+}
 
 /// Spans of the parts of a migration, for mapping diagnostics to tokens.
 #[derive(Clone, Debug, Default)]
@@ -69,9 +84,16 @@ pub struct Parsed {
     pub spans: SpanMap,
 }
 
-/// Parses the body of a `migration! { … }` invocation.
+/// Parses the body of a `migration! { … }` invocation, reading raw SQL
+/// as PostgreSQL does.
 pub fn parse_migration(tokens: TokenStream, version: u64, name: &str) -> syn::Result<Parsed> {
-    let mut builder = Builder::default();
+    parse_migration_for(tokens, version, name, Flavor::Postgres)
+}
+
+/// Parses the body of a `migration! { … }` invocation, reading raw SQL
+/// with `flavor`.
+pub fn parse_migration_for(tokens: TokenStream, version: u64, name: &str, flavor: Flavor) -> syn::Result<Parsed> {
+    let mut builder = Builder { flavor, ..Builder::default() };
     let mut migration = Migration {
         version,
         name: name.to_owned(),
@@ -114,6 +136,8 @@ struct Name {
 
 #[derive(Default)]
 struct Builder {
+    /// How raw SQL is read.
+    flavor: Flavor,
     spans: SpanMap,
     errors: Vec<syn::Error>,
     section: Option<Section>,
@@ -485,26 +509,7 @@ impl Builder {
                 false
             }
             "sql" => {
-                let i = steps.len();
-                self.mark(i, Part::Op, span);
-                let up: LitStr = input
-                    .parse()
-                    .map_err(|e| err(e.span(), "expected the SQL as a string literal: `sql \"…\" down \"…\"`"))?;
-                self.mark(i, Part::Sql, up.span());
-                if up.value().trim().is_empty() {
-                    return Err(err(up.span(), "the SQL is empty"));
-                }
-                let down = if peek_keyword(input, "down") {
-                    keyword(input, "down")?;
-                    let d: LitStr = input.parse()?;
-                    SqlDown::Sql(d.value())
-                } else if peek_keyword(input, "irreversible") {
-                    let s = keyword(input, "irreversible")?;
-                    SqlDown::Irreversible(reason(input, s, "irreversible")?)
-                } else {
-                    SqlDown::Missing
-                };
-                steps.push(Step::new(Op::Sql { up: up.value(), down }));
+                self.raw_sql(input, steps)?;
                 false
             }
             "add_column" | "drop_column" | "rename_column" | "set_type" | "set_not_null" | "drop_not_null"
@@ -531,6 +536,48 @@ impl Builder {
                 step.allows.push(a.allow.clone());
             }
         }
+    }
+
+    /// `sql "…" [down "…" | irreversible "why"]`: each statement read into
+    /// the steps it amounts to (see [`crate::raw_sql`]), every one of them
+    /// pointing at the literal.
+    fn raw_sql(&mut self, input: ParseStream, steps: &mut Vec<Step>) -> Result<()> {
+        let up: LitStr =
+            input.parse().map_err(|e| err(e.span(), "expected the SQL as a string literal: `sql \"…\" down \"…\"`"))?;
+        let read = crate::raw_sql::read(&up.value(), self.flavor);
+        if read.is_empty() {
+            return Err(err(up.span(), "the SQL holds no statement"));
+        }
+        let (last_undo, down_span) = if peek_keyword(input, "down") {
+            keyword(input, "down")?;
+            let d: LitStr = input.parse()?;
+            let down = crate::raw_sql::read(&d.value(), self.flavor);
+            if down.is_empty() {
+                return Err(err(d.span(), "the `down` SQL holds no statement"));
+            }
+            (Some(Undo::Written(raw_steps(down, |_| Undo::Derived))), Some(d.span()))
+        } else if peek_keyword(input, "irreversible") {
+            let s = keyword(input, "irreversible")?;
+            (Some(Undo::Irreversible(reason(input, s, "irreversible")?)), None)
+        } else {
+            (None, None)
+        };
+        let first = steps.len();
+        let count = read.iter().map(|r| r.ops.len()).sum::<usize>();
+        let mut last_undo = last_undo;
+        steps.extend(raw_steps(read, |index| match &last_undo {
+            None => Undo::Derived,
+            Some(_) if index + 1 < count => Undo::WithLiteral,
+            Some(_) => last_undo.take().unwrap_or(Undo::Derived),
+        }));
+        for i in first..steps.len() {
+            self.mark(i, Part::Op, up.span());
+            self.mark(i, Part::Sql, up.span());
+            if let Some(d) = down_span {
+                self.mark(i, Part::Modifier("down"), d);
+            }
+        }
+        Ok(())
     }
 
     fn create_table(&mut self, input: ParseStream, i: usize, kw: Span) -> Result<Table> {
@@ -588,7 +635,7 @@ impl Builder {
             .map_err(|e| err(e.span(), format!("expected `:` and the column's type: `{}: String`", col.text)))?;
         let (ty, nullable, ty_span) = self.column_type(input)?;
         self.mark(i, Part::ColumnType(col.text.clone()), ty_span);
-        let mut column = Column { name: col.text.clone(), ty, nullable, default: None, identity: false };
+        let mut column = Column { name: col.text.clone(), ty: ty.clone(), nullable, default: None, identity: false };
         if input.peek(Token![=]) {
             input.parse::<Token![=]>()?;
             let (value, span) = value(input)?;
@@ -611,6 +658,7 @@ impl Builder {
                     }
                     constraints.push((
                         Constraint {
+                            not_valid: false,
                             name: naming::primary_key(table),
                             kind: ConstraintKind::PrimaryKey { columns: cols.clone() },
                         },
@@ -621,6 +669,7 @@ impl Builder {
                     input.call(Ident::parse_any)?;
                     constraints.push((
                         Constraint {
+                            not_valid: false,
                             name: naming::unique(table, &cols),
                             kind: ConstraintKind::Unique { columns: cols.clone() },
                         },
@@ -648,6 +697,7 @@ impl Builder {
                     let expr: LitStr = content.parse()?;
                     constraints.push((
                         Constraint {
+                            not_valid: false,
                             name: naming::check(table, Some(&col.text), 0),
                             kind: ConstraintKind::Check { expr: expr.value() },
                         },
@@ -658,7 +708,10 @@ impl Builder {
                     input.call(Ident::parse_any)?;
                     let (kind, ref_span) = self.references(input, cols.clone())?;
                     self.mark(i, Part::RefTable, ref_span);
-                    constraints.push((Constraint { name: naming::foreign_key(table, &cols), kind }, attr.span()));
+                    constraints.push((
+                        Constraint { not_valid: false, name: naming::foreign_key(table, &cols), kind },
+                        attr.span(),
+                    ));
                 }
                 "not_valid" | "concurrently" => break,
                 _ => {
@@ -764,7 +817,7 @@ impl Builder {
         } else {
             None
         };
-        Ok((Constraint { name: explicit.unwrap_or(default_name), kind }, modifier))
+        Ok((Constraint { not_valid: false, name: explicit.unwrap_or(default_name), kind }, modifier))
     }
 
     /// `(a, b)`: column names, each marked for diagnostics.
@@ -964,6 +1017,7 @@ impl Builder {
             name: explicit.unwrap_or_else(|| naming::index(&table.text, &columns)),
             table: table.text,
             columns,
+            key: None,
             unique: false,
             predicate: None,
             concurrently: false,

@@ -20,7 +20,7 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
         return;
     }
     let name = &column.name;
-    let ty = column.ty;
+    let ty = &column.ty;
     out.push(Diagnostic::new(
         &RULE,
         cx.at(Part::Column(name.clone())),

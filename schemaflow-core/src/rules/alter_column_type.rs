@@ -19,13 +19,13 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     if !cx.is_existing(table) {
         return;
     }
-    let Some(old) = cx.schema.table(table).and_then(|t| t.column(column)).map(|c| c.ty) else {
+    let Some(old) = cx.schema.table(table).and_then(|t| t.column(column)).map(|c| &c.ty) else {
         return;
     };
-    if is_safe_change(old, *ty) {
+    if is_safe_change(old, ty) {
         return;
     }
-    let narrowing = if is_narrowing(old, *ty) { ", and it narrows the values the column can hold" } else { "" };
+    let narrowing = if is_narrowing(old, ty) { ", and it narrows the values the column can hold" } else { "" };
     out.push(Diagnostic::new(
         &RULE,
         cx.at(Part::ColumnType(column.clone())),
@@ -37,7 +37,7 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
 }
 
 /// Type changes that need neither a rewrite nor a scan on PostgreSQL.
-pub fn is_safe_change(old: ColumnType, new: ColumnType) -> bool {
+pub fn is_safe_change(old: &ColumnType, new: &ColumnType) -> bool {
     use ColumnType::*;
     match (old, new) {
         (Varchar(a), Varchar(b)) => b >= a,
@@ -48,9 +48,9 @@ pub fn is_safe_change(old: ColumnType, new: ColumnType) -> bool {
 }
 
 /// Type changes where some old values no longer fit.
-pub fn is_narrowing(old: ColumnType, new: ColumnType) -> bool {
+pub fn is_narrowing(old: &ColumnType, new: &ColumnType) -> bool {
     use ColumnType::*;
-    let int_width = |t: ColumnType| match t {
+    let int_width = |t: &ColumnType| match t {
         I16 => Some(16),
         I32 => Some(32),
         I64 => Some(64),

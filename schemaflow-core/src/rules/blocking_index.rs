@@ -23,6 +23,10 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
         &RULE,
         cx.at(Part::Op),
         format!("index `{}` on existing table `{}` blocks writes while it builds", index.name, index.table),
-        "add `concurrently`: schemaflow builds it with CREATE INDEX CONCURRENTLY outside the transaction, and drops and rebuilds it if a failed build left it INVALID",
+        if cx.step.is_raw() {
+            "write `CREATE INDEX CONCURRENTLY`: schemaflow runs it outside the transaction, and drops and rebuilds it if a failed build left it INVALID"
+        } else {
+            "add `concurrently`: schemaflow builds it with CREATE INDEX CONCURRENTLY outside the transaction, and drops and rebuilds it if a failed build left it INVALID"
+        },
     ));
 }

@@ -16,7 +16,7 @@ pub(super) const RULE: Rule = Rule {
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     let Op::AddConstraint { table, constraint, online } = &cx.step.op else { return };
-    if !cx.targets.postgres || *online || !cx.is_existing(table) {
+    if !cx.targets.postgres || *online || constraint.not_valid || !cx.is_existing(table) {
         return;
     }
     if !matches!(constraint.kind, ConstraintKind::Check { .. } | ConstraintKind::ForeignKey { .. }) {
@@ -30,6 +30,13 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
             constraint.kind.describe(),
             constraint.name
         ),
-        "add `not_valid`: schemaflow adds it NOT VALID (instant, new rows checked at once) and runs VALIDATE CONSTRAINT in its own transaction, which lets reads and writes go on",
+        if cx.step.is_raw() {
+            format!(
+                "add it `NOT VALID` (instant, new rows checked at once), then `ALTER TABLE {table} VALIDATE CONSTRAINT {}` in a statement of its own: schemaflow runs it in its own transaction, and reads and writes go on",
+                constraint.name
+            )
+        } else {
+            "add `not_valid`: schemaflow adds it NOT VALID (instant, new rows checked at once) and runs VALIDATE CONSTRAINT in its own transaction, which lets reads and writes go on".to_owned()
+        },
     ));
 }

@@ -16,12 +16,12 @@ pub(super) const RULE: Rule = Rule {
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     let mut report = |column: &str, ty: ColumnType, value: &DefaultValue| {
-        if let Err(why) = value_fits(value, ty) {
+        if let Err(why) = value_fits(value, &ty) {
             out.push(Diagnostic::new(
                 &RULE,
                 cx.at(Part::Default(column.to_owned())),
                 format!("default `{value}` does not fit column `{column}` of type `{ty}`: {why}"),
-                help_for(ty),
+                help_for(&ty),
             ));
         }
     };
@@ -29,25 +29,25 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
         Op::CreateTable(t) => {
             for c in &t.columns {
                 if let Some(d) = &c.default {
-                    report(&c.name, c.ty, d);
+                    report(&c.name, c.ty.clone(), d);
                 }
             }
         }
         Op::AddColumn { column, .. } => {
             if let Some(d) = &column.default {
-                report(&column.name, column.ty, d);
+                report(&column.name, column.ty.clone(), d);
             }
         }
         Op::SetDefault { table, column, default } => {
             if let Some(c) = cx.schema.table(table).and_then(|t| t.column(column)) {
-                report(column, c.ty, default);
+                report(column, c.ty.clone(), default);
             }
         }
         Op::Backfill(b) => {
             if let Some(t) = cx.schema.table(&b.table) {
                 for a in &b.assignments {
                     if let Some(c) = t.column(&a.column) {
-                        report(&a.column, c.ty, &a.value);
+                        report(&a.column, c.ty.clone(), &a.value);
                     }
                 }
             }
@@ -56,7 +56,7 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn help_for(ty: ColumnType) -> String {
+fn help_for(ty: &ColumnType) -> String {
     let example = match ty {
         ColumnType::Bool => "`true` or `false`".to_owned(),
         ColumnType::I16 | ColumnType::I32 | ColumnType::I64 => {
@@ -66,7 +66,7 @@ fn help_for(ty: ColumnType) -> String {
         ColumnType::Decimal { precision, scale } => format!(
             "a number with at most {} digit(s) before the point and {scale} after, e.g. `0.{}`",
             precision - scale,
-            "0".repeat(scale as usize)
+            "0".repeat(*scale as usize)
         ),
         ColumnType::Text => "a string literal, e.g. `\"\"`".to_owned(),
         ColumnType::Varchar(n) => format!("a string literal of at most {n} characters"),
@@ -77,13 +77,14 @@ fn help_for(ty: ColumnType) -> String {
         ColumnType::TimestampTz => "`\"YYYY-MM-DD HH:MM:SS+00:00\"` or `now()`".to_owned(),
         ColumnType::Uuid => "`\"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"` or `gen_random_uuid()`".to_owned(),
         ColumnType::Json => "a string literal holding valid JSON, e.g. `\"{}\"`".to_owned(),
+        ColumnType::Sql(_) => "a literal the database accepts for it".to_owned(),
     };
     format!("a column of type `{ty}` takes {example}; for an expression the DSL cannot check, write `sql(\"…\")`")
 }
 
 /// Whether `value` is a valid literal for a column of type `ty`; the error
 /// says why not. `sql("…")` is opaque and always accepted.
-pub fn value_fits(value: &DefaultValue, ty: ColumnType) -> Result<(), String> {
+pub fn value_fits(value: &DefaultValue, ty: &ColumnType) -> Result<(), String> {
     match value {
         DefaultValue::Sql(_) => Ok(()),
         DefaultValue::Function(f) => {
@@ -94,7 +95,7 @@ pub fn value_fits(value: &DefaultValue, ty: ColumnType) -> Result<(), String> {
             }
         }
         DefaultValue::Bool(_) => {
-            if ty == ColumnType::Bool {
+            if *ty == ColumnType::Bool {
                 Ok(())
             } else {
                 Err("a boolean is not a value of this type".into())
@@ -105,13 +106,13 @@ pub fn value_fits(value: &DefaultValue, ty: ColumnType) -> Result<(), String> {
             ColumnType::I32 => int_in_range(text, i32::MIN.into(), i32::MAX.into()),
             ColumnType::I64 => int_in_range(text, i64::MIN.into(), i64::MAX.into()),
             ColumnType::F32 | ColumnType::F64 => Ok(()),
-            ColumnType::Decimal { precision, scale } => decimal_fits(text, precision, scale),
+            ColumnType::Decimal { precision, scale } => decimal_fits(text, *precision, *scale),
             ColumnType::Bool => Err("write `true` or `false`, not a number".into()),
             _ => Err("a number is not a value of this type".into()),
         },
         DefaultValue::Float(text) => match ty {
             ColumnType::F32 | ColumnType::F64 => Ok(()),
-            ColumnType::Decimal { precision, scale } => decimal_fits(text, precision, scale),
+            ColumnType::Decimal { precision, scale } => decimal_fits(text, *precision, *scale),
             ColumnType::I16 | ColumnType::I32 | ColumnType::I64 => {
                 Err("an integer column cannot hold a fractional number".into())
             }
@@ -145,12 +146,12 @@ fn decimal_fits(text: &str, precision: u32, scale: u32) -> Result<(), String> {
     Ok(())
 }
 
-fn text_fits(text: &str, ty: ColumnType) -> Result<(), String> {
+fn text_fits(text: &str, ty: &ColumnType) -> Result<(), String> {
     let ok = match ty {
         ColumnType::Text => return Ok(()),
         ColumnType::Varchar(n) => {
             let len = text.chars().count();
-            return if len <= n as usize {
+            return if len <= *n as usize {
                 Ok(())
             } else {
                 Err(format!("it is {len} characters long, the column holds at most {n}"))
@@ -178,6 +179,8 @@ fn text_fits(text: &str, ty: ColumnType) -> Result<(), String> {
             return Err("write the number without quotes".into());
         }
         ColumnType::Bytes => return Err("byte columns take no string literal".into()),
+        // A type known only by its SQL name: the database checks the literal.
+        ColumnType::Sql(_) => return Ok(()),
     };
     if ok { Ok(()) } else { Err(format!("`{text}` is not a valid `{ty}` literal")) }
 }
@@ -250,41 +253,41 @@ mod tests {
 
     #[test]
     fn literals_that_fit() {
-        assert!(value_fits(&DefaultValue::Bool(false), ColumnType::Bool).is_ok());
-        assert!(value_fits(&DefaultValue::Int("32767".into()), ColumnType::I16).is_ok());
+        assert!(value_fits(&DefaultValue::Bool(false), &ColumnType::Bool).is_ok());
+        assert!(value_fits(&DefaultValue::Int("32767".into()), &ColumnType::I16).is_ok());
         assert!(
-            value_fits(&DefaultValue::Float("12345678.99".into()), ColumnType::Decimal { precision: 10, scale: 2 })
+            value_fits(&DefaultValue::Float("12345678.99".into()), &ColumnType::Decimal { precision: 10, scale: 2 })
                 .is_ok()
         );
-        assert!(value_fits(&text("abc"), ColumnType::Varchar(3)).is_ok());
-        assert!(value_fits(&text("2024-02-29"), ColumnType::Date).is_ok());
-        assert!(value_fits(&text("2024-02-29 23:59:59.5"), ColumnType::Timestamp).is_ok());
-        assert!(value_fits(&text("2024-02-29T23:59:59+05:30"), ColumnType::TimestampTz).is_ok());
-        assert!(value_fits(&text("123e4567-e89b-12d3-a456-426614174000"), ColumnType::Uuid).is_ok());
-        assert!(value_fits(&text("{\"a\": [1]}"), ColumnType::Json).is_ok());
-        assert!(value_fits(&DefaultValue::Function(DefaultFunction::Now), ColumnType::TimestampTz).is_ok());
-        assert!(value_fits(&DefaultValue::Sql("anything".into()), ColumnType::Bytes).is_ok());
+        assert!(value_fits(&text("abc"), &ColumnType::Varchar(3)).is_ok());
+        assert!(value_fits(&text("2024-02-29"), &ColumnType::Date).is_ok());
+        assert!(value_fits(&text("2024-02-29 23:59:59.5"), &ColumnType::Timestamp).is_ok());
+        assert!(value_fits(&text("2024-02-29T23:59:59+05:30"), &ColumnType::TimestampTz).is_ok());
+        assert!(value_fits(&text("123e4567-e89b-12d3-a456-426614174000"), &ColumnType::Uuid).is_ok());
+        assert!(value_fits(&text("{\"a\": [1]}"), &ColumnType::Json).is_ok());
+        assert!(value_fits(&DefaultValue::Function(DefaultFunction::Now), &ColumnType::TimestampTz).is_ok());
+        assert!(value_fits(&DefaultValue::Sql("anything".into()), &ColumnType::Bytes).is_ok());
     }
 
     #[test]
     fn literals_that_do_not_fit() {
-        assert!(value_fits(&text("no"), ColumnType::Bool).is_err());
-        assert!(value_fits(&DefaultValue::Int("32768".into()), ColumnType::I16).is_err());
-        assert!(value_fits(&DefaultValue::Float("1.5".into()), ColumnType::I64).is_err());
+        assert!(value_fits(&text("no"), &ColumnType::Bool).is_err());
+        assert!(value_fits(&DefaultValue::Int("32768".into()), &ColumnType::I16).is_err());
+        assert!(value_fits(&DefaultValue::Float("1.5".into()), &ColumnType::I64).is_err());
         assert!(
-            value_fits(&DefaultValue::Float("123456789.99".into()), ColumnType::Decimal { precision: 10, scale: 2 })
+            value_fits(&DefaultValue::Float("123456789.99".into()), &ColumnType::Decimal { precision: 10, scale: 2 })
                 .is_err()
         );
         assert!(
-            value_fits(&DefaultValue::Float("1.999".into()), ColumnType::Decimal { precision: 10, scale: 2 }).is_err()
+            value_fits(&DefaultValue::Float("1.999".into()), &ColumnType::Decimal { precision: 10, scale: 2 }).is_err()
         );
-        assert!(value_fits(&text("abcd"), ColumnType::Varchar(3)).is_err());
-        assert!(value_fits(&text("2023-02-29"), ColumnType::Date).is_err());
-        assert!(value_fits(&text("24:00:00"), ColumnType::Time).is_err());
-        assert!(value_fits(&text("2024-01-01 10:00:00"), ColumnType::TimestampTz).is_err());
-        assert!(value_fits(&text("not-a-uuid"), ColumnType::Uuid).is_err());
-        assert!(value_fits(&text("{oops"), ColumnType::Json).is_err());
-        assert!(value_fits(&DefaultValue::Function(DefaultFunction::Now), ColumnType::Date).is_err());
-        assert!(value_fits(&DefaultValue::Function(DefaultFunction::GenRandomUuid), ColumnType::Text).is_err());
+        assert!(value_fits(&text("abcd"), &ColumnType::Varchar(3)).is_err());
+        assert!(value_fits(&text("2023-02-29"), &ColumnType::Date).is_err());
+        assert!(value_fits(&text("24:00:00"), &ColumnType::Time).is_err());
+        assert!(value_fits(&text("2024-01-01 10:00:00"), &ColumnType::TimestampTz).is_err());
+        assert!(value_fits(&text("not-a-uuid"), &ColumnType::Uuid).is_err());
+        assert!(value_fits(&text("{oops"), &ColumnType::Json).is_err());
+        assert!(value_fits(&DefaultValue::Function(DefaultFunction::Now), &ColumnType::Date).is_err());
+        assert!(value_fits(&DefaultValue::Function(DefaultFunction::GenRandomUuid), &ColumnType::Text).is_err());
     }
 }

@@ -18,7 +18,25 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     if !cx.is_existing(table) {
         return;
     }
-    let kind = cx.schema.table(table).and_then(|t| t.constraint(name)).map_or("constraint", |c| c.kind.describe());
+    let constraint = cx.schema.table(table).and_then(|t| t.constraint(name));
+    // Dropped and added again under the same name in this migration: a
+    // replacement, which the rules check as the new constraint.
+    let replaced = cx
+        .rest
+        .iter()
+        .any(|s| matches!(&s.op, Op::AddConstraint { table: t, constraint: c, .. } if t == table && c.name == *name));
+    // The helper check of the NOT NULL pattern, once the column is NOT NULL.
+    let helper = constraint.is_some_and(|c| match &c.kind {
+        crate::model::ConstraintKind::Check { expr } => cx
+            .schema
+            .table(table)
+            .is_some_and(|t| t.columns.iter().any(|col| !col.nullable && super::is_not_null_check(expr, &col.name))),
+        _ => false,
+    });
+    if replaced || helper {
+        return;
+    }
+    let kind = constraint.map_or("constraint", |c| c.kind.describe());
     out.push(Diagnostic::new(
         &RULE,
         cx.at(Part::Name),

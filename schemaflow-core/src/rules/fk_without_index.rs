@@ -11,7 +11,7 @@ pub(super) const RULE: Rule = Rule {
     summary: "a foreign key added without an index that starts with its columns",
     why: "databases do not index the referencing side of a foreign key: every DELETE or key UPDATE of a parent row, and every ON DELETE CASCADE, scans the whole child table",
     allowable: true,
-    advice: false,
+    advice: true,
 };
 
 /// Whether a non-partial index, primary key or unique constraint of

@@ -26,6 +26,7 @@ mod identifier;
 mod keys;
 mod missing_down;
 mod prefer_bigint_key;
+mod raw_sql;
 mod raw_sql_transaction_control;
 mod rename_column;
 mod rename_table;
@@ -132,6 +133,8 @@ pub const CATALOGUE: &[&Rule] = &[
     &advice::UNIQUE_ON_EXISTING_DATA,
     &keys::BACKFILL_WITHOUT_KEY,
     &keys::IDENTITY_NOT_KEY,
+    &raw_sql::UNREADABLE,
+    &raw_sql::UNANALYSED,
 ];
 
 /// Finds a rule by code (`SF013`), kebab name (`blocking-index`) or the
@@ -202,6 +205,8 @@ pub struct StepContext<'a> {
     pub index: usize,
     /// The step.
     pub step: &'a Step,
+    /// The steps after it in its section.
+    pub rest: &'a [Step],
 }
 
 impl StepContext<'_> {
@@ -215,6 +220,20 @@ impl StepContext<'_> {
     pub fn at(&self, part: Part) -> Location {
         Location { section: self.section, step: self.index, part }
     }
+}
+
+/// Whether a check's SQL is `column IS NOT NULL` (any case, quotes or
+/// parentheses).
+pub fn is_not_null_check(expr: &str, column: &str) -> bool {
+    let normal: String = expr
+        .chars()
+        .filter(|c| !matches!(c, '(' | ')' | '"'))
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase();
+    normal == format!("{} is not null", column.to_ascii_lowercase())
 }
 
 /// The result of checking one migration.
@@ -263,6 +282,7 @@ const STEP_RULES: &[(StepRule, Runs)] = &[
     (identifier::check, Runs::Both),
     (prefer_bigint_key::check, Runs::UpOnly),
     (raw_sql_transaction_control::check, Runs::Both),
+    (raw_sql::check, Runs::Both),
     (drop_constraint::check, Runs::UpOnly),
     (advice::check, Runs::UpOnly),
     (keys::check, Runs::Both),
@@ -286,6 +306,7 @@ pub fn check(before: &Schema, migration: &Migration, targets: &Targets) -> Repor
             section: Section::Up,
             index,
             step,
+            rest: &migration.steps[index + 1..],
         };
         let mut step_found = Vec::new();
         for (rule, _) in STEP_RULES {
@@ -318,7 +339,7 @@ pub fn check(before: &Schema, migration: &Migration, targets: &Targets) -> Repor
     }
     fk_without_index::check(before, &schema, migration, &mut found);
     missing_down::check(before, migration, &mut found);
-    check_down(&schema, migration, targets, &mut found, &mut failed);
+    check_down(&schema, &created, migration, targets, &mut found, &mut failed);
     down_does_not_restore::check(before, &schema, migration, &mut found);
 
     let mut diagnostics = unused_allow::apply_allows(migration, found, &failed);
@@ -333,11 +354,41 @@ pub fn check(before: &Schema, migration: &Migration, targets: &Targets) -> Repor
 /// reports it.
 fn check_down(
     after: &Schema,
+    created_here: &HashSet<String>,
     migration: &Migration,
     targets: &Targets,
     found: &mut Vec<Diagnostic>,
     failed: &mut HashSet<(Section, usize)>,
 ) {
+    // The written `down "…"` of each raw SQL literal, pointing at that text.
+    for (owner, step) in migration.steps.iter().enumerate() {
+        let Some(crate::model::RawSql { undo: crate::model::Undo::Written(down), .. }) = &step.raw else { continue };
+        let mut schema = after.clone();
+        // Tables this migration created are still new when its raw SQL is undone.
+        let (created, added_columns) = (created_here.clone(), HashSet::new());
+        for (index, step) in down.iter().enumerate() {
+            let cx = StepContext {
+                schema: &schema,
+                created: &created,
+                added_columns: &added_columns,
+                targets,
+                section: Section::Up,
+                index: owner,
+                step,
+                rest: &down[index + 1..],
+            };
+            let mut step_found = Vec::new();
+            for (rule, _) in STEP_RULES.iter().filter(|(_, runs)| *runs == Runs::Both) {
+                rule(&cx, &mut step_found);
+            }
+            for mut d in step_found {
+                d.location.part = Part::Modifier("down");
+                d.message = format!("in `down`: {}", d.message);
+                found.push(d);
+            }
+            let _ = schema.apply(&step.op);
+        }
+    }
     let Down::Explicit(steps) = &migration.down else { return };
     let mut schema = after.clone();
     let mut created = HashSet::new();
@@ -351,6 +402,7 @@ fn check_down(
             section: Section::Down,
             index,
             step,
+            rest: &steps[index + 1..],
         };
         let mut step_found = Vec::new();
         for (rule, _) in STEP_RULES.iter().filter(|(_, runs)| *runs == Runs::Both) {

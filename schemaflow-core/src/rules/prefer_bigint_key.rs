@@ -10,7 +10,7 @@ pub(super) const RULE: Rule = Rule {
     summary: "a primary key column of type `i16` or `i32` (PostgreSQL)",
     why: "an `i32` key runs out at 2,147,483,647 rows ever inserted, and widening it later is a table rewrite of the table and of every table whose foreign keys point at it",
     allowable: true,
-    advice: false,
+    advice: true,
 };
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {

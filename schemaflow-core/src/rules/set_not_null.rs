@@ -18,6 +18,17 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     if !cx.is_existing(table) {
         return;
     }
+    // A validated `CHECK (column IS NOT NULL)` has proved the data, and lets
+    // PostgreSQL 12+ skip the scan.
+    let proven = cx.schema.table(table).is_some_and(|t| {
+        t.constraints.iter().any(|c| {
+            !c.not_valid
+                && matches!(&c.kind, crate::model::ConstraintKind::Check { expr } if super::is_not_null_check(expr, column))
+        })
+    });
+    if proven {
+        return;
+    }
     out.push(Diagnostic::new(
         &RULE,
         cx.at(Part::Column(column.clone())),

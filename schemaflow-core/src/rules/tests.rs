@@ -79,7 +79,10 @@ fn sf004_missing_down() {
     assert_eq!(codes(&[USERS], "backfill users set age = 0"), ["SF004"]);
     assert!(codes(&[USERS], "backfill users set age = 0; irreversible \"ages were unknown\"").is_empty());
     assert!(codes(&[USERS], "alter_table users { add_column v: Option<i32> } backfill users set v = 1;").is_empty());
-    assert_eq!(codes(&[], "sql \"CREATE VIEW v AS SELECT 1\""), ["SF004"]);
+    // A view, a trigger, a function created in raw SQL are dropped on the way back.
+    assert!(codes(&[], "sql \"CREATE VIEW v AS SELECT 1\"").is_empty());
+    assert_eq!(codes(&[], "sql \"CREATE OR REPLACE VIEW v AS SELECT 1\""), ["SF004"]);
+    assert_eq!(codes(&[USERS], "sql \"COMMENT ON TABLE users IS 'people'\""), ["SF004"]);
     assert!(codes(&[], "sql \"CREATE VIEW v AS SELECT 1\" down \"DROP VIEW v\"").is_empty());
     assert!(codes(&[], "sql \"CREATE EXTENSION citext\" irreversible \"shared by other schemas\"").is_empty());
     assert_eq!(codes(&[USERS], "alter_table users { set_type age: i64 using \"age::bigint\" }"), ["SF011", "SF004"]);
@@ -213,8 +216,21 @@ fn sf022_prefer_bigint_key() {
 
 #[test]
 fn sf023_raw_sql_transaction_control() {
-    assert_eq!(codes(&[], "sql \"BEGIN; CREATE VIEW v AS SELECT 1; COMMIT\" down \"DROP VIEW v\""), ["SF023"]);
-    assert_eq!(codes(&[USERS], "sql \"CREATE INDEX CONCURRENTLY i ON users(name)\" down \"DROP INDEX i\""), ["SF023"]);
+    assert_eq!(
+        codes(&[], "sql \"BEGIN; CREATE VIEW v AS SELECT 1; COMMIT\" down \"DROP VIEW v\""),
+        ["SF023", "SF023"],
+        "one error for each statement that controls the transaction"
+    );
+    for hidden in
+        ["/* note */ COMMIT", "-- note\ncommit", "CoMmIt AND NO CHAIN", "end", "SAVEPOINT s", "start transaction"]
+    {
+        assert_eq!(codes(&[], &format!("sql \"{hidden}\" irreversible \"x\"")), ["SF023"], "{hidden}");
+    }
+    // Statements that cannot run in a transaction are placed outside it, not refused.
+    assert!(
+        codes(&[USERS], "sql \"CREATE INDEX CONCURRENTLY i ON users(name)\" down \"DROP INDEX CONCURRENTLY i\"")
+            .is_empty()
+    );
     assert!(codes(&[], "sql \"CREATE VIEW v AS SELECT 'BEGIN'\" down \"DROP VIEW v\"").is_empty());
 }
 
@@ -396,4 +412,69 @@ fn a_written_down_may_undo_renames_and_drop_what_the_migration_added() {
     assert!(codes(&[USERS], added).is_empty());
     let renamed = "#[allow(rename_column, \"no code reads name yet\")] alter_table users { rename_column name -> full_name } down { alter_table users { rename_column full_name -> name } }";
     assert!(codes(&[USERS], renamed).is_empty(), "{:?}", codes(&[USERS], renamed));
+}
+
+/// Safe real-world forms that the rules used to reject.
+#[test]
+fn safe_forms_are_not_rejected() {
+    // SF012: a validated `CHECK (age IS NOT NULL)` has proved the data.
+    let checked = "sql \"ALTER TABLE users ADD CONSTRAINT users_age_nn CHECK (age IS NOT NULL) NOT VALID; \
+                   ALTER TABLE users VALIDATE CONSTRAINT users_age_nn\"";
+    assert!(codes(&[USERS, checked], "alter_table users { set_not_null age }").is_empty());
+    // …but not while it is NOT VALID.
+    let unchecked = "sql \"ALTER TABLE users ADD CONSTRAINT users_age_nn CHECK (age IS NOT NULL) NOT VALID\"";
+    assert_eq!(codes(&[USERS, unchecked], "alter_table users { set_not_null age }"), ["SF012"]);
+    // SF025: the helper check of the NOT NULL pattern, dropped once the column is NOT NULL.
+    let pattern = format!(
+        "{checked}; sql \"ALTER TABLE users ALTER COLUMN age SET NOT NULL; ALTER TABLE users DROP CONSTRAINT users_age_nn\""
+    );
+    assert!(codes(&[USERS], &pattern).is_empty(), "{:?}", codes(&[USERS], &pattern));
+    // SF025: a constraint dropped and added again under the same name.
+    let replaced = "sql \"ALTER TABLE users DROP CONSTRAINT users_email_key; \
+                    ALTER TABLE users ADD CONSTRAINT users_email_key CHECK (email <> '') NOT VALID\" down \"SELECT 1\"";
+    assert!(codes(&[USERS], replaced).is_empty(), "{:?}", codes(&[USERS], replaced));
+    // SF015: a raw foreign key added NOT VALID and validated later.
+    let fk = "sql \"ALTER TABLE posts ADD CONSTRAINT posts_editor_fkey FOREIGN KEY (author_id) REFERENCES users (id) NOT VALID\"";
+    assert!(codes(&[USERS, POSTS], fk).is_empty());
+    // SF021 and SF022 are advice: shown as warnings, the build goes on.
+    let advice = report_for(
+        &Targets::default(),
+        &[USERS],
+        "create_table tags { id: i32 primary_key, user_id: i64 references users(id) }",
+    );
+    assert!(advice.diagnostics.iter().all(|d| d.is_advice()), "{:?}", advice.diagnostics);
+    assert_eq!(advice.diagnostics.len(), 2);
+}
+
+#[test]
+fn raw_sql_is_checked_like_the_dsl() {
+    let cases = [
+        ("CREATE INDEX users_age_idx ON users (age)", "SF013"),
+        ("CREATE UNIQUE INDEX CONCURRENTLY users_age_idx ON users (age)", "SF031"),
+        ("ALTER TABLE users ADD COLUMN verified boolean NOT NULL", "SF003"),
+        ("ALTER TABLE users ALTER COLUMN age TYPE bigint", "SF011"),
+        ("ALTER TABLE users ALTER COLUMN age SET NOT NULL", "SF012"),
+        ("ALTER TABLE users RENAME COLUMN name TO full_name", "SF007"),
+        ("ALTER TABLE users RENAME TO people", "SF008"),
+        ("ALTER TABLE users DROP COLUMN age", "SF009"),
+        ("ALTER TABLE users ADD CONSTRAINT users_age_check CHECK (age > 0)", "SF015"),
+        ("ALTER TABLE users ADD CONSTRAINT users_name_key UNIQUE (name)", "SF016"),
+        ("ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid()", "SF017"),
+        ("UPDATE users SET age = 0 WHERE age IS NULL", "SF018"),
+        ("INSERT INTO users (email, name) SELECT email, name FROM users", "SF018"),
+        ("DROP INDEX users_email_key_idx", "SF005"),
+        ("ALTER TABLE ghosts ADD COLUMN a int", "SF005"),
+        ("LOCK TABLE users IN ACCESS EXCLUSIVE MODE", "SF035"),
+        ("CREATE FROBNICATOR f", "SF034"),
+    ];
+    for (sql, code) in cases {
+        let found = codes(&[USERS], &format!("sql \"{sql}\" irreversible \"test\""));
+        assert!(found.contains(&code), "{sql}: {found:?}");
+    }
+    // Raw DDL enters the replayed schema: a later migration can use what it created.
+    let created = "sql \"CREATE TABLE tags (id bigint PRIMARY KEY, label text NOT NULL)\"";
+    assert!(codes(&[USERS, created], "create_index on tags(label) concurrently").is_empty());
+    // A written `down` is checked too.
+    let down = "sql \"CREATE INDEX CONCURRENTLY users_age_idx ON users (age)\" down \"DROP INDEX users_age_idx\"";
+    assert_eq!(codes(&[USERS], down), ["SF014"]);
 }

@@ -20,7 +20,7 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
         return;
     }
     let name = &column.name;
-    let ty = column.ty;
+    let ty = &column.ty;
     let (what, help) = if column.identity {
         (
             "an identity".to_owned(),

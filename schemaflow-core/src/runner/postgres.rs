@@ -546,9 +546,6 @@ fn introspect(client: &mut Client, schema_name: &str) -> Result<(Schema, Vec<Str
         let validated: bool = r.get(3);
         let columns: Vec<String> = r.get(4);
         let Some(t) = schema.tables.get_mut(&table) else { continue };
-        if !validated {
-            notes.push(format!("constraint `{name}` on `{table}` is NOT VALID: it was added but never validated"));
-        }
         let kind = match kind.as_str() {
             "p" => ConstraintKind::PrimaryKey { columns },
             "u" => ConstraintKind::Unique { columns },
@@ -561,7 +558,7 @@ fn introspect(client: &mut Client, schema_name: &str) -> Result<(Schema, Vec<Str
                 on_update: fk_action(r.get(8)),
             },
         };
-        t.constraints.push(Constraint { name, kind });
+        t.constraints.push(Constraint { name, kind, not_valid: !validated });
     }
     let indexes = client
         .query(
@@ -591,6 +588,7 @@ fn introspect(client: &mut Client, schema_name: &str) -> Result<(Schema, Vec<Str
             unique: r.get(2),
             predicate: r.get(4),
             columns: r.get(5),
+            key: None,
             concurrently: false,
         };
         schema.indexes.insert(name, index);

@@ -113,7 +113,7 @@ impl<'a> PostgresBatches<'a> {
                     .input_types()
                     .iter()
                     .enumerate()
-                    .map(|(i, ty)| from_text(row.get::<_, Option<String>>(n + i), *ty))
+                    .map(|(i, ty)| from_text(row.get::<_, Option<String>>(n + i), ty.clone()))
                     .collect();
                 let outputs = call_transform(spec, function, inputs, &key)?;
                 let texts = outputs.into_iter().map(to_text).chain(key.into_iter().map(Some));

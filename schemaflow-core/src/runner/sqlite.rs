@@ -475,7 +475,11 @@ fn introspect(conn: &Connection) -> Result<(Schema, Vec<String>), ExecError> {
         pk.sort();
         if !pk.is_empty() {
             let columns: Vec<String> = pk.into_iter().map(|(_, c)| c).collect();
-            table.constraints.push(Constraint { name: String::new(), kind: ConstraintKind::PrimaryKey { columns } });
+            table.constraints.push(Constraint {
+                not_valid: false,
+                name: String::new(),
+                kind: ConstraintKind::PrimaryKey { columns },
+            });
         }
         let fks: Vec<(i64, String, String, Option<String>, String, String)> = conn
             .prepare(&format!("PRAGMA foreign_key_list({})", ident(&name)))
@@ -486,6 +490,7 @@ fn introspect(conn: &Connection) -> Result<(Schema, Vec<String>), ExecError> {
         let mut by_id: std::collections::BTreeMap<i64, Constraint> = std::collections::BTreeMap::new();
         for (id, parent, from, to, on_update, on_delete) in fks {
             let entry = by_id.entry(id).or_insert_with(|| Constraint {
+                not_valid: false,
                 name: String::new(),
                 kind: ConstraintKind::ForeignKey {
                     columns: Vec::new(),
@@ -511,9 +516,11 @@ fn introspect(conn: &Connection) -> Result<(Schema, Vec<String>), ExecError> {
                 .and_then(|mut s| s.query_map([], |r| r.get(2))?.collect())
                 .map_err(db_error)?;
             match origin.as_str() {
-                "u" => {
-                    table.constraints.push(Constraint { name: String::new(), kind: ConstraintKind::Unique { columns } })
-                }
+                "u" => table.constraints.push(Constraint {
+                    not_valid: false,
+                    name: String::new(),
+                    kind: ConstraintKind::Unique { columns },
+                }),
                 "c" => {
                     let sql: Option<String> = conn
                         .query_row("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?1", [&index], |r| {
@@ -525,7 +532,15 @@ fn introspect(conn: &Connection) -> Result<(Schema, Vec<String>), ExecError> {
                     let predicate = sql.as_deref().and_then(index_predicate);
                     schema.indexes.insert(
                         index.clone(),
-                        Index { name: index, table: name.clone(), columns, unique, predicate, concurrently: false },
+                        Index {
+                            key: None,
+                            name: index,
+                            table: name.clone(),
+                            columns,
+                            unique,
+                            predicate,
+                            concurrently: false,
+                        },
                     );
                 }
                 _ => {}

@@ -1,3 +1,6 @@
+// Advice is a warning; deny it so that the case fails and records it.
+#![deny(warnings)]
+
 schemaflow::migration! {
     create_table posts {
         id: i64 primary_key identity,

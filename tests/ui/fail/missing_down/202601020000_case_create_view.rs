@@ -1,5 +1,5 @@
 schemaflow::migration! {
-    sql "CREATE VIEW user_emails AS SELECT id, email FROM users";
+    sql "CREATE OR REPLACE VIEW user_emails AS SELECT id, email FROM users";
 }
 
 fn main() {}

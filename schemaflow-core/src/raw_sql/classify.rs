@@ -1,0 +1,137 @@
+//! Statements outside the replayed model, classified by what they do to
+//! a live database: an object with no rows, a data change, the session,
+//! transaction control, or something not analysed.
+
+use sqlparser::ast::{
+    CreateFunction, FromTable, ObjectType, SetExpr, Statement, TableFactor, TableObject, TableWithJoins,
+};
+
+use super::types::object_name;
+use crate::model::{Op, RawClass, RawStatement};
+
+/// A classified statement.
+pub fn object(kind: &str, class: RawClass, table: Option<String>, inverse: Option<String>) -> Op {
+    Op::Sql(RawStatement { kind: kind.to_owned(), class, table, inverse })
+}
+
+/// The class of a statement that is not replayed.
+pub fn classify(statement: &Statement) -> Op {
+    use RawClass::*;
+    match statement {
+        Statement::CreateView(v) => {
+            let what = if v.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
+            let name = v.name.to_string();
+            let inverse = (!v.or_replace && !v.or_alter).then(|| format!("DROP {what} {name}"));
+            // A materialized view is filled by running its query.
+            let class = if v.materialized { Unanalysed } else { Object };
+            object(&format!("CREATE {what}"), class, None, inverse)
+        }
+        Statement::CreateFunction(f) => object("CREATE FUNCTION", Object, None, drop_function(f)),
+        Statement::CreateTrigger(t) => {
+            let table = object_name(&t.table_name);
+            let inverse = (!t.or_replace).then(|| format!("DROP TRIGGER {} ON {}", t.name, t.table_name));
+            object("CREATE TRIGGER", Object, Some(table), inverse)
+        }
+        Statement::DropTrigger(t) => object("DROP TRIGGER", Object, t.table_name.as_ref().map(object_name), None),
+        Statement::CreateExtension(e) => {
+            let inverse = (!e.if_not_exists).then(|| format!("DROP EXTENSION {}", e.name));
+            object("CREATE EXTENSION", Object, None, inverse)
+        }
+        Statement::CreateType { name, .. } => object("CREATE TYPE", Object, None, Some(format!("DROP TYPE {name}"))),
+        Statement::CreateSequence { name, if_not_exists, .. } => {
+            object("CREATE SEQUENCE", Object, None, (!if_not_exists).then(|| format!("DROP SEQUENCE {name}")))
+        }
+        Statement::CreateSchema { schema_name, if_not_exists, .. } => {
+            object("CREATE SCHEMA", Object, None, (!if_not_exists).then(|| format!("DROP SCHEMA {schema_name}")))
+        }
+        Statement::CreateDomain(_) => object("CREATE DOMAIN", Object, None, None),
+        Statement::CreateRole(_) => object("CREATE ROLE", Object, None, None),
+        Statement::CreatePolicy(_) => object("CREATE POLICY", Object, None, None),
+        Statement::Drop { object_type, .. } => {
+            let class = match object_type {
+                // Dropping these loses what they held.
+                ObjectType::Schema | ObjectType::Database | ObjectType::MaterializedView => Unanalysed,
+                _ => Object,
+            };
+            object(&format!("DROP {object_type}"), class, None, None)
+        }
+        Statement::DropFunction(_) => object("DROP FUNCTION", Object, None, None),
+        Statement::DropExtension(_) => object("DROP EXTENSION", Object, None, None),
+        Statement::DropDomain(_) => object("DROP DOMAIN", Object, None, None),
+        Statement::DropPolicy(_) => object("DROP POLICY", Object, None, None),
+        Statement::AlterType(_) => object("ALTER TYPE", Object, None, None),
+        Statement::AlterFunction(_) => object("ALTER FUNCTION", Object, None, None),
+        Statement::AlterView(_) => object("ALTER VIEW", Object, None, None),
+        Statement::AlterRole { .. } => object("ALTER ROLE", Object, None, None),
+        Statement::AlterSchema(_) => object("ALTER SCHEMA", Object, None, None),
+        Statement::AlterIndex { .. } => object("ALTER INDEX", Object, None, None),
+        Statement::Comment { .. } => object("COMMENT", Object, None, None),
+        Statement::Grant(_) => object("GRANT", Object, None, None),
+        Statement::Revoke(_) => object("REVOKE", Object, None, None),
+        Statement::AlterDefaultPrivileges(_) => object("ALTER DEFAULT PRIVILEGES", Object, None, None),
+        Statement::Update(u) => object("UPDATE", Data, Some(relation(&u.table)), None),
+        Statement::Delete(d) => {
+            let from = match &d.from {
+                FromTable::WithFromKeyword(t) | FromTable::WithoutKeyword(t) => t,
+            };
+            object("DELETE", Data, from.first().map(relation), None)
+        }
+        Statement::Insert(i) => {
+            let table = match &i.table {
+                TableObject::TableName(name) => Some(object_name(name)),
+                _ => None,
+            };
+            let values = i.source.as_ref().is_none_or(|q| matches!(q.body.as_ref(), SetExpr::Values(_)));
+            if values {
+                object("INSERT", InsertValues, table, None)
+            } else {
+                object("INSERT … SELECT", Data, table, None)
+            }
+        }
+        Statement::Merge(m) => object("MERGE", Data, Some(factor(&m.table)), None),
+        Statement::Truncate(t) => object("TRUNCATE", Data, t.table_names.first().map(|t| object_name(&t.name)), None),
+        // `WITH … UPDATE …` and friends: the data change inside.
+        Statement::Query(q) => match q.body.as_ref() {
+            SetExpr::Update(inner) | SetExpr::Delete(inner) | SetExpr::Insert(inner) | SetExpr::Merge(inner) => {
+                classify(inner)
+            }
+            _ => object("SELECT", Session, None, None),
+        },
+        Statement::Set(_) | Statement::Analyze(_) | Statement::Reset(_) => object("SELECT", Session, None, None),
+        Statement::StartTransaction { .. } => object("BEGIN", TransactionControl, None, None),
+        Statement::Commit { .. } => object("COMMIT", TransactionControl, None, None),
+        Statement::Rollback { .. } => object("ROLLBACK", TransactionControl, None, None),
+        Statement::Savepoint { .. } => object("SAVEPOINT", TransactionControl, None, None),
+        Statement::ReleaseSavepoint { .. } => object("RELEASE SAVEPOINT", TransactionControl, None, None),
+        Statement::Vacuum(_) => object("VACUUM", Outside, None, None),
+        Statement::Lock(_) | Statement::LockTables { .. } => object("LOCK", Unanalysed, None, None),
+        Statement::RefreshMaterializedView(_) => object("REFRESH MATERIALIZED VIEW", Unanalysed, None, None),
+        Statement::CreateTable(_) => object("CREATE TABLE", Unanalysed, None, None),
+        other => {
+            let text = other.to_string();
+            let kind = super::split::leading_words(&text, 2).join(" ");
+            object(&kind, Unanalysed, None, None)
+        }
+    }
+}
+
+/// `DROP FUNCTION name(types)` for a function that did not exist before
+/// (`CREATE FUNCTION` without `OR REPLACE`).
+fn drop_function(f: &CreateFunction) -> Option<String> {
+    if f.or_replace || f.or_alter {
+        return None;
+    }
+    let types: Vec<String> = f.args.iter().flatten().map(|a| a.data_type.to_string()).collect();
+    Some(format!("DROP FUNCTION {}({})", f.name, types.join(", ")))
+}
+
+fn relation(t: &TableWithJoins) -> String {
+    factor(&t.relation)
+}
+
+fn factor(f: &TableFactor) -> String {
+    match f {
+        TableFactor::Table { name, .. } => object_name(name),
+        other => other.to_string(),
+    }
+}

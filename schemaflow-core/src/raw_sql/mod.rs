@@ -1,0 +1,109 @@
+//! Raw SQL read into the model: each statement of a `sql "…"` literal is
+//! parsed by a real SQL parser (`sqlparser`) and becomes the operation the
+//! DSL would have produced for it (create table, add column, create index,
+//! add or validate a constraint, …), or a [`RawStatement`] that says what
+//! it does (a function, a data change, transaction control, …). A
+//! statement the parser cannot read is kept as [`RawClass::Unreadable`],
+//! which a rule rejects: nothing is trusted blindly.
+//!
+//! [`split`] cuts the text into statements with the parser's own tokenizer
+//! (so quotes, comments and dollar-quoted bodies are handled as the
+//! database does), [`lower`] turns one parsed statement into operations,
+//! and [`classify`] names what is not replayed.
+
+mod classify;
+mod lower;
+mod split;
+mod types;
+
+pub use split::split;
+
+use sqlparser::dialect::{Dialect, PostgreSqlDialect, SQLiteDialect};
+use sqlparser::parser::Parser;
+
+use crate::config::Targets;
+use crate::model::{Op, RawClass, RawStatement};
+
+/// How raw SQL is read: which database's grammar and type names come first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Flavor {
+    /// PostgreSQL's grammar and types (`integer` is `i32`).
+    #[default]
+    Postgres,
+    /// SQLite's (`INTEGER` is `i64`, the rowid's type).
+    Sqlite,
+}
+
+impl Flavor {
+    /// PostgreSQL when it is a target, else SQLite.
+    pub fn for_targets(targets: &Targets) -> Flavor {
+        if targets.postgres { Flavor::Postgres } else { Flavor::Sqlite }
+    }
+
+    fn dialects(self) -> [&'static dyn Dialect; 2] {
+        match self {
+            Flavor::Postgres => [&PostgreSqlDialect {}, &SQLiteDialect {}],
+            Flavor::Sqlite => [&SQLiteDialect {}, &PostgreSqlDialect {}],
+        }
+    }
+}
+
+/// One statement of a literal, read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadStatement {
+    /// The statement as written, without its `;`.
+    pub sql: String,
+    /// What it does, as model operations: one for most statements, several
+    /// for `ALTER TABLE … ADD …, ADD …`, never none.
+    pub ops: Vec<Op>,
+}
+
+/// Reads every statement of `sql`. Never fails: what cannot be read is a
+/// statement of class [`RawClass::Unreadable`].
+pub fn read(sql: &str, flavor: Flavor) -> Vec<ReadStatement> {
+    let statements = match split(sql) {
+        Ok(statements) => statements,
+        Err(why) => {
+            return vec![ReadStatement { sql: sql.trim().to_owned(), ops: vec![unreadable("SQL", why)] }];
+        }
+    };
+    statements.into_iter().map(|text| read_statement(text, flavor)).collect()
+}
+
+fn read_statement(text: String, flavor: Flavor) -> ReadStatement {
+    let mut first_error = None;
+    for dialect in flavor.dialects() {
+        match Parser::new(dialect).try_with_sql(&text).and_then(|mut p| p.parse_statements()) {
+            Ok(parsed) if parsed.len() == 1 => {
+                let ops = lower::lower(&parsed[0], flavor);
+                return ReadStatement { sql: text, ops };
+            }
+            Ok(parsed) => {
+                first_error.get_or_insert(format!("expected one statement, read {}", parsed.len()));
+            }
+            Err(e) => {
+                first_error.get_or_insert(e.to_string());
+            }
+        }
+    }
+    let ops = match lower::unparsed(&text) {
+        Some(ops) => ops,
+        None => {
+            let words = split::leading_words(&text, 2).join(" ");
+            vec![unreadable(&words, first_error.unwrap_or_default())]
+        }
+    };
+    ReadStatement { sql: text, ops }
+}
+
+fn unreadable(kind: &str, why: String) -> Op {
+    Op::Sql(RawStatement {
+        kind: kind.to_ascii_uppercase(),
+        class: RawClass::Unreadable(why.trim_start_matches("sql parser error: ").to_owned()),
+        table: None,
+        inverse: None,
+    })
+}
+
+#[cfg(test)]
+mod tests;

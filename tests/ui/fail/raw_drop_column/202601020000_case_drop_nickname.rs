@@ -1,0 +1,5 @@
+schemaflow::migration! {
+    sql "ALTER TABLE users DROP COLUMN nickname";
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+schemaflow::migration! {
+    sql "ALTER TABLE users RENAME COLUMN name TO full_name";
+}
+
+fn main() {}
