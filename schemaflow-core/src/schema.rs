@@ -309,10 +309,25 @@ impl Schema {
                 self.indexes.remove(name);
                 Ok(())
             }
-            Op::AddConstraint { table, constraint, .. } => {
+            Op::AddConstraint { table, constraint, online } => {
                 let constraint = &self.resolve_references(constraint);
                 let t = self.table_or_err(table)?;
                 self.check_constraint(t, constraint)?;
+                // Built online, a unique key or primary key is attached to an
+                // index of its own name: one that is there already would be
+                // taken over (and dropped by a rollback).
+                let keyed =
+                    matches!(constraint.kind, ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. });
+                if *online && keyed && self.indexes.contains_key(&constraint.name) {
+                    return Err(exists(
+                        Part::Name,
+                        format!(
+                            "index `{}` already exists; the {} is built from a new index of its name: give it another name",
+                            constraint.name,
+                            constraint.kind.describe()
+                        ),
+                    ));
+                }
                 if t.constraint(&constraint.name).is_some() {
                     return Err(exists(
                         Part::Name,

@@ -259,7 +259,10 @@ fn raw_units(cx: &OpContext, s: &RawStatement) -> Vec<Unit> {
 
 fn add_constraint(cx: &OpContext, table: &str, constraint: &Constraint, online: bool) -> Vec<Unit> {
     use Unit::*;
-    let add = alter(table, &format!("ADD {}", constraint_def(constraint)));
+    let mut add = alter(table, &format!("ADD {}", constraint_def(constraint)));
+    if constraint.not_valid && !online {
+        add.push_str(" NOT VALID");
+    }
     match (&constraint.kind, online) {
         (ConstraintKind::Check { .. } | ConstraintKind::ForeignKey { .. }, true) => {
             let mut tables = ident(table);
@@ -311,7 +314,8 @@ fn add_constraint(cx: &OpContext, table: &str, constraint: &Constraint, online: 
             if let ConstraintKind::ForeignKey { ref_table, .. } = &constraint.kind {
                 tables.push_str(&format!(" and {}", ident(ref_table)));
             }
-            let how = if cx.existing_table { "(scans the table)" } else { BRIEF };
+            // Added NOT VALID, it checks only the rows written from now on.
+            let how = if cx.existing_table && !constraint.not_valid { "(scans the table)" } else { BRIEF };
             vec![InTransaction(Statement::new(add).locking(format!("{} {how}", lock_of(constraint, &tables))))]
         }
     }

@@ -478,3 +478,11 @@ fn raw_sql_is_checked_like_the_dsl() {
     let down = "sql \"CREATE INDEX CONCURRENTLY users_age_idx ON users (age)\" down \"DROP INDEX users_age_idx\"";
     assert_eq!(codes(&[USERS], down), ["SF014"]);
 }
+
+#[test]
+fn an_online_key_does_not_take_over_an_index_of_its_name() {
+    let index = "create_index users_name_key on users(name) concurrently";
+    let src = "alter_table users { add_constraint users_name_key unique(name) concurrently }";
+    assert_eq!(codes(&[USERS, index], src), ["SF006"]);
+    assert!(codes(&[USERS], src).iter().all(|c| *c != "SF006"));
+}
