@@ -131,6 +131,8 @@ pub enum Op {
     DropTable {
         /// The table to drop.
         table: String,
+        /// `IF EXISTS`: a table that is not there is no error.
+        if_exists: bool,
     },
     /// `rename_table from -> to`.
     RenameTable {
@@ -211,6 +213,8 @@ pub enum Op {
         name: String,
         /// Dropped with `DROP INDEX CONCURRENTLY` on PostgreSQL.
         concurrently: bool,
+        /// `IF EXISTS`: an index that is not there is no error.
+        if_exists: bool,
     },
     /// `add_constraint [name] unique(…) | check("…") | foreign_key(…) references …`.
     AddConstraint {
@@ -750,7 +754,7 @@ impl Op {
     pub fn table(&self) -> Option<&str> {
         match self {
             Op::CreateTable(t) => Some(&t.name),
-            Op::DropTable { table }
+            Op::DropTable { table, .. }
             | Op::AddColumn { table, .. }
             | Op::DropColumn { table, .. }
             | Op::RenameColumn { table, .. }

@@ -125,7 +125,10 @@ fn plan_migration(
         let existing = |t: &str| before.tables.contains_key(t);
         match &step.op {
             Op::CreateTable(t) => changes.push(format!("creates table `{}` ({} columns)", t.name, t.columns.len())),
-            Op::DropTable { table } => {
+            Op::DropTable { table, .. } if !existing(table) => {
+                changes.push(format!("drops table `{table}` if it exists"))
+            }
+            Op::DropTable { table, .. } => {
                 modification = true;
                 changes.push(format!("drops table `{table}` and its rows"));
                 breaking.push(format!("code that still queries `{table}` fails"));

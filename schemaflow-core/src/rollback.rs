@@ -87,8 +87,8 @@ enum Stop {
 fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<Step>, Stop> {
     let column_of = |table: &str, column: &str| s.table(table).and_then(|t| t.column(column)).cloned();
     let ops = match op {
-        Op::CreateTable(t) => vec![Op::DropTable { table: t.name.clone() }],
-        Op::DropTable { table } => {
+        Op::CreateTable(t) => vec![Op::DropTable { table: t.name.clone(), if_exists: false }],
+        Op::DropTable { table, .. } => {
             let Some(t) = s.table(table) else { return Ok(vec![]) };
             let mut ops = vec![Op::CreateTable(t.clone())];
             ops.extend(s.indexes_on(table).map(|i| Op::CreateIndex(i.clone())));
@@ -143,8 +143,10 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<St
                 None => vec![Op::DropDefault { table: table.clone(), column: column.clone() }],
             }
         }
-        Op::CreateIndex(i) => vec![Op::DropIndex { name: i.name.clone(), concurrently: i.concurrently }],
-        Op::DropIndex { name, concurrently } => {
+        Op::CreateIndex(i) => {
+            vec![Op::DropIndex { name: i.name.clone(), concurrently: i.concurrently, if_exists: false }]
+        }
+        Op::DropIndex { name, concurrently, .. } => {
             let Some(i) = s.indexes.get(name) else { return Ok(vec![]) };
             vec![Op::CreateIndex(crate::model::Index { concurrently: *concurrently, ..i.clone() })]
         }

@@ -100,7 +100,8 @@ impl Schema {
     pub fn apply(&mut self, op: &Op) -> Result<(), SchemaError> {
         match op {
             Op::CreateTable(table) => self.create_table(table),
-            Op::DropTable { table } => {
+            Op::DropTable { table, if_exists: true } if self.table(table).is_none() => Ok(()),
+            Op::DropTable { table, .. } => {
                 self.table_or_err(table)?;
                 if let Some((child, fk)) = self.references_to(table).find(|(t, _)| t.name != *table) {
                     return Err(broken(
@@ -222,35 +223,21 @@ impl Schema {
                 Ok(())
             }
             Op::AlterColumnType { table, column, ty, .. } => {
+                // A change to the type the column already has is a no-op
+                // that PostgreSQL accepts (no rewrite, no check).
                 let c = self.column_mut(table, column)?;
-                if c.ty == *ty {
-                    return Err(exists(
-                        Part::ColumnType(column.clone()),
-                        format!("column `{table}.{column}` already has type `{ty}`"),
-                    ));
-                }
                 c.ty = ty.clone();
                 Ok(())
             }
             Op::SetNotNull { table, column } => {
+                // Already so: a no-op PostgreSQL accepts.
                 let c = self.column_mut(table, column)?;
-                if !c.nullable {
-                    return Err(exists(
-                        Part::Column(column.clone()),
-                        format!("column `{table}.{column}` is already NOT NULL"),
-                    ));
-                }
                 c.nullable = false;
                 Ok(())
             }
             Op::DropNotNull { table, column } => {
+                // Already so: a no-op PostgreSQL accepts.
                 let c = self.column_mut(table, column)?;
-                if c.nullable {
-                    return Err(exists(
-                        Part::Column(column.clone()),
-                        format!("column `{table}.{column}` is already nullable"),
-                    ));
-                }
                 c.nullable = true;
                 Ok(())
             }
@@ -260,13 +247,8 @@ impl Schema {
                 Ok(())
             }
             Op::DropDefault { table, column } => {
+                // No default to drop: a no-op PostgreSQL accepts.
                 let c = self.column_mut(table, column)?;
-                if c.default.is_none() {
-                    return Err(missing(
-                        Part::Column(column.clone()),
-                        format!("column `{table}.{column}` has no default to drop"),
-                    ));
-                }
                 c.default = None;
                 Ok(())
             }
@@ -281,6 +263,7 @@ impl Schema {
                 self.indexes.insert(index.name.clone(), index.clone());
                 Ok(())
             }
+            Op::DropIndex { name, if_exists: true, .. } if !self.indexes.contains_key(name) => Ok(()),
             Op::DropIndex { name, .. } => {
                 let Some(index) = self.indexes.get(name) else {
                     return Err(missing(Part::Name, format!("index `{name}` does not exist")));

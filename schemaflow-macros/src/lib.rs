@@ -16,7 +16,9 @@ use schemaflow_core::dsl::{self, Invocation};
 #[proc_macro]
 pub fn migration(input: TokenStream) -> TokenStream {
     let file = proc_macro::Span::call_site().local_file();
-    let targets = match dsl::crate_targets() {
+    // The crate's targets, from the `Cargo.toml` that owns the file (the
+    // one the history loader reads too), else the crate being compiled.
+    let targets = match file.as_deref().map_or_else(dsl::crate_targets, dsl::targets_of) {
         Ok(targets) => targets,
         Err(why) => {
             let message = format!("[package.metadata.schemaflow]: {why}");

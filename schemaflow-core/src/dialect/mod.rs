@@ -183,6 +183,10 @@ pub struct OpContext<'a> {
     pub existing_table: bool,
     /// Generation options.
     pub options: &'a Options,
+    /// The operation was read from raw SQL, which runs as written: its
+    /// units describe that statement, not the safer form the DSL would
+    /// generate in its place.
+    pub as_written: bool,
 }
 
 /// Why a plan cannot be generated.
@@ -215,7 +219,7 @@ pub fn plan_steps(dialect: Dialect, before: &Schema, steps: &[Step], options: &O
         let mut after = schema.clone();
         after.apply(op).map_err(|e| PlanError { step, message: e.message })?;
         let existing_table = op.table().is_some_and(|t| before.tables.contains_key(t) && !created.contains(t));
-        let cx = OpContext { before: &schema, after: &after, existing_table, options };
+        let cx = OpContext { before: &schema, after: &after, existing_table, options, as_written: raw_sql.is_some() };
         let generated = match dialect {
             Dialect::Sqlite => sqlite::op_units(&cx, op),
             Dialect::Postgres => postgres::op_units(&cx, op),
@@ -366,6 +370,11 @@ fn group(units: Vec<Unit>) -> Vec<Phase> {
 /// `"name"`, with embedded quotes doubled.
 pub fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// `IF EXISTS ` when the op says so, else nothing.
+pub fn if_exists_clause(if_exists: bool) -> &'static str {
+    if if_exists { "IF EXISTS " } else { "" }
 }
 
 /// `'text'`, with embedded quotes doubled.

@@ -131,7 +131,9 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
     let brief = |table: &str, sql: String| InTransaction(Statement::new(sql).locking(exclusive(table, BRIEF)));
     match op {
         Op::CreateTable(t) => vec![InTransaction(Statement::new(create_table(t)))],
-        Op::DropTable { table } => vec![brief(table, format!("DROP TABLE {}", ident(table)))],
+        Op::DropTable { table, if_exists } => {
+            vec![brief(table, format!("DROP TABLE {}{}", super::if_exists_clause(*if_exists), ident(table)))]
+        }
         Op::RenameTable { from, to } => vec![brief(from, alter(from, &format!("RENAME TO {}", ident(to))))],
         Op::AddColumn { table, column } => {
             let rewrite = column.identity || column.default.as_ref().is_some_and(|d| d.is_volatile());
@@ -158,7 +160,15 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
             vec![InTransaction(Statement::new(alter(table, &action)).locking(exclusive(table, how)))]
         }
         Op::SetNotNull { table, column } => {
-            if cx.existing_table && cx.options.postgres_version >= 12 {
+            // NOT NULL already, or proven by a validated CHECK: no scan.
+            let proven = cx.before.table(table).is_some_and(|t| {
+                t.column(column).is_some_and(|c| !c.nullable)
+                    || t.constraints.iter().any(|k| {
+                        !k.not_valid
+                            && matches!(&k.kind, ConstraintKind::Check { expr } if crate::rules::is_not_null_check(expr, column))
+                    })
+            });
+            if cx.existing_table && cx.options.postgres_version >= 12 && !cx.as_written && !proven {
                 // A validated CHECK lets SET NOT NULL skip its full scan.
                 let check = helper_name(&format!("{table}_{column}_not_null"));
                 vec![
@@ -181,7 +191,7 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
                     brief(table, alter(table, &format!("DROP CONSTRAINT {}", ident(&check)))),
                 ]
             } else {
-                let how = if cx.existing_table { "(scans the table)" } else { BRIEF };
+                let how = if cx.existing_table && !proven { "(scans the table)" } else { BRIEF };
                 vec![InTransaction(
                     Statement::new(alter(table, &format!("ALTER COLUMN {} SET NOT NULL", ident(column))))
                         .locking(exclusive(table, how)),
@@ -210,7 +220,7 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
                 )]
             }
         }
-        Op::DropIndex { name, concurrently } => {
+        Op::DropIndex { name, concurrently, if_exists } => {
             let table = cx.before.indexes.get(name).map(|i| i.table.clone()).unwrap_or_default();
             if *concurrently {
                 vec![Outside(
@@ -218,7 +228,7 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
                         .locking(format!("SHARE UPDATE EXCLUSIVE on {} (reads and writes go on)", ident(&table))),
                 )]
             } else {
-                vec![brief(&table, format!("DROP INDEX {}", ident(name)))]
+                vec![brief(&table, format!("DROP INDEX {}{}", super::if_exists_clause(*if_exists), ident(name)))]
             }
         }
         Op::AddConstraint { table, constraint, online } => add_constraint(cx, table, constraint, *online),

@@ -10,7 +10,7 @@
 //! effect) and every transaction ends with `PRAGMA foreign_key_check`, which
 //! the runner treats as a failure when it returns a row.
 
-use super::{OpContext, Statement, Unit, ident, ident_list, literal};
+use super::{OpContext, Statement, Unit, ident, ident_list, if_exists_clause, literal};
 use crate::model::{Column, ColumnType, Constraint, ConstraintKind, DefaultFunction, DefaultValue, Index, Op, Table};
 
 /// The statement each SQLite migration transaction ends with.
@@ -110,7 +110,9 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
     let plain = |sql: String| vec![Unit::InTransaction(Statement::new(sql))];
     match op {
         Op::CreateTable(t) => plain(create_table(t, &t.name)),
-        Op::DropTable { table } => plain(format!("DROP TABLE {}", ident(table))),
+        Op::DropTable { table, if_exists } => {
+            plain(format!("DROP TABLE {}{}", if_exists_clause(*if_exists), ident(table)))
+        }
         Op::RenameTable { from, to } => plain(alter(from, &format!("RENAME TO {}", ident(to)))),
         Op::AddColumn { table, column } => {
             let native = !column.identity
@@ -156,7 +158,9 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
         | Op::AddConstraint { table, .. }
         | Op::DropConstraint { table, .. } => rebuild(cx, table, &[]),
         Op::CreateIndex(i) => plain(create_index(i)),
-        Op::DropIndex { name, .. } => plain(format!("DROP INDEX {}", ident(name))),
+        Op::DropIndex { name, if_exists, .. } => {
+            plain(format!("DROP INDEX {}{}", if_exists_clause(*if_exists), ident(name)))
+        }
         Op::Backfill(b) => vec![Unit::Backfill(b.clone())],
         // SQLite checks a constraint when it is added: nothing is left to validate.
         Op::ValidateConstraint { .. } => Vec::new(),

@@ -126,3 +126,48 @@ fn identifiers_and_literals_are_quoted() {
     assert_eq!(ident("we\"ird"), "\"we\"\"ird\"");
     assert_eq!(literal("it's"), "'it''s'");
 }
+
+/// The locks and placement PostgreSQL shows for one raw statement.
+fn raw_statement_plan(sql: &str) -> Vec<(String, String)> {
+    let before = crate::rules::replay([&parse(1, HISTORY)]).unwrap();
+    let m = parse(2, &format!("sql {sql:?};"));
+    let plan = plan_up(Dialect::Postgres, &before, &m, &Options::default()).unwrap();
+    plan.phases
+        .iter()
+        .flat_map(|p| match p {
+            Phase::Transaction(s) => s.iter().map(|s| ("tx", s)).collect::<Vec<_>>(),
+            Phase::Outside(s) => vec![("outside", s)],
+            Phase::Backfill(_) => vec![],
+        })
+        .map(|(place, s)| (format!("{place}: {}", s.sql), s.lock.clone().unwrap_or_default()))
+        .collect()
+}
+
+#[test]
+fn raw_set_not_null_shows_the_scan_it_takes_not_the_online_form() {
+    let plan = raw_statement_plan("ALTER TABLE users ALTER COLUMN name SET NOT NULL");
+    assert_eq!(
+        plan,
+        [(
+            "tx: ALTER TABLE users ALTER COLUMN name SET NOT NULL".to_owned(),
+            "ACCESS EXCLUSIVE on \"users\" (scans the table)".to_owned()
+        )]
+    );
+    // Proven by a validated CHECK, PostgreSQL 12+ skips the scan.
+    let proven = raw_statement_plan(
+        "ALTER TABLE users ADD CONSTRAINT users_name_nn CHECK (name IS NOT NULL) NOT VALID; \
+         ALTER TABLE users VALIDATE CONSTRAINT users_name_nn; \
+         ALTER TABLE users ALTER COLUMN name SET NOT NULL",
+    );
+    assert_eq!(proven.len(), 3, "{proven:?}");
+    assert_eq!(proven[2].1, "ACCESS EXCLUSIVE on \"users\" (brief)", "{proven:?}");
+    assert!(proven[1].1.contains("SHARE UPDATE EXCLUSIVE"), "{proven:?}");
+}
+
+#[test]
+fn raw_concurrent_index_runs_outside_the_transaction_with_its_lock() {
+    let plan = raw_statement_plan("CREATE INDEX CONCURRENTLY users_age_idx ON users (age)");
+    assert_eq!(plan.len(), 1, "{plan:?}");
+    assert!(plan[0].0.starts_with("outside: CREATE INDEX CONCURRENTLY"), "{plan:?}");
+    assert!(plan[0].1.contains("SHARE UPDATE EXCLUSIVE"), "{plan:?}");
+}

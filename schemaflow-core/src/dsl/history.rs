@@ -159,15 +159,10 @@ pub fn load(path: &Path) -> Option<Migration> {
     parse_migration_for(body, version, &name, flavor_of(path)).ok().map(|p| p.migration)
 }
 
-/// How the crate a migration file belongs to reads raw SQL: from the
-/// targets in the `Cargo.toml` beside its `migrations` directory.
+/// How the crate a migration file belongs to reads raw SQL: from its
+/// targets (see [`super::targets_of`]).
 fn flavor_of(path: &Path) -> crate::raw_sql::Flavor {
-    let manifest = path.parent().and_then(Path::parent).map(|dir| dir.join("Cargo.toml"));
-    let targets = manifest
-        .and_then(|m| std::fs::read_to_string(m).ok())
-        .and_then(|text| crate::config::Targets::from_cargo_toml(&text).ok())
-        .unwrap_or_default();
-    crate::raw_sql::Flavor::for_targets(&targets)
+    crate::raw_sql::Flavor::for_targets(&super::targets_of(path).unwrap_or_default())
 }
 
 /// The tokens inside the first `migration! { … }` (or `path::migration!`) of a file.

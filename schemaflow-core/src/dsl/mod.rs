@@ -171,6 +171,24 @@ pub fn embed_directory(dir: &Path, span: Span) -> Result<Vec<MigrationFile>, syn
     })
 }
 
+/// The targets of the crate a migration file belongs to, as cargo finds its
+/// package: from the nearest `Cargo.toml` above the file (the defaults when
+/// there is none).
+pub fn targets_of(file: &Path) -> Result<Targets, String> {
+    let file = if file.is_absolute() {
+        file.to_path_buf()
+    } else {
+        std::env::current_dir().map(|cwd| cwd.join(file)).unwrap_or_else(|_| file.to_path_buf())
+    };
+    for dir in file.ancestors().skip(1) {
+        let manifest = dir.join("Cargo.toml");
+        if let Ok(text) = std::fs::read_to_string(&manifest) {
+            return Targets::from_cargo_toml(&text);
+        }
+    }
+    Ok(Targets::default())
+}
+
 /// The targets configured in the `Cargo.toml` of the crate being compiled
 /// (`CARGO_MANIFEST_DIR`), or the defaults when it cannot be read.
 pub fn crate_targets() -> Result<Targets, String> {

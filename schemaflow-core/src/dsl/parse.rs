@@ -443,7 +443,7 @@ impl Builder {
                 let t = name(input, "table")?;
                 self.mark(steps.len(), Part::Op, span);
                 self.mark(steps.len(), Part::Table, t.span);
-                steps.push(Step::new(Op::DropTable { table: t.text }));
+                steps.push(Step::new(Op::DropTable { table: t.text, if_exists: false }));
                 false
             }
             "rename_table" => {
@@ -500,7 +500,7 @@ impl Builder {
                 } else {
                     false
                 };
-                steps.push(Step::new(Op::DropIndex { name: n.text, concurrently }));
+                steps.push(Step::new(Op::DropIndex { name: n.text, concurrently, if_exists: false }));
                 false
             }
             "backfill" => {

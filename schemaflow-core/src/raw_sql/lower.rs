@@ -9,7 +9,7 @@ use sqlparser::ast::{
 use sqlparser::tokenizer::Token;
 
 use super::classify::{self, object};
-use super::types::{column_type, ident, object_name, value};
+use super::types::{column_type, default, ident, object_name};
 use super::{Flavor, split};
 use crate::model::{Column, Constraint, ConstraintKind, FkAction, Index, Op, RawClass, Table, naming};
 
@@ -19,12 +19,13 @@ pub fn lower(statement: &Statement, flavor: Flavor) -> Vec<Op> {
         Statement::CreateTable(t) => create_table(t, flavor),
         Statement::AlterTable(a) => alter_table(a, flavor),
         Statement::CreateIndex(i) => vec![create_index(i)],
-        Statement::Drop { object_type: ObjectType::Table, names, .. } => {
-            names.iter().map(|n| Op::DropTable { table: object_name(n) }).collect()
+        Statement::Drop { object_type: ObjectType::Table, names, if_exists, .. } => {
+            names.iter().map(|n| Op::DropTable { table: object_name(n), if_exists: *if_exists }).collect()
         }
-        Statement::Drop { object_type: ObjectType::Index, names, .. } => {
-            names.iter().map(|n| Op::DropIndex { name: object_name(n), concurrently: false }).collect()
-        }
+        Statement::Drop { object_type: ObjectType::Index, names, if_exists, .. } => names
+            .iter()
+            .map(|n| Op::DropIndex { name: object_name(n), concurrently: false, if_exists: *if_exists })
+            .collect(),
         other => vec![classify::classify(other)],
     }
 }
@@ -56,9 +57,12 @@ pub fn unparsed(text: &str) -> Option<Vec<Op>> {
         .collect();
     let parsed = sqlparser::parser::Parser::parse_sql(&sqlparser::dialect::PostgreSqlDialect {}, &without).ok()?;
     match parsed.as_slice() {
-        [Statement::Drop { object_type: ObjectType::Index, names, .. }] => {
-            Some(names.iter().map(|n| Op::DropIndex { name: object_name(n), concurrently: true }).collect())
-        }
+        [Statement::Drop { object_type: ObjectType::Index, names, if_exists, .. }] => Some(
+            names
+                .iter()
+                .map(|n| Op::DropIndex { name: object_name(n), concurrently: true, if_exists: *if_exists })
+                .collect(),
+        ),
         _ => None,
     }
 }
@@ -109,7 +113,7 @@ fn column(table: &str, def: &ColumnDef, flavor: Flavor, checks: &mut usize) -> (
         match &option.option {
             ColumnOption::NotNull => column.nullable = false,
             ColumnOption::Null => column.nullable = true,
-            ColumnOption::Default(expr) => column.default = Some(value(expr)),
+            ColumnOption::Default(expr) => column.default = default(expr),
             ColumnOption::Generated { generated_as: GeneratedAs::Always | GeneratedAs::ByDefault, .. } => {
                 column.identity = true;
             }
@@ -271,9 +275,10 @@ fn alter_table(a: &AlterTable, flavor: Flavor) -> Vec<Op> {
                 ops.push(match op {
                     AlterColumnOperation::SetNotNull => Op::SetNotNull { table, column },
                     AlterColumnOperation::DropNotNull => Op::DropNotNull { table, column },
-                    AlterColumnOperation::SetDefault { value: v } => {
-                        Op::SetDefault { table, column, default: value(v) }
-                    }
+                    AlterColumnOperation::SetDefault { value: v } => match default(v) {
+                        Some(default) => Op::SetDefault { table, column, default },
+                        None => Op::DropDefault { table, column },
+                    },
                     AlterColumnOperation::DropDefault => Op::DropDefault { table, column },
                     AlterColumnOperation::SetDataType { data_type, using, .. } => Op::AlterColumnType {
                         table,

@@ -95,8 +95,8 @@ fn indexes_keep_their_expression_and_build_mode() {
     assert_eq!(i.predicate.as_deref(), Some("deleted_at IS NULL"));
     let Op::CreateIndex(i) = &lowered[1] else { panic!() };
     assert_eq!((i.name.as_str(), i.unique, i.key.is_none()), ("users_email_idx", true, true));
-    assert_eq!(lowered[2], Op::DropIndex { name: "idx_lower".into(), concurrently: true });
-    assert_eq!(lowered[3], Op::DropIndex { name: "old_idx".into(), concurrently: false });
+    assert_eq!(lowered[2], Op::DropIndex { name: "idx_lower".into(), concurrently: true, if_exists: true });
+    assert_eq!(lowered[3], Op::DropIndex { name: "old_idx".into(), concurrently: false, if_exists: false });
 }
 
 #[test]

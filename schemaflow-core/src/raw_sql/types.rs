@@ -105,6 +105,16 @@ pub fn value(expr: &Expr) -> DefaultValue {
     }
 }
 
+/// A column default: `DEFAULT NULL` (through any casts, `NULL::text`) is the
+/// same as no default.
+pub fn default(expr: &Expr) -> Option<DefaultValue> {
+    match expr {
+        Expr::Nested(inner) | Expr::Cast { expr: inner, .. } => default(inner).map(|_| value(expr)),
+        Expr::Value(v) if matches!(v.value, Value::Null) => None,
+        _ => Some(value(expr)),
+    }
+}
+
 fn literal(expr: &Expr) -> Option<DefaultValue> {
     let Expr::Value(v) = expr else { return None };
     Some(match &v.value {

@@ -35,12 +35,17 @@ pub(super) const UNIQUE_ON_EXISTING_DATA: Rule = Rule {
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     match &cx.step.op {
-        Op::DropNotNull { table, column } if cx.is_existing(table) => out.push(Diagnostic::new(
+        Op::DropNotNull { table, column }
+            if cx.is_existing(table)
+                && cx.schema.table(table).and_then(|t| t.column(column)).is_some_and(|c| !c.nullable) =>
+        {
+            out.push(Diagnostic::new(
             &DROP_NOT_NULL,
             cx.at(Part::Column(column.clone())),
             format!("`{table}.{column}` becomes nullable, and the code that reads it may not expect NULL"),
             "make sure every reader handles NULL before deploying this, or keep the column NOT NULL with a sentinel default",
-        )),
+        ))
+        }
         Op::CreateTable(t) => {
             for c in t.columns.iter().filter(|c| c.ty == ColumnType::Timestamp) {
                 out.push(timestamp(cx, &c.name));

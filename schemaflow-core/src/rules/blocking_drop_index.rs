@@ -15,7 +15,7 @@ pub(super) const RULE: Rule = Rule {
 };
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
-    let Op::DropIndex { name, concurrently } = &cx.step.op else { return };
+    let Op::DropIndex { name, concurrently, .. } = &cx.step.op else { return };
     if !cx.targets.postgres || *concurrently {
         return;
     }

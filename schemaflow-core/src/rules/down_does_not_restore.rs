@@ -1,10 +1,11 @@
 //! SF027 down-does-not-restore: a written `down { … }` that does not bring
-//! the schema back to where the migration started.
+//! the schema back to where the migration started, or a raw `sql "…" down
+//! "…"` whose down does not undo its statements.
 
 use super::{Diagnostic, Rule, schema_facts};
 use crate::diff;
 use crate::location::{Location, Part, Section};
-use crate::model::{Down, Migration};
+use crate::model::{Down, Migration, Undo};
 use crate::schema::Schema;
 
 pub(super) const RULE: Rule = Rule {
@@ -19,7 +20,41 @@ pub(super) const RULE: Rule = Rule {
 /// The location of the `down` keyword itself.
 pub const DOWN_KEYWORD: Location = Location { section: Section::Down, step: usize::MAX, part: Part::Op };
 
+/// Each raw literal with a written `down "…"`: its statements, then that
+/// down, must leave the schema as it was before the literal.
+fn check_raw_downs(before: &Schema, migration: &Migration, out: &mut Vec<Diagnostic>) {
+    let mut schema = before.clone();
+    // The schema before the literal being read.
+    let mut literal_start: Option<Schema> = None;
+    for (index, step) in migration.steps.iter().enumerate() {
+        let undo = step.raw.as_ref().map(|r| &r.undo);
+        if matches!(undo, Some(Undo::WithLiteral | Undo::Written(_))) && literal_start.is_none() {
+            literal_start = Some(schema.clone());
+        }
+        if schema.apply(&step.op).is_err() {
+            return; // reported by the forward checks
+        }
+        let Some(Undo::Written(down)) = undo else { continue };
+        let Some(start) = literal_start.take() else { continue };
+        let mut undone = schema.clone();
+        if down.iter().any(|d| undone.apply(&d.op).is_err()) {
+            continue; // reported by the checks of the written down
+        }
+        if let Some(first) = diff::diff(&start, &undone).first() {
+            out.push(Diagnostic::new(
+                &RULE,
+                Location::up(index, Part::Modifier("down")),
+                format!("after this `down`, the schema differs from the one before its SQL: {first}"),
+                "make the `down` SQL undo every statement, in reverse order; or remove it and let schemaflow derive it",
+            ));
+        }
+    }
+}
+
 pub(super) fn check(before: &Schema, after: &Schema, migration: &Migration, out: &mut Vec<Diagnostic>) {
+    if matches!(migration.down, Down::Derived) {
+        check_raw_downs(before, migration, out);
+    }
     let Down::Explicit(steps) = &migration.down else { return };
     let mut schema = after.clone();
     let mut facts_ok = true;

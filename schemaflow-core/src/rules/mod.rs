@@ -135,6 +135,7 @@ pub const CATALOGUE: &[&Rule] = &[
     &keys::IDENTITY_NOT_KEY,
     &raw_sql::UNREADABLE,
     &raw_sql::UNANALYSED,
+    &raw_sql::NOT_PORTABLE,
 ];
 
 /// Finds a rule by code (`SF013`), kebab name (`blocking-index`) or the
@@ -442,7 +443,7 @@ fn track_created(created: &mut HashSet<String>, op: &Op) {
         Op::RenameTable { from, to } if created.remove(from) => {
             created.insert(to.clone());
         }
-        Op::DropTable { table } => {
+        Op::DropTable { table, .. } => {
             created.remove(table);
         }
         _ => {}

@@ -1,6 +1,7 @@
 //! SF034 unreadable-sql and SF035 unanalysed-sql: raw SQL whose effect on
 //! a live database schemaflow cannot tell. Nothing is trusted blindly: the
-//! author acknowledges it, with a reason the plan shows.
+//! author acknowledges it, with a reason the plan shows. SF036
+//! sql-not-portable: raw SQL that a target database cannot run.
 
 use super::{Diagnostic, Rule, StepContext};
 use crate::location::Part;
@@ -26,7 +27,95 @@ pub(super) const UNANALYSED: Rule = Rule {
     advice: false,
 };
 
+/// SF036: raw SQL that SQLite cannot run, in a crate that targets SQLite.
+pub(super) const NOT_PORTABLE: Rule = Rule {
+    code: "SF036",
+    name: "sql-not-portable",
+    summary: "raw SQL that SQLite cannot run, in a crate that targets SQLite",
+    why: "raw SQL runs as written on every target database: the migration compiles, then fails on SQLite (in tests, on a developer's machine, or in production), where ALTER TABLE cannot change a column or a constraint",
+    allowable: true,
+    advice: false,
+};
+
+/// What SQLite cannot run of this raw step, and the DSL form that works
+/// on both databases, if there is one.
+fn sqlite_cannot_run(op: &Op, sql: &str) -> Option<(String, &'static str)> {
+    let dsl = |what: &str, form: &'static str| Some((what.to_owned(), form));
+    match op {
+        Op::AlterColumnType { .. } => dsl("ALTER COLUMN … TYPE", "alter_table … { set_type column: Type }"),
+        Op::SetNotNull { .. } => dsl("ALTER COLUMN … SET NOT NULL", "alter_table … { set_not_null column }"),
+        Op::DropNotNull { .. } => dsl("ALTER COLUMN … DROP NOT NULL", "alter_table … { drop_not_null column }"),
+        Op::SetDefault { .. } => dsl("ALTER COLUMN … SET DEFAULT", "alter_table … { set_default column = value }"),
+        Op::DropDefault { .. } => dsl("ALTER COLUMN … DROP DEFAULT", "alter_table … { drop_default column }"),
+        Op::AddConstraint { .. } => dsl("ADD CONSTRAINT", "alter_table … { add_constraint … }"),
+        Op::DropConstraint { .. } => dsl("DROP CONSTRAINT", "alter_table … { drop_constraint name }"),
+        Op::ValidateConstraint { .. } => dsl("VALIDATE CONSTRAINT", "alter_table … { add_constraint … }"),
+        Op::CreateIndex(i) if i.concurrently => dsl("CREATE INDEX CONCURRENTLY", "create_index … concurrently"),
+        Op::DropIndex { concurrently: true, .. } => dsl("DROP INDEX CONCURRENTLY", "drop_index … concurrently"),
+        Op::AddColumn { .. } | Op::CreateTable(_) if generates_keys(sql) => {
+            dsl("identity or serial columns", "create_table … { id: i64 primary_key identity }")
+        }
+        Op::Sql(s) if POSTGRES_ONLY.contains(&s.kind.as_str()) => Some((s.kind.clone(), "")),
+        _ => None,
+    }
+}
+
+/// Whether the statement declares PostgreSQL key generation (`GENERATED …
+/// AS IDENTITY`, `serial`), which SQLite does not have (its `INTEGER PRIMARY
+/// KEY` fills itself in).
+fn generates_keys(sql: &str) -> bool {
+    sql.split(|c: char| !c.is_ascii_alphanumeric()).any(|word| {
+        ["identity", "serial", "bigserial", "smallserial", "serial2", "serial4", "serial8"]
+            .iter()
+            .any(|k| word.eq_ignore_ascii_case(k))
+    })
+}
+
+/// Statement kinds SQLite has no form of.
+const POSTGRES_ONLY: &[&str] = &[
+    "CREATE EXTENSION",
+    "CREATE TYPE",
+    "CREATE FUNCTION",
+    "CREATE SEQUENCE",
+    "CREATE SCHEMA",
+    "CREATE DOMAIN",
+    "CREATE ROLE",
+    "CREATE POLICY",
+    "CREATE MATERIALIZED VIEW",
+    "DROP FUNCTION",
+    "DROP EXTENSION",
+    "DROP DOMAIN",
+    "DROP POLICY",
+    "ALTER TYPE",
+    "ALTER FUNCTION",
+    "ALTER ROLE",
+    "ALTER SCHEMA",
+    "ALTER INDEX",
+    "ALTER DEFAULT PRIVILEGES",
+    "COMMENT",
+    "GRANT",
+    "REVOKE",
+    "TRUNCATE",
+    "MERGE",
+    "LOCK",
+    "REFRESH MATERIALIZED VIEW",
+    "DO",
+];
+
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
+    if cx.targets.sqlite
+        && let Some(raw) = &cx.step.raw
+        && let Some((what, dsl)) = sqlite_cannot_run(&cx.step.op, &raw.sql)
+    {
+        let help = if dsl.is_empty() {
+            "if the crate runs on PostgreSQL only, say so in its Cargo.toml: `[package.metadata.schemaflow] databases = [\"postgres\"]`".to_owned()
+        } else {
+            format!(
+                "write it with the DSL, `{dsl}`, which generates what each database needs (on SQLite, the table rebuild where ALTER TABLE falls short); or, if the crate runs on PostgreSQL only, say so in its Cargo.toml: `[package.metadata.schemaflow] databases = [\"postgres\"]`"
+            )
+        };
+        out.push(Diagnostic::new(&NOT_PORTABLE, cx.at(Part::Sql), format!("SQLite cannot run {what}"), help));
+    }
     let Op::Sql(statement) = &cx.step.op else { return };
     match &statement.class {
         RawClass::Unreadable(why) => out.push(Diagnostic::new(

@@ -26,7 +26,9 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
                 && matches!(&c.kind, crate::model::ConstraintKind::Check { expr } if super::is_not_null_check(expr, column))
         })
     });
-    if proven {
+    // Already NOT NULL: PostgreSQL does nothing.
+    let already = cx.schema.table(table).and_then(|t| t.column(column)).is_some_and(|c| !c.nullable);
+    if proven || already {
         return;
     }
     out.push(Diagnostic::new(

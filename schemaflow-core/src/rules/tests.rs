@@ -35,6 +35,12 @@ fn codes(history: &[&str], src: &str) -> Vec<&'static str> {
 const USERS: &str = "create_table users { id: i64 primary_key identity, email: String unique, name: Varchar<100>, age: Option<i32>, created_at: TimestampTz = now() }";
 const POSTS: &str = "create_table posts { id: i64 primary_key, author_id: i64 references users(id), title: String } create_index on posts(author_id)";
 
+/// Codes for a crate that targets PostgreSQL only: raw PostgreSQL SQL is
+/// not SF036 there.
+fn pg_codes(history: &[&str], src: &str) -> Vec<&'static str> {
+    codes_for(&Targets { sqlite: false, ..Targets::default() }, history, src)
+}
+
 fn sqlite_only() -> Targets {
     Targets { sqlite: true, postgres: false, ..Targets::default() }
 }
@@ -76,16 +82,16 @@ fn sf003_add_required_column() {
 
 #[test]
 fn sf004_missing_down() {
-    assert_eq!(codes(&[USERS], "backfill users set age = 0"), ["SF004"]);
-    assert!(codes(&[USERS], "backfill users set age = 0; irreversible \"ages were unknown\"").is_empty());
-    assert!(codes(&[USERS], "alter_table users { add_column v: Option<i32> } backfill users set v = 1;").is_empty());
+    assert_eq!(pg_codes(&[USERS], "backfill users set age = 0"), ["SF004"]);
+    assert!(pg_codes(&[USERS], "backfill users set age = 0; irreversible \"ages were unknown\"").is_empty());
+    assert!(pg_codes(&[USERS], "alter_table users { add_column v: Option<i32> } backfill users set v = 1;").is_empty());
     // A view, a trigger, a function created in raw SQL are dropped on the way back.
-    assert!(codes(&[], "sql \"CREATE VIEW v AS SELECT 1\"").is_empty());
-    assert_eq!(codes(&[], "sql \"CREATE OR REPLACE VIEW v AS SELECT 1\""), ["SF004"]);
-    assert_eq!(codes(&[USERS], "sql \"COMMENT ON TABLE users IS 'people'\""), ["SF004"]);
-    assert!(codes(&[], "sql \"CREATE VIEW v AS SELECT 1\" down \"DROP VIEW v\"").is_empty());
-    assert!(codes(&[], "sql \"CREATE EXTENSION citext\" irreversible \"shared by other schemas\"").is_empty());
-    assert_eq!(codes(&[USERS], "alter_table users { set_type age: i64 using \"age::bigint\" }"), ["SF011", "SF004"]);
+    assert!(pg_codes(&[], "sql \"CREATE VIEW v AS SELECT 1\"").is_empty());
+    assert_eq!(pg_codes(&[], "sql \"CREATE OR REPLACE VIEW v AS SELECT 1\""), ["SF004"]);
+    assert_eq!(pg_codes(&[USERS], "sql \"COMMENT ON TABLE users IS 'people'\""), ["SF004"]);
+    assert!(pg_codes(&[], "sql \"CREATE VIEW v AS SELECT 1\" down \"DROP VIEW v\"").is_empty());
+    assert!(pg_codes(&[], "sql \"CREATE EXTENSION citext\" irreversible \"shared by other schemas\"").is_empty());
+    assert_eq!(pg_codes(&[USERS], "alter_table users { set_type age: i64 using \"age::bigint\" }"), ["SF011", "SF004"]);
 }
 
 #[test]
@@ -123,7 +129,8 @@ fn sf011_alter_column_type() {
 #[test]
 fn sf012_set_not_null() {
     assert_eq!(codes(&[USERS], "alter_table users { set_not_null age }"), ["SF012"]);
-    assert_eq!(codes(&[USERS], "alter_table users { set_not_null email }"), ["SF006"], "already NOT NULL");
+    let already: Vec<&str> = Vec::new();
+    assert_eq!(codes(&[USERS], "alter_table users { set_not_null email }"), already, "already NOT NULL: a no-op");
 }
 
 #[test]
@@ -171,10 +178,10 @@ fn sf017_volatile_default() {
 
 #[test]
 fn sf018_unbatched_backfill_in_raw_sql() {
-    assert_eq!(codes(&[USERS], "sql \"UPDATE users SET age = 0\" irreversible \"data\""), ["SF018"]);
-    assert_eq!(codes(&[USERS], "sql \"DELETE FROM users WHERE age IS NULL\" irreversible \"data\""), ["SF018"]);
+    assert_eq!(pg_codes(&[USERS], "sql \"UPDATE users SET age = 0\" irreversible \"data\""), ["SF018"]);
+    assert_eq!(pg_codes(&[USERS], "sql \"DELETE FROM users WHERE age IS NULL\" irreversible \"data\""), ["SF018"]);
     assert!(
-        codes(
+        pg_codes(
             &[],
             "create_table t { id: i64 primary_key, a: i64 = 0 } sql \"UPDATE t SET a = 1\" down \"UPDATE t SET a = 0\""
         )
@@ -217,21 +224,21 @@ fn sf022_prefer_bigint_key() {
 #[test]
 fn sf023_raw_sql_transaction_control() {
     assert_eq!(
-        codes(&[], "sql \"BEGIN; CREATE VIEW v AS SELECT 1; COMMIT\" down \"DROP VIEW v\""),
+        pg_codes(&[], "sql \"BEGIN; CREATE VIEW v AS SELECT 1; COMMIT\" down \"DROP VIEW v\""),
         ["SF023", "SF023"],
         "one error for each statement that controls the transaction"
     );
     for hidden in
         ["/* note */ COMMIT", "-- note\ncommit", "CoMmIt AND NO CHAIN", "end", "SAVEPOINT s", "start transaction"]
     {
-        assert_eq!(codes(&[], &format!("sql \"{hidden}\" irreversible \"x\"")), ["SF023"], "{hidden}");
+        assert_eq!(pg_codes(&[], &format!("sql \"{hidden}\" irreversible \"x\"")), ["SF023"], "{hidden}");
     }
     // Statements that cannot run in a transaction are placed outside it, not refused.
     assert!(
-        codes(&[USERS], "sql \"CREATE INDEX CONCURRENTLY i ON users(name)\" down \"DROP INDEX CONCURRENTLY i\"")
+        pg_codes(&[USERS], "sql \"CREATE INDEX CONCURRENTLY i ON users(name)\" down \"DROP INDEX CONCURRENTLY i\"")
             .is_empty()
     );
-    assert!(codes(&[], "sql \"CREATE VIEW v AS SELECT 'BEGIN'\" down \"DROP VIEW v\"").is_empty());
+    assert!(pg_codes(&[], "sql \"CREATE VIEW v AS SELECT 'BEGIN'\" down \"DROP VIEW v\"").is_empty());
 }
 
 #[test]
@@ -381,13 +388,13 @@ fn raw_sql_forms_of_a_whole_table_change() {
         "WITH x AS (SELECT 1) UPDATE users SET age = 0",
         "DELETE FROM ONLY users",
     ] {
-        assert_eq!(codes(&[USERS], &format!("sql \"{sql}\" irreversible \"data\"")), ["SF018"], "{sql}");
+        assert_eq!(pg_codes(&[USERS], &format!("sql \"{sql}\" irreversible \"data\"")), ["SF018"], "{sql}");
     }
     let trigger = "CREATE TRIGGER t BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION f()";
-    assert!(codes(&[USERS], &format!("sql \"{trigger}\" down \"DROP TRIGGER t ON users\"")).is_empty());
+    assert!(pg_codes(&[USERS], &format!("sql \"{trigger}\" down \"DROP TRIGGER t ON users\"")).is_empty());
     let function = "CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN NEW.age := 0; RETURN NEW; END $$ LANGUAGE plpgsql";
     assert!(
-        codes(&[USERS], &format!("sql \"{function}\" down \"DROP FUNCTION f()\"")).is_empty(),
+        pg_codes(&[USERS], &format!("sql \"{function}\" down \"DROP FUNCTION f()\"")).is_empty(),
         "a function body is not transaction control"
     );
 }
@@ -420,22 +427,22 @@ fn safe_forms_are_not_rejected() {
     // SF012: a validated `CHECK (age IS NOT NULL)` has proved the data.
     let checked = "sql \"ALTER TABLE users ADD CONSTRAINT users_age_nn CHECK (age IS NOT NULL) NOT VALID; \
                    ALTER TABLE users VALIDATE CONSTRAINT users_age_nn\"";
-    assert!(codes(&[USERS, checked], "alter_table users { set_not_null age }").is_empty());
+    assert!(pg_codes(&[USERS, checked], "alter_table users { set_not_null age }").is_empty());
     // …but not while it is NOT VALID.
     let unchecked = "sql \"ALTER TABLE users ADD CONSTRAINT users_age_nn CHECK (age IS NOT NULL) NOT VALID\"";
-    assert_eq!(codes(&[USERS, unchecked], "alter_table users { set_not_null age }"), ["SF012"]);
+    assert_eq!(pg_codes(&[USERS, unchecked], "alter_table users { set_not_null age }"), ["SF012"]);
     // SF025: the helper check of the NOT NULL pattern, dropped once the column is NOT NULL.
     let pattern = format!(
         "{checked}; sql \"ALTER TABLE users ALTER COLUMN age SET NOT NULL; ALTER TABLE users DROP CONSTRAINT users_age_nn\""
     );
-    assert!(codes(&[USERS], &pattern).is_empty(), "{:?}", codes(&[USERS], &pattern));
+    assert!(pg_codes(&[USERS], &pattern).is_empty(), "{:?}", pg_codes(&[USERS], &pattern));
     // SF025: a constraint dropped and added again under the same name.
     let replaced = "sql \"ALTER TABLE users DROP CONSTRAINT users_email_key; \
-                    ALTER TABLE users ADD CONSTRAINT users_email_key CHECK (email <> '') NOT VALID\" down \"SELECT 1\"";
-    assert!(codes(&[USERS], replaced).is_empty(), "{:?}", codes(&[USERS], replaced));
+                    ALTER TABLE users ADD CONSTRAINT users_email_key CHECK (email <> '') NOT VALID\" irreversible \"test\"";
+    assert!(pg_codes(&[USERS], replaced).is_empty(), "{:?}", pg_codes(&[USERS], replaced));
     // SF015: a raw foreign key added NOT VALID and validated later.
     let fk = "sql \"ALTER TABLE posts ADD CONSTRAINT posts_editor_fkey FOREIGN KEY (author_id) REFERENCES users (id) NOT VALID\"";
-    assert!(codes(&[USERS, POSTS], fk).is_empty());
+    assert!(pg_codes(&[USERS, POSTS], fk).is_empty());
     // SF021 and SF022 are advice: shown as warnings, the build goes on.
     let advice = report_for(
         &Targets::default(),
@@ -444,6 +451,21 @@ fn safe_forms_are_not_rejected() {
     );
     assert!(advice.diagnostics.iter().all(|d| d.is_advice()), "{:?}", advice.diagnostics);
     assert_eq!(advice.diagnostics.len(), 2);
+    // What PostgreSQL accepts as a no-op replays as one, so real histories
+    // (which do this) keep their later migrations checked.
+    let no_ops = [
+        "sql \"DROP TABLE IF EXISTS archives; DROP INDEX IF EXISTS archives_idx\"",
+        "sql \"ALTER TABLE users ALTER COLUMN email SET NOT NULL\"",
+        "sql \"ALTER TABLE users ALTER COLUMN age DROP NOT NULL\"",
+        "sql \"ALTER TABLE users ALTER COLUMN age DROP DEFAULT\"",
+        "sql \"ALTER TABLE users ALTER COLUMN name TYPE varchar(100)\"",
+    ];
+    for sql in no_ops {
+        assert!(pg_codes(&[USERS], sql).is_empty(), "{sql}: {:?}", pg_codes(&[USERS], sql));
+    }
+    // DEFAULT NULL is no default, not a volatile expression.
+    let null_default = "sql \"ALTER TABLE users ADD COLUMN verified_at timestamptz DEFAULT NULL\"";
+    assert!(pg_codes(&[USERS], null_default).is_empty(), "{:?}", pg_codes(&[USERS], null_default));
 }
 
 #[test]
@@ -468,15 +490,15 @@ fn raw_sql_is_checked_like_the_dsl() {
         ("CREATE FROBNICATOR f", "SF034"),
     ];
     for (sql, code) in cases {
-        let found = codes(&[USERS], &format!("sql \"{sql}\" irreversible \"test\""));
+        let found = pg_codes(&[USERS], &format!("sql \"{sql}\" irreversible \"test\""));
         assert!(found.contains(&code), "{sql}: {found:?}");
     }
     // Raw DDL enters the replayed schema: a later migration can use what it created.
     let created = "sql \"CREATE TABLE tags (id bigint PRIMARY KEY, label text NOT NULL)\"";
-    assert!(codes(&[USERS, created], "create_index on tags(label) concurrently").is_empty());
+    assert!(pg_codes(&[USERS, created], "create_index on tags(label) concurrently").is_empty());
     // A written `down` is checked too.
     let down = "sql \"CREATE INDEX CONCURRENTLY users_age_idx ON users (age)\" down \"DROP INDEX users_age_idx\"";
-    assert_eq!(codes(&[USERS], down), ["SF014"]);
+    assert_eq!(pg_codes(&[USERS], down), ["SF014"]);
 }
 
 #[test]
@@ -485,4 +507,34 @@ fn an_online_key_does_not_take_over_an_index_of_its_name() {
     let src = "alter_table users { add_constraint users_name_key unique(name) concurrently }";
     assert_eq!(codes(&[USERS, index], src), ["SF006"]);
     assert!(codes(&[USERS], src).iter().all(|c| *c != "SF006"));
+}
+
+#[test]
+fn sf036_raw_sql_sqlite_cannot_run() {
+    // A crate that targets SQLite too: the default.
+    let not_portable = [
+        "ALTER TABLE users ALTER COLUMN name TYPE text",
+        "ALTER TABLE users ALTER COLUMN age SET DEFAULT 0",
+        "ALTER TABLE users ADD CONSTRAINT users_age_check CHECK (age > 0) NOT VALID",
+        "CREATE INDEX CONCURRENTLY users_age_idx ON users (age)",
+        "CREATE TABLE tags (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY)",
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        "COMMENT ON TABLE users IS 'people'",
+    ];
+    for sql in not_portable {
+        let found = codes(&[USERS], &format!("sql \"{sql}\" irreversible \"test\""));
+        assert!(found.contains(&"SF036"), "{sql}: {found:?}");
+        assert!(!pg_codes(&[USERS], &format!("sql \"{sql}\" irreversible \"test\"")).contains(&"SF036"), "{sql}");
+    }
+    // What SQLite runs is not flagged, and neither is the DSL (it generates SQLite's form).
+    for sql in [
+        "CREATE TABLE tags (id integer PRIMARY KEY, label text NOT NULL)",
+        "ALTER TABLE users ADD COLUMN bio text",
+        "CREATE INDEX users_age_idx ON users (age)",
+        "CREATE VIEW adults AS SELECT * FROM users WHERE age >= 18",
+    ] {
+        let found = codes(&[], &format!("{USERS} sql \"{sql}\""));
+        assert!(!found.contains(&"SF036"), "{sql}: {found:?}");
+    }
+    assert!(!codes(&[USERS], "alter_table users { set_type name: String }").contains(&"SF036"));
 }

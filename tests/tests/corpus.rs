@@ -1,0 +1,181 @@
+//! Real migrations from public projects' histories, checked in verbatim as
+//! raw `sql` (see `corpus/SOURCES.md`), each with the verdict a PostgreSQL
+//! expert gives it for a large live table: the rule codes that reject it, or
+//! that it compiles, and the advice it draws.
+//!
+//! Every file goes through [`schemaflow_core::dsl::check_migration`], the
+//! function the `migration!` macro calls, in version order so each is
+//! checked against the schema its predecessors built.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use proc_macro2::TokenStream;
+use schemaflow_core::config::Targets;
+use schemaflow_core::dialect;
+use schemaflow_core::dsl::{self, Invocation};
+use schemaflow_core::files;
+use schemaflow_core::raw_sql::Flavor;
+
+/// What a file's `// expect:` line says, or what the check found.
+#[derive(Debug, PartialEq, Eq)]
+struct Verdict {
+    rejected: BTreeSet<String>,
+    advice: BTreeSet<String>,
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = |codes: &BTreeSet<String>| codes.iter().cloned().collect::<Vec<_>>().join(" ");
+        if self.rejected.is_empty() {
+            write!(f, "compiles")?;
+        } else {
+            write!(f, "rejected {}", list(&self.rejected))?;
+        }
+        if !self.advice.is_empty() {
+            write!(f, "; advice {}", list(&self.advice))?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads `compiles` or `rejected SF013 SF015`, optionally followed by
+/// `; advice SF021`.
+fn expected(line: &str) -> Verdict {
+    let (main, advice) = line.split_once(';').unwrap_or((line, ""));
+    let mut words = main.split_whitespace();
+    let rejected: BTreeSet<String> = match words.next() {
+        Some("compiles") => BTreeSet::new(),
+        Some("rejected") => words.map(str::to_owned).collect(),
+        other => panic!("`// expect:` must say `compiles` or `rejected CODE…`, not {other:?}"),
+    };
+    let advice = advice.trim();
+    let advice = match advice.strip_prefix("advice") {
+        Some(codes) => codes.split_whitespace().map(str::to_owned).collect(),
+        None if advice.is_empty() => BTreeSet::new(),
+        None => panic!("after `;` comes `advice CODE…`, not {advice:?}"),
+    };
+    Verdict { rejected, advice }
+}
+
+/// The rule code of each diagnostic; a text without one (e.g. "this
+/// migration was not checked against the earlier ones") counts as `unchecked`.
+fn codes<'a>(texts: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
+    texts
+        .map(|t| match t.strip_prefix('[').and_then(|t| t.split_whitespace().next()) {
+            Some(code) => code.to_owned(),
+            None => "unchecked".to_owned(),
+        })
+        .collect()
+}
+
+fn check(file: &Path, targets: &Targets) -> Verdict {
+    let text = std::fs::read_to_string(file).expect("reads the corpus file");
+    let tokens = TokenStream::from_str(&text).expect("the corpus file lexes");
+    let body = dsl::find_migration_body(tokens).expect("the corpus file holds `migration!`");
+    let invocation = Invocation { file: Some(file.to_path_buf()), targets: targets.clone() };
+    match dsl::check_migration(body, &invocation) {
+        Ok(checked) => {
+            Verdict { rejected: BTreeSet::new(), advice: codes(checked.warnings.iter().map(|(_, text)| text.as_str())) }
+        }
+        Err(errors) => {
+            let messages: Vec<String> = errors.into_iter().map(|e| e.to_string()).collect();
+            Verdict { rejected: codes(messages.iter().map(String::as_str)), advice: BTreeSet::new() }
+        }
+    }
+}
+
+fn corpus(project: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(project).join("migrations");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("reads the corpus directory")
+        .map(|e| e.expect("reads a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Checks every file of a project's corpus in order and returns one line per
+/// file whose verdict differs from its `// expect:` line.
+fn mismatches(project: &str) -> (usize, Vec<String>) {
+    let targets = Targets { sqlite: false, postgres: true, ..Targets::default() };
+    let files = corpus(project);
+    let mut wrong = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("reads the corpus file");
+        let line = text
+            .lines()
+            .find_map(|l| l.strip_prefix("// expect:"))
+            .unwrap_or_else(|| panic!("{} has no `// expect:` line", file.display()));
+        let want = expected(line.trim());
+        let got = check(file, &targets);
+        if got != want {
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            wrong.push(format!("{name}: expected {want}, got {got}"));
+        }
+    }
+    (files.len(), wrong)
+}
+
+#[test]
+fn real_migrations_get_the_verdict_an_expert_gives() {
+    let mut total = 0;
+    let mut wrong = Vec::new();
+    for project in ["vaultwarden", "lemmy"] {
+        let (count, mismatched) = mismatches(project);
+        total += count;
+        wrong.extend(mismatched.into_iter().map(|m| format!("{project}/{m}")));
+    }
+    assert!(total >= 40, "the corpus holds {total} migrations");
+    assert!(wrong.is_empty(), "{} of {total} verdicts differ:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+/// The locks a plan announces, one entry per lock (a raw statement that
+/// does several things lists each of their locks).
+fn locks(plan: &dialect::Plan) -> BTreeSet<String> {
+    plan.statements().filter_map(|s| s.lock.as_deref()).flat_map(|l| l.split("; ")).map(str::to_owned).collect()
+}
+
+/// How many statements run outside a transaction, and in how many
+/// transactions the others run.
+fn placement(plan: &dialect::Plan) -> (usize, usize) {
+    let outside = plan.phases.iter().filter(|p| matches!(p, dialect::Phase::Outside(_))).count();
+    let transactions = plan.phases.iter().filter(|p| matches!(p, dialect::Phase::Transaction(_))).count();
+    (outside, transactions)
+}
+
+#[test]
+fn the_dry_run_of_real_raw_sql_shows_the_locks_the_dsl_ops_would() {
+    let options = dialect::Options::default();
+    let mut checked = 0;
+    for project in ["vaultwarden", "lemmy"] {
+        for file in corpus(project) {
+            let text = std::fs::read_to_string(&file).expect("reads the corpus file");
+            let body = dsl::find_migration_body(TokenStream::from_str(&text).expect("lexes")).expect("has migration!");
+            let stem = file.file_stem().and_then(|s| s.to_str()).expect("a file name");
+            let (version, name) = files::parse_file_stem(stem).expect("a migration file name");
+            let raw = dsl::parse_migration_for(body, version, &name, Flavor::Postgres).expect("parses").migration;
+            let dsl::History::Known(before) = dsl::schema_before(&file, version, None) else {
+                panic!("{stem}: the earlier corpus files replay")
+            };
+            // The same ops written in the DSL: no raw text.
+            let mut ops = raw.clone();
+            ops.steps.iter_mut().for_each(|s| s.raw = None);
+            let raw_plan = dialect::plan_up(dialect::Dialect::Postgres, &before, &raw, &options).expect("plans");
+            let dsl_plan = dialect::plan_up(dialect::Dialect::Postgres, &before, &ops, &options).expect("plans");
+            assert_eq!(locks(&raw_plan), locks(&dsl_plan), "{project}/{stem}: lock lines differ");
+            assert_eq!(placement(&raw_plan), placement(&dsl_plan), "{project}/{stem}: placement differs");
+            let altered_existing = raw.steps.iter().any(|s| {
+                !matches!(s.op, schemaflow_core::Op::Sql(_) | schemaflow_core::Op::CreateTable(_))
+                    && s.op.table().is_some_and(|t| before.tables.contains_key(t))
+            });
+            if altered_existing {
+                assert!(!locks(&raw_plan).is_empty(), "{project}/{stem} changes an existing table and shows no lock");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 20, "only {checked} corpus migrations change an existing table");
+}

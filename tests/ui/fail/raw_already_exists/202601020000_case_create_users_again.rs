@@ -1,0 +1,5 @@
+schemaflow::migration! {
+    sql "CREATE TABLE users (id bigint PRIMARY KEY)";
+}
+
+fn main() {}

@@ -1,0 +1,3 @@
+schemaflow::migration! {
+    sql "CREATE TABLE events (kind text NOT NULL, payload text)";
+}

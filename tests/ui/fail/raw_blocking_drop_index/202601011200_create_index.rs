@@ -1,0 +1,3 @@
+schemaflow::migration! {
+    sql "CREATE INDEX CONCURRENTLY users_nickname_idx ON users (nickname)";
+}

@@ -1,0 +1,5 @@
+schemaflow::migration! {
+    sql "ALTER TABLE users RENAME TO accounts";
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+schemaflow::migration! {
+    sql "CREATE TABLE \"order\" (id bigint PRIMARY KEY, \"user\" bigint NOT NULL)";
+}
+
+fn main() {}
