@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::location::Part;
-use crate::model::{Constraint, ConstraintKind, Index, Op, Table};
+use crate::model::{Backfill, Column, Constraint, ConstraintKind, Index, Op, Table};
 
 /// Tables and indexes at one point of the history.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -101,127 +101,11 @@ impl Schema {
         match op {
             Op::CreateTable(table) => self.create_table(table),
             Op::DropTable { table, if_exists: true } if self.table(table).is_none() => Ok(()),
-            Op::DropTable { table, .. } => {
-                self.table_or_err(table)?;
-                if let Some((child, fk)) = self.references_to(table).find(|(t, _)| t.name != *table) {
-                    return Err(broken(
-                        Part::Table,
-                        format!(
-                            "table `{table}` is referenced by foreign key `{}` of table `{}`; drop that constraint first",
-                            fk.name, child.name
-                        ),
-                    ));
-                }
-                self.tables.remove(table);
-                self.indexes.retain(|_, i| i.table != *table);
-                Ok(())
-            }
-            Op::RenameTable { from, to } => {
-                self.table_or_err(from)?;
-                if self.tables.contains_key(to) {
-                    return Err(exists(Part::NewName, format!("table `{to}` already exists")));
-                }
-                let mut table = self
-                    .tables
-                    .remove(from)
-                    .ok_or_else(|| missing(Part::Table, format!("table `{from}` does not exist")))?;
-                table.name = to.clone();
-                self.tables.insert(to.clone(), table);
-                for index in self.indexes.values_mut().filter(|i| i.table == *from) {
-                    index.table = to.clone();
-                }
-                for t in self.tables.values_mut() {
-                    for c in &mut t.constraints {
-                        if let ConstraintKind::ForeignKey { ref_table, .. } = &mut c.kind
-                            && ref_table == from
-                        {
-                            *ref_table = to.clone();
-                        }
-                    }
-                }
-                Ok(())
-            }
-            Op::AddColumn { table, column } => {
-                let t = self.table_mut_or_err(table)?;
-                if t.column(&column.name).is_some() {
-                    return Err(exists(
-                        Part::Column(column.name.clone()),
-                        format!("column `{table}.{}` already exists", column.name),
-                    ));
-                }
-                t.columns.push(column.clone());
-                Ok(())
-            }
-            Op::DropColumn { table, column } => {
-                let t = self.table_or_err(table)?;
-                require_column(t, column)?;
-                let referencing = self.references_to(table).find(|(child, fk)| {
-                    child.name != *table
-                        && matches!(&fk.kind, ConstraintKind::ForeignKey { ref_columns, .. } if ref_columns.contains(column))
-                });
-                if let Some((child, fk)) = referencing {
-                    return Err(broken(
-                        Part::Column(column.clone()),
-                        format!(
-                            "column `{table}.{column}` is referenced by foreign key `{}` of table `{}`; drop that constraint first",
-                            fk.name, child.name
-                        ),
-                    ));
-                }
-                let t = self.table_mut_or_err(table)?;
-                t.columns.retain(|c| c.name != *column);
-                // Like PostgreSQL, dropping a column drops the constraints
-                // that involve it, checks included.
-                t.constraints.retain(|c| match &c.kind {
-                    ConstraintKind::Check { expr } => !crate::sql_text::mentions(expr, column),
-                    kind => !kind.columns().contains(column),
-                });
-                self.indexes.retain(|_, i| {
-                    let involved = i.columns.contains(column)
-                        || i.predicate.as_ref().is_some_and(|p| crate::sql_text::mentions(p, column));
-                    !(i.table == *table && involved)
-                });
-                Ok(())
-            }
-            Op::RenameColumn { table, from, to } => {
-                let t = self.table_or_err(table)?;
-                require_column(t, from)?;
-                if t.column(to).is_some() {
-                    return Err(exists(Part::NewName, format!("column `{table}.{to}` already exists")));
-                }
-                let t = self.table_mut_or_err(table)?;
-                if let Some(c) = t.column_mut(from) {
-                    c.name = to.clone();
-                }
-                for c in &mut t.constraints {
-                    match &mut c.kind {
-                        ConstraintKind::Check { expr } => *expr = crate::sql_text::rename(expr, from, to),
-                        kind => {
-                            if let Some(columns) = constraint_columns_mut(kind) {
-                                rename_in(columns, from, to);
-                            }
-                        }
-                    }
-                }
-                for index in self.indexes.values_mut().filter(|i| i.table == *table) {
-                    if let Some(p) = &mut index.predicate {
-                        *p = crate::sql_text::rename(p, from, to);
-                    }
-                }
-                for index in self.indexes.values_mut().filter(|i| i.table == *table) {
-                    rename_in(&mut index.columns, from, to);
-                }
-                for t in self.tables.values_mut() {
-                    for c in &mut t.constraints {
-                        if let ConstraintKind::ForeignKey { ref_table, ref_columns, .. } = &mut c.kind
-                            && ref_table == table
-                        {
-                            rename_in(ref_columns, from, to);
-                        }
-                    }
-                }
-                Ok(())
-            }
+            Op::DropTable { table, .. } => self.drop_table(table),
+            Op::RenameTable { from, to } => self.rename_table(from, to),
+            Op::AddColumn { table, column } => self.add_column(table, column),
+            Op::DropColumn { table, column } => self.drop_column(table, column),
+            Op::RenameColumn { table, from, to } => self.rename_column(table, from, to),
             Op::AlterColumnType { table, column, ty, .. } => {
                 // A change to the type the column already has is a no-op
                 // that PostgreSQL accepts (no rewrite, no check).
@@ -252,127 +136,270 @@ impl Schema {
                 c.default = None;
                 Ok(())
             }
-            Op::CreateIndex(index) => {
-                let t = self.table_or_err(&index.table)?;
-                for column in &index.columns {
-                    require_column(t, column)?;
-                }
-                if self.indexes.contains_key(&index.name) {
-                    return Err(exists(Part::Name, format!("index `{}` already exists", index.name)));
-                }
-                self.indexes.insert(index.name.clone(), index.clone());
-                Ok(())
-            }
+            Op::CreateIndex(index) => self.create_index(index),
             Op::DropIndex { name, if_exists: true, .. } if !self.indexes.contains_key(name) => Ok(()),
-            Op::DropIndex { name, .. } => {
-                let Some(index) = self.indexes.get(name) else {
-                    return Err(missing(Part::Name, format!("index `{name}` does not exist")));
-                };
-                if index.unique && index.predicate.is_none() {
-                    let mut without = self.clone();
-                    without.indexes.remove(name);
-                    let needed = without.table(&index.table).and_then(|t| {
-                        self.references_to(&index.table).find(|(_, fk)| match &fk.kind {
-                            ConstraintKind::ForeignKey { ref_columns, .. } => {
-                                same_set(ref_columns, &index.columns) && !is_unique_key(&without, t, ref_columns)
-                            }
-                            _ => false,
-                        })
-                    });
-                    if let Some((child, fk)) = needed {
-                        return Err(broken(
-                            Part::Name,
-                            format!(
-                                "unique index `{name}` is the key that foreign key `{}` of table `{}` references; drop that foreign key first",
-                                fk.name, child.name
-                            ),
-                        ));
-                    }
-                }
-                self.indexes.remove(name);
-                Ok(())
-            }
-            Op::AddConstraint { table, constraint, online } => {
-                let constraint = &self.resolve_references(constraint);
-                let t = self.table_or_err(table)?;
-                self.check_constraint(t, constraint)?;
-                // Built online, a unique key or primary key is attached to an
-                // index of its own name: one that is there already would be
-                // taken over (and dropped by a rollback).
-                let keyed =
-                    matches!(constraint.kind, ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. });
-                if *online && keyed && self.indexes.contains_key(&constraint.name) {
-                    return Err(exists(
-                        Part::Name,
-                        format!(
-                            "index `{}` already exists; the {} is built from a new index of its name: give it another name",
-                            constraint.name,
-                            constraint.kind.describe()
-                        ),
-                    ));
-                }
-                if t.constraint(&constraint.name).is_some() {
-                    return Err(exists(
-                        Part::Name,
-                        format!("constraint `{}` already exists on `{table}`", constraint.name),
-                    ));
-                }
-                if matches!(constraint.kind, ConstraintKind::PrimaryKey { .. }) && t.primary_key().is_some() {
-                    return Err(exists(Part::Name, format!("table `{table}` already has a primary key")));
-                }
-                self.table_mut_or_err(table)?.constraints.push(constraint.clone());
-                Ok(())
-            }
-            Op::DropConstraint { table, name } => {
-                let t = self.table_or_err(table)?;
-                let Some(constraint) = t.constraint(name) else {
-                    return Err(missing(Part::Name, format!("constraint `{name}` does not exist on `{table}`")));
-                };
-                if let ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns } = &constraint.kind {
-                    let mut without = t.clone();
-                    without.constraints.retain(|c| c.name != *name);
-                    let needed = self.references_to(table).find(|(_, fk)| match &fk.kind {
-                        ConstraintKind::ForeignKey { ref_columns, .. } => {
-                            same_set(ref_columns, columns) && !is_unique_key(self, &without, ref_columns)
-                        }
-                        _ => false,
-                    });
-                    if let Some((child, fk)) = needed {
-                        return Err(broken(
-                            Part::Name,
-                            format!(
-                                "`{name}` is the key that foreign key `{}` of table `{}` references; drop that foreign key first",
-                                fk.name, child.name
-                            ),
-                        ));
-                    }
-                }
-                self.table_mut_or_err(table)?.constraints.retain(|c| c.name != *name);
-                Ok(())
-            }
-            Op::Backfill(backfill) => {
-                let t = self.table_or_err(&backfill.table)?;
-                for a in &backfill.assignments {
-                    require_column(t, &a.column)?;
-                }
-                if let Some(transform) = &backfill.transform {
-                    for c in transform.inputs.iter().chain(&transform.outputs) {
-                        require_column(t, c)?;
-                    }
-                }
-                Ok(())
-            }
-            Op::ValidateConstraint { table, name } => {
-                let t = self.table_mut_or_err(table)?;
-                let Some(constraint) = t.constraints.iter_mut().find(|c| c.name == *name) else {
-                    return Err(missing(Part::Name, format!("constraint `{name}` does not exist on `{table}`")));
-                };
-                constraint.not_valid = false;
-                Ok(())
-            }
+            Op::DropIndex { name, .. } => self.drop_index(name),
+            Op::AddConstraint { table, constraint, online } => self.add_constraint(table, constraint, *online),
+            Op::DropConstraint { table, name } => self.drop_constraint(table, name),
+            Op::Backfill(backfill) => self.check_backfill(backfill),
+            Op::ValidateConstraint { table, name } => self.validate_constraint(table, name),
             // Raw statements outside the model change no table it replays.
             Op::Sql(_) => Ok(()),
         }
+    }
+
+    /// A table goes, with its indexes; refused while another table's foreign key references it.
+    fn drop_table(&mut self, table: &str) -> Result<(), SchemaError> {
+        self.table_or_err(table)?;
+        if let Some((child, fk)) = self.references_to(table).find(|(t, _)| t.name != *table) {
+            return Err(broken(
+                Part::Table,
+                format!(
+                    "table `{table}` is referenced by foreign key `{}` of table `{}`; drop that constraint first",
+                    fk.name, child.name
+                ),
+            ));
+        }
+        self.tables.remove(table);
+        self.indexes.retain(|_, i| i.table != *table);
+        Ok(())
+    }
+
+    /// A table takes a new name; its indexes and the foreign keys to it follow.
+    fn rename_table(&mut self, from: &str, to: &str) -> Result<(), SchemaError> {
+        self.table_or_err(from)?;
+        if self.tables.contains_key(to) {
+            return Err(exists(Part::NewName, format!("table `{to}` already exists")));
+        }
+        let mut table =
+            self.tables.remove(from).ok_or_else(|| missing(Part::Table, format!("table `{from}` does not exist")))?;
+        table.name = to.to_owned();
+        self.tables.insert(to.to_owned(), table);
+        for index in self.indexes.values_mut().filter(|i| i.table == *from) {
+            index.table = to.to_owned();
+        }
+        for t in self.tables.values_mut() {
+            for c in &mut t.constraints {
+                if let ConstraintKind::ForeignKey { ref_table, .. } = &mut c.kind
+                    && ref_table == from
+                {
+                    *ref_table = to.to_owned();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A column is added at the end of its table.
+    fn add_column(&mut self, table: &str, column: &Column) -> Result<(), SchemaError> {
+        let t = self.table_mut_or_err(table)?;
+        if t.column(&column.name).is_some() {
+            return Err(exists(
+                Part::Column(column.name.to_owned()),
+                format!("column `{table}.{}` already exists", column.name),
+            ));
+        }
+        t.columns.push(column.to_owned());
+        Ok(())
+    }
+
+    /// A column goes, with the constraints and indexes that involve it (as in PostgreSQL); refused while a foreign key references it.
+    fn drop_column(&mut self, table: &str, column: &str) -> Result<(), SchemaError> {
+        let t = self.table_or_err(table)?;
+        require_column(t, column)?;
+        let referencing = self.references_to(table).find(|(child, fk)| {
+            child.name != *table
+                && matches!(&fk.kind, ConstraintKind::ForeignKey { ref_columns, .. } if ref_columns.iter().any(|c| c == column))
+        });
+        if let Some((child, fk)) = referencing {
+            return Err(broken(
+                Part::Column(column.to_owned()),
+                format!(
+                    "column `{table}.{column}` is referenced by foreign key `{}` of table `{}`; drop that constraint first",
+                    fk.name, child.name
+                ),
+            ));
+        }
+        let t = self.table_mut_or_err(table)?;
+        t.columns.retain(|c| c.name != *column);
+        // Like PostgreSQL, dropping a column drops the constraints
+        // that involve it, checks included.
+        t.constraints.retain(|c| match &c.kind {
+            ConstraintKind::Check { expr } => !crate::sql_text::mentions(expr, column),
+            kind => !kind.columns().iter().any(|c| c == column),
+        });
+        self.indexes.retain(|_, i| {
+            let involved = i.columns.iter().any(|c| c == column)
+                || i.predicate.as_ref().is_some_and(|p| crate::sql_text::mentions(p, column));
+            !(i.table == *table && involved)
+        });
+        Ok(())
+    }
+
+    /// A column takes a new name; constraints, index columns and predicates, and foreign keys to it follow.
+    fn rename_column(&mut self, table: &str, from: &str, to: &str) -> Result<(), SchemaError> {
+        let t = self.table_or_err(table)?;
+        require_column(t, from)?;
+        if t.column(to).is_some() {
+            return Err(exists(Part::NewName, format!("column `{table}.{to}` already exists")));
+        }
+        let t = self.table_mut_or_err(table)?;
+        if let Some(c) = t.column_mut(from) {
+            c.name = to.to_owned();
+        }
+        for c in &mut t.constraints {
+            match &mut c.kind {
+                ConstraintKind::Check { expr } => *expr = crate::sql_text::rename(expr, from, to),
+                kind => {
+                    if let Some(columns) = constraint_columns_mut(kind) {
+                        rename_in(columns, from, to);
+                    }
+                }
+            }
+        }
+        for index in self.indexes.values_mut().filter(|i| i.table == *table) {
+            if let Some(p) = &mut index.predicate {
+                *p = crate::sql_text::rename(p, from, to);
+            }
+        }
+        for index in self.indexes.values_mut().filter(|i| i.table == *table) {
+            rename_in(&mut index.columns, from, to);
+        }
+        for t in self.tables.values_mut() {
+            for c in &mut t.constraints {
+                if let ConstraintKind::ForeignKey { ref_table, ref_columns, .. } = &mut c.kind
+                    && ref_table == table
+                {
+                    rename_in(ref_columns, from, to);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// An index is added on existing columns.
+    fn create_index(&mut self, index: &Index) -> Result<(), SchemaError> {
+        let t = self.table_or_err(&index.table)?;
+        for column in &index.columns {
+            require_column(t, column)?;
+        }
+        if self.indexes.contains_key(&index.name) {
+            return Err(exists(Part::Name, format!("index `{}` already exists", index.name)));
+        }
+        self.indexes.insert(index.name.to_owned(), index.clone());
+        Ok(())
+    }
+
+    /// An index goes; refused while it is the unique key a foreign key references.
+    fn drop_index(&mut self, name: &str) -> Result<(), SchemaError> {
+        let Some(index) = self.indexes.get(name) else {
+            return Err(missing(Part::Name, format!("index `{name}` does not exist")));
+        };
+        if index.unique && index.predicate.is_none() {
+            let mut without = self.clone();
+            without.indexes.remove(name);
+            let needed = without.table(&index.table).and_then(|t| {
+                self.references_to(&index.table).find(|(_, fk)| match &fk.kind {
+                    ConstraintKind::ForeignKey { ref_columns, .. } => {
+                        same_set(ref_columns, &index.columns) && !is_unique_key(&without, t, ref_columns)
+                    }
+                    _ => false,
+                })
+            });
+            if let Some((child, fk)) = needed {
+                return Err(broken(
+                    Part::Name,
+                    format!(
+                        "unique index `{name}` is the key that foreign key `{}` of table `{}` references; drop that foreign key first",
+                        fk.name, child.name
+                    ),
+                ));
+            }
+        }
+        self.indexes.remove(name);
+        Ok(())
+    }
+
+    /// A constraint is added, its references resolved.
+    fn add_constraint(&mut self, table: &str, constraint: &Constraint, online: bool) -> Result<(), SchemaError> {
+        let constraint = &self.resolve_references(constraint);
+        let t = self.table_or_err(table)?;
+        self.check_constraint(t, constraint)?;
+        // Built online, a unique key or primary key is attached to an
+        // index of its own name: one that is there already would be
+        // taken over (and dropped by a rollback).
+        let keyed = matches!(constraint.kind, ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. });
+        if online && keyed && self.indexes.contains_key(&constraint.name) {
+            return Err(exists(
+                Part::Name,
+                format!(
+                    "index `{}` already exists; the {} is built from a new index of its name: give it another name",
+                    constraint.name,
+                    constraint.kind.describe()
+                ),
+            ));
+        }
+        if t.constraint(&constraint.name).is_some() {
+            return Err(exists(Part::Name, format!("constraint `{}` already exists on `{table}`", constraint.name)));
+        }
+        if matches!(constraint.kind, ConstraintKind::PrimaryKey { .. }) && t.primary_key().is_some() {
+            return Err(exists(Part::Name, format!("table `{table}` already has a primary key")));
+        }
+        self.table_mut_or_err(table)?.constraints.push(constraint.clone());
+        Ok(())
+    }
+
+    /// A constraint goes; refused while it is the key a foreign key references.
+    fn drop_constraint(&mut self, table: &str, name: &str) -> Result<(), SchemaError> {
+        let t = self.table_or_err(table)?;
+        let Some(constraint) = t.constraint(name) else {
+            return Err(missing(Part::Name, format!("constraint `{name}` does not exist on `{table}`")));
+        };
+        if let ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns } = &constraint.kind {
+            let mut without = t.clone();
+            without.constraints.retain(|c| c.name != *name);
+            let needed = self.references_to(table).find(|(_, fk)| match &fk.kind {
+                ConstraintKind::ForeignKey { ref_columns, .. } => {
+                    same_set(ref_columns, columns) && !is_unique_key(self, &without, ref_columns)
+                }
+                _ => false,
+            });
+            if let Some((child, fk)) = needed {
+                return Err(broken(
+                    Part::Name,
+                    format!(
+                        "`{name}` is the key that foreign key `{}` of table `{}` references; drop that foreign key first",
+                        fk.name, child.name
+                    ),
+                ));
+            }
+        }
+        self.table_mut_or_err(table)?.constraints.retain(|c| c.name != *name);
+        Ok(())
+    }
+
+    /// A backfill changes no schema; its columns must exist.
+    fn check_backfill(&mut self, backfill: &Backfill) -> Result<(), SchemaError> {
+        let t = self.table_or_err(&backfill.table)?;
+        for a in &backfill.assignments {
+            require_column(t, &a.column)?;
+        }
+        if let Some(transform) = &backfill.transform {
+            for c in transform.inputs.iter().chain(&transform.outputs) {
+                require_column(t, c)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A NOT VALID constraint becomes valid.
+    fn validate_constraint(&mut self, table: &str, name: &str) -> Result<(), SchemaError> {
+        let t = self.table_mut_or_err(table)?;
+        let Some(constraint) = t.constraints.iter_mut().find(|c| c.name == *name) else {
+            return Err(missing(Part::Name, format!("constraint `{name}` does not exist on `{table}`")));
+        };
+        constraint.not_valid = false;
+        Ok(())
     }
 
     fn column_mut(&mut self, table: &str, column: &str) -> Result<&mut crate::model::Column, SchemaError> {

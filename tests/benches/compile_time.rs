@@ -20,7 +20,6 @@ use std::process::Command;
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
-use schemaflow_core::Targets;
 use schemaflow_core::dsl::{self, Invocation};
 
 const COUNT: usize = 500;
@@ -126,7 +125,9 @@ fn generate(dir: &Path, count: usize, raw: bool) -> Vec<PathBuf> {
 fn check(path: &Path) {
     let text = std::fs::read_to_string(path).unwrap();
     let body = dsl::find_migration_body(proc_macro2::TokenStream::from_str(&text).unwrap()).unwrap();
-    let invocation = Invocation { file: Some(path.to_path_buf()), targets: Targets::default() };
+    // The crate's targets, found as the macro finds them.
+    let targets = dsl::targets_of(path).unwrap_or_default();
+    let invocation = Invocation { file: Some(path.to_path_buf()), targets };
     if let Err(e) = dsl::check_migration(body, &invocation) {
         panic!("generated migration {} does not check: {e}", path.display());
     }
@@ -166,6 +167,10 @@ fn main() {
     let crate_dir = root.join("many");
     let paths = generate(&crate_dir.join("migrations"), COUNT, false);
     let last = paths.last().unwrap().clone();
+    // The raw history is PostgreSQL's SQL (identity keys, CONCURRENTLY): a
+    // crate for PostgreSQL only.
+    std::fs::create_dir_all(root.join("raw")).unwrap();
+    std::fs::write(root.join("raw/Cargo.toml"), "[package.metadata.schemaflow]\ndatabases = [\"postgres\"]\n").unwrap();
     let raw_paths = generate(&root.join("raw/migrations"), COUNT, true);
     // The raw-SQL history, checked the same two ways.
     let raw_cold = median(
