@@ -303,7 +303,31 @@ pub struct Table {
     pub constraints: Vec<Constraint>,
 }
 
+/// Whether a check's SQL is `column IS NOT NULL` (any case, quotes or
+/// parentheses).
+pub fn is_not_null_check(expr: &str, column: &str) -> bool {
+    let normal: String = expr
+        .chars()
+        .filter(|c| !matches!(c, '(' | ')' | '"'))
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase();
+    normal == format!("{} is not null", column.to_ascii_lowercase())
+}
+
 impl Table {
+    /// Whether `column` is known to hold no NULL: it is NOT NULL, or a
+    /// validated `CHECK (column IS NOT NULL)` proves it (PostgreSQL 12+ then
+    /// sets NOT NULL without scanning the table).
+    pub fn proves_not_null(&self, column: &str) -> bool {
+        self.column(column).is_some_and(|c| !c.nullable)
+            || self.constraints.iter().any(|k| {
+                !k.not_valid && matches!(&k.kind, ConstraintKind::Check { expr } if is_not_null_check(expr, column))
+            })
+    }
+
     /// The column called `name`, if any.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)

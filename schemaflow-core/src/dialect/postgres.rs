@@ -161,13 +161,7 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
         }
         Op::SetNotNull { table, column } => {
             // NOT NULL already, or proven by a validated CHECK: no scan.
-            let proven = cx.before.table(table).is_some_and(|t| {
-                t.column(column).is_some_and(|c| !c.nullable)
-                    || t.constraints.iter().any(|k| {
-                        !k.not_valid
-                            && matches!(&k.kind, ConstraintKind::Check { expr } if crate::rules::is_not_null_check(expr, column))
-                    })
-            });
+            let proven = cx.before.table(table).is_some_and(|t| t.proves_not_null(column));
             if cx.existing_table && cx.options.postgres_version >= 12 && !cx.as_written && !proven {
                 // A validated CHECK lets SET NOT NULL skip its full scan.
                 let check = helper_name(&format!("{table}_{column}_not_null"));

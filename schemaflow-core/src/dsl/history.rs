@@ -130,11 +130,14 @@ pub fn schema_before(file: &Path, version: u64, current: Option<&Migration>) -> 
         }
         _ => (Schema::new(), 0),
     };
+    // One crate owns the directory: its targets are looked up once.
+    let mut flavor = None;
     for (path, s) in &listing[done..] {
         let cached = match dir_state.parsed.get(path) {
             Some((stamp, m)) if stamp == s => m.clone(),
             _ => {
-                let m = load(path).map(Arc::new);
+                let flavor = *flavor.get_or_insert_with(|| flavor_of(&file));
+                let m = parse_file(path, flavor).map(Arc::new);
                 dir_state.parsed.insert(path.clone(), (*s, m.clone()));
                 m
             }
@@ -152,11 +155,16 @@ pub fn schema_before(file: &Path, version: u64, current: Option<&Migration>) -> 
 
 /// Reads and parses one migration file; `None` when it does not parse.
 pub fn load(path: &Path) -> Option<Migration> {
+    parse_file(path, flavor_of(path))
+}
+
+/// Reads and parses one migration file whose raw SQL is read as `flavor`.
+fn parse_file(path: &Path, flavor: crate::raw_sql::Flavor) -> Option<Migration> {
     let text = std::fs::read_to_string(path).ok()?;
     let (version, name) = parse_file_stem(path.file_stem()?.to_str()?).ok()?;
     let tokens = TokenStream::from_str(&text).ok()?;
     let body = find_migration_body(tokens)?;
-    parse_migration_for(body, version, &name, flavor_of(path)).ok().map(|p| p.migration)
+    parse_migration_for(body, version, &name, flavor).ok().map(|p| p.migration)
 }
 
 /// How the crate a migration file belongs to reads raw SQL: from its

@@ -27,10 +27,9 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
         .any(|s| matches!(&s.op, Op::AddConstraint { table: t, constraint: c, .. } if t == table && c.name == *name));
     // The helper check of the NOT NULL pattern, once the column is NOT NULL.
     let helper = constraint.is_some_and(|c| match &c.kind {
-        crate::model::ConstraintKind::Check { expr } => cx
-            .schema
-            .table(table)
-            .is_some_and(|t| t.columns.iter().any(|col| !col.nullable && super::is_not_null_check(expr, &col.name))),
+        crate::model::ConstraintKind::Check { expr } => cx.schema.table(table).is_some_and(|t| {
+            t.columns.iter().any(|col| !col.nullable && crate::model::is_not_null_check(expr, &col.name))
+        }),
         _ => false,
     });
     if replaced || helper {

@@ -223,20 +223,6 @@ impl StepContext<'_> {
     }
 }
 
-/// Whether a check's SQL is `column IS NOT NULL` (any case, quotes or
-/// parentheses).
-pub fn is_not_null_check(expr: &str, column: &str) -> bool {
-    let normal: String = expr
-        .chars()
-        .filter(|c| !matches!(c, '(' | ')' | '"'))
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_ascii_lowercase();
-    normal == format!("{} is not null", column.to_ascii_lowercase())
-}
-
 /// The result of checking one migration.
 #[derive(Clone, Debug, Default)]
 pub struct Report {

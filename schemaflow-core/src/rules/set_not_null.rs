@@ -18,17 +18,10 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     if !cx.is_existing(table) {
         return;
     }
-    // A validated `CHECK (column IS NOT NULL)` has proved the data, and lets
-    // PostgreSQL 12+ skip the scan.
-    let proven = cx.schema.table(table).is_some_and(|t| {
-        t.constraints.iter().any(|c| {
-            !c.not_valid
-                && matches!(&c.kind, crate::model::ConstraintKind::Check { expr } if super::is_not_null_check(expr, column))
-        })
-    });
-    // Already NOT NULL: PostgreSQL does nothing.
-    let already = cx.schema.table(table).and_then(|t| t.column(column)).is_some_and(|c| !c.nullable);
-    if proven || already {
+    // Already NOT NULL (PostgreSQL does nothing), or a validated
+    // `CHECK (column IS NOT NULL)` has proved the data (PostgreSQL 12+ skips
+    // the scan).
+    if cx.schema.table(table).is_some_and(|t| t.proves_not_null(column)) {
         return;
     }
     out.push(Diagnostic::new(
