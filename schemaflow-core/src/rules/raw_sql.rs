@@ -50,6 +50,8 @@ fn sqlite_cannot_run(op: &Op, sql: &str) -> Option<(String, &'static str)> {
         Op::AddConstraint { .. } => dsl("ADD CONSTRAINT", "alter_table … { add_constraint … }"),
         Op::DropConstraint { .. } => dsl("DROP CONSTRAINT", "alter_table … { drop_constraint name }"),
         Op::ValidateConstraint { .. } => dsl("VALIDATE CONSTRAINT", "alter_table … { add_constraint … }"),
+        // The DSL has no expression or method keys (`key`): no form to offer.
+        Op::CreateIndex(i) if i.concurrently && i.key.is_some() => dsl("CREATE INDEX CONCURRENTLY", ""),
         Op::CreateIndex(i) if i.concurrently => dsl("CREATE INDEX CONCURRENTLY", "create_index … concurrently"),
         Op::DropIndex { concurrently: true, .. } => dsl("DROP INDEX CONCURRENTLY", "drop_index … concurrently"),
         Op::AddColumn { .. } | Op::CreateTable(_) if generates_keys(sql) => {

@@ -537,4 +537,9 @@ fn sf036_raw_sql_sqlite_cannot_run() {
         assert!(!found.contains(&"SF036"), "{sql}: {found:?}");
     }
     assert!(!codes(&[USERS], "alter_table users { set_type name: String }").contains(&"SF036"));
+    // An expression index has no DSL form to offer.
+    let expression = "sql \"CREATE INDEX CONCURRENTLY users_lower_email_idx ON users (lower(email))\"";
+    let report = report_for(&Targets::default(), &[USERS], expression);
+    let help = &report.diagnostics.iter().find(|d| d.rule.code == "SF036").expect("SF036").help;
+    assert!(!help.contains("create_index"), "{help}");
 }
