@@ -25,6 +25,7 @@ pub mod schema;
 pub mod sql_text;
 pub mod testing;
 pub mod transform;
+pub mod type_change;
 
 #[cfg(feature = "dsl")]
 pub mod dsl;

@@ -264,6 +264,29 @@ pub struct RawStatement {
     /// (`DROP VIEW v` for `CREATE VIEW v …`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inverse: Option<String>,
+    /// The session setting it changes, for `SET` and `RESET`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setting: Option<SessionSetting>,
+}
+
+/// A session setting changed by raw SQL: `SET [LOCAL] name = value`,
+/// `SET TIME ZONE value`, `RESET name`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionSetting {
+    /// The setting's name, lower case (`timezone` for `SET TIME ZONE`).
+    pub name: String,
+    /// The value as written; `None` for `RESET` and `DEFAULT` (the
+    /// server's value, not known here).
+    pub value: Option<String>,
+    /// `SET LOCAL`: only until the end of the transaction.
+    pub local: bool,
+}
+
+impl SessionSetting {
+    /// Whether it sets the time zone.
+    pub fn is_time_zone(&self) -> bool {
+        self.name == "timezone"
+    }
 }
 
 /// The classes of raw statement outside the replayed model.

@@ -168,7 +168,7 @@ fn plan_migration(
             Op::AlterColumnType { table, column, ty, .. } => {
                 modification = true;
                 let old = schema.table(table).and_then(|t| t.column(column)).map(|c| &c.ty);
-                let widening = old.is_some_and(|old| crate::rules::is_safe_type_change(old, ty));
+                let widening = old.is_some_and(|old| crate::type_change::is_widening(old, ty));
                 let note = if widening { " (a widening: old values and old code still fit)" } else { "" };
                 changes.push(format!("changes the type of `{table}.{column}` to `{ty}`{note}"));
                 if existing(table) && !widening {

@@ -182,6 +182,7 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<St
                         class: RawClass::Object,
                         table: statement.table.clone(),
                         inverse: None,
+                        setting: None,
                     }))
                 }]),
                 // Reads and session settings leave nothing behind.
@@ -214,7 +215,7 @@ mod tests {
                create_index on posts(author_id);
                create_index users_name_idx on users(name, age) where "age > 0";"#,
         );
-        crate::rules::replay([&m]).unwrap()
+        crate::schema::Schema::replay([&m]).unwrap()
     }
 
     /// Up then the derived down gives back the schema before, for every

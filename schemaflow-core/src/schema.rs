@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::location::Part;
-use crate::model::{Backfill, Column, Constraint, ConstraintKind, Index, Op, Table};
+use crate::model::{Backfill, Column, Constraint, ConstraintKind, Index, Migration, Op, Table};
 
 /// Tables and indexes at one point of the history.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -64,6 +64,18 @@ impl Schema {
     /// An empty schema.
     pub fn new() -> Schema {
         Schema::default()
+    }
+
+    /// Replays `migrations` in order from an empty schema, stopping at the
+    /// first step that does not fit (with its migration's version).
+    pub fn replay<'a>(migrations: impl IntoIterator<Item = &'a Migration>) -> Result<Schema, (u64, SchemaError)> {
+        let mut schema = Schema::new();
+        for m in migrations {
+            for step in &m.steps {
+                schema.apply(&step.op).map_err(|e| (m.version, e))?;
+            }
+        }
+        Ok(schema)
     }
 
     /// The table called `name`, if any.

@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use crate::dialect::{self, Options, Phase};
 use crate::model::{Column, ColumnType, ConstraintKind, Migration, Table};
-use crate::runner::{self, Backend, RollbackTarget, RunError};
+pub use crate::runner::ScratchDatabase;
+use crate::runner::{self, RollbackTarget, RunError};
 use crate::schema::Schema;
 
 /// What the test generates and checks.
@@ -60,19 +61,6 @@ pub struct TestReport {
     pub already_applied: usize,
     /// Whether every migration passed.
     pub passed: bool,
-}
-
-/// A scratch database the test may write to: the backend, and raw SQL
-/// access for generating and reading rows.
-pub trait ScratchDatabase: Backend {
-    /// Runs SQL statements.
-    fn execute(&mut self, sql: &str) -> Result<(), String>;
-    /// Rows of a query, every value as text (NULL as `None`).
-    fn query_text(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, String>;
-    /// `CAST(x AS TEXT)` in this database's spelling.
-    fn text_of(&self, expr: &str) -> String;
-    /// A bytes literal from hexadecimal digits.
-    fn bytes_literal(&self, hex: &str) -> String;
 }
 
 /// Tests every migration: up, down, up, with generated data.

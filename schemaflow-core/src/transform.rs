@@ -178,22 +178,3 @@ impl PartialEq for Transforms {
         self.0.iter().map(|(p, _)| p).eq(other.0.iter().map(|(p, _)| p))
     }
 }
-
-/// The Rust type a column of this type and nullability converts to, as
-/// written in generated code.
-pub fn rust_type(ty: &crate::model::ColumnType, nullable: bool) -> String {
-    use crate::model::ColumnType::*;
-    let base = match ty {
-        Bool => "bool",
-        I16 => "i16",
-        I32 => "i32",
-        I64 => "i64",
-        F32 => "f32",
-        F64 => "f64",
-        Bytes => "::std::vec::Vec<u8>",
-        Text | Varchar(_) | Decimal { .. } | Date | Time | Timestamp | TimestampTz | Uuid | Json | Sql(_) => {
-            "::std::string::String"
-        }
-    };
-    if nullable { format!("::std::option::Option<{base}>") } else { base.to_owned() }
-}

@@ -187,6 +187,9 @@ pub struct OpContext<'a> {
     /// units describe that statement, not the safer form the DSL would
     /// generate in its place.
     pub as_written: bool,
+    /// Raw SQL earlier in the migration left the session time zone at UTC
+    /// (see [`crate::type_change::zone_is_utc`]).
+    pub zone_is_utc: bool,
 }
 
 /// Why a plan cannot be generated.
@@ -219,7 +222,14 @@ pub fn plan_steps(dialect: Dialect, before: &Schema, steps: &[Step], options: &O
         let mut after = schema.clone();
         after.apply(op).map_err(|e| PlanError { step, message: e.message })?;
         let existing_table = op.table().is_some_and(|t| before.tables.contains_key(t) && !created.contains(t));
-        let cx = OpContext { before: &schema, after: &after, existing_table, options, as_written: raw_sql.is_some() };
+        let cx = OpContext {
+            before: &schema,
+            after: &after,
+            existing_table,
+            options,
+            as_written: raw_sql.is_some(),
+            zone_is_utc: crate::type_change::zone_is_utc(&steps[..step]),
+        };
         let generated = match dialect {
             Dialect::Sqlite => sqlite::op_units(&cx, op),
             Dialect::Postgres => postgres::op_units(&cx, op),

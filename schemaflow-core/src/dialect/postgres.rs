@@ -13,6 +13,10 @@ use crate::model::{
     Column, ColumnType, Constraint, ConstraintKind, DefaultFunction, DefaultValue, Index, Op, RawClass, RawStatement,
     Table,
 };
+use crate::type_change::{Cost, is_zone_change, postgres_cost};
+
+/// The longest identifier PostgreSQL keeps whole.
+pub const MAX_IDENTIFIER_BYTES: usize = 63;
 
 /// The PostgreSQL type of a column type.
 pub fn column_type(ty: &ColumnType) -> String {
@@ -155,9 +159,28 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
                 action.push_str(&format!(" USING {u}"));
             }
             let old = cx.before.table(table).and_then(|t| t.column(column)).map(|c| &c.ty);
-            let safe = old.is_some_and(|old| crate::rules::is_safe_type_change(old, ty));
-            let how = if safe || !cx.existing_table { BRIEF } else { "(rewrites the table)" };
-            vec![InTransaction(Statement::new(alter(table, &action)).locking(exclusive(table, how)))]
+            // The DSL reads `timestamp` values as UTC, which also spares the rewrite.
+            let zone_change = !cx.as_written && using.is_none() && old.is_some_and(|old| is_zone_change(old, ty));
+            let zone_is_utc = zone_change || cx.zone_is_utc;
+            let how = match postgres_cost(cx.before, table, column, ty, using.as_deref(), zone_is_utc) {
+                _ if !cx.existing_table => BRIEF.to_owned(),
+                Cost::Catalog => BRIEF.to_owned(),
+                Cost::Rebuilds(objects) => format!(
+                    "(rebuilds {}; the rows are not rewritten)",
+                    objects.iter().map(|o| ident(o)).collect::<Vec<_>>().join(", ")
+                ),
+                Cost::Rewrite => "(rewrites the table)".to_owned(),
+            };
+            let change = InTransaction(Statement::new(alter(table, &action)).locking(exclusive(table, &how)));
+            if zone_change {
+                vec![
+                    InTransaction(Statement::new("SET LOCAL TimeZone = 'UTC'")),
+                    change,
+                    InTransaction(Statement::new("SET LOCAL TimeZone TO DEFAULT")),
+                ]
+            } else {
+                vec![change]
+            }
         }
         Op::SetNotNull { table, column } => {
             // NOT NULL already, or proven by a validated CHECK: no scan.
@@ -335,7 +358,7 @@ fn lock_of(constraint: &Constraint, tables: &str) -> String {
 /// A generated name that fits PostgreSQL's 63 bytes: longer ones keep a
 /// prefix and end with a hash of the whole, so they stay distinct.
 fn helper_name(name: &str) -> String {
-    if name.len() <= crate::rules::MAX_IDENTIFIER_BYTES {
+    if name.len() <= MAX_IDENTIFIER_BYTES {
         return name.to_owned();
     }
     use sha2::Digest;

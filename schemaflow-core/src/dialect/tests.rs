@@ -28,7 +28,7 @@ const HISTORY: &str = r#"
 "#;
 
 fn both(src: &str) -> String {
-    let before = crate::rules::replay([&parse(1, HISTORY)]).unwrap();
+    let before = crate::schema::Schema::replay([&parse(1, HISTORY)]).unwrap();
     let m = parse(2, src);
     let mut out = format!("-- migration\n{}\n", src.trim());
     let mut after = before.clone();
@@ -71,6 +71,7 @@ snapshot!(
     alter_type_using,
     "#[allow(alter_column_type, \"small\")] alter_table users { set_type age: i64 using \"age::bigint\" } down { alter_table users { set_type age: i32 using \"age::integer\" } }"
 );
+snapshot!(alter_type_time_zone, "alter_table users { set_type created_at: Timestamp }");
 snapshot!(set_not_null, "#[allow(set_not_null, \"backfilled\")] alter_table users { set_not_null name }");
 snapshot!(set_and_drop_default, "alter_table users { set_default age = 18, drop_default created_at }");
 snapshot!(create_index_concurrently, "create_index users_age_idx on users(age) where \"age > 0\" concurrently");
@@ -101,7 +102,7 @@ snapshot!(raw_sql, "sql \"CREATE VIEW adults AS SELECT * FROM users WHERE age >=
 
 #[test]
 fn concurrent_statements_split_the_transaction() {
-    let before = crate::rules::replay([&parse(1, HISTORY)]).unwrap();
+    let before = crate::schema::Schema::replay([&parse(1, HISTORY)]).unwrap();
     let m = parse(
         2,
         "alter_table users { add_column v: bool = false } create_index on users(v) concurrently; alter_table users { add_column w: Option<i32> }",
@@ -129,7 +130,7 @@ fn identifiers_and_literals_are_quoted() {
 
 /// The locks and placement PostgreSQL shows for one raw statement.
 fn raw_statement_plan(sql: &str) -> Vec<(String, String)> {
-    let before = crate::rules::replay([&parse(1, HISTORY)]).unwrap();
+    let before = crate::schema::Schema::replay([&parse(1, HISTORY)]).unwrap();
     let m = parse(2, &format!("sql {sql:?};"));
     let plan = plan_up(Dialect::Postgres, &before, &m, &Options::default()).unwrap();
     plan.phases

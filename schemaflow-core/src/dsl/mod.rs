@@ -61,11 +61,7 @@ fn transform_signatures(before: &crate::schema::Schema, parsed: &Parsed) -> Vec<
             && let (Some(t), Some(table)) = (&b.transform, schema.table(&b.table))
         {
             let types = |columns: &[String]| -> Vec<String> {
-                columns
-                    .iter()
-                    .filter_map(|c| table.column(c))
-                    .map(|c| crate::transform::rust_type(&c.ty, c.nullable))
-                    .collect()
+                columns.iter().filter_map(|c| table.column(c)).map(|c| rust_type(&c.ty, c.nullable)).collect()
             };
             let location = crate::location::Location::up(index, crate::location::Part::Modifier("with"));
             out.push(TransformSignature {
@@ -200,6 +196,25 @@ pub fn crate_targets() -> Result<Targets, String> {
         Ok(text) => Targets::from_cargo_toml(&text),
         Err(_) => Ok(Targets::default()),
     }
+}
+
+/// The Rust type a column of this type and nullability converts to, as
+/// written in generated code.
+fn rust_type(ty: &crate::model::ColumnType, nullable: bool) -> String {
+    use crate::model::ColumnType::*;
+    let base = match ty {
+        Bool => "bool",
+        I16 => "i16",
+        I32 => "i32",
+        I64 => "i64",
+        F32 => "f32",
+        F64 => "f64",
+        Bytes => "::std::vec::Vec<u8>",
+        Text | Varchar(_) | Decimal { .. } | Date | Time | Timestamp | TimestampTz | Uuid | Json | Sql(_) => {
+            "::std::string::String"
+        }
+    };
+    if nullable { format!("::std::option::Option<{base}>") } else { base.to_owned() }
 }
 
 #[cfg(test)]

@@ -423,7 +423,7 @@ fn the_blog_example_replays() {
     let files = crate::files::scan_dir(&dir).unwrap();
     assert!(files.len() >= 8);
     let migrations: Vec<Migration> = files.iter().map(|f| history::load(&f.path).unwrap()).collect();
-    let schema = crate::rules::replay(&migrations).unwrap();
+    let schema = crate::schema::Schema::replay(&migrations).unwrap();
     let users = schema.table("users").unwrap();
     assert!(users.column("verified").is_some() && users.column("display_name").is_some());
     assert!(users.column("name").is_none(), "the contract step dropped it");

@@ -3,15 +3,16 @@
 //! transaction control, or something not analysed.
 
 use sqlparser::ast::{
-    CreateFunction, FromTable, ObjectType, SetExpr, Statement, TableFactor, TableObject, TableWithJoins,
+    ContextModifier, CreateFunction, Expr, FromTable, ObjectType, Reset, Set, SetExpr, Statement, TableFactor,
+    TableObject, TableWithJoins, Value,
 };
 
 use super::types::object_name;
-use crate::model::{Op, RawClass, RawStatement};
+use crate::model::{Op, RawClass, RawStatement, SessionSetting};
 
 /// A classified statement.
 pub fn object(kind: &str, class: RawClass, table: Option<String>, inverse: Option<String>) -> Op {
-    Op::Sql(RawStatement { kind: kind.to_owned(), class, table, inverse })
+    Op::Sql(RawStatement { kind: kind.to_owned(), class, table, inverse, setting: None })
 }
 
 /// The class of a statement that is not replayed.
@@ -97,7 +98,23 @@ pub fn classify(statement: &Statement) -> Op {
             }
             _ => object("SELECT", Session, None, None),
         },
-        Statement::Set(_) | Statement::Analyze(_) | Statement::Reset(_) => object("SELECT", Session, None, None),
+        Statement::Set(set) => {
+            let local = matches!(set, Set::SingleAssignment { scope: Some(ContextModifier::Local), .. })
+                || matches!(set, Set::SetTimeZone { local: true, .. });
+            let kind = if local { "SET LOCAL" } else { "SET" };
+            session(kind, setting(set))
+        }
+        Statement::Reset(r) => session(
+            "RESET",
+            match &r.reset {
+                Reset::ConfigurationParameter(name) => {
+                    Some(SessionSetting { name: name.to_string().to_ascii_lowercase(), value: None, local: false })
+                }
+                Reset::ALL => Some(SessionSetting { name: "timezone".into(), value: None, local: false }),
+                Reset::SessionAuthorization => None,
+            },
+        ),
+        Statement::Analyze(_) => object("ANALYZE", Session, None, None),
         Statement::StartTransaction { .. } => object("BEGIN", TransactionControl, None, None),
         Statement::Commit { .. } => object("COMMIT", TransactionControl, None, None),
         Statement::Rollback { .. } => object("ROLLBACK", TransactionControl, None, None),
@@ -112,6 +129,35 @@ pub fn classify(statement: &Statement) -> Op {
             let kind = super::split::leading_words(&text, 2).join(" ");
             object(&kind, Unanalysed, None, None)
         }
+    }
+}
+
+/// A statement that changes the session, with the setting it changes.
+fn session(kind: &str, setting: Option<SessionSetting>) -> Op {
+    Op::Sql(RawStatement { kind: kind.to_owned(), class: RawClass::Session, table: None, inverse: None, setting })
+}
+
+/// The setting a `SET` changes, when it names one setting.
+fn setting(set: &Set) -> Option<SessionSetting> {
+    let value = |values: &[Expr]| match values {
+        [Expr::Identifier(word)] if word.value.eq_ignore_ascii_case("default") => None,
+        [Expr::Value(v)] => Some(match &v.value {
+            Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) => s.clone(),
+            other => other.to_string(),
+        }),
+        [other] => Some(other.to_string()),
+        _ => None,
+    };
+    match set {
+        Set::SingleAssignment { scope, variable, values, .. } => Some(SessionSetting {
+            name: variable.to_string().trim_matches('"').to_ascii_lowercase(),
+            value: value(values),
+            local: matches!(scope, Some(ContextModifier::Local)),
+        }),
+        Set::SetTimeZone { local, value: v } => {
+            Some(SessionSetting { name: "timezone".into(), value: value(std::slice::from_ref(v)), local: *local })
+        }
+        _ => None,
     }
 }
 

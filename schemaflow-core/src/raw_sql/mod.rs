@@ -102,6 +102,7 @@ fn unreadable(kind: &str, why: String) -> Op {
         class: RawClass::Unreadable(why.trim_start_matches("sql parser error: ").to_owned()),
         table: None,
         inverse: None,
+        setting: None,
     })
 }
 

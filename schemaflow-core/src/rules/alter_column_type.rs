@@ -3,65 +3,69 @@
 
 use super::{Diagnostic, Rule, StepContext};
 use crate::location::Part;
-use crate::model::{ColumnType, Op};
+use crate::model::Op;
+use crate::type_change::{self, Cost};
 
 pub(super) const RULE: Rule = Rule {
     code: "SF011",
     name: "alter-column-type",
     summary: "changing the type of a column of an existing table in a way that rewrites it or narrows it",
-    why: "PostgreSQL rewrites the table and its indexes under an ACCESS EXCLUSIVE lock (no reads, no writes) and SQLite rebuilds it; a narrowing change also fails on, or truncates, the values that no longer fit, and running code still expects the old type",
+    why: "PostgreSQL rewrites the table and its indexes (or, for `timestamp` ↔ `timestamptz` under UTC, rebuilds the column's indexes) under an ACCESS EXCLUSIVE lock (no reads, no writes) and SQLite rebuilds it; a narrowing change also fails on, or truncates, the values that no longer fit, and running code still expects the old type",
     allowable: true,
     advice: false,
 };
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
-    let Op::AlterColumnType { table, column, ty, .. } = &cx.step.op else { return };
+    let Op::AlterColumnType { table, column, ty, using } = &cx.step.op else { return };
     if !cx.is_existing(table) {
         return;
     }
     let Some(old) = cx.schema.table(table).and_then(|t| t.column(column)).map(|c| &c.ty) else {
         return;
     };
-    if is_safe_change(old, ty) {
-        return;
-    }
-    let narrowing = if is_narrowing(old, ty) { ", and it narrows the values the column can hold" } else { "" };
-    out.push(Diagnostic::new(
-        &RULE,
-        cx.at(Part::ColumnType(column.clone())),
-        format!("changing `{table}.{column}` from `{old}` to `{ty}` rewrites the table{narrowing}"),
-        format!(
-            "expand and contract: `add_column {column}_new: Option<{ty}>`, `backfill {table} set {column}_new = sql(\"…\")` in batches, switch the code to the new column, then drop `{column}` in a later migration"
-        ),
-    ));
-}
-
-/// Type changes that need neither a rewrite nor a scan on PostgreSQL.
-pub fn is_safe_change(old: &ColumnType, new: &ColumnType) -> bool {
-    use ColumnType::*;
-    match (old, new) {
-        (Varchar(a), Varchar(b)) => b >= a,
-        (Varchar(_), Text) => true,
-        (Decimal { precision: p1, scale: s1 }, Decimal { precision: p2, scale: s2 }) => s1 == s2 && p2 >= p1,
-        _ => false,
-    }
-}
-
-/// Type changes where some old values no longer fit.
-pub fn is_narrowing(old: &ColumnType, new: &ColumnType) -> bool {
-    use ColumnType::*;
-    let int_width = |t: &ColumnType| match t {
-        I16 => Some(16),
-        I32 => Some(32),
-        I64 => Some(64),
-        _ => None,
-    };
-    match (old, new) {
-        (Varchar(a), Varchar(b)) => b < a,
-        (Text, Varchar(_)) => true,
-        (Decimal { precision: p1, scale: s1 }, Decimal { precision: p2, scale: s2 }) => p2 < p1 || s2 < s1,
-        (F64, F32) | (F64 | F32 | Decimal { .. }, I16 | I32 | I64) => true,
-        (TimestampTz, Timestamp | Date) | (Timestamp, Date) => true,
-        (a, b) => matches!((int_width(a), int_width(b)), (Some(x), Some(y)) if y < x),
+    // The DSL runs its `timestamp` ↔ `timestamptz` change under `SET LOCAL
+    // TimeZone = 'UTC'`; raw SQL has whatever zone it set earlier.
+    let zone_is_utc = cx.step.raw.is_none() || type_change::zone_is_utc(cx.earlier);
+    let at = cx.at(Part::ColumnType(column.clone()));
+    match type_change::postgres_cost(cx.schema, table, column, ty, using.as_deref(), zone_is_utc) {
+        Cost::Catalog => {}
+        Cost::Rebuilds(objects) => out.push(Diagnostic::new(
+            &RULE,
+            at,
+            format!(
+                "changing `{table}.{column}` from `{old}` to `{ty}` rebuilds {} while it holds ACCESS EXCLUSIVE on `{table}` (the rows are not rewritten)",
+                objects.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ")
+            ),
+            format!(
+                "drop the index with `drop_index NAME concurrently` in an earlier migration and create it again with `create_index … concurrently` after the change; a key or constraint on `{column}` needs expand and contract: `add_column {column}_new: Option<{ty}>`, backfill it, switch the code, then drop `{column}`"
+            ),
+        )),
+        Cost::Rewrite => {
+            let narrowing = if type_change::is_narrowing(old, ty, zone_is_utc) {
+                ", and it narrows the values the column can hold"
+            } else {
+                ""
+            };
+            let help = if type_change::is_zone_change(old, ty) && !zone_is_utc && using.is_none() {
+                format!(
+                    "PostgreSQL 12+ changes only the catalog when the session time zone is UTC: if the stored values are UTC, put `SET LOCAL TimeZone = 'UTC';` before it, or write `alter_table {table} {{ set_type {column}: {ty} }}`, which does so"
+                )
+            } else {
+                format!(
+                    "expand and contract: `add_column {column}_new: Option<{ty}>`, `backfill {table} set {column}_new = sql(\"…\")` in batches, switch the code to the new column, then drop `{column}` in a later migration"
+                )
+            };
+            let why = if type_change::is_zone_change(old, ty) && !zone_is_utc && using.is_none() {
+                " (the session time zone is not known to be UTC)"
+            } else {
+                ""
+            };
+            out.push(Diagnostic::new(
+                &RULE,
+                at,
+                format!("changing `{table}.{column}` from `{old}` to `{ty}` rewrites the table{why}{narrowing}"),
+                help,
+            ));
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! migration gives to tables, columns, indexes and constraints.
 
 use super::{Diagnostic, Rule, StepContext};
+use crate::dialect::postgres::MAX_IDENTIFIER_BYTES;
 use crate::location::Part;
 use crate::model::{Constraint, Op};
 
@@ -22,9 +23,6 @@ pub(super) const RESERVED: Rule = Rule {
     allowable: true,
     advice: false,
 };
-
-/// The longest identifier PostgreSQL keeps whole.
-pub const MAX_IDENTIFIER_BYTES: usize = 63;
 
 /// Words reserved in PostgreSQL (reserved, or reserved with exceptions, in
 /// its key-word appendix) or in SQLite, that users pick as names.

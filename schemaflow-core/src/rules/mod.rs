@@ -36,10 +36,9 @@ mod unbatched_backfill;
 mod unused_allow;
 mod volatile_default;
 
-pub use alter_column_type::{is_narrowing as is_narrowing_type_change, is_safe_change as is_safe_type_change};
+pub use crate::dialect::postgres::MAX_IDENTIFIER_BYTES;
 pub use down_does_not_restore::DOWN_KEYWORD;
 pub use fk_without_index::is_covered as fk_covered;
-pub use identifier::MAX_IDENTIFIER_BYTES;
 
 use std::collections::HashSet;
 
@@ -206,6 +205,8 @@ pub struct StepContext<'a> {
     pub index: usize,
     /// The step.
     pub step: &'a Step,
+    /// The steps before it in its section.
+    pub earlier: &'a [Step],
     /// The steps after it in its section.
     pub rest: &'a [Step],
 }
@@ -293,6 +294,7 @@ pub fn check(before: &Schema, migration: &Migration, targets: &Targets) -> Repor
             section: Section::Up,
             index,
             step,
+            earlier: &migration.steps[..index],
             rest: &migration.steps[index + 1..],
         };
         let mut step_found = Vec::new();
@@ -362,6 +364,7 @@ fn check_down(
                 section: Section::Up,
                 index: owner,
                 step,
+                earlier: &down[..index],
                 rest: &down[index + 1..],
             };
             let mut step_found = Vec::new();
@@ -389,6 +392,7 @@ fn check_down(
             section: Section::Down,
             index,
             step,
+            earlier: &steps[..index],
             rest: &steps[index + 1..],
         };
         let mut step_found = Vec::new();
@@ -405,20 +409,6 @@ fn check_down(
         }
         found.append(&mut step_found);
     }
-}
-
-/// Replays `migrations` in order from an empty schema, stopping at the first
-/// step that does not fit.
-pub fn replay<'a>(
-    migrations: impl IntoIterator<Item = &'a Migration>,
-) -> Result<Schema, (u64, crate::schema::SchemaError)> {
-    let mut schema = Schema::new();
-    for m in migrations {
-        for step in &m.steps {
-            schema.apply(&step.op).map_err(|e| (m.version, e))?;
-        }
-    }
-    Ok(schema)
 }
 
 fn track_created(created: &mut HashSet<String>, op: &Op) {

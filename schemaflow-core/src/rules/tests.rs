@@ -17,7 +17,7 @@ fn parse(version: u64, src: &str) -> Migration {
 
 fn report_for(targets: &Targets, history: &[&str], src: &str) -> Report {
     let earlier: Vec<Migration> = history.iter().enumerate().map(|(i, s)| parse(i as u64 + 1, s)).collect();
-    let before = match replay(&earlier) {
+    let before = match Schema::replay(&earlier) {
         Ok(schema) => schema,
         Err((v, e)) => panic!("history does not replay at {v}: {}", e.message),
     };
@@ -124,6 +124,57 @@ fn sf011_alter_column_type() {
     assert!(narrowing.diagnostics[0].message.contains("narrows"), "{}", narrowing.diagnostics[0].message);
     assert!(codes(&[USERS], "alter_table users { set_type name: Varchar<200> }").is_empty());
     assert!(codes(&[USERS], "alter_table users { set_type name: String }").is_empty());
+}
+
+const EVENTS: &str =
+    "create_table events { id: i64 primary_key, at: Timestamp, seen: Timestamp } create_index on events(at)";
+
+fn pg_message(history: &[&str], src: &str) -> String {
+    let report = report_for(&Targets { sqlite: false, ..Targets::default() }, history, src);
+    report.diagnostics.iter().map(|d| format!("{} {}\nhelp: {}", d.rule.code, d.message, d.help)).collect()
+}
+
+#[test]
+fn sf011_timestamp_to_timestamptz_costs_what_the_session_time_zone_decides() {
+    // The DSL changes the type under UTC: the rows are not rewritten.
+    assert_eq!(pg_codes(&[EVENTS], "alter_table events { set_type seen: TimestampTz }"), Vec::<&str>::new());
+    // An index on the column is still rebuilt under the lock.
+    let indexed = pg_message(&[EVENTS], "alter_table events { set_type at: TimestampTz }");
+    assert!(indexed.starts_with("SF011") && indexed.contains("rebuilds `events_at_idx`"), "{indexed}");
+    assert!(indexed.contains("the rows are not rewritten") && indexed.contains("concurrently"), "{indexed}");
+
+    // Raw SQL runs in whatever time zone the session has.
+    let unknown = pg_message(&[EVENTS], r#"sql "ALTER TABLE events ALTER COLUMN seen TYPE timestamptz""#);
+    assert!(unknown.contains("rewrites the table (the session time zone is not known to be UTC)"), "{unknown}");
+    assert!(unknown.contains("SET LOCAL TimeZone = 'UTC'"), "{unknown}");
+    for zone in ["SET LOCAL TIME ZONE 'UTC'", "SET timezone = 'Etc/UTC'", "SET TimeZone TO 'UTC'"] {
+        let sql = format!(r#"sql "{zone}; ALTER TABLE events ALTER COLUMN seen TYPE timestamptz""#);
+        assert_eq!(pg_codes(&[EVENTS], &sql), Vec::<&str>::new(), "{sql}");
+    }
+    // A SET in an earlier literal of the same migration counts too.
+    let split = r#"sql "SET LOCAL TIME ZONE 'UTC'"; sql "ALTER TABLE events ALTER COLUMN seen TYPE timestamptz""#;
+    assert_eq!(pg_codes(&[EVENTS], split), Vec::<&str>::new());
+    for not_utc in [
+        "SET TIME ZONE 'Europe/Berlin'",
+        "SET TIME ZONE 'UTC'; RESET TimeZone",
+        "SET LOCAL TimeZone = 'UTC'; SET LOCAL TimeZone TO DEFAULT",
+        // The concurrent index commits, and the SET LOCAL ends with its transaction.
+        "SET LOCAL TimeZone = 'UTC'; CREATE INDEX CONCURRENTLY events_id_idx ON events (id)",
+    ] {
+        let sql = format!(
+            r#"sql "{not_utc}; ALTER TABLE events ALTER COLUMN seen TYPE timestamptz" down "DROP INDEX IF EXISTS events_id_idx; ALTER TABLE events ALTER COLUMN seen TYPE timestamp""#
+        );
+        assert!(pg_codes(&[EVENTS], &sql).contains(&"SF011"), "{sql}");
+    }
+    // A conversion expression makes PostgreSQL rewrite whatever the zone.
+    let using = r#"sql "SET LOCAL TIME ZONE 'UTC'; ALTER TABLE events ALTER COLUMN seen TYPE timestamptz USING seen AT TIME ZONE 'UTC'" down "SET LOCAL TIME ZONE 'UTC'; ALTER TABLE events ALTER COLUMN seen TYPE timestamp""#;
+    assert_eq!(pg_codes(&[EVENTS], using), ["SF011"]);
+    // Back to `timestamp` under UTC loses nothing and rewrites nothing.
+    let back = pg_codes(
+        &[EVENTS, "alter_table events { set_type seen: TimestampTz }"],
+        "alter_table events { set_type seen: Timestamp }",
+    );
+    assert!(!back.contains(&"SF011"), "{back:?}");
 }
 
 #[test]

@@ -13,10 +13,14 @@ mod batches;
 pub mod postgres;
 #[cfg(feature = "postgres")]
 mod postgres_batches;
+#[cfg(feature = "postgres")]
+mod postgres_driver;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 #[cfg(feature = "sqlite")]
 mod sqlite_batches;
+#[cfg(feature = "sqlite")]
+mod sqlite_driver;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -230,6 +234,19 @@ pub trait Backend {
     /// Differences between the expected and the live schema, as sentences,
     /// comparing only what this database can report.
     fn drift(&mut self, expected: &Schema) -> Result<Vec<String>, ExecError>;
+}
+
+/// A scratch database `cargo schemaflow test` may write to: the backend, and raw SQL
+/// access for generating and reading rows.
+pub trait ScratchDatabase: Backend {
+    /// Runs SQL statements.
+    fn execute(&mut self, sql: &str) -> Result<(), String>;
+    /// Rows of a query, every value as text (NULL as `None`).
+    fn query_text(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, String>;
+    /// `CAST(x AS TEXT)` in this database's spelling.
+    fn text_of(&self, expr: &str) -> String;
+    /// A bytes literal from hexadecimal digits.
+    fn bytes_literal(&self, hex: &str) -> String;
 }
 
 /// Why a run, rollback or status failed.
@@ -451,7 +468,7 @@ pub fn schemas_before(migrations: &[Migration]) -> Result<Vec<Schema>, RunError>
 
 /// The schema after every migration in `migrations`.
 pub fn schema_after(migrations: &[&Migration]) -> Result<Schema, RunError> {
-    crate::rules::replay(migrations.iter().copied())
+    crate::schema::Schema::replay(migrations.iter().copied())
         .map_err(|(version, e)| RunError::History(format!("migration {version} does not replay: {}", e.message)))
 }
 

@@ -13,11 +13,11 @@
 
 use std::time::Duration;
 
-use postgres::error::SqlState;
 use postgres::{Client, NoTls, Transaction};
 
 use super::batches;
 use super::postgres_batches::PostgresBatches;
+use super::postgres_driver::{db_error, message, statement_error};
 use super::{
     APPLIED, APPLYING, AppliedMigration, BOOKKEEPING_TABLE, Backend, BackfillProgress, BatchDone, Direction, ExecError,
     Progress, ROLLING_BACK,
@@ -25,7 +25,7 @@ use super::{
 use crate::dialect::{self, Dialect, Phase, Plan, Statement, ident};
 use crate::model::{Column, ColumnType, Constraint, ConstraintKind, DefaultValue, FkAction, Index, Table};
 use crate::schema::Schema;
-use crate::transform::{Transforms, Value};
+use crate::transform::Transforms;
 
 /// How often a waiting runner asks for the advisory lock again.
 const LOCK_POLL: Duration = Duration::from_millis(200);
@@ -37,30 +37,6 @@ pub struct PostgresBackend {
     /// The session statements last run on this connection.
     session: Vec<String>,
     locked: bool,
-}
-
-pub(super) fn db_error(e: postgres::Error) -> ExecError {
-    ExecError::Database(message(&e))
-}
-
-fn message(e: &postgres::Error) -> String {
-    match e.as_db_error() {
-        Some(db) => {
-            let mut m = format!("{}: {}", db.severity(), db.message());
-            if let Some(detail) = db.detail() {
-                m.push_str(&format!(" ({detail})"));
-            }
-            m
-        }
-        None => e.to_string(),
-    }
-}
-
-pub(super) fn statement_error(sql: &str, e: postgres::Error) -> ExecError {
-    if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) {
-        return ExecError::LockTimeout { sql: sql.to_owned(), message: message(&e) };
-    }
-    ExecError::Statement { sql: sql.to_owned(), message: message(&e) }
 }
 
 impl PostgresBackend {
@@ -194,35 +170,6 @@ impl PostgresBackend {
         let result = body(self);
         let reset = self.client.batch_execute("RESET synchronous_commit").map_err(db_error);
         result.and_then(|value| reset.map(|()| value))
-    }
-}
-
-/// A value read as text (`col::text`) back into a value of its column's type.
-pub(super) fn from_text(text: Option<String>, ty: ColumnType) -> Value {
-    let Some(text) = text else { return Value::Null };
-    match ty {
-        ColumnType::Bool => Value::Bool(text == "t" || text == "true"),
-        ColumnType::I16 | ColumnType::I32 | ColumnType::I64 => text.parse().map_or(Value::Text(text), Value::Int),
-        ColumnType::F32 | ColumnType::F64 => text.parse().map_or(Value::Text(text), Value::Float),
-        ColumnType::Bytes => {
-            let hex = text.strip_prefix("\\x").unwrap_or(&text);
-            let bytes =
-                (0..hex.len() / 2).filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()).collect();
-            Value::Bytes(bytes)
-        }
-        _ => Value::Text(text),
-    }
-}
-
-/// A value as the text PostgreSQL reads back with `$n::text::type`.
-pub(super) fn to_text(value: Value) -> Option<String> {
-    match value {
-        Value::Null => None,
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Int(i) => Some(i.to_string()),
-        Value::Float(f) => Some(f.to_string()),
-        Value::Text(t) => Some(t),
-        Value::Bytes(b) => Some(format!("\\x{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>())),
     }
 }
 
@@ -672,7 +619,7 @@ fn normalize(schema: &Schema) -> Schema {
     out
 }
 
-impl crate::testing::ScratchDatabase for PostgresBackend {
+impl super::ScratchDatabase for PostgresBackend {
     fn execute(&mut self, sql: &str) -> Result<(), String> {
         self.client.batch_execute(sql).map_err(|e| message(&e))
     }

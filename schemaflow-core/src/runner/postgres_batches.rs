@@ -11,7 +11,7 @@
 use postgres::{Client, GenericClient};
 
 use super::batches::{BatchSource, Committed, Resume, call_transform, registered_transform};
-use super::postgres::{db_error, from_text, statement_error, to_text};
+use super::postgres_driver::{db_error, from_text, statement_error, to_text};
 use super::{ExecError, Progress};
 use crate::dialect::Dialect;
 use crate::dialect::batches::BatchSql;

@@ -445,3 +445,57 @@ fn the_blog_passes_the_up_down_up_test_on_postgres() {
     let report = crate::testing::test_migrations(&mut b, &blog(), &options);
     assert!(report.passed, "{}", crate::testing::summary(&report));
 }
+
+#[test]
+fn timestamp_becomes_timestamptz_without_a_rewrite_reading_values_as_utc() {
+    let Some(db) = TestDatabase::create("time_zone") else { return };
+    let mut b = backend(&db);
+    let create = parse(
+        1,
+        "events",
+        "create_table events { id: i64 primary_key, at: Timestamp, seen: Timestamp } create_index on events(at)",
+    );
+    run_all(&mut b, std::slice::from_ref(&create)).unwrap();
+    // A server whose sessions default to another zone.
+    b.client()
+        .batch_execute(
+            "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET TimeZone = %L', current_database(), 'America/New_York'); END $$",
+        )
+        .unwrap();
+    let mut b = backend(&db);
+    b.client()
+        .batch_execute(
+            "INSERT INTO events SELECT i, '2024-01-01 10:00:00', '2024-01-01 10:00:00' FROM generate_series(1, 100) i",
+        )
+        .unwrap();
+    let files = |b: &mut PostgresBackend| -> (u32, u32) {
+        let row = b
+            .client()
+            .query_one("SELECT pg_relation_filenode('events')::oid, pg_relation_filenode('events_at_idx')::oid", &[])
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
+    let (table, index) = files(&mut b);
+    let change = parse(
+        2,
+        "tz",
+        "#[allow(alter_column_type, \"test\")] alter_table events { set_type seen: TimestampTz, set_type at: TimestampTz }",
+    );
+    run_all(&mut b, &[create.clone(), change.clone()]).unwrap();
+    let (table_after, index_after) = files(&mut b);
+    assert_eq!(table, table_after, "the rows are not rewritten");
+    assert_ne!(index, index_after, "the index on the column is rebuilt");
+    // Values are read as UTC, whatever the server's zone.
+    let epoch: f64 =
+        b.client().query_one("SELECT extract(epoch FROM seen)::float8 FROM events WHERE id = 1", &[]).unwrap().get(0);
+    assert_eq!(epoch, 1_704_103_200.0);
+    // The session's own zone is back once the change is done.
+    let zone: String = b.client().query_one("SHOW TimeZone", &[]).unwrap().get(0);
+    assert_eq!(zone, "America/New_York");
+    let options = Options::default();
+    rollback(&mut b, &[create, change], RollbackTarget::To(1), &options, &mut |_| {}).unwrap();
+    let (table_back, _) = files(&mut b);
+    assert_eq!(table, table_back, "the rollback does not rewrite either");
+    let text: String = b.client().query_one("SELECT seen::text FROM events WHERE id = 1", &[]).unwrap().get(0);
+    assert_eq!(text, "2024-01-01 10:00:00");
+}

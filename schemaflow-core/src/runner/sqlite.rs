@@ -15,6 +15,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::batches;
 use super::sqlite_batches::SqliteBatches;
+use super::sqlite_driver::{db_error, statement_error};
 use super::{
     APPLIED, APPLYING, AppliedMigration, BOOKKEEPING_TABLE, Backend, BackfillProgress, BatchDone, Direction, ExecError,
     Progress, ROLLING_BACK,
@@ -32,14 +33,6 @@ pub struct SqliteBackend {
     conn: Connection,
     /// The session statements last run on this connection.
     session: Vec<String>,
-}
-
-pub(super) fn db_error(e: rusqlite::Error) -> ExecError {
-    ExecError::Database(e.to_string())
-}
-
-pub(super) fn statement_error(sql: &str, e: rusqlite::Error) -> ExecError {
-    ExecError::Statement { sql: sql.to_owned(), message: e.to_string() }
 }
 
 impl SqliteBackend {
@@ -581,7 +574,7 @@ fn normalize(schema: &Schema) -> Schema {
     out
 }
 
-impl crate::testing::ScratchDatabase for SqliteBackend {
+impl super::ScratchDatabase for SqliteBackend {
     fn execute(&mut self, sql: &str) -> Result<(), String> {
         self.conn.execute_batch(sql).map_err(|e| e.to_string())
     }

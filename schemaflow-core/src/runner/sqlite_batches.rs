@@ -12,7 +12,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::batches::{BatchSource, Committed, Resume, call_transform, registered_transform};
-use super::sqlite::{db_error, statement_error};
+use super::sqlite_driver::{db_error, statement_error};
 use super::{ExecError, Progress};
 use crate::dialect::Dialect;
 use crate::dialect::batches::BatchSql;

@@ -1,0 +1,93 @@
+//! `backfill`: SQL assignments or a typed Rust transform, with its
+//! filter, batch size and pause.
+
+use super::*;
+
+impl Builder {
+    pub(super) fn backfill(&mut self, input: ParseStream, i: usize, kw: Span) -> Result<Backfill> {
+        self.mark(i, Part::Op, kw);
+        let table = name(input, "table")?;
+        self.mark(i, Part::Table, table.span);
+        let mut backfill = Backfill {
+            table: table.text,
+            assignments: Vec::new(),
+            predicate: None,
+            batch_size: DEFAULT_BATCH_SIZE,
+            pause_ms: 0,
+            transform: None,
+        };
+        if peek_keyword(input, "with") {
+            // `with path::to::f(a, b) -> (c, d)`: a typed Rust transform.
+            keyword(input, "with")?;
+            let first = input.call(Ident::parse_any)?;
+            let with_span = first.span();
+            let mut path = vec![first.to_string()];
+            while input.peek(Token![::]) {
+                input.parse::<Token![::]>()?;
+                path.push(input.call(Ident::parse_any)?.to_string());
+            }
+            let inputs = self.column_list(input, i)?;
+            input.parse::<Token![->]>().map_err(|e| {
+                err(e.span(), "expected `->` and the columns the function returns: `-> (first_name, last_name)`")
+            })?;
+            let outputs = if input.peek(syn::token::Paren) {
+                self.column_list(input, i)?
+            } else {
+                let c = name(input, "column")?;
+                self.mark(i, Part::Column(c.text.clone()), c.span);
+                vec![c.text]
+            };
+            self.mark(i, Part::Modifier("with"), with_span);
+            backfill.transform = Some(TransformSpec { function: path.join("::"), inputs, outputs });
+        } else {
+            keyword(input, "set").map_err(|e| {
+                err(e.span(), "expected `set column = value, …` or `with path::to::function(columns) -> (columns)`")
+            })?;
+            loop {
+                let c = name(input, "column")?;
+                self.mark(i, Part::Column(c.text.clone()), c.span);
+                input.parse::<Token![=]>()?;
+                let (v, span) = value(input)?;
+                self.mark(i, Part::Default(c.text.clone()), span);
+                if backfill.assignments.iter().any(|a| a.column == c.text) {
+                    return Err(err(c.span, format!("column `{}` is set twice", c.text)));
+                }
+                backfill.assignments.push(Assignment { column: c.text, value: v });
+                if !input.peek(Token![,]) {
+                    break;
+                }
+                input.parse::<Token![,]>()?;
+            }
+        }
+        loop {
+            if input.peek(Token![where]) {
+                input.parse::<Token![where]>()?;
+                let p: LitStr = input.parse().map_err(|e| {
+                    err(e.span(), "expected the predicate as SQL in a string: `where \"verified IS NULL\"`")
+                })?;
+                backfill.predicate = Some(p.value());
+                continue;
+            }
+            let Ok(m) = input.fork().call(Ident::parse_any) else { break };
+            match m.to_string().as_str() {
+                "batch" => {
+                    input.call(Ident::parse_any)?;
+                    self.mark(i, Part::Modifier("batch"), m.span());
+                    let n: LitInt = input.parse()?;
+                    let size: u32 = n.base10_parse()?;
+                    if !(1..=100_000).contains(&size) {
+                        return Err(err(n.span(), "batch size must be between 1 and 100000 rows"));
+                    }
+                    backfill.batch_size = size;
+                }
+                "pause" => {
+                    input.call(Ident::parse_any)?;
+                    self.mark(i, Part::Modifier("pause"), m.span());
+                    backfill.pause_ms = duration_ms(input)?;
+                }
+                _ => break,
+            }
+        }
+        Ok(backfill)
+    }
+}

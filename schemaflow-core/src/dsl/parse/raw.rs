@@ -1,0 +1,62 @@
+//! Raw SQL steps: `sql "…" (down "…" | irreversible "why")`, read by the
+//! SQL parser into the same ops the DSL writes.
+
+use super::*;
+
+/// The steps of raw SQL statements read from one literal: the statement's
+/// text on its first step, and each step's undo from `undo(index)`.
+pub(super) fn raw_steps(read: Vec<crate::raw_sql::ReadStatement>, mut undo: impl FnMut(usize) -> Undo) -> Vec<Step> {
+    let mut steps = Vec::new();
+    for statement in read {
+        for (j, op) in statement.ops.into_iter().enumerate() {
+            let sql = if j == 0 { statement.sql.clone() } else { String::new() };
+            let undo = undo(steps.len());
+            steps.push(Step { raw: Some(RawSql { sql, undo }), ..Step::new(op) });
+        }
+    }
+    steps
+}
+
+impl Builder {
+    /// `sql "…" [down "…" | irreversible "why"]`: each statement read into
+    /// the steps it amounts to (see [`crate::raw_sql`]), every one of them
+    /// pointing at the literal.
+    pub(super) fn raw_sql(&mut self, input: ParseStream, steps: &mut Vec<Step>) -> Result<()> {
+        let up: LitStr =
+            input.parse().map_err(|e| err(e.span(), "expected the SQL as a string literal: `sql \"…\" down \"…\"`"))?;
+        let read = crate::raw_sql::read(&up.value(), self.flavor);
+        if read.is_empty() {
+            return Err(err(up.span(), "the SQL holds no statement"));
+        }
+        let (last_undo, down_span) = if peek_keyword(input, "down") {
+            keyword(input, "down")?;
+            let d: LitStr = input.parse()?;
+            let down = crate::raw_sql::read(&d.value(), self.flavor);
+            if down.is_empty() {
+                return Err(err(d.span(), "the `down` SQL holds no statement"));
+            }
+            (Some(Undo::Written(raw_steps(down, |_| Undo::Derived))), Some(d.span()))
+        } else if peek_keyword(input, "irreversible") {
+            let s = keyword(input, "irreversible")?;
+            (Some(Undo::Irreversible(reason(input, s, "irreversible")?)), None)
+        } else {
+            (None, None)
+        };
+        let first = steps.len();
+        let count = read.iter().map(|r| r.ops.len()).sum::<usize>();
+        let mut last_undo = last_undo;
+        steps.extend(raw_steps(read, |index| match &last_undo {
+            None => Undo::Derived,
+            Some(_) if index + 1 < count => Undo::WithLiteral,
+            Some(_) => last_undo.take().unwrap_or(Undo::Derived),
+        }));
+        for i in first..steps.len() {
+            self.mark(i, Part::Op, up.span());
+            self.mark(i, Part::Sql, up.span());
+            if let Some(d) = down_span {
+                self.mark(i, Part::Modifier("down"), d);
+            }
+        }
+        Ok(())
+    }
+}
