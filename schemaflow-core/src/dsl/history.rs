@@ -2,12 +2,13 @@
 //! parsed and replayed.
 //!
 //! One compiler process expands every migration of a crate, in version
-//! order. A process-wide cache keeps each parsed file (keyed by path, size
+//! order. A process-wide cache keeps each parsed file (keyed by name, size
 //! and modification time) and the schema after the longest prefix replayed
 //! so far, so checking the n-th migration replays only what changed since
 //! the (n-1)-th: linear work for a whole build, not quadratic.
 
 use std::collections::HashMap;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -40,8 +41,9 @@ pub const RECHECK_AFTER: Duration = Duration::from_secs(2);
 
 struct DirState {
     /// The stamp of each file and when it was read.
-    stamps: HashMap<PathBuf, (Stamp, Instant)>,
-    parsed: HashMap<PathBuf, (Stamp, Option<Arc<Migration>>)>,
+    stamps: HashMap<OsString, (Stamp, Instant)>,
+    /// Each file's model (`None`: it does not parse) and the stamp it was read at.
+    parsed: HashMap<OsString, (Stamp, Option<Arc<Migration>>)>,
     /// The files replayed (in order, with their stamps) and the schema after them.
     snapshot: Option<(Vec<(PathBuf, Stamp)>, Schema)>,
 }
@@ -58,6 +60,11 @@ pub fn clear_cache() {
         Ok(mut guard) => guard.clear(),
         Err(poisoned) => poisoned.into_inner().clear(),
     }
+}
+
+/// A file's key in its directory's cache: its name.
+fn key(path: &Path) -> &OsStr {
+    path.file_name().unwrap_or(path.as_os_str())
 }
 
 fn stamp(path: &Path) -> Option<Stamp> {
@@ -98,30 +105,34 @@ pub fn schema_before(file: &Path, version: u64, current: Option<&Migration>) -> 
         Err(poisoned) => poisoned.into_inner(),
     };
     let dir_state = all.entry(dir.to_path_buf()).or_insert_with(|| DirState {
-        stamps: HashMap::new(),
-        parsed: HashMap::new(),
+        stamps: HashMap::with_capacity(earlier.len() + 1),
+        parsed: HashMap::with_capacity(earlier.len() + 1),
         snapshot: None,
     });
     let now = Instant::now();
     let mut listing = Vec::with_capacity(earlier.len());
+    // Files read while stamping them (one open, no second path lookup).
+    let mut texts: HashMap<usize, String> = HashMap::new();
     for (_, path) in earlier {
         let fresh =
-            dir_state.stamps.get(&path).filter(|(_, at)| now.duration_since(*at) < RECHECK_AFTER).map(|(s, _)| *s);
+            dir_state.stamps.get(key(&path)).filter(|(_, at)| now.duration_since(*at) < RECHECK_AFTER).map(|(s, _)| *s);
         let s = match fresh {
             Some(s) => s,
-            None => match stamp(&path) {
-                Some(s) => {
-                    dir_state.stamps.insert(path.clone(), (s, now));
-                    s
+            None => {
+                let parsed = dir_state.parsed.get(key(&path)).map(|(s, _)| *s);
+                let Some((s, text)) = stamp_and_read(&path, parsed) else { return History::Unknown };
+                if let Some(text) = text {
+                    texts.insert(listing.len(), text);
                 }
-                None => return History::Unknown,
-            },
+                dir_state.stamps.insert(key(&path).to_owned(), (s, now));
+                s
+            }
         };
         listing.push((path, s));
     }
     if let (Some(m), Some(s)) = (current, stamp(&file)) {
-        dir_state.stamps.insert(file.clone(), (s, now));
-        dir_state.parsed.insert(file.clone(), (s, Some(Arc::new(m.clone()))));
+        dir_state.stamps.insert(key(&file).to_owned(), (s, now));
+        dir_state.parsed.insert(key(&file).to_owned(), (s, Some(Arc::new(m.clone()))));
     }
 
     let (mut schema, done) = match &dir_state.snapshot {
@@ -132,13 +143,14 @@ pub fn schema_before(file: &Path, version: u64, current: Option<&Migration>) -> 
     };
     // One crate owns the directory: its targets are looked up once.
     let mut flavor = None;
-    for (path, s) in &listing[done..] {
-        let cached = match dir_state.parsed.get(path) {
+    for (index, (path, s)) in listing.iter().enumerate().skip(done) {
+        let cached = match dir_state.parsed.get(key(path)) {
             Some((stamp, m)) if stamp == s => m.clone(),
             _ => {
                 let flavor = *flavor.get_or_insert_with(|| flavor_of(&file));
-                let m = parse_file(path, flavor).map(Arc::new);
-                dir_state.parsed.insert(path.clone(), (*s, m.clone()));
+                let text = texts.remove(&index).or_else(|| std::fs::read_to_string(path).ok());
+                let m = text.and_then(|text| parse_text(path, &text, flavor)).map(Arc::new);
+                dir_state.parsed.insert(key(path).to_owned(), (*s, m.clone()));
                 m
             }
         };
@@ -160,11 +172,30 @@ pub fn load(path: &Path) -> Option<Migration> {
 
 /// Reads and parses one migration file whose raw SQL is read as `flavor`.
 fn parse_file(path: &Path, flavor: crate::raw_sql::Flavor) -> Option<Migration> {
-    let text = std::fs::read_to_string(path).ok()?;
+    parse_text(path, &std::fs::read_to_string(path).ok()?, flavor)
+}
+
+/// Parses the text of the migration file at `path`.
+fn parse_text(path: &Path, text: &str, flavor: crate::raw_sql::Flavor) -> Option<Migration> {
     let (version, name) = parse_file_stem(path.file_stem()?.to_str()?).ok()?;
-    let tokens = TokenStream::from_str(&text).ok()?;
+    let tokens = TokenStream::from_str(text).ok()?;
     let body = find_migration_body(tokens)?;
     parse_migration_for(body, version, &name, flavor).ok().map(|p| p.migration)
+}
+
+/// A file's stamp, from one open; and its text too unless the file was
+/// parsed with this same stamp already (`parsed`).
+fn stamp_and_read(path: &Path, parsed: Option<Stamp>) -> Option<(Stamp, Option<String>)> {
+    use std::io::Read;
+    let mut handle = std::fs::File::open(path).ok()?;
+    let meta = handle.metadata().ok()?;
+    let stamp = (meta.len(), meta.modified().ok());
+    if parsed == Some(stamp) {
+        return Some((stamp, None));
+    }
+    let mut text = String::with_capacity(meta.len() as usize);
+    handle.read_to_string(&mut text).ok()?;
+    Some((stamp, Some(text)))
 }
 
 /// How the crate a migration file belongs to reads raw SQL: from its

@@ -61,19 +61,27 @@ pub struct ReadStatement {
 /// Reads every statement of `sql`. Never fails: what cannot be read is a
 /// statement of class [`RawClass::Unreadable`].
 pub fn read(sql: &str, flavor: Flavor) -> Vec<ReadStatement> {
-    let statements = match split(sql) {
-        Ok(statements) => statements,
+    let pieces = match split::pieces(sql) {
+        Ok(pieces) => pieces,
         Err(why) => {
             return vec![ReadStatement { sql: sql.trim().to_owned(), ops: vec![unreadable("SQL", why)] }];
         }
     };
-    statements.into_iter().map(|text| read_statement(text, flavor)).collect()
+    pieces.into_iter().map(|piece| read_statement(piece, flavor)).collect()
 }
 
-fn read_statement(text: String, flavor: Flavor) -> ReadStatement {
+fn read_statement(piece: split::Piece, flavor: Flavor) -> ReadStatement {
+    let split::Piece { text, tokens } = piece;
+    // The splitter read the statement with PostgreSQL's tokenizer: its
+    // tokens serve that dialect's parser as they are.
+    let mut postgres_tokens = Some(tokens);
     let mut first_error = None;
     for dialect in flavor.dialects() {
-        match Parser::new(dialect).try_with_sql(&text).and_then(|mut p| p.parse_statements()) {
+        let parser = match postgres_tokens.take_if(|_| dialect.is::<PostgreSqlDialect>()) {
+            Some(tokens) => Ok(Parser::new(dialect).with_tokens_with_locations(tokens)),
+            None => Parser::new(dialect).try_with_sql(&text),
+        };
+        match parser.and_then(|mut p| p.parse_statements()) {
             Ok(parsed) if parsed.len() == 1 => {
                 let ops = lower::lower(&parsed[0], flavor);
                 return ReadStatement { sql: text, ops };

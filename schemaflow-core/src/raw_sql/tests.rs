@@ -32,6 +32,22 @@ fn statements_split_where_the_database_splits_them() {
     assert!(trigger[0].ends_with("END"));
     // Characters before a statement count in characters, not bytes.
     assert_eq!(split("COMMENT ON TABLE t IS 'é';SELECT 1").unwrap()[1], "SELECT 1");
+    let mixed = "COMMENT ON TABLE t IS 'ü'; COMMENT ON TABLE u IS 'ß€'\n  ; SELECT 'ö' ;\nSELECT 2";
+    assert_eq!(
+        split(mixed).unwrap(),
+        ["COMMENT ON TABLE t IS 'ü'", "COMMENT ON TABLE u IS 'ß€'", "SELECT 'ö'", "SELECT 2"]
+    );
+}
+
+#[test]
+fn each_statement_is_parsed_from_the_tokens_the_splitter_read() {
+    // The second statement starts mid-line after multi-byte text: it is
+    // lowered from its own tokens, not from a neighbour's.
+    let read = read("COMMENT ON TABLE t IS 'é'; CREATE INDEX i ON t (a);\nDROP INDEX i", Flavor::Postgres);
+    let kinds: Vec<&str> = read.iter().map(|r| r.sql.as_str()).collect();
+    assert_eq!(kinds, ["COMMENT ON TABLE t IS 'é'", "CREATE INDEX i ON t (a)", "DROP INDEX i"]);
+    assert!(matches!(&read[1].ops[..], [Op::CreateIndex(i)] if i.name == "i" && i.columns == ["a"]), "{read:?}");
+    assert!(matches!(&read[2].ops[..], [Op::DropIndex { name, .. }] if name == "i"), "{read:?}");
 }
 
 #[test]

@@ -17,25 +17,43 @@ pub(super) fn raw_steps(read: Vec<crate::raw_sql::ReadStatement>, mut undo: impl
     steps
 }
 
+/// A string literal's text and where it was written. One with no escape
+/// and no carriage return is its source text between the quotes, taken as
+/// it is (syn would unescape it character by character, twice); any other
+/// is read by syn.
+fn sql_literal(input: ParseStream, expected: &str) -> Result<(String, Span)> {
+    let literal: proc_macro2::Literal = input.parse().map_err(|e| err(e.span(), expected))?;
+    let span = literal.span();
+    let source = literal.to_string();
+    if let Some(inner) = source.strip_prefix('"').and_then(|s| s.strip_suffix('"'))
+        && !inner.contains(['\\', '\r', '"'])
+    {
+        return Ok((inner.to_owned(), span));
+    }
+    match syn::Lit::new(literal) {
+        syn::Lit::Str(s) => Ok((s.value(), span)),
+        _ => Err(err(span, expected)),
+    }
+}
+
 impl Builder {
     /// `sql "…" [down "…" | irreversible "why"]`: each statement read into
     /// the steps it amounts to (see [`crate::raw_sql`]), every one of them
     /// pointing at the literal.
     pub(super) fn raw_sql(&mut self, input: ParseStream, steps: &mut Vec<Step>) -> Result<()> {
-        let up: LitStr =
-            input.parse().map_err(|e| err(e.span(), "expected the SQL as a string literal: `sql \"…\" down \"…\"`"))?;
-        let read = crate::raw_sql::read(&up.value(), self.flavor);
+        let (up, up_span) = sql_literal(input, "expected the SQL as a string literal: `sql \"…\" down \"…\"`")?;
+        let read = crate::raw_sql::read(&up, self.flavor);
         if read.is_empty() {
-            return Err(err(up.span(), "the SQL holds no statement"));
+            return Err(err(up_span, "the SQL holds no statement"));
         }
         let (last_undo, down_span) = if peek_keyword(input, "down") {
             keyword(input, "down")?;
-            let d: LitStr = input.parse()?;
-            let down = crate::raw_sql::read(&d.value(), self.flavor);
+            let (down, down_span) = sql_literal(input, "expected the `down` SQL as a string literal")?;
+            let down = crate::raw_sql::read(&down, self.flavor);
             if down.is_empty() {
-                return Err(err(d.span(), "the `down` SQL holds no statement"));
+                return Err(err(down_span, "the `down` SQL holds no statement"));
             }
-            (Some(Undo::Written(raw_steps(down, |_| Undo::Derived))), Some(d.span()))
+            (Some(Undo::Written(raw_steps(down, |_| Undo::Derived))), Some(down_span))
         } else if peek_keyword(input, "irreversible") {
             let s = keyword(input, "irreversible")?;
             (Some(Undo::Irreversible(reason(input, s, "irreversible")?)), None)
@@ -51,8 +69,8 @@ impl Builder {
             Some(_) => last_undo.take().unwrap_or(Undo::Derived),
         }));
         for i in first..steps.len() {
-            self.mark(i, Part::Op, up.span());
-            self.mark(i, Part::Sql, up.span());
+            self.mark(i, Part::Op, up_span);
+            self.mark(i, Part::Sql, up_span);
             if let Some(d) = down_span {
                 self.mark(i, Part::Modifier("down"), d);
             }

@@ -8,7 +8,7 @@ pub(super) fn err(span: Span, message: impl std::fmt::Display) -> syn::Error {
 }
 
 pub(super) fn peek_keyword(input: ParseStream, keyword: &str) -> bool {
-    input.fork().call(Ident::parse_any).is_ok_and(|i| i == keyword)
+    input.cursor().ident().is_some_and(|(i, _)| i == keyword)
 }
 
 pub(super) fn keyword(input: ParseStream, keyword: &str) -> Result<Span> {
