@@ -73,6 +73,7 @@ fn base() -> Migration {
             name: "items".into(),
             columns: vec![column("id", false), column("a", false), column("b", false), column("v", true)],
             constraints: vec![Constraint::new("items_pkey", ConstraintKind::PrimaryKey { columns: vec!["id".into()] })],
+            if_not_exists: false,
         }),
     );
     m.down = Down::Derived;

@@ -47,6 +47,7 @@ fn base() -> Migration {
                 name: "users".into(),
                 columns: vec![column("id", ColumnType::I64)],
                 constraints: vec![pk("users")],
+                if_not_exists: false,
             })),
             Step::new(Op::CreateTable(Table {
                 name: "items".into(),
@@ -57,6 +58,7 @@ fn base() -> Migration {
                     column("note", ColumnType::Text),
                 ],
                 constraints: vec![pk("items")],
+                if_not_exists: false,
             })),
         ],
         down: Down::Derived,
@@ -77,6 +79,7 @@ fn index(concurrently: bool) -> Migration {
             predicate: None,
             key: None,
             concurrently,
+            if_not_exists: false,
         }))],
         down: Down::Derived,
         settings: Settings::default(),

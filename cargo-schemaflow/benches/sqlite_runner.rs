@@ -50,6 +50,7 @@ fn generate() -> Vec<Migration> {
                         kind: ConstraintKind::PrimaryKey { columns: vec!["id".into()] },
                         not_valid: false,
                     }],
+                    if_not_exists: false,
                 })
             } else {
                 let i = (n * 7) % tables.len();
@@ -63,6 +64,7 @@ fn generate() -> Vec<Migration> {
                         predicate: None,
                         key: None,
                         concurrently: false,
+                        if_not_exists: false,
                     })
                 } else {
                     *added += 1;

@@ -324,6 +324,10 @@ pub struct Table {
     pub columns: Vec<Column>,
     /// Primary key, unique, check and foreign key constraints.
     pub constraints: Vec<Constraint>,
+    /// `CREATE TABLE IF NOT EXISTS` (raw SQL): nothing happens when a
+    /// table of this name exists. Never set in a replayed schema.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub if_not_exists: bool,
 }
 
 /// Whether a check's SQL is `column IS NOT NULL` (any case, quotes or
@@ -596,6 +600,10 @@ pub struct Index {
     pub key: Option<String>,
     /// Built with `CREATE INDEX CONCURRENTLY` on PostgreSQL.
     pub concurrently: bool,
+    /// `CREATE INDEX IF NOT EXISTS` (raw SQL): nothing happens when an
+    /// index of this name exists. Never set in a replayed schema.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub if_not_exists: bool,
 }
 
 /// A named table constraint.

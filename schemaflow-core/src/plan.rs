@@ -123,6 +123,17 @@ fn plan_migration(
     let mut schema = before.clone();
     for step in &m.steps {
         let existing = |t: &str| before.tables.contains_key(t);
+        if schema.leaves_unchanged(&step.op) {
+            let what = match &step.op {
+                Op::CreateTable(t) => format!("table `{}` exists", t.name),
+                Op::CreateIndex(i) => format!("index `{}` exists", i.name),
+                Op::DropTable { table, .. } => format!("table `{table}` does not exist"),
+                Op::DropIndex { name, .. } => format!("index `{name}` does not exist"),
+                other => format!("`{}` changes nothing", other.keyword()),
+            };
+            changes.push(format!("nothing: {what}, and the statement says IF [NOT] EXISTS"));
+            continue;
+        }
         match &step.op {
             Op::CreateTable(t) => changes.push(format!("creates table `{}` ({} columns)", t.name, t.columns.len())),
             Op::DropTable { table, .. } if !existing(table) => {

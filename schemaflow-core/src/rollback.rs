@@ -85,6 +85,11 @@ enum Stop {
 }
 
 fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<Step>, Stop> {
+    // `IF [NOT] EXISTS` that found what it looked for: nothing to undo (and
+    // what was there before stays).
+    if s.leaves_unchanged(op) {
+        return Ok(Vec::new());
+    }
     let column_of = |table: &str, column: &str| s.table(table).and_then(|t| t.column(column)).cloned();
     let ops = match op {
         Op::CreateTable(t) => vec![Op::DropTable { table: t.name.clone(), if_exists: false }],

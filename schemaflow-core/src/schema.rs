@@ -66,6 +66,20 @@ impl Schema {
         Schema::default()
     }
 
+    /// Whether `op` does nothing here because of its `IF [NOT] EXISTS`:
+    /// dropping what is absent, creating a table or index whose name is
+    /// taken. PostgreSQL and SQLite accept it with a notice, and nothing
+    /// about it needs checking, locking or undoing.
+    pub fn leaves_unchanged(&self, op: &Op) -> bool {
+        match op {
+            Op::DropTable { table, if_exists: true } => self.table(table).is_none(),
+            Op::DropIndex { name, if_exists: true, .. } => !self.indexes.contains_key(name),
+            Op::CreateTable(t) => t.if_not_exists && self.tables.contains_key(&t.name),
+            Op::CreateIndex(i) => i.if_not_exists && self.indexes.contains_key(&i.name),
+            _ => false,
+        }
+    }
+
     /// Replays `migrations` in order from an empty schema, stopping at the
     /// first step that does not fit (with its migration's version).
     pub fn replay<'a>(migrations: impl IntoIterator<Item = &'a Migration>) -> Result<Schema, (u64, SchemaError)> {
@@ -110,9 +124,11 @@ impl Schema {
     /// Applies one operation, or says why it does not fit. On error the
     /// schema is unchanged.
     pub fn apply(&mut self, op: &Op) -> Result<(), SchemaError> {
+        if self.leaves_unchanged(op) {
+            return Ok(());
+        }
         match op {
-            Op::CreateTable(table) => self.create_table(table),
-            Op::DropTable { table, if_exists: true } if self.table(table).is_none() => Ok(()),
+            Op::CreateTable(table) => self.create_table(&Table { if_not_exists: false, ..table.clone() }),
             Op::DropTable { table, .. } => self.drop_table(table),
             Op::RenameTable { from, to } => self.rename_table(from, to),
             Op::AddColumn { table, column } => self.add_column(table, column),
@@ -148,8 +164,7 @@ impl Schema {
                 c.default = None;
                 Ok(())
             }
-            Op::CreateIndex(index) => self.create_index(index),
-            Op::DropIndex { name, if_exists: true, .. } if !self.indexes.contains_key(name) => Ok(()),
+            Op::CreateIndex(index) => self.create_index(&Index { if_not_exists: false, ..index.clone() }),
             Op::DropIndex { name, .. } => self.drop_index(name),
             Op::AddConstraint { table, constraint, online } => self.add_constraint(table, constraint, *online),
             Op::DropConstraint { table, name } => self.drop_constraint(table, name),

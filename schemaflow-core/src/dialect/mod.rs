@@ -230,10 +230,14 @@ pub fn plan_steps(dialect: Dialect, before: &Schema, steps: &[Step], options: &O
             as_written: raw_sql.is_some(),
             zone_is_utc: crate::type_change::zone_is_utc(&steps[..step]),
         };
-        let generated = match dialect {
+        let mut generated = match dialect {
             Dialect::Sqlite => sqlite::op_units(&cx, op),
             Dialect::Postgres => postgres::op_units(&cx, op),
         };
+        let no_op = schema.leaves_unchanged(op);
+        if no_op {
+            no_op_locks(&mut generated, op);
+        }
         match raw_sql {
             None => {
                 units.extend(raw.take().map(|(sql, generated)| as_written(sql, generated)));
@@ -249,7 +253,7 @@ pub fn plan_steps(dialect: Dialect, before: &Schema, steps: &[Step], options: &O
             }
         }
         match op {
-            Op::CreateTable(t) => {
+            Op::CreateTable(t) if !no_op => {
                 created.insert(t.name.clone());
             }
             Op::RenameTable { from, to } if created.remove(from) => {
@@ -274,6 +278,24 @@ pub fn plan_steps(dialect: Dialect, before: &Schema, steps: &[Step], options: &O
         }
     };
     Ok(Plan { session, phases: group(units) })
+}
+
+/// The locks of a statement its `IF [NOT] EXISTS` makes a no-op: none,
+/// except that `CREATE INDEX` still queues for its lock on the table
+/// before it finds the index, then holds it only for a moment. Where the
+/// statement runs does not change (`CONCURRENTLY` stays outside a
+/// transaction).
+fn no_op_locks(units: &mut [Unit], op: &Op) {
+    for unit in units {
+        let (Unit::InTransaction(s) | Unit::OwnTransaction(s) | Unit::Outside(s)) = unit else { continue };
+        s.lock = match op {
+            Op::CreateIndex(i) => s.lock.as_ref().map(|_| {
+                let mode = if i.concurrently { "SHARE UPDATE EXCLUSIVE" } else { "SHARE" };
+                format!("{mode} on {} (brief: the index exists, nothing is built)", ident(&i.table))
+            }),
+            _ => None,
+        };
+    }
 }
 
 /// A raw statement as it runs: its text, in the place the strictest of

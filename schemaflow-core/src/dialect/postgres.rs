@@ -316,6 +316,7 @@ fn add_constraint(cx: &OpContext, table: &str, constraint: &Constraint, online: 
                 predicate: None,
                 key: None,
                 concurrently: true,
+                if_not_exists: false,
             };
             let kind = if matches!(constraint.kind, ConstraintKind::Unique { .. }) { "UNIQUE" } else { "PRIMARY KEY" };
             let mut build = Statement::new(create_index(&index, true))

@@ -172,3 +172,22 @@ fn raw_concurrent_index_runs_outside_the_transaction_with_its_lock() {
     assert!(plan[0].0.starts_with("outside: CREATE INDEX CONCURRENTLY"), "{plan:?}");
     assert!(plan[0].1.contains("SHARE UPDATE EXCLUSIVE"), "{plan:?}");
 }
+
+#[test]
+fn raw_if_not_exists_on_what_exists_takes_at_most_a_brief_lock() {
+    let index = raw_statement_plan("CREATE INDEX IF NOT EXISTS users_name_idx ON users (name)");
+    assert_eq!(
+        index,
+        [(
+            "tx: CREATE INDEX IF NOT EXISTS users_name_idx ON users (name)".to_owned(),
+            "SHARE on \"users\" (brief: the index exists, nothing is built)".to_owned()
+        )]
+    );
+    let concurrent = raw_statement_plan("CREATE INDEX CONCURRENTLY IF NOT EXISTS users_name_idx ON users (name)");
+    assert!(concurrent[0].0.starts_with("outside: "), "still outside a transaction: {concurrent:?}");
+    let table = raw_statement_plan("CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY)");
+    assert_eq!(table, [("tx: CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY)".to_owned(), String::new())]);
+    // Absent, the index is built, and the plan says so.
+    let absent = raw_statement_plan("CREATE INDEX IF NOT EXISTS users_age_idx ON users (age)");
+    assert!(absent[0].1.contains("for the whole build"), "{absent:?}");
+}

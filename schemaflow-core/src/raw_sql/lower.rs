@@ -73,7 +73,8 @@ fn create_table(t: &CreateTable, flavor: Flavor) -> Vec<Op> {
         // CREATE TABLE … AS / LIKE: columns the model cannot know.
         return vec![object("CREATE TABLE AS", RawClass::Unanalysed, Some(name), None)];
     }
-    let mut table = Table { name: name.clone(), columns: Vec::new(), constraints: Vec::new() };
+    let mut table =
+        Table { name: name.clone(), columns: Vec::new(), constraints: Vec::new(), if_not_exists: t.if_not_exists };
     let mut checks = 0;
     for def in &t.columns {
         let (column, constraints) = column(&name, def, flavor, &mut checks);
@@ -362,6 +363,7 @@ fn create_index(i: &CreateIndex) -> Op {
         predicate: i.predicate.as_ref().map(ToString::to_string),
         key,
         concurrently: i.concurrently,
+        if_not_exists: i.if_not_exists,
     })
 }
 

@@ -298,12 +298,13 @@ pub fn check(before: &Schema, migration: &Migration, targets: &Targets) -> Repor
             rest: &migration.steps[index + 1..],
         };
         let mut step_found = Vec::new();
-        for (rule, _) in STEP_RULES {
-            rule(&cx, &mut step_found);
-        }
+        run_step_rules(&cx, true, &mut step_found);
+        let no_op = schema.leaves_unchanged(&step.op);
         match schema.apply(&step.op) {
             Ok(()) => {
-                track_created(&mut created, &step.op);
+                if !no_op {
+                    track_created(&mut created, &step.op);
+                }
                 if let Op::AddColumn { table, column } = &step.op {
                     added_columns.insert((table.clone(), column.name.clone()));
                 }
@@ -368,9 +369,7 @@ fn check_down(
                 rest: &down[index + 1..],
             };
             let mut step_found = Vec::new();
-            for (rule, _) in STEP_RULES.iter().filter(|(_, runs)| *runs == Runs::Both) {
-                rule(&cx, &mut step_found);
-            }
+            run_step_rules(&cx, false, &mut step_found);
             for mut d in step_found {
                 d.location.part = Part::Modifier("down");
                 d.message = format!("in `down`: {}", d.message);
@@ -396,18 +395,35 @@ fn check_down(
             rest: &steps[index + 1..],
         };
         let mut step_found = Vec::new();
-        for (rule, _) in STEP_RULES.iter().filter(|(_, runs)| *runs == Runs::Both) {
-            rule(&cx, &mut step_found);
-        }
+        run_step_rules(&cx, false, &mut step_found);
+        let no_op = schema.leaves_unchanged(&step.op);
         if schema.apply(&step.op).is_err() {
             failed.insert((Section::Down, index));
             continue;
         }
-        track_created(&mut created, &step.op);
+        if !no_op {
+            track_created(&mut created, &step.op);
+        }
         if let Op::AddColumn { table, column } = &step.op {
             added_columns.insert((table.clone(), column.name.clone()));
         }
         found.append(&mut step_found);
+    }
+}
+
+/// Runs the step rules on one step: all of them on a forward step, those
+/// that also judge a way back otherwise. A step that its `IF [NOT] EXISTS`
+/// makes a no-op is only checked for whether the target databases can
+/// read it.
+fn run_step_rules(cx: &StepContext, forward: bool, out: &mut Vec<Diagnostic>) {
+    if cx.schema.leaves_unchanged(&cx.step.op) {
+        raw_sql::check(cx, out);
+        return;
+    }
+    for (rule, runs) in STEP_RULES {
+        if forward || *runs == Runs::Both {
+            rule(cx, out);
+        }
     }
 }
 

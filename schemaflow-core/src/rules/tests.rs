@@ -594,3 +594,27 @@ fn sf036_raw_sql_sqlite_cannot_run() {
     let help = &report.diagnostics.iter().find(|d| d.rule.code == "SF036").expect("SF036").help;
     assert!(!help.contains("create_index"), "{help}");
 }
+
+#[test]
+fn if_not_exists_on_what_exists_does_nothing_and_undoes_nothing() {
+    let none: Vec<&str> = Vec::new();
+    let existing_index = r#"sql "CREATE INDEX IF NOT EXISTS posts_author_id_idx ON posts (author_id)""#;
+    assert_eq!(pg_codes(&[USERS, POSTS], existing_index), none);
+    let existing_table = r#"sql "CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY)""#;
+    assert_eq!(pg_codes(&[USERS], existing_table), none);
+    // Absent, it creates, with what creating implies.
+    let absent = r#"sql "CREATE INDEX IF NOT EXISTS posts_title_idx ON posts (title)""#;
+    assert_eq!(pg_codes(&[USERS, POSTS], absent), ["SF013"]);
+    // A table it did not create is not new for the statements after it.
+    let then_index = r#"sql "CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY); CREATE INDEX users_name_idx ON users (name)""#;
+    assert_eq!(pg_codes(&[USERS], then_index), ["SF013"]);
+
+    // Its way back keeps what was there before.
+    let before = Schema::replay(&[parse(1, USERS), parse(2, POSTS)]).unwrap();
+    for src in [existing_index, existing_table] {
+        match crate::rollback::derive(&before, &parse(3, src).steps) {
+            crate::rollback::Derived::Steps(steps) => assert!(steps.is_empty(), "{src}: {steps:?}"),
+            other => panic!("{src}: {other:?}"),
+        }
+    }
+}

@@ -440,7 +440,9 @@ fn introspect(client: &mut Client, schema_name: &str) -> Result<(Schema, Vec<Str
         .map_err(db_error)?;
     for row in tables {
         let name: String = row.get(0);
-        schema.tables.insert(name.clone(), Table { name, columns: Vec::new(), constraints: Vec::new() });
+        schema
+            .tables
+            .insert(name.clone(), Table { name, columns: Vec::new(), constraints: Vec::new(), if_not_exists: false });
     }
     let columns = client
         .query(
@@ -537,6 +539,7 @@ fn introspect(client: &mut Client, schema_name: &str) -> Result<(Schema, Vec<Str
             columns: r.get(5),
             key: None,
             concurrently: false,
+            if_not_exists: false,
         };
         schema.indexes.insert(name, index);
     }

@@ -440,7 +440,8 @@ fn introspect(conn: &Connection) -> Result<(Schema, Vec<String>), ExecError> {
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
         .map_err(db_error)?;
     for name in tables {
-        let mut table = Table { name: name.clone(), columns: Vec::new(), constraints: Vec::new() };
+        let mut table =
+            Table { name: name.clone(), columns: Vec::new(), constraints: Vec::new(), if_not_exists: false };
         let mut pk: Vec<(i64, String)> = Vec::new();
         let pragma = format!("PRAGMA table_info({})", ident(&name));
         let columns: Vec<(String, String, bool, Option<String>, i64)> = conn
@@ -533,6 +534,7 @@ fn introspect(conn: &Connection) -> Result<(Schema, Vec<String>), ExecError> {
                             unique,
                             predicate,
                             concurrently: false,
+                            if_not_exists: false,
                         },
                     );
                 }

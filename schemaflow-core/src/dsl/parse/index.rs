@@ -38,6 +38,7 @@ impl Builder {
             unique: false,
             predicate: None,
             concurrently: false,
+            if_not_exists: false,
         };
         loop {
             if input.peek(Token![where]) {

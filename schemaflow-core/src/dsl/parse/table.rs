@@ -52,7 +52,7 @@ impl Builder {
                 ),
             ));
         }
-        Ok(Table { name: table.text, columns, constraints })
+        Ok(Table { name: table.text, columns, constraints, if_not_exists: false })
     }
 
     /// `name: Type [= value] [attributes]`
