@@ -4,8 +4,9 @@
 //! sql-not-portable: raw SQL that a target database cannot run.
 
 use super::{Diagnostic, Rule, StepContext};
+use crate::config::Targets;
 use crate::location::Part;
-use crate::model::{Op, RawClass};
+use crate::model::{Column, Op, RawClass, RawSql};
 
 /// SF034: a statement the SQL parser cannot read.
 pub(super) const UNREADABLE: Rule = Rule {
@@ -37,10 +38,11 @@ pub(super) const NOT_PORTABLE: Rule = Rule {
     advice: false,
 };
 
-/// What SQLite cannot run of this raw step, and the DSL form that works
-/// on both databases, if there is one.
-fn sqlite_cannot_run(op: &Op, sql: &str) -> Option<(String, &'static str)> {
+/// What SQLite cannot run of this raw step (of a statement whose text is
+/// `sql`), and the DSL form that works on both databases, if there is one.
+fn sqlite_cannot_run(op: &Op, sql: &str, targets: &Targets) -> Option<(String, &'static str)> {
     let dsl = |what: &str, form: &'static str| Some((what.to_owned(), form));
+    let generates_keys = |c: &Column| generates_keys(c, sql, targets);
     match op {
         Op::AlterColumnType { .. } => dsl("ALTER COLUMN … TYPE", "alter_table … { set_type column: Type }"),
         Op::SetNotNull { .. } => dsl("ALTER COLUMN … SET NOT NULL", "alter_table … { set_not_null column }"),
@@ -54,7 +56,10 @@ fn sqlite_cannot_run(op: &Op, sql: &str) -> Option<(String, &'static str)> {
         Op::CreateIndex(i) if i.concurrently && i.key.is_some() => dsl("CREATE INDEX CONCURRENTLY", ""),
         Op::CreateIndex(i) if i.concurrently => dsl("CREATE INDEX CONCURRENTLY", "create_index … concurrently"),
         Op::DropIndex { concurrently: true, .. } => dsl("DROP INDEX CONCURRENTLY", "drop_index … concurrently"),
-        Op::AddColumn { .. } | Op::CreateTable(_) if generates_keys(sql) => {
+        Op::AddColumn { column, .. } if generates_keys(column) => {
+            dsl("identity or serial columns", "create_table … { id: i64 primary_key identity }")
+        }
+        Op::CreateTable(t) if t.columns.iter().any(generates_keys) => {
             dsl("identity or serial columns", "create_table … { id: i64 primary_key identity }")
         }
         Op::Sql(s) if POSTGRES_ONLY.contains(&s.kind.as_str()) => Some((s.kind.clone(), "")),
@@ -62,10 +67,19 @@ fn sqlite_cannot_run(op: &Op, sql: &str) -> Option<(String, &'static str)> {
     }
 }
 
-/// Whether the statement declares PostgreSQL key generation (`GENERATED …
-/// AS IDENTITY`, `serial`), which SQLite does not have (its `INTEGER PRIMARY
-/// KEY` fills itself in).
-fn generates_keys(sql: &str) -> bool {
+/// Whether the column is declared with PostgreSQL key generation
+/// (`GENERATED … AS IDENTITY`, `serial`), which SQLite does not have (its
+/// `INTEGER PRIMARY KEY` fills itself in). A crate that targets PostgreSQL
+/// reads its SQL with PostgreSQL's grammar, where only those make an
+/// identity column; a SQLite-only crate's `INTEGER PRIMARY KEY` is one too,
+/// so there the statement's words decide.
+fn generates_keys(column: &Column, sql: &str, targets: &Targets) -> bool {
+    if !column.identity {
+        return false;
+    }
+    if targets.postgres {
+        return true;
+    }
     sql.split(|c: char| !c.is_ascii_alphanumeric()).any(|word| {
         ["identity", "serial", "bigserial", "smallserial", "serial2", "serial4", "serial8"]
             .iter()
@@ -105,19 +119,7 @@ const POSTGRES_ONLY: &[&str] = &[
 ];
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
-    if cx.targets.sqlite
-        && let Some(raw) = &cx.step.raw
-        && let Some((what, dsl)) = sqlite_cannot_run(&cx.step.op, &raw.sql)
-    {
-        let help = if dsl.is_empty() {
-            "if the crate runs on PostgreSQL only, say so in its Cargo.toml: `[package.metadata.schemaflow] databases = [\"postgres\"]`".to_owned()
-        } else {
-            format!(
-                "write it with the DSL, `{dsl}`, which generates what each database needs (on SQLite, the table rebuild where ALTER TABLE falls short); or, if the crate runs on PostgreSQL only, say so in its Cargo.toml: `[package.metadata.schemaflow] databases = [\"postgres\"]`"
-            )
-        };
-        out.push(Diagnostic::new(&NOT_PORTABLE, cx.at(Part::Sql), format!("SQLite cannot run {what}"), help));
-    }
+    not_portable(cx, out);
     let Op::Sql(statement) = &cx.step.op else { return };
     match &statement.class {
         RawClass::Unreadable(why) => out.push(Diagnostic::new(
@@ -137,4 +139,28 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
         }
         _ => {}
     }
+}
+
+/// SF036, once per statement, on its first step: an `ALTER TABLE` of
+/// several actions is several steps, and any of them may be what SQLite
+/// cannot run.
+fn not_portable(cx: &StepContext, out: &mut Vec<Diagnostic>) {
+    let Some(raw) = cx.step.raw.as_ref().filter(|r| !r.continues_statement()) else { return };
+    if !cx.targets.sqlite {
+        return;
+    }
+    let continuation = cx.rest.iter().take_while(|s| s.raw.as_ref().is_some_and(RawSql::continues_statement));
+    let Some((what, dsl)) =
+        std::iter::once(cx.step).chain(continuation).find_map(|s| sqlite_cannot_run(&s.op, &raw.sql, cx.targets))
+    else {
+        return;
+    };
+    let help = if dsl.is_empty() {
+        "if the crate runs on PostgreSQL only, say so in its Cargo.toml: `[package.metadata.schemaflow] databases = [\"postgres\"]`".to_owned()
+    } else {
+        format!(
+            "write it with the DSL, `{dsl}`, which generates what each database needs (on SQLite, the table rebuild where ALTER TABLE falls short); or, if the crate runs on PostgreSQL only, say so in its Cargo.toml: `[package.metadata.schemaflow] databases = [\"postgres\"]`"
+        )
+    };
+    out.push(Diagnostic::new(&NOT_PORTABLE, cx.at(Part::Sql), format!("SQLite cannot run {what}"), help));
 }

@@ -593,6 +593,14 @@ fn sf036_raw_sql_sqlite_cannot_run() {
     let report = report_for(&Targets::default(), &[USERS], expression);
     let help = &report.diagnostics.iter().find(|d| d.rule.code == "SF036").expect("SF036").help;
     assert!(!help.contains("create_index"), "{help}");
+    // Any action of an ALTER TABLE counts, reported once for the statement.
+    let sf036 = |src: &str| codes(&[USERS], src).iter().filter(|c| **c == "SF036").count();
+    let later_action = r#"#[allow(drop_column, "unused")] sql "ALTER TABLE users DROP COLUMN age, ADD COLUMN n bigserial" irreversible "test""#;
+    assert_eq!(sf036(later_action), 1);
+    let two = r#"sql "ALTER TABLE users ALTER COLUMN age SET DEFAULT 1, ALTER COLUMN age DROP DEFAULT""#;
+    assert_eq!(sf036(two), 1);
+    // A column whose name is a type word is not key generation.
+    assert_eq!(sf036(r#"sql "ALTER TABLE users ADD COLUMN serial varchar(20)""#), 0);
 }
 
 #[test]
