@@ -1,6 +1,7 @@
-//! The little the model needs to know about SQL text it does not parse
-//! (checks, predicates, raw statements): words outside quotes, so a column
-//! rename reaches the checks that name it, and statements split at `;`.
+//! The little the model needs to know about SQL text it keeps as written
+//! (checks, predicates, index keys): the words outside quotes, so a column
+//! rename reaches the checks that name it. Raw SQL statements are read by
+//! the SQL parser instead (see `raw_sql`).
 
 /// Calls `f` with each word (an identifier or keyword, or the text of a
 /// quoted identifier) outside string literals, comments and dollar-quoted
@@ -90,48 +91,6 @@ pub fn rename(sql: &str, from: &str, to: &str) -> String {
     out
 }
 
-/// Splits SQL text into statements at semicolons outside quotes,
-/// comments and dollar-quoted bodies (a PL/pgSQL function is one statement).
-pub fn statements(sql: &str) -> Vec<String> {
-    let bytes = sql.as_bytes();
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        if c == b'\'' || c == b'"' {
-            i = skip_quoted(bytes, i, c);
-        } else if c == b'-' && bytes.get(i + 1) == Some(&b'-') {
-            while i < bytes.len() && bytes[i] != b'\n' {
-                i += 1;
-            }
-        } else if c == b'$'
-            && let Some(end) = dollar_end(sql, i)
-        {
-            i = end;
-        } else if c == b';' {
-            out.push(sql[start..i].to_owned());
-            i += 1;
-            start = i;
-        } else {
-            i += 1;
-        }
-    }
-    out.push(sql[start..].to_owned());
-    out.into_iter().map(|s| strip_comments(&s).trim().to_owned()).filter(|s| !s.is_empty()).collect()
-}
-
-/// The words of a statement outside quotes and bodies, lowercased.
-pub fn keywords(statement: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    words(statement, |r| out.push(statement[r].to_ascii_lowercase()));
-    out
-}
-
-fn strip_comments(s: &str) -> String {
-    s.lines().map(|l| if l.trim_start().starts_with("--") { "" } else { l }).collect::<Vec<_>>().join("\n")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,15 +104,5 @@ mod tests {
         assert!(mentions("length(\"body\") > 0 OR body IS NULL", "body"));
         assert_eq!(rename("\"qty\" > 0", "qty", "n"), "\"n\" > 0");
         assert!(!mentions("'age' = x", "age"));
-    }
-
-    #[test]
-    fn splits_statements_but_not_function_bodies() {
-        let s = statements(
-            "CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN NEW.a := 1; RETURN NEW; END $$ LANGUAGE plpgsql; -- c; d\nSELECT ';'",
-        );
-        assert_eq!(s.len(), 2, "{s:?}");
-        assert!(s[0].ends_with("LANGUAGE plpgsql"));
-        assert_eq!(s[1], "SELECT ';'");
     }
 }
