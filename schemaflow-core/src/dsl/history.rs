@@ -110,6 +110,12 @@ pub fn schema_before(file: &Path, version: u64, current: Option<&Migration>) -> 
         snapshot: None,
     });
     let now = Instant::now();
+    // Nothing of this directory read yet in this process.
+    if dir_state.parsed.is_empty() {
+        let history = replay_cold(dir_state, &file, &earlier, now);
+        remember(dir_state, &file, current, now);
+        return history;
+    }
     let mut listing = Vec::with_capacity(earlier.len());
     // Files read while stamping them (one open, no second path lookup).
     let mut texts: HashMap<usize, String> = HashMap::new();
@@ -130,10 +136,7 @@ pub fn schema_before(file: &Path, version: u64, current: Option<&Migration>) -> 
         };
         listing.push((path, s));
     }
-    if let (Some(m), Some(s)) = (current, stamp(&file)) {
-        dir_state.stamps.insert(key(&file).to_owned(), (s, now));
-        dir_state.parsed.insert(key(&file).to_owned(), (s, Some(Arc::new(m.clone()))));
-    }
+    remember(dir_state, &file, current, now);
 
     let (mut schema, done) = match &dir_state.snapshot {
         Some((prefix, schema)) if prefix.len() <= listing.len() && prefix[..] == listing[..prefix.len()] => {
@@ -163,6 +166,48 @@ pub fn schema_before(file: &Path, version: u64, current: Option<&Migration>) -> 
     }
     dir_state.snapshot = Some((listing, schema.clone()));
     History::Known(schema)
+}
+
+/// Caches `current`, the model just parsed from `file`, so that the next
+/// migration need not parse it again.
+fn remember(dir_state: &mut DirState, file: &Path, current: Option<&Migration>, now: Instant) {
+    if let (Some(m), Some(s)) = (current, stamp(file)) {
+        dir_state.stamps.insert(key(file).to_owned(), (s, now));
+        dir_state.parsed.insert(key(file).to_owned(), (s, Some(Arc::new(m.clone()))));
+    }
+}
+
+/// The first replay of a directory in this process: every earlier file is
+/// read and parsed. A second thread reads the files (plain file reads,
+/// nothing of the compiler's) while this one parses and replays them in
+/// order, so the reading is hidden behind the parsing.
+fn replay_cold(dir_state: &mut DirState, file: &Path, earlier: &[(u64, PathBuf)], now: Instant) -> History {
+    let flavor = flavor_of(file);
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        scope.spawn(move || {
+            for (_, path) in earlier {
+                if sender.send(stamp_and_read(path, None)).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut schema = Schema::new();
+        let mut listing = Vec::with_capacity(earlier.len());
+        for (_, path) in earlier {
+            let Ok(Some((stamp, Some(text)))) = receiver.recv() else { return History::Unknown };
+            let migration = parse_text(path, &text, flavor).map(Arc::new);
+            dir_state.stamps.insert(key(path).to_owned(), (stamp, now));
+            dir_state.parsed.insert(key(path).to_owned(), (stamp, migration.clone()));
+            listing.push((path.clone(), stamp));
+            let Some(migration) = migration else { return History::Broken(path.clone()) };
+            if migration.steps.iter().any(|step| schema.apply(&step.op).is_err()) {
+                return History::Broken(path.clone());
+            }
+        }
+        dir_state.snapshot = Some((listing, schema.clone()));
+        History::Known(schema)
+    })
 }
 
 /// Reads and parses one migration file; `None` when it does not parse.

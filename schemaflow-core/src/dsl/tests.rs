@@ -400,6 +400,34 @@ fn checks_against_the_earlier_files_of_its_directory() {
 }
 
 #[test]
+fn a_history_read_cold_is_the_one_replayed_file_by_file() {
+    let dir = temp_dir("cold");
+    let mut paths = Vec::new();
+    for n in 0..40u64 {
+        let body = match n % 4 {
+            0 => format!("create_table t{n} {{ id: i64 primary_key, label: String }}"),
+            1 => format!("sql \"CREATE TABLE r{n} (id bigint PRIMARY KEY, note text)\""),
+            2 => format!("alter_table t{} {{ add_column c{n}: Option<i32> }}", n - 2),
+            _ => format!("sql \"CREATE INDEX r{}_note_idx ON r{} (note)\"", n - 2, n - 2),
+        };
+        paths.push(write(&dir, &format!("{}_m{n}.rs", 202601010000 + n), &body));
+    }
+    let last = paths.last().unwrap();
+    let version = |p: &Path| crate::files::parse_file_stem(p.file_stem().unwrap().to_str().unwrap()).unwrap().0;
+    clear_cache();
+    let cold = history::schema_before(last, version(last), None);
+    clear_cache();
+    let mut warm = History::Unknown;
+    for p in &paths {
+        warm = history::schema_before(p, version(p), None);
+    }
+    let History::Known(schema) = &cold else { panic!("{cold:?}") };
+    assert_eq!(schema.tables.len(), 20);
+    assert_eq!(cold, warm);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn a_broken_earlier_file_does_not_cascade() {
     let dir = temp_dir("broken");
     write(&dir, "202601010000_create_users.rs", "create_tabel users { id: i64 }");
