@@ -46,7 +46,12 @@ impl PostgresBackend {
             ExecError::Database(format!("cannot connect to {}: {}", crate::database_url::redact(url), message(&e)))
         })?;
         let mut backend = PostgresBackend { client, schema: schema.to_owned(), session: Vec::new(), locked: false };
-        let set = format!("SET search_path TO {}", ident(schema));
+        // Literals are written the standard way (a quote doubled, a
+        // backslash as itself); a server or database configured with
+        // `standard_conforming_strings = off` would read a backslash as an
+        // escape, so that a value could end its string early. pg_dump sets
+        // it the same way.
+        let set = format!("SET standard_conforming_strings = on; SET search_path TO {}", ident(schema));
         backend.client.batch_execute(&set).map_err(db_error)?;
         Ok(backend)
     }

@@ -499,3 +499,39 @@ fn timestamp_becomes_timestamptz_without_a_rewrite_reading_values_as_utc() {
     let text: String = b.client().query_one("SELECT seen::text FROM events WHERE id = 1", &[]).unwrap().get(0);
     assert_eq!(text, "2024-01-01 10:00:00");
 }
+
+#[test]
+fn literals_keep_their_meaning_where_the_server_reads_backslashes_as_escapes() {
+    let Some(db) = TestDatabase::create("escapes") else { return };
+    let mut b = backend(&db);
+    b.client()
+        .batch_execute(
+            "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET standard_conforming_strings = off', current_database()); END $$",
+        )
+        .unwrap();
+    let mut plain = db.connect();
+    let setting: String = plain.query_one("SHOW standard_conforming_strings", &[]).unwrap().get(0);
+    assert_eq!(setting, "off", "the database reads backslashes as escapes");
+    let tricky = r"it\'s \\ done'); DROP TABLE keep; --";
+    let migrations = [
+        parse(1, "keep", "create_table keep { id: i64 primary_key }"),
+        parse(
+            2,
+            "notes",
+            &format!("create_table notes {{ id: i64 primary_key, body: String = {tricky:?}, note: Option<String> }}"),
+        ),
+        parse(
+            3,
+            "fill",
+            &format!("backfill notes set note = {tricky:?}; down {{ backfill notes set note = sql(\"NULL\") }}"),
+        ),
+    ];
+    let mut b = backend(&db);
+    run_all(&mut b, &migrations[..2]).unwrap();
+    b.client().batch_execute("INSERT INTO notes (id) VALUES (1)").unwrap();
+    run_all(&mut b, &migrations).unwrap();
+    let row = b.client().query_one("SELECT body, note FROM notes WHERE id = 1", &[]).unwrap();
+    assert_eq!(row.get::<_, String>(0), tricky);
+    assert_eq!(row.get::<_, String>(1), tricky);
+    assert!(b.introspect().unwrap().tables.contains_key("keep"));
+}
