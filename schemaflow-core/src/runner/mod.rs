@@ -95,15 +95,28 @@ pub enum Direction {
 
 impl Progress {
     /// Whether `row` (the migration's bookkeeping state and phases done,
-    /// `None` when it has no row) is the state this phase follows. Any other
+    /// `None` when it has no row) is the state this phase follows: the one
+    /// the phase before it left, or the one this phase recorded when it
+    /// started ([`Progress::started_state`]) and was cut short. Any other
     /// state means another runner got there first.
     pub fn follows(&self, row: Option<(&str, u32)>) -> bool {
         match (self.direction, self.phase, row) {
             (Direction::Up, 0, None) => true,
-            (Direction::Up, k, Some((APPLYING, done))) => k > 0 && done == k,
+            (Direction::Up, k, Some((APPLYING, done))) => done == k,
             (Direction::Down, 0, Some((APPLIED, _))) => true,
-            (Direction::Down, k, Some((ROLLING_BACK, done))) => k > 0 && done == k,
+            (Direction::Down, k, Some((ROLLING_BACK, done))) => done == k,
             _ => false,
+        }
+    }
+
+    /// The state a phase that does not commit with its record (a statement
+    /// outside a transaction, a backfill's batches) records before it
+    /// starts, so that a run killed inside it leaves the migration shown as
+    /// half-applied (or half rolled back), never as what it was before.
+    pub fn started_state(&self) -> (&'static str, u32) {
+        match self.direction {
+            Direction::Up => (APPLYING, self.phase),
+            Direction::Down => (ROLLING_BACK, self.phase),
         }
     }
 
@@ -662,6 +675,14 @@ fn run_locked(
     let migrations = sorted(migrations);
     let applied = backend.applied()?;
     check_history(&compare(&migrations, &applied))?;
+    // Part of its rollback ran (a phase, or some batches of a backfill):
+    // neither applied nor pending, so only finishing the rollback is safe.
+    if let Some(a) = applied.iter().find(|a| a.state == ROLLING_BACK) {
+        return Err(RunError::History(format!(
+            "migration {}_{} is half rolled back ({} of {} phases of its rollback done); finish it with `rollback` before running",
+            a.version, a.name, a.phases_done, a.phases_total
+        )));
+    }
     let mut count = 0;
     for_each_pending(&migrations, &applied, to, |m, before| {
         let plan = dialect::plan_up(backend.dialect(), before, m, options).map_err(|e| plan_error(m, e))?;

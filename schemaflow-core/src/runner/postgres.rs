@@ -192,15 +192,34 @@ fn check_progress(tx: &mut Transaction, progress: &Progress) -> Result<(), ExecE
 fn record(tx: &mut Transaction, p: &Progress) -> Result<(), ExecError> {
     let (state, done) = match (p.direction, p.is_last()) {
         (Direction::Down, true) => {
+            // Rolled back: no row, and no batch progress that a later run
+            // could take for its own.
             return tx
-                .execute(&format!("DELETE FROM {BOOKKEEPING_TABLE} WHERE version = $1"), &[&(p.version as i64)])
-                .map(|_| ())
+                .batch_execute(&format!(
+                    "DELETE FROM {BOOKKEEPING_TABLE} WHERE version = {v}; DELETE FROM schemaflow_backfills WHERE version = {v}",
+                    v = p.version as i64
+                ))
                 .map_err(db_error);
         }
         (Direction::Up, true) => (APPLIED, p.phases_total),
         (Direction::Up, false) => (APPLYING, p.phase + 1),
         (Direction::Down, false) => (ROLLING_BACK, p.phase + 1),
     };
+    write_state(tx, p, state, done)
+}
+
+/// Checks the bookkeeping and records that the phase has started, in one
+/// committed transaction, before a phase whose work does not commit with
+/// its record.
+fn mark_started(client: &mut Client, progress: &Progress) -> Result<(), ExecError> {
+    let mut tx = client.transaction().map_err(db_error)?;
+    check_progress(&mut tx, progress)?;
+    let (state, done) = progress.started_state();
+    write_state(&mut tx, progress, state, done)?;
+    tx.commit().map_err(db_error)
+}
+
+fn write_state(tx: &mut Transaction, p: &Progress, state: &str, done: u32) -> Result<(), ExecError> {
     tx.execute(
         &format!(
             "INSERT INTO {BOOKKEEPING_TABLE} (version, name, checksum, applied_at, duration_ms, state, phases_done, phases_total)
@@ -310,9 +329,7 @@ impl Backend for PostgresBackend {
             Some(Phase::Transaction(statements)) => self.in_transaction(progress, |tx| run_statements(tx, statements)),
             Some(Phase::Outside(statement)) => {
                 // Check first, so a runner that lost the race runs nothing.
-                let mut tx = self.client.transaction().map_err(db_error)?;
-                check_progress(&mut tx, progress)?;
-                tx.commit().map_err(db_error)?;
+                mark_started(&mut self.client, progress)?;
                 if let Some(index) = &statement.builds_index {
                     self.drop_invalid_index(index)?;
                 }
@@ -320,9 +337,7 @@ impl Backend for PostgresBackend {
                 self.in_transaction(progress, |_| Ok(()))
             }
             Some(Phase::Backfill(backfill)) => {
-                let mut tx = self.client.transaction().map_err(db_error)?;
-                check_progress(&mut tx, progress)?;
-                tx.commit().map_err(db_error)?;
+                mark_started(&mut self.client, progress)?;
                 self.with_relaxed_commits(|me| {
                     let mut batches = PostgresBatches::new(&mut me.client, backfill, schema, progress, transforms)?;
                     batches::run(&mut batches, backfill, on_batch)

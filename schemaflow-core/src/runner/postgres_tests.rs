@@ -535,3 +535,10 @@ fn literals_keep_their_meaning_where_the_server_reads_backslashes_as_escapes() {
     assert_eq!(row.get::<_, String>(1), tricky);
     assert!(b.introspect().unwrap().tables.contains_key("keep"));
 }
+
+#[test]
+fn a_cut_short_backfill_leaves_a_true_state_on_postgres() {
+    let Some(db) = TestDatabase::create("cut_short") else { return };
+    let mut b = backend(&db);
+    super::tests::a_cut_short_backfill_leaves_a_true_state(&mut b);
+}

@@ -110,11 +110,17 @@ impl SqliteBackend {
     }
 
     fn record(&self, p: &Progress) -> Result<(), ExecError> {
-        let sql = match (p.direction, p.is_last()) {
+        let (state, done) = match (p.direction, p.is_last()) {
             (Direction::Down, true) => {
+                // Rolled back: no row, and no batch progress that a later
+                // run could take for its own.
+                self.conn
+                    .execute(&format!("DELETE FROM {BOOKKEEPING_TABLE} WHERE version = ?1"), [p.version as i64])
+                    .map_err(db_error)?;
+                self.conn.execute_batch(super::sqlite_batches::BACKFILL_PROGRESS_DDL).map_err(db_error)?;
                 return self
                     .conn
-                    .execute(&format!("DELETE FROM {BOOKKEEPING_TABLE} WHERE version = ?1"), [p.version as i64])
+                    .execute("DELETE FROM schemaflow_backfills WHERE version = ?1", [p.version as i64])
                     .map(|_| ())
                     .map_err(db_error);
             }
@@ -122,7 +128,10 @@ impl SqliteBackend {
             (Direction::Up, false) => (APPLYING, p.phase + 1),
             (Direction::Down, false) => (ROLLING_BACK, p.phase + 1),
         };
-        let (state, done) = sql;
+        self.write_state(p, state, done)
+    }
+
+    fn write_state(&self, p: &Progress, state: &str, done: u32) -> Result<(), ExecError> {
         self.conn
             .execute(
                 &format!(
@@ -213,16 +222,19 @@ impl SqliteBackend {
 
     /// Checks that this phase is still to do (another runner may have done
     /// it), recording nothing.
-    fn in_transaction_checked_only(&mut self, progress: &Progress) -> Result<(), ExecError> {
+    /// Checks the bookkeeping and records that the phase has started, in
+    /// one committed transaction, before a phase whose work does not commit
+    /// with its record.
+    fn mark_started(&mut self, progress: &Progress) -> Result<(), ExecError> {
         self.conn.execute_batch("BEGIN IMMEDIATE").map_err(db_error)?;
         let result = (|| {
             self.ensure_bookkeeping()?;
             let row = self.row_state(progress.version)?;
-            if progress.follows(row.as_ref().map(|(s, d)| (s.as_str(), *d))) {
-                Ok(())
-            } else {
-                Err(ExecError::AlreadyDone)
+            if !progress.follows(row.as_ref().map(|(s, d)| (s.as_str(), *d))) {
+                return Err(ExecError::AlreadyDone);
             }
+            let (state, done) = progress.started_state();
+            self.write_state(progress, state, done)
         })();
         let _ = self.conn.execute_batch(if result.is_ok() { "COMMIT" } else { "ROLLBACK" });
         result
@@ -307,14 +319,14 @@ impl Backend for SqliteBackend {
             None => self.in_transaction(progress, |_| Ok(())),
             Some(Phase::Transaction(statements)) => self.in_transaction(progress, |db| db.run_statements(statements)),
             Some(Phase::Outside(statement)) => {
-                self.in_transaction_checked_only(progress)?;
+                self.mark_started(progress)?;
                 self.run_statement(statement)?;
                 self.in_transaction(progress, |_| Ok(()))
             }
             Some(Phase::Backfill(backfill)) => {
                 // Check first, then one short transaction per batch, then
                 // record the phase and forget its batch progress.
-                self.in_transaction_checked_only(progress)?;
+                self.mark_started(progress)?;
                 let mut batches = SqliteBatches::new(&self.conn, backfill, schema, progress, transforms)?;
                 batches::run(&mut batches, backfill, on_batch)?;
                 self.in_transaction(progress, |db| {

@@ -351,3 +351,73 @@ fn a_down_that_loses_data_fails_the_test_naming_the_migration_and_the_data() {
     let xml = crate::testing::junit(&report);
     assert!(xml.contains("<failure message=") && xml.contains("name=\"2_add_bio\""), "{xml}");
 }
+
+/// A backfill cut short at a batch, going forward and in a rollback: the
+/// bookkeeping says how far it got, the command that would act on a wrong
+/// state refuses, and finishing changes every row exactly once. Shared by
+/// the SQLite and the PostgreSQL test.
+pub(super) fn a_cut_short_backfill_leaves_a_true_state(db: &mut dyn ScratchDatabase) {
+    let count = |db: &mut dyn ScratchDatabase, rows: &str| -> i64 {
+        let sql = format!("SELECT {} FROM {rows}", db.text_of("count(*)"));
+        db.query_text(&sql).unwrap()[0][0].as_deref().unwrap().parse().unwrap()
+    };
+    let state = |db: &mut dyn ScratchDatabase, migrations: &[Migration]| {
+        let applied = db.applied().unwrap();
+        compare(migrations, &applied)[1].state.clone()
+    };
+    let options = Options::default();
+    let migrations = [
+        parse(
+            1,
+            "base",
+            "create_table items { id: i64 primary_key, touched: i64 } create_table gate { id: i64 primary_key, open: bool }",
+        ),
+        // Rows past 350 (650 on the way back) fail a NOT NULL until the gate opens.
+        parse(
+            2,
+            "touch",
+            r#"backfill items set touched = sql("CASE WHEN id > 350 AND NOT (SELECT open FROM gate) THEN NULL ELSE touched + 1 END") batch 100;
+               down { backfill items set touched = sql("CASE WHEN id > 650 AND NOT (SELECT open FROM gate) THEN NULL ELSE touched - 1 END") batch 100 }"#,
+        ),
+    ];
+    run(db, &migrations[..1], None, &options, &mut |_| {}).unwrap();
+    db.execute(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO items SELECT i, 0 FROM n;
+         INSERT INTO gate VALUES (1, FALSE);",
+    )
+    .unwrap();
+
+    run(db, &migrations, None, &options, &mut |_| {}).unwrap_err();
+    assert!(matches!(state(db, &migrations), State::Applying { phases_done: 0, .. }), "{:?}", state(db, &migrations));
+    assert_eq!(count(db, "items WHERE touched = 1"), 300);
+    // Rolling back the table under a half-done backfill would strand its progress.
+    let refused = rollback(db, &migrations, RollbackTarget::To(0), &options, &mut |_| {}).unwrap_err();
+    assert!(refused.to_string().contains("half-applied"), "{refused}");
+    db.execute("UPDATE gate SET open = TRUE").unwrap();
+    assert_eq!(run(db, &migrations, None, &options, &mut |_| {}).unwrap(), 1);
+    assert_eq!(count(db, "items WHERE touched = 1"), 1000, "every row once");
+
+    db.execute("UPDATE gate SET open = FALSE").unwrap();
+    rollback(db, &migrations, RollbackTarget::Steps(1), &options, &mut |_| {}).unwrap_err();
+    assert!(
+        matches!(state(db, &migrations), State::RollingBack { phases_done: 0, .. }),
+        "part of the data is reverted: {:?}",
+        state(db, &migrations)
+    );
+    let refused = run(db, &migrations, None, &options, &mut |_| {}).unwrap_err();
+    assert!(refused.to_string().contains("half rolled back"), "{refused}");
+    db.execute("UPDATE gate SET open = TRUE").unwrap();
+    assert_eq!(rollback(db, &migrations, RollbackTarget::Steps(1), &options, &mut |_| {}).unwrap(), 1);
+    assert_eq!(count(db, "items WHERE touched = 0"), 1000, "every row reverted once");
+    assert_eq!(count(db, "schemaflow_backfills"), 0, "no progress outlives the rollback");
+    assert_eq!(run(db, &migrations, None, &options, &mut |_| {}).unwrap(), 1);
+    assert_eq!(count(db, "items WHERE touched = 1"), 1000, "a new run starts at the first row");
+}
+
+#[test]
+fn a_cut_short_backfill_leaves_a_true_state_on_sqlite() {
+    let path = temp_db("cut_short");
+    let mut db = SqliteBackend::open(&path).unwrap();
+    a_cut_short_backfill_leaves_a_true_state(&mut db);
+    let _ = std::fs::remove_file(&path);
+}
