@@ -8,7 +8,7 @@
 //! rebuild keeps the table's triggers and the views that read it: they are
 //! saved before, dropped where SQLite requires it, and recreated after.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
@@ -33,13 +33,28 @@ pub struct SqliteBackend {
     conn: Connection,
     /// The session statements last run on this connection.
     session: Vec<String>,
+    /// The file next to the database that `run` and `rollback` lock for
+    /// their whole length (none for an in-memory database).
+    lock_path: Option<PathBuf>,
+    /// The locked file, while a command holds it.
+    lock: Option<std::fs::File>,
+}
+
+/// The lock file of the database at `path`: its name with
+/// `-schemaflow.lock` appended, beside it (as SQLite puts `-journal`).
+fn lock_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-schemaflow.lock");
+    PathBuf::from(name)
 }
 
 impl SqliteBackend {
     /// Opens (creating it when missing) the database file at `path`.
     pub fn open(path: &Path) -> Result<SqliteBackend, ExecError> {
         let conn = Connection::open(path).map_err(db_error)?;
-        Self::with(conn)
+        let mut backend = Self::with(conn)?;
+        backend.lock_path = Some(lock_path(path));
+        Ok(backend)
     }
 
     /// Opens an existing database read-only, or `None` when the file does
@@ -61,7 +76,7 @@ impl SqliteBackend {
 
     fn with(conn: Connection) -> Result<SqliteBackend, ExecError> {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(db_error)?;
-        Ok(SqliteBackend { conn, session: Vec::new() })
+        Ok(SqliteBackend { conn, session: Vec::new(), lock_path: None, lock: None })
     }
 
     /// The connection, for tests and tools that inspect the data.
@@ -268,6 +283,32 @@ impl SqliteBackend {
 }
 
 impl Backend for SqliteBackend {
+    /// SQLite has no advisory lock: an exclusive lock on a file next to the
+    /// database (`app.db-schemaflow.lock`) keeps a second `run` or
+    /// `rollback` waiting until the first ends. The operating system
+    /// releases it when the process ends, however it ends.
+    fn acquire_lock(&mut self, on_wait: &mut dyn FnMut()) -> Result<(), ExecError> {
+        let Some(path) = &self.lock_path else { return Ok(()) };
+        let cannot = |e: std::io::Error| ExecError::Database(format!("cannot lock {}: {e}", path.display()));
+        let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(path).map_err(cannot)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                on_wait();
+                file.lock().map_err(cannot)?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(cannot(e)),
+        }
+        self.lock = Some(file);
+        Ok(())
+    }
+
+    fn release_lock(&mut self) {
+        if let Some(file) = self.lock.take() {
+            let _ = file.unlock();
+        }
+    }
+
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
     }

@@ -421,3 +421,45 @@ fn a_cut_short_backfill_leaves_a_true_state_on_sqlite() {
     a_cut_short_backfill_leaves_a_true_state(&mut db);
     let _ = std::fs::remove_file(&path);
 }
+
+#[test]
+fn two_runners_on_one_sqlite_file_apply_each_migration_and_each_batch_once() {
+    let path = temp_db("two_runners");
+    let setup = parse(1, "items", "create_table items { id: i64 primary_key, touched: i64 }");
+    {
+        let mut db = SqliteBackend::open(&path).unwrap();
+        run_all(&mut db, std::slice::from_ref(&setup));
+        db.connection()
+            .execute_batch(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO items SELECT i, 0 FROM n",
+            )
+            .unwrap();
+    }
+    let migrations = vec![
+        setup,
+        parse(2, "touch", "backfill items set touched = sql(\"touched + 1\") batch 100 pause 5ms;"),
+        parse(3, "note", "alter_table items { add_column note: Option<String> }"),
+    ];
+    let start = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let runners: Vec<_> = (0..2)
+        .map(|_| {
+            let (path, migrations, start) = (path.clone(), migrations.clone(), start.clone());
+            std::thread::spawn(move || {
+                let mut db = SqliteBackend::open(&path).unwrap();
+                start.wait();
+                let mut waited = false;
+                let applied = run(&mut db, &migrations, None, &Options::default(), &mut |e| {
+                    waited |= matches!(e, Event::Waiting);
+                })
+                .unwrap();
+                (applied, waited)
+            })
+        })
+        .collect();
+    let results: Vec<(usize, bool)> = runners.into_iter().map(|r| r.join().unwrap()).collect();
+    assert_eq!(results.iter().map(|r| r.0).sum::<usize>(), 2, "each migration applied once: {results:?}");
+    assert!(results.iter().any(|r| r.1), "one runner waited for the other: {results:?}");
+    let db = SqliteBackend::open(&path).unwrap();
+    assert_eq!(count(&db, "SELECT count(*) FROM items WHERE touched = 1"), 3000, "every row changed once");
+    let _ = std::fs::remove_file(&path);
+}
