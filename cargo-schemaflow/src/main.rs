@@ -8,11 +8,11 @@ mod env;
 mod harness;
 mod new;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use schemaflow_core::harness::{Command as Request, Format as RequestFormat, REQUEST_VAR};
+use schemaflow_core::harness::{Command as Request, Format as RequestFormat};
 
 use cli::{Cargo, Cli, Color, Command, Format};
 
@@ -106,9 +106,17 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
         statement_timeout_ms: package.statement_timeout_ms,
     };
     let json = serde_json::to_string(&request).map_err(|e| e.to_string())?;
-    let status = std::process::Command::new(&exe)
-        .env(REQUEST_VAR, json)
-        .status()
-        .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
+    // The request, password included, goes down a pipe, not into the
+    // harness's environment. The pipe stays open until the harness ends: if
+    // this process is killed, the harness sees it close and stops.
+    let cannot_run = |e: std::io::Error| format!("cannot run {}: {e}", exe.display());
+    let mut child = std::process::Command::new(&exe).stdin(std::process::Stdio::piped()).spawn().map_err(cannot_run)?;
+    let mut pipe = child.stdin.take().ok_or_else(|| format!("cannot run {}: no pipe to it", exe.display()))?;
+    writeln!(pipe, "{json}").map_err(cannot_run)?;
+    // Ctrl-C reaches the harness too (one process group), which stops after
+    // the batch that is committing: wait for it rather than die first.
+    let _ = ctrlc::set_handler(|| {});
+    let status = child.wait().map_err(cannot_run)?;
+    drop(pipe);
     Ok(ExitCode::from(status.code().unwrap_or(1).clamp(0, 255) as u8))
 }

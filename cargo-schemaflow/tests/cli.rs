@@ -352,8 +352,10 @@ fn passwords_are_redacted_in_every_message() {
 
 /// The harness binary `cargo schemaflow` built for a workspace, and a
 /// request for it, so a test can start (and kill) the process that runs
-/// the migrations itself.
-fn harness_command(ws: &Path, url: &str) -> Command {
+/// the migrations itself, with the request on its standard input (kept
+/// open, as the CLI keeps it, while the harness runs).
+fn spawn_harness(ws: &Path, url: &str) -> (std::process::Child, std::process::ChildStdin) {
+    use std::io::Write;
     let target = repo().join("target/schemaflow-it/target/debug");
     let blog_dir = ws.join("blog");
     let hash = blog_dir
@@ -366,11 +368,15 @@ fn harness_command(ws: &Path, url: &str) -> Command {
         "command": { "run": { "to": null, "dry_run": false } },
         "database_url": url, "format": "json", "color": false, "quiet": false, "verbose": false,
     });
-    let mut cmd = Command::new(exe);
-    cmd.env("SCHEMAFLOW_REQUEST", request.to_string())
+    let mut child = Command::new(exe)
+        .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
-    cmd
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    writeln!(pipe, "{request}").unwrap();
+    (child, pipe)
 }
 
 /// A copy of the example with a `counters` table of `rows` rows (hits = 0)
@@ -405,7 +411,7 @@ fn a_backfill_killed_at_any_moment_resumes_and_changes_every_row_once() {
     assert!(dry.contains("30000 rows to change now: about 300 batches, 3.0 s of pauses"), "{dry}");
     let mut kills = 0;
     for delay in [150, 250, 350, 200] {
-        let mut child = harness_command(&ws, &url).spawn().unwrap();
+        let (mut child, _pipe) = spawn_harness(&ws, &url);
         std::thread::sleep(std::time::Duration::from_millis(delay));
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap(); // SIGKILL
@@ -436,7 +442,7 @@ fn a_backfill_killed_at_any_moment_resumes_and_changes_every_row_once() {
 fn ctrl_c_stops_after_the_current_batch_and_the_next_run_resumes() {
     let (ws, url, conn) = counters_workspace("cli_interrupt", 5000, 50);
     ok(&ws, &["run", "--dry-run", "--database-url", &url]);
-    let mut child = harness_command(&ws, &url).spawn().unwrap();
+    let (mut child, _pipe) = spawn_harness(&ws, &url);
     std::thread::sleep(std::time::Duration::from_millis(300));
     let pid = child.id().to_string();
     assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
@@ -559,4 +565,76 @@ fn test_from_a_copy_of_a_real_database_leaves_the_source_untouched() {
     assert!(out.contains("202611271400_split_display_name") && out.contains("0 failed"), "{out}");
     assert!(!out.contains("202611010900_create_users "), "migrations the copy already has are not tested again: {out}");
     assert_eq!(std::fs::read(ws.join("app.db")).unwrap(), before, "the source is only read");
+}
+
+/// The processes whose parent is `parent` (from /proc).
+fn children_of(parent: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            // `pid (comm) state ppid …`: the fields after the last `)`.
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).ok().is_some_and(|stat| {
+                stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok())
+                    == Some(parent)
+            })
+        })
+        .collect()
+}
+
+/// Whether `pid` still runs (a zombie waiting to be reaped does not).
+fn running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| stat.rsplit_once(')').map(|(_, rest)| rest.trim_start().to_owned()))
+        .is_some_and(|rest| !rest.starts_with('Z') && !rest.starts_with('X'))
+}
+
+#[test]
+fn the_harness_has_no_secret_in_its_environment_and_stops_when_the_cli_is_killed() {
+    let (ws, url, conn) = counters_workspace("cli_orphan", 5000, 50);
+    ok(&ws, &["run", "--dry-run", "--database-url", &url]);
+    // SQLite ignores a query string: it stands for a password here.
+    let url = format!("{url}?password=hunter2");
+    let mut cli = Command::new(env!("CARGO_BIN_EXE_cargo-schemaflow"))
+        .args(["schemaflow", "run", "--database-url", &url, "--manifest-path"])
+        .arg(ws.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", repo().join("target/schemaflow-it/target"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let harness = loop {
+        let found = children_of(cli.id()).into_iter().find(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.starts_with("schemaflow-harn"))
+        });
+        if let Some(pid) = found {
+            break pid;
+        }
+        assert!(started.elapsed().as_secs() < 60, "the harness started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let environment = std::fs::read(format!("/proc/{harness}/environ")).unwrap();
+    assert!(!String::from_utf8_lossy(&environment).contains("hunter2"), "the URL is not in the harness's environment");
+    let changed = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row("SELECT count(*) FROM counters WHERE hits = 1", [], |r| r.get(0)).unwrap()
+    };
+    while changed(&conn) == 0 {
+        assert!(started.elapsed().as_secs() < 60, "the backfill started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    cli.kill().unwrap(); // SIGKILL: no chance to stop the harness itself
+    cli.wait().unwrap();
+    let killed = std::time::Instant::now();
+    while running(harness) {
+        assert!(killed.elapsed().as_secs() < 10, "the harness ends when the CLI is gone");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let at_exit = changed(&conn);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(changed(&conn), at_exit, "nothing changes once the harness is gone");
+    assert!(at_exit < 5000, "it stopped part-way ({at_exit})");
+    ok(&ws, &["run", "--database-url", &url]);
+    assert_eq!(changed(&conn), 5000, "the next run finishes it, each row once");
 }

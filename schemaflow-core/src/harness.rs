@@ -1,5 +1,5 @@
 //! The program `cargo schemaflow` builds around a crate's migrations: it
-//! reads the request the CLI passes in `SCHEMAFLOW_REQUEST`, runs it
+//! reads the request the CLI writes on its standard input, runs it
 //! against the database with the embedded migrations, and prints the
 //! result for people or, with `--format json`, for machines.
 //!
@@ -8,7 +8,7 @@
 //! database URL is unusable; 130 stopped by Ctrl-C after a committed batch
 //! (the next run resumes).
 
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -18,8 +18,8 @@ use crate::dialect::{Dialect, Options};
 use crate::model::Migration;
 use crate::runner::{self, Backend, Event, RollbackTarget, RunError, State, Status};
 
-/// The environment variable that carries the request.
-pub const REQUEST_VAR: &str = "SCHEMAFLOW_REQUEST";
+/// The harness's exit code when the CLI that started it went away.
+pub const EXIT_PARENT_GONE: i32 = 129;
 
 /// What the CLI asks the harness to do.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,18 +119,33 @@ pub enum Format {
     Json,
 }
 
-/// Runs the request found in [`REQUEST_VAR`] and exits with its code.
+/// Runs the request the CLI writes on the first line of standard input
+/// and exits with its code.
+///
+/// The request (database URL and password included) travels through that
+/// pipe, never through the environment, where other processes of the same
+/// user could read it. The CLI keeps the pipe open while it waits: its end
+/// means the CLI is gone (killed, or its terminal closed), and the harness
+/// then ends at once, as a killed run does, rather than migrate with nobody
+/// watching.
 pub fn main(migrations: Vec<Migration>) -> ! {
-    let request = match std::env::var(REQUEST_VAR)
-        .map_err(|e| e.to_string())
-        .and_then(|text| serde_json::from_str::<Request>(&text).map_err(|e| format!("the request is not valid: {e}")))
-    {
+    let mut line = String::new();
+    let read = std::io::stdin().read_line(&mut line).map_err(|e| e.to_string()).and_then(|_| {
+        serde_json::from_str::<Request>(&line).map_err(|e| format!("the request on standard input is not valid: {e}"))
+    });
+    let request = match read {
         Ok(request) => request,
         Err(e) => {
             eprintln!("error: {e}; this program is run by `cargo schemaflow`");
             std::process::exit(2);
         }
     };
+    std::thread::spawn(|| {
+        let mut rest = [0u8; 64];
+        while std::io::stdin().read(&mut rest).is_ok_and(|n| n > 0) {}
+        let _ = writeln!(std::io::stderr(), "error: cargo schemaflow is gone; stopping");
+        std::process::exit(EXIT_PARENT_GONE);
+    });
     // Ctrl-C: stop after the batch that is committing; a second one quits.
     let _ = ctrlc::set_handler(|| {
         if crate::runner::stop_requested() {
