@@ -347,7 +347,23 @@ fn passwords_are_redacted_in_every_message() {
     let ws = example_workspace("cli_redact");
     let (_, out) = fails(&ws, &["status", "--database-url", "postgres://app:hunter2@127.0.0.1:1/nowhere"]);
     assert!(out.contains("postgres://app:***@127.0.0.1:1/nowhere"), "{out}");
-    assert!(!out.contains("hunter2"), "{out}");
+    // Every shape, in both output formats; a URL that cannot be used is a
+    // bad value (2), an unreachable server a failure (1).
+    let shapes = [
+        ("postgres://app:hunter2@127.0.0.1:1/nowhere", 1),
+        ("postgres://app:pa/hunter2@127.0.0.1:1/nowhere", 1),
+        ("postgres:/app:hunter2@127.0.0.1:1/nowhere", 2),
+        ("postgres://app:hunter2@127.0.0.1:notaport/nowhere", 2),
+        ("host=127.0.0.1 port=1 user=app password=hunter2 dbname=nowhere", 2),
+        ("postgres://127.0.0.1:1/nowhere?user=app&password=hunter2", 1),
+    ];
+    for (url, code) in shapes {
+        for format in ["human", "json"] {
+            let (exit, out) = fails(&ws, &["status", "--format", format, "--database-url", url]);
+            assert!(!out.contains("hunter2"), "{url} ({format}):\n{out}");
+            assert_eq!(exit, code, "{url} ({format}):\n{out}");
+        }
+    }
 }
 
 /// The harness binary `cargo schemaflow` built for a workspace, and a

@@ -223,6 +223,20 @@ fn open(url: &DatabaseUrl, schema: &str, read_only: bool) -> Result<Option<Box<d
     }
 }
 
+/// A PostgreSQL URL the driver cannot read (a port that is not a number,
+/// an unknown option) is a bad URL like any other, refused before anything
+/// connects.
+fn check_url(text: &str, url: DatabaseUrl) -> Result<DatabaseUrl, String> {
+    #[cfg(feature = "postgres")]
+    if let DatabaseUrl::Postgres(_) = &url
+        && let Err(e) = text.parse::<postgres::Config>()
+    {
+        return Err(format!("`{}` is not a PostgreSQL URL schemaflow can use: {e}", redact(text)));
+    }
+    let _ = text;
+    Ok(url)
+}
+
 fn dialect_of(url: &DatabaseUrl) -> Dialect {
     match url {
         DatabaseUrl::Sqlite(_) => Dialect::Sqlite,
@@ -234,9 +248,10 @@ fn dialect_of(url: &DatabaseUrl) -> Dialect {
 /// errors to standard error.
 pub fn execute(request: &Request, migrations: &[Migration], out: &mut dyn Write) -> i32 {
     let mut p = Printer { out, request };
-    let url = match DatabaseUrl::parse(&request.database_url) {
+    let url = match DatabaseUrl::parse(&request.database_url).and_then(|url| check_url(&request.database_url, url)) {
         Ok(url) => url,
         Err(e) => {
+            p.json(serde_json::json!({ "event": "error", "message": e }));
             p.error(&RunError::Database(e));
             return 2;
         }
