@@ -56,6 +56,57 @@ pub struct AppliedMigration {
     pub phases_total: u32,
 }
 
+/// The columns of one bookkeeping row, as the database returned them.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) struct RawRow {
+    pub version: i64,
+    pub name: String,
+    pub checksum: String,
+    pub applied_at: String,
+    pub duration_ms: i64,
+    pub state: String,
+    pub phases_done: i64,
+    pub phases_total: i64,
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl RawRow {
+    /// The row, once checked: a row schemaflow would not have written (an
+    /// unknown state, a count out of range, an edit by hand) is refused by
+    /// version, never taken for an applied migration.
+    pub(crate) fn check(self) -> Result<AppliedMigration, ExecError> {
+        let bad = |what: String| {
+            ExecError::Database(format!(
+                "the row of version {} in {BOOKKEEPING_TABLE} {what}, which schemaflow never writes; it was changed by hand: restore it, or delete it and record the migration again",
+                self.version
+            ))
+        };
+        if ![APPLIED, APPLYING, ROLLING_BACK].contains(&self.state.as_str()) {
+            return Err(bad(format!("has the state `{}` (not applied, applying or rolling_back)", self.state)));
+        }
+        let count = |n: i64| u32::try_from(n).ok();
+        let (Some(done), Some(total)) = (count(self.phases_done), count(self.phases_total)) else {
+            return Err(bad(format!("counts {} of {} phases done", self.phases_done, self.phases_total)));
+        };
+        if done > total && total > 0 {
+            return Err(bad(format!("counts {done} of {total} phases done")));
+        }
+        let (Ok(version), Ok(duration_ms)) = (u64::try_from(self.version), u64::try_from(self.duration_ms)) else {
+            return Err(bad(format!("has a negative version or duration ({} ms)", self.duration_ms)));
+        };
+        Ok(AppliedMigration {
+            version,
+            name: self.name,
+            checksum: self.checksum,
+            applied_at: self.applied_at,
+            duration_ms,
+            state: self.state,
+            phases_done: done,
+            phases_total: total,
+        })
+    }
+}
+
 /// A bookkeeping row state: fully applied.
 pub const APPLIED: &str = "applied";
 /// A bookkeeping row state: some phases of the forward plan are done.

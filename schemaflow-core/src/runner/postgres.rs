@@ -299,19 +299,21 @@ impl Backend for PostgresBackend {
                 &[],
             )
             .map_err(db_error)?;
-        Ok(rows
-            .iter()
-            .map(|r| AppliedMigration {
-                version: r.get::<_, i64>(0) as u64,
-                name: r.get(1),
-                checksum: r.get(2),
-                applied_at: r.get(3),
-                duration_ms: r.get::<_, i64>(4) as u64,
-                state: r.get(5),
-                phases_done: r.get::<_, i32>(6) as u32,
-                phases_total: r.get::<_, i32>(7) as u32,
+        rows.iter()
+            .map(|r| {
+                super::RawRow {
+                    version: r.get(0),
+                    name: r.get(1),
+                    checksum: r.get(2),
+                    applied_at: r.get(3),
+                    duration_ms: r.get(4),
+                    state: r.get(5),
+                    phases_done: i64::from(r.get::<_, i32>(6)),
+                    phases_total: i64::from(r.get::<_, i32>(7)),
+                }
+                .check()
             })
-            .collect())
+            .collect()
     }
 
     fn run_phase(

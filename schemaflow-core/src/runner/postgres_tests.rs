@@ -542,3 +542,10 @@ fn a_cut_short_backfill_leaves_a_true_state_on_postgres() {
     let mut b = backend(&db);
     super::tests::a_cut_short_backfill_leaves_a_true_state(&mut b);
 }
+
+#[test]
+fn a_bookkeeping_row_edited_by_hand_is_refused_on_postgres() {
+    let Some(db) = TestDatabase::create("edited_row") else { return };
+    let mut b = backend(&db);
+    super::tests::a_bookkeeping_row_edited_by_hand_is_refused(&mut b);
+}

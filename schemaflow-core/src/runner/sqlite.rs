@@ -323,21 +323,23 @@ impl Backend for SqliteBackend {
                 "SELECT version, name, checksum, applied_at, duration_ms, state, phases_done, phases_total FROM {BOOKKEEPING_TABLE} ORDER BY version"
             ))
             .map_err(db_error)?;
-        stmt.query_map([], |r| {
-            Ok(AppliedMigration {
-                version: r.get::<_, i64>(0)? as u64,
-                name: r.get(1)?,
-                checksum: r.get(2)?,
-                applied_at: r.get(3)?,
-                duration_ms: r.get::<_, i64>(4)? as u64,
-                state: r.get(5)?,
-                phases_done: r.get(6)?,
-                phases_total: r.get(7)?,
+        let rows: Vec<super::RawRow> = stmt
+            .query_map([], |r| {
+                Ok(super::RawRow {
+                    version: r.get(0)?,
+                    name: r.get(1)?,
+                    checksum: r.get(2)?,
+                    applied_at: r.get(3)?,
+                    duration_ms: r.get(4)?,
+                    state: r.get(5)?,
+                    phases_done: r.get(6)?,
+                    phases_total: r.get(7)?,
+                })
             })
-        })
-        .map_err(db_error)?
-        .collect::<Result<_, _>>()
-        .map_err(db_error)
+            .map_err(db_error)?
+            .collect::<Result<_, _>>()
+            .map_err(db_error)?;
+        rows.into_iter().map(super::RawRow::check).collect()
     }
 
     fn run_phase(

@@ -463,3 +463,38 @@ fn two_runners_on_one_sqlite_file_apply_each_migration_and_each_batch_once() {
     assert_eq!(count(&db, "SELECT count(*) FROM items WHERE touched = 1"), 3000, "every row changed once");
     let _ = std::fs::remove_file(&path);
 }
+
+/// A bookkeeping row schemaflow would not have written is refused by
+/// version by every command, never taken for an applied migration. Shared
+/// by the SQLite and the PostgreSQL test.
+pub(super) fn a_bookkeeping_row_edited_by_hand_is_refused(db: &mut dyn ScratchDatabase) {
+    let migrations = [parse(1, "items", "create_table items { id: i64 primary_key }")];
+    let options = Options::default();
+    run(db, &migrations, None, &options, &mut |_| {}).unwrap();
+    for (edit, says) in [
+        ("state = 'garbage'", "has the state `garbage`"),
+        ("phases_done = -1", "counts -1 of"),
+        ("phases_done = 5, phases_total = 2", "counts 5 of 2"),
+    ] {
+        db.execute(&format!("UPDATE schemaflow_migrations SET {edit}")).unwrap();
+        let refused = [
+            status(db, &migrations).map(|_| ()).unwrap_err(),
+            run(db, &migrations, None, &options, &mut |_| {}).map(|_| ()).unwrap_err(),
+            rollback(db, &migrations, RollbackTarget::Steps(1), &options, &mut |_| {}).map(|_| ()).unwrap_err(),
+        ];
+        for e in refused {
+            let e = e.to_string();
+            assert!(e.contains("version 1") && e.contains(says) && e.contains("by hand"), "{edit}: {e}");
+        }
+        db.execute("UPDATE schemaflow_migrations SET state = 'applied', phases_done = 1, phases_total = 1").unwrap();
+    }
+    assert!(status(db, &migrations).unwrap().is_up_to_date());
+}
+
+#[test]
+fn a_bookkeeping_row_edited_by_hand_is_refused_on_sqlite() {
+    let path = temp_db("edited_row");
+    let mut db = SqliteBackend::open(&path).unwrap();
+    a_bookkeeping_row_edited_by_hand_is_refused(&mut db);
+    let _ = std::fs::remove_file(&path);
+}
