@@ -161,10 +161,34 @@ fn file_name_error(span: Span, why: &str) -> syn::Error {
 /// The migration files of `dir`, checked for bad names and duplicate
 /// versions (each problem an error naming its file).
 pub fn embed_directory(dir: &Path, span: Span) -> Result<Vec<MigrationFile>, syn::Error> {
-    files::scan_dir(dir).map_err(|problems| {
+    let files = files::scan_dir(dir).map_err(|problems| {
         let errors = problems.into_iter().map(|why| file_name_error(span, &why)).collect();
         combine(errors).unwrap_or_else(|| syn::Error::new(span, "invalid migrations directory"))
-    })
+    })?;
+    // A file without its `migration!` (empty, or half written) would
+    // otherwise surface as rustc's "cannot find function `migration`". A
+    // file that does not lex is left to rustc, which points into it.
+    let empty = files.iter().filter(|f| {
+        std::fs::read_to_string(&f.path)
+            .ok()
+            .and_then(|text| text.parse::<TokenStream>().ok())
+            .is_some_and(|tokens| find_migration_body(tokens).is_none())
+    });
+    let errors: Vec<syn::Error> = empty
+        .map(|f| {
+            syn::Error::new(
+                span,
+                format!(
+                    "{} holds no `schemaflow::migration! {{ … }}`: write the migration in it, or delete the file",
+                    f.path.display()
+                ),
+            )
+        })
+        .collect();
+    match combine(errors) {
+        Some(error) => Err(error),
+        None => Ok(files),
+    }
 }
 
 /// The targets of the crate a migration file belongs to, as cargo finds its

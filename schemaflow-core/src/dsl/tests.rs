@@ -469,3 +469,25 @@ fn a_null_default_says_to_leave_it_out() {
         assert!(e.contains("already defaults to NULL"), "{src}: {e}");
     }
 }
+
+#[test]
+fn a_zero_timeout_is_refused_because_postgres_reads_it_as_none() {
+    for (src, says) in [
+        ("lock_timeout 0ms; create_table t { id: i64 primary_key }", "`lock_timeout 0` means no limit"),
+        ("statement_timeout 0s; create_table t { id: i64 primary_key }", "`statement_timeout 0` means no limit"),
+    ] {
+        let e = parse(src).unwrap_err().to_string();
+        assert!(e.contains(says), "{src}: {e}");
+    }
+    assert!(parse("lock_timeout 1ms; create_table t { id: i64 primary_key }").is_ok());
+}
+
+#[test]
+fn a_migration_file_without_its_migration_is_named() {
+    let dir = temp_dir("empty_file");
+    write(&dir, "202601010000_create_users.rs", "create_table users { id: i64 primary_key }");
+    std::fs::write(dir.join("202601020000_half_written.rs"), "// to do\n").unwrap();
+    let e = embed_directory(&dir, Span::call_site()).unwrap_err().to_string();
+    assert!(e.contains("202601020000_half_written.rs holds no `schemaflow::migration!"), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -105,13 +105,13 @@ pub fn value_fits(value: &DefaultValue, ty: &ColumnType) -> Result<(), String> {
             ColumnType::I16 => int_in_range(text, i16::MIN.into(), i16::MAX.into()),
             ColumnType::I32 => int_in_range(text, i32::MIN.into(), i32::MAX.into()),
             ColumnType::I64 => int_in_range(text, i64::MIN.into(), i64::MAX.into()),
-            ColumnType::F32 | ColumnType::F64 => Ok(()),
+            ColumnType::F32 | ColumnType::F64 => float_fits(text, ty),
             ColumnType::Decimal { precision, scale } => decimal_fits(text, *precision, *scale),
             ColumnType::Bool => Err("write `true` or `false`, not a number".into()),
             _ => Err("a number is not a value of this type".into()),
         },
         DefaultValue::Float(text) => match ty {
-            ColumnType::F32 | ColumnType::F64 => Ok(()),
+            ColumnType::F32 | ColumnType::F64 => float_fits(text, ty),
             ColumnType::Decimal { precision, scale } => decimal_fits(text, *precision, *scale),
             ColumnType::I16 | ColumnType::I32 | ColumnType::I64 => {
                 Err("an integer column cannot hold a fractional number".into())
@@ -119,6 +119,18 @@ pub fn value_fits(value: &DefaultValue, ty: &ColumnType) -> Result<(), String> {
             _ => Err("a number is not a value of this type".into()),
         },
         DefaultValue::Text(text) => text_fits(text, ty),
+    }
+}
+
+/// A number within the float type's range (PostgreSQL refuses `real`
+/// values beyond about 3.4e38, and `double precision` beyond 1.8e308).
+fn float_fits(text: &str, ty: &ColumnType) -> Result<(), String> {
+    let value: f64 = text.parse().map_err(|_| format!("`{text}` is not a number"))?;
+    let (max, name) = if *ty == ColumnType::F32 { (f64::from(f32::MAX), "f32") } else { (f64::MAX, "f64") };
+    if value.is_finite() && value.abs() <= max {
+        Ok(())
+    } else {
+        Err(format!("`{text}` is out of the range of `{name}` (at most {max:e})"))
     }
 }
 
@@ -267,6 +279,16 @@ mod tests {
         assert!(value_fits(&text("{\"a\": [1]}"), &ColumnType::Json).is_ok());
         assert!(value_fits(&DefaultValue::Function(DefaultFunction::Now), &ColumnType::TimestampTz).is_ok());
         assert!(value_fits(&DefaultValue::Sql("anything".into()), &ColumnType::Bytes).is_ok());
+        assert!(value_fits(&DefaultValue::Float("3.4e38".into()), &ColumnType::F32).is_ok());
+        assert!(value_fits(&DefaultValue::Float("1e39".into()), &ColumnType::F64).is_ok());
+    }
+
+    #[test]
+    fn floats_beyond_their_type_do_not_fit() {
+        for (text, ty) in [("1e39", ColumnType::F32), ("-1e39", ColumnType::F32), ("1e309", ColumnType::F64)] {
+            let why = value_fits(&DefaultValue::Float(text.into()), &ty).unwrap_err();
+            assert!(why.contains("out of the range"), "{text}: {why}");
+        }
     }
 
     #[test]

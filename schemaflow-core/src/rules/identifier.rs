@@ -1,5 +1,6 @@
-//! SF019 identifier-too-long and SF020 reserved-identifier: the names a
-//! migration gives to tables, columns, indexes and constraints.
+//! SF019 identifier-too-long, SF020 reserved-identifier and SF037
+//! schemaflow-name: the names a migration gives to tables, columns,
+//! indexes and constraints.
 
 use super::{Diagnostic, Rule, StepContext};
 use crate::dialect::postgres::MAX_IDENTIFIER_BYTES;
@@ -23,6 +24,21 @@ pub(super) const RESERVED: Rule = Rule {
     allowable: true,
     advice: false,
 };
+
+pub(super) const OWN_NAME: Rule = Rule {
+    code: "SF037",
+    name: "schemaflow-name",
+    summary: "a table, index or constraint named like schemaflow's own (`schemaflow_migrations`, `schemaflow_backfills`, `_schemaflow_…`)",
+    why: "schemaflow keeps its bookkeeping in those tables and names the temporary tables of a SQLite rebuild `_schemaflow_new_…`: a migration that takes such a name collides with them, or corrupts the record of what is applied",
+    allowable: false,
+    advice: false,
+};
+
+/// Whether schemaflow uses `name` (any case) for its own tables.
+pub fn is_own_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "schemaflow_migrations" || lower == "schemaflow_backfills" || lower.starts_with("_schemaflow_")
+}
 
 /// Words reserved in PostgreSQL (reserved, or reserved with exceptions, in
 /// its key-word appendix) or in SQLite, that users pick as names.
@@ -154,6 +170,17 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
         _ => {}
     }
     for (name, part, check_reserved) in names {
+        // Tables, indexes and constraints; not columns, and not the names
+        // generated from a table's (reported with the table).
+        let own_applies = !matches!(part, Part::Column(_)) && (check_reserved || part != Part::Table);
+        if own_applies && is_own_name(name) {
+            out.push(Diagnostic::new(
+                &OWN_NAME,
+                cx.at(part.clone()),
+                format!("`{name}` is a name schemaflow uses for its own tables"),
+                "choose another name; other names starting with `schemaflow_` (`schemaflow_settings`) are free",
+            ));
+        }
         if cx.targets.postgres && name.len() > MAX_IDENTIFIER_BYTES {
             out.push(Diagnostic::new(
                 &TOO_LONG,

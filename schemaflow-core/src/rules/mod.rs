@@ -135,6 +135,7 @@ pub const CATALOGUE: &[&Rule] = &[
     &raw_sql::UNREADABLE,
     &raw_sql::UNANALYSED,
     &raw_sql::NOT_PORTABLE,
+    &identifier::OWN_NAME,
 ];
 
 /// Finds a rule by code (`SF013`), kebab name (`blocking-index`) or the

@@ -250,6 +250,15 @@ fn sf019_sf020_identifiers() {
 }
 
 #[test]
+fn sf037_schemaflow_names() {
+    assert_eq!(codes(&[], "create_table schemaflow_migrations { id: i64 primary_key }"), ["SF037"]);
+    assert_eq!(codes(&[], "create_table _schemaflow_new_users { id: i64 primary_key }"), ["SF037"]);
+    assert_eq!(pg_codes(&[USERS], "sql \"ALTER TABLE users RENAME TO Schemaflow_Backfills\""), ["SF008", "SF037"]);
+    assert_eq!(codes(&[USERS], "create_index _schemaflow_idx on users(age)"), ["SF013", "SF037"]);
+    assert!(codes(&[], "create_table schemaflow_settings { id: i64 primary_key }").is_empty());
+}
+
+#[test]
 fn sf021_fk_without_index() {
     let unindexed = "create_table posts { id: i64 primary_key, author_id: i64 references users(id) }";
     assert_eq!(codes(&[USERS], unindexed), ["SF021"]);

@@ -206,7 +206,18 @@ impl Builder {
             if let Some(a) = allows.first() {
                 return Err(err(a.span, format!("`#[allow]` belongs on a step, not on `{kw}`")));
             }
+            let at = input.span();
             let ms = duration_ms(input)?;
+            if ms == 0 {
+                // PostgreSQL reads 0 as "no limit".
+                return Err(err(
+                    at,
+                    format!(
+                        "`{kw} 0` means no limit at all in PostgreSQL: a statement would wait (or run) forever; write how long, e.g. `{kw} {}`",
+                        if kw == "lock_timeout" { "5s" } else { "10min" }
+                    ),
+                ));
+            }
             let slot = if kw == "lock_timeout" {
                 &mut migration.settings.lock_timeout_ms
             } else {
