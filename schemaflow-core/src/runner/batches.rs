@@ -88,8 +88,22 @@ pub(crate) fn call_transform(
         sql: format!("{}({})", spec.function, spec.inputs.join(", ")),
         message,
     };
-    let outputs =
-        function(inputs).map_err(|why| failed(format!("the transform failed on the row with key {key:?}: {why}")))?;
+    // A panic in the user's function is that row's failure, reported like
+    // an error it returned: the batch rolls back and the run ends with the
+    // message (also as a JSON error event), not with the process aborting.
+    let called = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| function(inputs)));
+    let outputs = match called {
+        Ok(result) => result,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".to_owned());
+            Err(format!("it panicked: {what}"))
+        }
+    }
+    .map_err(|why| failed(format!("the transform failed on the row with key {key:?}: {why}")))?;
     if outputs.len() != spec.outputs.len() {
         return Err(failed(format!(
             "the transform returned {} values for the {} columns it sets",

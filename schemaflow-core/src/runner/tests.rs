@@ -498,3 +498,53 @@ fn a_bookkeeping_row_edited_by_hand_is_refused_on_sqlite() {
     a_bookkeeping_row_edited_by_hand_is_refused(&mut db);
     let _ = std::fs::remove_file(&path);
 }
+
+#[cfg(feature = "harness")]
+#[test]
+fn a_panicking_transform_fails_its_row_with_a_json_error_not_an_abort() {
+    use crate::transform::Value;
+    let path = temp_db("panicking_transform");
+    let m1 =
+        parse(1, "base", "create_table people { id: i64 primary_key, name: Option<String>, first: Option<String> }");
+    let mut m2 = parse(2, "split", "backfill people with split(name) -> first batch 2; irreversible \"test\"");
+    m2.transforms.register(
+        "split",
+        std::sync::Arc::new(|row: Vec<Value>| match row.first() {
+            Some(Value::Text(t)) if t == "boom" => panic!("cannot split {t}"),
+            _ => Ok(vec![Value::Text("ok".into())]),
+        }),
+    );
+    {
+        let mut db = SqliteBackend::open(&path).unwrap();
+        run_all(&mut db, std::slice::from_ref(&m1));
+        db.connection()
+            .execute_batch("INSERT INTO people VALUES (1, 'a', NULL), (2, 'b', NULL), (3, 'boom', NULL)")
+            .unwrap();
+    }
+    let request = crate::harness::Request {
+        command: crate::harness::Command::Run { to: None, dry_run: false },
+        database_url: format!("sqlite://{}", path.display()),
+        format: crate::harness::Format::Json,
+        color: false,
+        quiet: false,
+        verbose: false,
+        schema: "public".into(),
+        postgres_min_version: None,
+        lock_timeout_ms: None,
+        statement_timeout_ms: None,
+    };
+    let mut out = Vec::new();
+    let code = crate::harness::execute(&request, &[m1, m2], &mut out);
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(code, 1, "{text}");
+    let error = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|e| e["event"] == "error")
+        .unwrap_or_else(|| panic!("no error event in {text}"));
+    let message = error["message"].as_str().unwrap_or_default();
+    assert!(message.contains("panicked: cannot split boom") && message.contains("key"), "{message}");
+    let db = SqliteBackend::open(&path).unwrap();
+    assert_eq!(count(&db, "SELECT count(*) FROM people WHERE first = 'ok'"), 2, "the batch before the row stays");
+    let _ = std::fs::remove_file(&path);
+}
