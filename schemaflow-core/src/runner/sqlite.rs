@@ -58,10 +58,27 @@ impl SqliteBackend {
     }
 
     /// Opens an existing database read-only, or `None` when the file does
-    /// not exist; nothing is created or written.
+    /// not exist; nothing is created.
+    ///
+    /// A crash in the middle of a write transaction leaves a hot journal,
+    /// which only a connection that may write can roll back; a read-only
+    /// one fails with "attempt to write a readonly database". When such a
+    /// journal (or a write-ahead log) is beside the file, a read-write
+    /// connection opens it first and undoes the unfinished transaction, as
+    /// the next writer would: the database goes back to its last commit.
     pub fn open_read_only(path: &Path) -> Result<Option<SqliteBackend>, ExecError> {
         if !path.exists() {
             return Ok(None);
+        }
+        let beside = |suffix: &str| {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            std::fs::metadata(PathBuf::from(name)).is_ok_and(|m| m.len() > 0)
+        };
+        if beside("-journal") || beside("-wal") {
+            let recover = Connection::open(path).map_err(db_error)?;
+            recover.busy_timeout(BUSY_TIMEOUT).map_err(db_error)?;
+            recover.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())).map_err(db_error)?;
         }
         let conn =
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)

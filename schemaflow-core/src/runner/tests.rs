@@ -548,3 +548,54 @@ fn a_panicking_transform_fails_its_row_with_a_json_error_not_an_abort() {
     assert_eq!(count(&db, "SELECT count(*) FROM people WHERE first = 'ok'"), 2, "the batch before the row stays");
     let _ = std::fs::remove_file(&path);
 }
+
+/// A copy of a database taken in the middle of a write transaction whose
+/// pages already reached the file: the copy has a hot journal, as a
+/// database does after a crash.
+fn database_with_a_hot_journal(name: &str) -> PathBuf {
+    let path = temp_db(name);
+    let mut db = SqliteBackend::open(&path).unwrap();
+    run_all(&mut db, &[parse(1, "items", "create_table items { id: i64 primary_key, note: String }")]);
+    let conn = db.connection();
+    conn.execute_batch(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+         INSERT INTO items SELECT i, printf('%0200d', i) FROM n;
+         PRAGMA cache_size = 2; BEGIN; UPDATE items SET note = 'changed';",
+    )
+    .unwrap();
+    let copy = temp_db(&format!("{name}_copy"));
+    std::fs::copy(&path, &copy).unwrap();
+    let journal = |p: &Path| PathBuf::from(format!("{}-journal", p.display()));
+    std::fs::copy(journal(&path), journal(&copy)).unwrap();
+    conn.execute_batch("ROLLBACK").unwrap();
+    copy
+}
+
+#[cfg(feature = "harness")]
+#[test]
+fn status_after_a_crash_recovers_the_hot_journal() {
+    let copy = database_with_a_hot_journal("hot_journal");
+    let migrations = [parse(1, "items", "create_table items { id: i64 primary_key, note: String }")];
+    let request = crate::harness::Request {
+        command: crate::harness::Command::Status { check: true },
+        database_url: format!("sqlite://{}", copy.display()),
+        format: crate::harness::Format::Json,
+        color: false,
+        quiet: false,
+        verbose: false,
+        schema: "public".into(),
+        postgres_min_version: None,
+        lock_timeout_ms: None,
+        statement_timeout_ms: None,
+    };
+    let mut out = Vec::new();
+    let code = crate::harness::execute(&request, &migrations, &mut out);
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&out));
+    let db = SqliteBackend::open(&copy).unwrap();
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM items WHERE note = 'changed'"),
+        0,
+        "the unfinished transaction is undone"
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM items"), 5000);
+}
