@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::dialect::{self, Dialect, Options, Plan, PlanError};
+use crate::dialect::{self, Dialect, Options, Phase, Plan, PlanError};
 use crate::model::Migration;
 use crate::schema::Schema;
 
@@ -313,13 +313,26 @@ pub trait ScratchDatabase: Backend {
     fn bytes_literal(&self, hex: &str) -> String;
 }
 
+/// What a failed phase leaves in the database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Left {
+    /// Nothing: it was one transaction, rolled back.
+    Nothing,
+    /// The batches of a backfill that committed before the failure.
+    CommittedBatches,
+    /// Whatever a statement outside a transaction did before it failed (an
+    /// INVALID index after a concurrent build), which the next run cleans up.
+    OutsideStatement,
+}
+
 /// Why a run, rollback or status failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RunError {
     /// The history on disk and in the database disagree.
     History(String),
-    /// A migration failed. Its failing phase was rolled back; the phases
-    /// before it (`completed` of `phases`) stay done and are recorded.
+    /// A migration (or its rollback) failed. The phases before the failing
+    /// one (`completed` of `phases`) stay done and are recorded; what the
+    /// failing phase itself leaves is `left`.
     Migration {
         /// The migration, as `YYYYMMDDHHMM_name`.
         id: String,
@@ -331,6 +344,10 @@ pub enum RunError {
         completed: u32,
         /// Phases in its plan (0 when the plan could not be built).
         phases: u32,
+        /// Applying or rolling back.
+        direction: Direction,
+        /// What the failing phase leaves behind.
+        left: Left,
     },
     /// A migration cannot be rolled back.
     Irreversible {
@@ -352,19 +369,35 @@ impl std::fmt::Display for RunError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RunError::History(m) | RunError::Database(m) => f.write_str(m),
-            RunError::Migration { id, statement, message, completed, phases } => {
-                write!(f, "migration {id} failed: {message}")?;
+            RunError::Migration { id, statement, message, completed, phases, direction, left } => {
+                let (what, next) = match direction {
+                    Direction::Up => (format!("migration {id}"), "run"),
+                    Direction::Down => (format!("the rollback of {id}"), "rollback"),
+                };
+                write!(f, "{what} failed: {message}")?;
                 if let Some(sql) = statement {
                     write!(f, "\n  in statement: {sql}")?;
                 }
-                if *completed == 0 {
-                    write!(f, "\n  the database is as it was before {id}")
-                } else {
-                    write!(
+                // Only a failing phase that was one transaction, with no
+                // phase done before it, leaves the database untouched.
+                match (left, completed, direction) {
+                    (Left::Nothing, 0, Direction::Up) => write!(f, "\n  the database is as it was before {id}"),
+                    (Left::Nothing, 0, Direction::Down) => {
+                        write!(f, "\n  nothing of it was undone: {id} is still applied")
+                    }
+                    (Left::Nothing, _, _) => write!(
                         f,
-                        "\n  {completed} of its {phases} phases had completed and are recorded; the next run resumes at phase {}",
+                        "\n  {completed} of its {phases} phases had completed and are recorded; the next `{next}` resumes at phase {}",
                         completed + 1
-                    )
+                    ),
+                    (Left::CommittedBatches, _, _) => write!(
+                        f,
+                        "\n  the batches committed before the failure stay; {id} is recorded as partial ({completed} of {phases} phases done) and the next `{next}` resumes after its last committed batch"
+                    ),
+                    (Left::OutsideStatement, _, _) => write!(
+                        f,
+                        "\n  the statement ran outside a transaction, so what it did before failing stays; {id} is recorded as partial ({completed} of {phases} phases done) and the next `{next}` cleans up and runs it again"
+                    ),
                 }
             }
             RunError::Irreversible { id, reason } => {
@@ -645,7 +678,15 @@ fn schema_after_migration(before: &Schema, m: &Migration) -> Result<Schema, RunE
 }
 
 fn plan_error(m: &Migration, e: PlanError) -> RunError {
-    RunError::Migration { id: m.id(), statement: None, message: e.to_string(), completed: 0, phases: 0 }
+    RunError::Migration {
+        id: m.id(),
+        statement: None,
+        message: e.to_string(),
+        completed: 0,
+        phases: 0,
+        direction: Direction::Up,
+        left: Left::Nothing,
+    }
 }
 
 /// Runs the phases of `plan` from `first`, recording progress after each.
@@ -696,7 +737,20 @@ fn run_plan(
             }
         };
         let Some((statement, message)) = failure else { continue };
-        return Err(RunError::Migration { id: m.id(), statement, message, completed: phase, phases: total });
+        let left = match plan.phases.get(phase as usize) {
+            Some(Phase::Backfill(_)) => Left::CommittedBatches,
+            Some(Phase::Outside(_)) => Left::OutsideStatement,
+            _ => Left::Nothing,
+        };
+        return Err(RunError::Migration {
+            id: m.id(),
+            statement,
+            message,
+            completed: phase,
+            phases: total,
+            direction,
+            left,
+        });
     }
     Ok(true)
 }

@@ -387,7 +387,9 @@ pub(super) fn a_cut_short_backfill_leaves_a_true_state(db: &mut dyn ScratchDatab
     )
     .unwrap();
 
-    run(db, &migrations, None, &options, &mut |_| {}).unwrap_err();
+    let failed = run(db, &migrations, None, &options, &mut |_| {}).unwrap_err().to_string();
+    assert!(!failed.contains("as it was before"), "three batches did commit: {failed}");
+    assert!(failed.contains("the batches committed before the failure stay"), "{failed}");
     assert!(matches!(state(db, &migrations), State::Applying { phases_done: 0, .. }), "{:?}", state(db, &migrations));
     assert_eq!(count(db, "items WHERE touched = 1"), 300);
     // Rolling back the table under a half-done backfill would strand its progress.
@@ -398,7 +400,11 @@ pub(super) fn a_cut_short_backfill_leaves_a_true_state(db: &mut dyn ScratchDatab
     assert_eq!(count(db, "items WHERE touched = 1"), 1000, "every row once");
 
     db.execute("UPDATE gate SET open = FALSE").unwrap();
-    rollback(db, &migrations, RollbackTarget::Steps(1), &options, &mut |_| {}).unwrap_err();
+    let failed = rollback(db, &migrations, RollbackTarget::Steps(1), &options, &mut |_| {}).unwrap_err().to_string();
+    assert!(
+        failed.contains("the rollback of 2_touch failed") && failed.contains("next `rollback` resumes"),
+        "{failed}"
+    );
     assert!(
         matches!(state(db, &migrations), State::RollingBack { phases_done: 0, .. }),
         "part of the data is reverted: {:?}",
