@@ -371,6 +371,15 @@ fn passwords_are_redacted_in_every_message() {
 /// the migrations itself, with the request on its standard input (kept
 /// open, as the CLI keeps it, while the harness runs).
 fn spawn_harness(ws: &Path, url: &str) -> (std::process::Child, std::process::ChildStdin) {
+    spawn_harness_for(ws, url, serde_json::json!({ "run": { "to": null, "dry_run": false } }))
+}
+
+/// [`spawn_harness`] with another command (`{ "rollback": { … } }`).
+fn spawn_harness_for(
+    ws: &Path,
+    url: &str,
+    command: serde_json::Value,
+) -> (std::process::Child, std::process::ChildStdin) {
     use std::io::Write;
     let target = repo().join("target/schemaflow-it/target/debug");
     let blog_dir = ws.join("blog");
@@ -381,7 +390,7 @@ fn spawn_harness(ws: &Path, url: &str) -> (std::process::Child, std::process::Ch
     let exe = target.join(format!("schemaflow-harness-blog-{:08x}", hash as u32));
     assert!(exe.exists(), "{} was built", exe.display());
     let request = serde_json::json!({
-        "command": { "run": { "to": null, "dry_run": false } },
+        "command": command,
         "database_url": url, "format": "json", "color": false, "quiet": false, "verbose": false,
     });
     let mut child = Command::new(exe)
@@ -653,4 +662,85 @@ fn the_harness_has_no_secret_in_its_environment_and_stops_when_the_cli_is_killed
     assert!(at_exit < 5000, "it stopped part-way ({at_exit})");
     ok(&ws, &["run", "--database-url", &url]);
     assert_eq!(changed(&conn), 5000, "the next run finishes it, each row once");
+}
+
+/// Kills the runner (SIGKILL) at a spread of moments, forward through a
+/// batched backfill and then back through its batched rollback; after each
+/// kill `status` reads the database, and in the end the next command
+/// completes, changing every row exactly once each way.
+fn killed_at_any_moment(name: &str, url: &str, exec: &mut dyn FnMut(&str), count: &mut dyn FnMut(&str) -> i64) {
+    let ws = example_workspace(name);
+    std::fs::write(
+        ws.join("blog/migrations/202612010000_create_counters.rs"),
+        "schemaflow::migration! {\n    create_table counters { id: i64 primary_key identity, hits: i64 = 0 }\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        ws.join("blog/migrations/202612020000_count_once.rs"),
+        "schemaflow::migration! {\n    backfill counters set hits = sql(\"hits + 1\") batch 100 pause 5ms;\n    down { backfill counters set hits = sql(\"hits - 1\") batch 100 pause 5ms }\n}\n",
+    )
+    .unwrap();
+    ok(&ws, &["run", "--to", "202612010000", "--database-url", url]);
+    exec(
+        "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 6000) INSERT INTO counters (hits) SELECT 0 FROM s",
+    );
+    let status_reads = |ws: &Path, when: &str| {
+        let out = schemaflow(ws, &["status", "--database-url", url]);
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(matches!(out.status.code(), Some(0 | 1)) && !text.contains("panicked"), "{when}: {text}");
+    };
+    let mut kills = 0;
+    for delay in [15, 40, 80, 130, 200, 280, 380, 500] {
+        let (mut child, _pipe) = spawn_harness(&ws, url);
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            kills += 1;
+        }
+        child.wait().unwrap();
+        status_reads(&ws, &format!("run killed after {delay} ms"));
+    }
+    ok(&ws, &["run", "--database-url", url]);
+    assert_eq!(count("hits = 1"), 6000, "every row changed once forward ({kills} kills)");
+    let back = serde_json::json!({ "rollback": { "steps": null, "to": 202612010000u64 } });
+    for delay in [15, 40, 80, 130, 200, 280, 380, 500] {
+        let (mut child, _pipe) = spawn_harness_for(&ws, url, back.clone());
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            kills += 1;
+        }
+        child.wait().unwrap();
+        status_reads(&ws, &format!("rollback killed after {delay} ms"));
+    }
+    ok(&ws, &["rollback", "--to", "202612010000", "--database-url", url]);
+    assert_eq!(count("hits = 0"), 6000, "every row changed once back ({kills} kills)");
+    assert!(kills >= 8, "most kills landed mid-way ({kills})");
+    ok(&ws, &["run", "--database-url", url]);
+    assert_eq!(count("hits = 1"), 6000, "a new run starts at the first row");
+    ok(&ws, &["status", "--check", "--database-url", url]);
+}
+
+#[test]
+fn killed_at_any_moment_on_sqlite_the_next_command_completes() {
+    let root = repo().join("target/schemaflow-it/cli_kill_sqlite");
+    let url = format!("sqlite://{}", root.join("app.db").display());
+    let open = || rusqlite::Connection::open(root.join("app.db")).unwrap();
+    killed_at_any_moment("cli_kill_sqlite", &url, &mut |sql| open().execute_batch(sql).unwrap(), &mut |filter| {
+        open().query_row(&format!("SELECT count(*) FROM counters WHERE {filter}"), [], |r| r.get(0)).unwrap()
+    });
+}
+
+#[test]
+fn killed_at_any_moment_on_postgres_the_next_command_completes() {
+    let Some(db) = postgres_database("cli_kill") else { return };
+    let url = db.url.clone();
+    killed_at_any_moment(
+        "cli_kill_postgres",
+        &url,
+        &mut |sql| db.connect().batch_execute(sql).unwrap(),
+        &mut |filter| {
+            db.connect().query_one(&format!("SELECT count(*) FROM counters WHERE {filter}"), &[]).unwrap().get(0)
+        },
+    );
 }
