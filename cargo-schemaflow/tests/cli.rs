@@ -744,3 +744,38 @@ fn killed_at_any_moment_on_postgres_the_next_command_completes() {
         },
     );
 }
+
+#[test]
+fn two_processes_on_one_sqlite_file_change_each_row_once() {
+    let (ws, url, conn) = counters_workspace("cli_two_processes", 6000, 100);
+    ok(&ws, &["run", "--dry-run", "--database-url", &url]);
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_cargo-schemaflow"))
+            .args(["schemaflow", "run", "--format", "json", "--database-url", &url, "--manifest-path"])
+            .arg(ws.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", repo().join("target/schemaflow-it/target"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let mut events = Vec::new();
+    for out in [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()] {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let event: serde_json::Value = serde_json::from_str(line).unwrap();
+            events.push(event["event"].as_str().unwrap_or_default().to_owned());
+        }
+    }
+    assert_eq!(events.iter().filter(|e| *e == "applied").count(), 1, "the backfill applied once: {events:?}");
+    assert!(events.iter().any(|e| e == "waiting"), "one process waited for the other: {events:?}");
+    let (ones, others): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*) FILTER (WHERE hits = 1), count(*) FILTER (WHERE hits <> 1) FROM counters",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((ones, others), (6000, 0), "every row changed exactly once");
+}
