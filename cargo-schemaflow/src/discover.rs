@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use cargo_metadata::{Metadata, MetadataCommand, Package};
+use cargo_metadata::{MetadataCommand, Package};
 
 /// A workspace package that depends on schemaflow.
 #[derive(Clone, Debug)]
@@ -35,6 +35,9 @@ pub struct Workspace {
 /// Reads the workspace with `cargo metadata`.
 pub fn workspace(manifest_path: Option<&std::path::Path>) -> Result<Workspace, String> {
     let mut cmd = MetadataCommand::new();
+    // The workspace's own packages are all it needs: resolving every
+    // dependency would cost a tenth of a second on each command.
+    cmd.no_deps();
     if let Some(path) = manifest_path {
         cmd.manifest_path(path);
     }
@@ -45,7 +48,7 @@ pub fn workspace(manifest_path: Option<&std::path::Path>) -> Result<Workspace, S
         .filter(|p| {
             p.dependencies.iter().any(|d| d.name == "schemaflow" && d.kind == cargo_metadata::DependencyKind::Normal)
         })
-        .map(|p| migration_package(&metadata, p))
+        .map(migration_package)
         .collect();
     Ok(Workspace {
         root: metadata.workspace_root.clone().into_std_path_buf(),
@@ -54,7 +57,7 @@ pub fn workspace(manifest_path: Option<&std::path::Path>) -> Result<Workspace, S
     })
 }
 
-fn migration_package(metadata: &Metadata, p: &Package) -> MigrationPackage {
+fn migration_package(p: &Package) -> MigrationPackage {
     let dir = p.manifest_path.parent().map(|d| d.to_path_buf().into_std_path_buf()).unwrap_or_default();
     let lib_name = p
         .targets
@@ -78,24 +81,34 @@ fn migration_package(metadata: &Metadata, p: &Package) -> MigrationPackage {
         name: p.name.to_string(),
         lib_name,
         migrations,
-        schemaflow_dependency: schemaflow_source(metadata, p),
+        schemaflow_dependency: schemaflow_source(p),
         dir,
     }
 }
 
-/// The harness's `schemaflow = …` line: the path or version the package uses.
-fn schemaflow_source(metadata: &Metadata, p: &Package) -> String {
-    let resolved = metadata.resolve.as_ref().and_then(|r| r.nodes.iter().find(|n| n.id == p.id)).and_then(|node| {
-        node.deps.iter().find(|d| d.name == "schemaflow").and_then(|d| metadata.packages.iter().find(|q| q.id == d.pkg))
-    });
-    match resolved {
-        Some(q) if q.source.is_none() => {
-            let dir = q.manifest_path.parent().map(|d| d.to_string()).unwrap_or_default();
-            format!("{{ path = {dir:?} }}")
-        }
-        Some(q) => format!("\"={}\"", q.version),
-        None => "\"*\"".to_owned(),
+/// The harness's `schemaflow = …` line, from the package's declaration of
+/// it: its path, its git source, or its version requirement (the harness
+/// gets the workspace's lock file, which pins the version in use).
+fn schemaflow_source(p: &Package) -> String {
+    let Some(dependency) = p.dependencies.iter().find(|d| d.name == "schemaflow") else {
+        return "\"*\"".to_owned();
+    };
+    if let Some(path) = &dependency.path {
+        return format!("{{ path = {:?} }}", path.to_string());
     }
+    if let Some(git) =
+        dependency.source.as_ref().map(|s| s.to_string()).and_then(|s| s.strip_prefix("git+").map(str::to_owned))
+    {
+        let (url, query) = git.split_once('?').unwrap_or((&git, ""));
+        let url = url.split('#').next().unwrap_or(url);
+        let pin = query
+            .split('&')
+            .find_map(|kv| kv.split_once('=').filter(|(k, _)| ["rev", "tag", "branch"].contains(k)))
+            .map(|(k, v)| format!(", {k} = {v:?}"))
+            .unwrap_or_default();
+        return format!("{{ git = {url:?}{pin} }}");
+    }
+    format!("{:?}", dependency.req.to_string())
 }
 
 impl Workspace {
