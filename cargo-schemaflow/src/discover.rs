@@ -23,6 +23,8 @@ pub struct MigrationPackage {
     pub lock_timeout_ms: Option<u64>,
     /// `statement_timeout_ms` from `[package.metadata.schemaflow]`.
     pub statement_timeout_ms: Option<u64>,
+    /// The directories of its path dependencies.
+    pub path_dependencies: Vec<PathBuf>,
 }
 
 /// The workspace: its root, target directory and migration packages.
@@ -82,6 +84,11 @@ fn migration_package(p: &Package) -> MigrationPackage {
         lib_name,
         migrations,
         schemaflow_dependency: schemaflow_source(p),
+        path_dependencies: p
+            .dependencies
+            .iter()
+            .filter_map(|d| d.path.as_ref().map(|path| path.clone().into_std_path_buf()))
+            .collect(),
         dir,
     }
 }

@@ -79,6 +79,18 @@ pub fn build(
     verbose: bool,
     color: bool,
 ) -> Result<PathBuf, String> {
+    let exe =
+        workspace.target_dir.join("debug").join(format!("{}{}", binary_name(package), std::env::consts::EXE_SUFFIX));
+    // Nothing the harness is built from changed since its last build:
+    // cargo would find nothing to do, so it is not asked.
+    let print = fingerprint(workspace, package, dir);
+    let record = dir.join("fingerprint");
+    if let Some(print) = &print
+        && let Some(built) = stamp(&exe)
+        && std::fs::read_to_string(&record).is_ok_and(|text| text == format!("{print} {built}"))
+    {
+        return Ok(exe);
+    }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.arg("build")
@@ -95,8 +107,94 @@ pub fn build(
     }
     let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
     if !status.success() {
+        let _ = std::fs::remove_file(&record);
         return Err(BUILD_FAILED.into());
     }
-    let exe = format!("{}{}", binary_name(package), std::env::consts::EXE_SUFFIX);
-    Ok(workspace.target_dir.join("debug").join(exe))
+    // What was read before the build: a file changed during it makes the
+    // next command build again.
+    if let (Some(print), Some(built)) = (print, stamp(&exe)) {
+        let _ = write_if_changed(&record, &format!("{print} {built}"));
+    }
+    Ok(exe)
+}
+
+/// A file's size and modification time, as text.
+fn stamp(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some(format!("{}:{}", meta.len(), modified.as_nanos()))
+}
+
+/// A hash of the size and modification time of every file the harness is
+/// built from: the harness crate, the workspace's manifest and lock file,
+/// the package's directory (its migrations, sources and build script), and
+/// the whole workspace of each of its path dependencies (which covers a
+/// path dependency's own path dependencies in that workspace), and of this
+/// program. Dependencies from a registry are pinned by the lock file. `None`
+/// (build as usual) when any of it cannot be read.
+fn fingerprint(workspace: &Workspace, package: &MigrationPackage, dir: &Path) -> Option<String> {
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    for file in [
+        dir.join("Cargo.toml"),
+        dir.join("src/main.rs"),
+        workspace.root.join("Cargo.toml"),
+        std::env::current_exe().ok()?,
+    ] {
+        files.push((file.clone(), stamp(&file)?));
+    }
+    if let Some(lock) = stamp(&workspace.root.join("Cargo.lock")) {
+        files.push((workspace.root.join("Cargo.lock"), lock));
+    }
+    let mut roots = vec![package.dir.clone()];
+    for dependency in &package.path_dependencies {
+        roots.push(workspace_root_of(dependency).unwrap_or_else(|| dependency.clone()));
+    }
+    roots.sort();
+    roots.dedup();
+    for root in roots {
+        walk(&root, &mut files)?;
+    }
+    files.sort();
+    files.dedup();
+    let hash = files.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, (path, stamp)| {
+        path.to_string_lossy()
+            .bytes()
+            .chain([0])
+            .chain(stamp.bytes())
+            .chain([0])
+            .fold(h, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    });
+    Some(format!("{hash:016x}:{}", files.len()))
+}
+
+/// Every file under `dir` with its stamp, leaving out build output
+/// (`target`), hidden entries (`.git`, `.env`) and SQLite databases (the
+/// default one lives in the package's directory and changes on every run).
+fn walk(dir: &Path, files: &mut Vec<(PathBuf, String)>) -> Option<()> {
+    const DATABASE_FILES: &[&str] =
+        &[".db", ".db-journal", ".db-wal", ".db-shm", ".sqlite", ".sqlite3", "-schemaflow.lock"];
+    for entry in std::fs::read_dir(dir).ok()? {
+        let entry = entry.ok()?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') || name == "target" || DATABASE_FILES.iter().any(|end| name.ends_with(end)) {
+            continue;
+        }
+        let path = entry.path();
+        let kind = entry.file_type().ok()?;
+        if kind.is_dir() {
+            walk(&path, files)?;
+        } else {
+            files.push((path.clone(), stamp(&path)?));
+        }
+    }
+    Some(())
+}
+
+/// The root of the cargo workspace `dir` belongs to: the nearest directory
+/// above it (or itself) whose Cargo.toml has a `[workspace]` table.
+fn workspace_root_of(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| std::fs::read_to_string(d.join("Cargo.toml")).is_ok_and(|t| t.contains("[workspace]")))
+        .map(Path::to_path_buf)
 }

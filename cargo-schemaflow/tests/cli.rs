@@ -779,3 +779,24 @@ fn two_processes_on_one_sqlite_file_change_each_row_once() {
         .unwrap();
     assert_eq!((ones, others), (6000, 0), "every row changed exactly once");
 }
+
+#[test]
+fn an_unchanged_crate_skips_cargo_and_any_change_builds_again() {
+    let ws = example_workspace("cli_fingerprint");
+    let url = db_url(&ws);
+    ok(&ws, &["run", "--database-url", &url]);
+    let cargo_ran = |ws: &Path| {
+        let out = schemaflow(ws, &["status", "--verbose", "--database-url", &url]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stderr).contains("Finished")
+    };
+    assert!(!cargo_ran(&ws), "nothing changed: cargo is not asked");
+    // An edit that keeps the file's size still counts.
+    let file = ws.join("blog/migrations/202611010900_create_users.rs");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("schemaflow::migration!", "schemaflow::migration!", 1)).unwrap();
+    assert!(cargo_ran(&ws), "a touched migration builds again");
+    assert!(!cargo_ran(&ws));
+    std::fs::write(ws.join("blog/src/extra.rs"), "// a new source file\n").unwrap();
+    assert!(cargo_ran(&ws), "a new file in the package builds again");
+}
