@@ -77,6 +77,7 @@ pub fn build(
     package: &MigrationPackage,
     dir: &Path,
     verbose: bool,
+    quiet: bool,
     color: bool,
 ) -> Result<PathBuf, String> {
     let exe =
@@ -100,10 +101,14 @@ pub fn build(
         .arg(&workspace.target_dir)
         .arg("--color")
         .arg(if color { "always" } else { "auto" });
+    // cargo's own progress shows what is compiling and how far (a first
+    // build compiles the dependencies, and every migration's checks).
     if verbose {
         cmd.arg("--verbose");
-    } else {
+    } else if quiet {
         cmd.arg("--quiet");
+    } else {
+        eprintln!("Building the migrations of `{}`", package.name);
     }
     let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
     if !status.success() {

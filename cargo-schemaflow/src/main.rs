@@ -89,7 +89,7 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
         eprintln!("database: {} (from {source})", schemaflow_core::database_url::redact(&database_url));
     }
     let dir = harness::write(&workspace, package)?;
-    let exe = harness::build(&workspace, package, &dir, global.verbose, color)?;
+    let exe = harness::build(&workspace, package, &dir, global.verbose, global.quiet, color)?;
     let request = schemaflow_core::harness::Request {
         command,
         database_url,

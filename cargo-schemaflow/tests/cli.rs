@@ -791,10 +791,10 @@ fn an_unchanged_crate_skips_cargo_and_any_change_builds_again() {
         String::from_utf8_lossy(&out.stderr).contains("Finished")
     };
     assert!(!cargo_ran(&ws), "nothing changed: cargo is not asked");
-    // An edit that keeps the file's size still counts.
+    // Writing a file again, same size and content, still counts.
     let file = ws.join("blog/migrations/202611010900_create_users.rs");
     let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(&file, text.replacen("schemaflow::migration!", "schemaflow::migration!", 1)).unwrap();
+    std::fs::write(&file, &text).unwrap();
     assert!(cargo_ran(&ws), "a touched migration builds again");
     assert!(!cargo_ran(&ws));
     std::fs::write(ws.join("blog/src/extra.rs"), "// a new source file\n").unwrap();
