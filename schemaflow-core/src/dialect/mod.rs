@@ -213,13 +213,15 @@ impl std::error::Error for PlanError {}
 /// its statement as written, placed (in the transaction, in one of its
 /// own, or outside) and annotated with the locks of what it does.
 pub fn plan_steps(dialect: Dialect, before: &Schema, steps: &[Step], options: &Options) -> Result<Plan, PlanError> {
+    // The schemas just before and just after the current step, kept in
+    // step by applying each op to both (cheaper than a copy per step).
     let mut schema = before.clone();
+    let mut after = before.clone();
     let mut created = std::collections::HashSet::new();
     let mut units = Vec::new();
     // The units generated for the raw statement being read, with its text.
     let mut raw: Option<(&str, Vec<Unit>)> = None;
     for (step, Step { op, raw: raw_sql, .. }) in steps.iter().enumerate() {
-        let mut after = schema.clone();
         after.apply(op).map_err(|e| PlanError { step, message: e.message })?;
         let existing_table = op.table().is_some_and(|t| before.tables.contains_key(t) && !created.contains(t));
         let cx = OpContext {
@@ -261,7 +263,8 @@ pub fn plan_steps(dialect: Dialect, before: &Schema, steps: &[Step], options: &O
             }
             _ => {}
         }
-        schema = after;
+        // It applied to the same schema a moment ago.
+        schema.apply(op).map_err(|e| PlanError { step, message: e.message })?;
     }
     units.extend(raw.take().map(|(sql, generated)| as_written(sql, generated)));
     let session = match dialect {
