@@ -639,31 +639,37 @@ fn check_history(entries: &[StatusEntry]) -> Result<(), RunError> {
 }
 
 /// Calls `f` with each pending migration up to `to` (inclusive) and the
-/// schema before it, replaying the history once, in version order.
+/// schemas before and after it, replaying the history once, in version
+/// order.
 fn for_each_pending(
     migrations: &[Migration],
     applied: &[AppliedMigration],
     to: Option<u64>,
-    mut f: impl FnMut(&Migration, &Schema) -> Result<(), RunError>,
+    mut f: impl FnMut(&Migration, &Schema, &Schema) -> Result<(), RunError>,
 ) -> Result<(), RunError> {
     if let Some(to) = to
         && !migrations.iter().any(|m| m.version == to)
     {
         return Err(RunError::History(format!("no migration has version {to}")));
     }
+    let done: std::collections::HashSet<u64> =
+        applied.iter().filter(|a| a.state != APPLYING).map(|a| a.version).collect();
     let mut schema = Schema::new();
     for m in migrations {
         if to.is_some_and(|to| m.version > to) {
             break;
         }
-        if !applied.iter().any(|a| a.version == m.version && a.state != APPLYING) {
-            f(m, &schema)?;
-        }
+        let pending = !done.contains(&m.version);
+        let mut after = if pending { schema.clone() } else { std::mem::take(&mut schema) };
         for step in &m.steps {
-            schema
+            after
                 .apply(&step.op)
                 .map_err(|e| RunError::History(format!("migration {} does not replay: {}", m.id(), e.message)))?;
         }
+        if pending {
+            f(m, &schema, &after)?;
+        }
+        schema = after;
     }
     Ok(())
 }
@@ -789,14 +795,13 @@ fn run_locked(
         )));
     }
     let mut count = 0;
-    for_each_pending(&migrations, &applied, to, |m, before| {
+    for_each_pending(&migrations, &applied, to, |m, before, after| {
         let plan = dialect::plan_up(backend.dialect(), before, m, options).map_err(|e| plan_error(m, e))?;
         let first = applied.iter().find(|a| a.version == m.version && a.state == APPLYING).map_or(0, |a| a.phases_done);
         // Data steps read their table's key and columns off the schema the
-        // migration produces (a backfill fills columns added before it).
-        let after = schema_after_migration(before, m)?;
+        // migration produces (`after`: a backfill fills columns added before it).
         let started = Instant::now();
-        if run_plan(backend, m, &plan, &after, Direction::Up, first, options, on_event)? {
+        if run_plan(backend, m, &plan, after, Direction::Up, first, options, on_event)? {
             count += 1;
             on_event(Event::Applied { id: m.id(), duration: started.elapsed() });
         } else {
@@ -934,12 +939,11 @@ pub fn dry_run(
     let migrations = sorted(migrations);
     check_history(&compare(&migrations, applied))?;
     let mut out = String::new();
-    for_each_pending(&migrations, applied, to, |m, before| {
+    for_each_pending(&migrations, applied, to, |m, before, after| {
         let plan = dialect::plan_up(dialect, before, m, options).map_err(|e| plan_error(m, e))?;
         out.push_str(&format!("-- migration {}\n", m.id()));
         // Backfills run against the schema after the migration's steps.
-        let after = schema_after_migration(before, m)?;
-        out.push_str(&dialect::render_with(dialect, &after, &plan, rows));
+        out.push_str(&dialect::render_with(dialect, after, &plan, rows));
         let recorded = if plan.phases.len() > 1 {
             "progress recorded in each phase's transaction; applied with the last"
         } else {
