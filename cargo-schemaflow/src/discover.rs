@@ -25,6 +25,8 @@ pub struct MigrationPackage {
     pub statement_timeout_ms: Option<u64>,
     /// The directories of its path dependencies.
     pub path_dependencies: Vec<PathBuf>,
+    /// `databases` from `[package.metadata.schemaflow]` (empty: both).
+    pub databases: Vec<String>,
 }
 
 /// The workspace: its root, target directory and migration packages.
@@ -84,6 +86,11 @@ fn migration_package(p: &Package) -> MigrationPackage {
         lib_name,
         migrations,
         schemaflow_dependency: schemaflow_source(p),
+        databases: config
+            .and_then(|c| c.get("databases"))
+            .and_then(|d| d.as_array())
+            .map(|list| list.iter().filter_map(|d| d.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default(),
         path_dependencies: p
             .dependencies
             .iter()

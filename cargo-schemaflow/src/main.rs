@@ -104,6 +104,7 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
         postgres_min_version: package.postgres_min_version,
         lock_timeout_ms: package.lock_timeout_ms,
         statement_timeout_ms: package.statement_timeout_ms,
+        databases: package.databases.clone(),
     };
     let json = serde_json::to_string(&request).map_err(|e| e.to_string())?;
     // The request, password included, goes down a pipe, not into the

@@ -51,6 +51,11 @@ pub struct Request {
     /// in `[package.metadata.schemaflow]`).
     #[serde(default)]
     pub statement_timeout_ms: Option<u64>,
+    /// The databases the crate's migrations are checked for (`databases`
+    /// in `[package.metadata.schemaflow]`): `sqlite`, `postgres`; empty for
+    /// both.
+    #[serde(default)]
+    pub databases: Vec<String>,
 }
 
 fn default_schema() -> String {
@@ -237,6 +242,23 @@ fn check_url(text: &str, url: DatabaseUrl) -> Result<DatabaseUrl, String> {
     Ok(url)
 }
 
+/// A database the crate's migrations were not checked for is refused: its
+/// raw SQL was read, and its hazards judged, for the other database only.
+fn check_target(text: &str, databases: &[String], url: DatabaseUrl) -> Result<DatabaseUrl, String> {
+    let kind = match url {
+        DatabaseUrl::Sqlite(_) => "sqlite",
+        DatabaseUrl::Postgres(_) => "postgres",
+    };
+    if databases.is_empty() || databases.iter().any(|d| d == kind) {
+        return Ok(url);
+    }
+    Err(format!(
+        "`{}` is a {kind} database, but the migrations of this crate are checked for {} only (`databases` in [package.metadata.schemaflow]): add \"{kind}\" there, and the checks for it run when the crate builds",
+        redact(text),
+        databases.join(", ")
+    ))
+}
+
 fn dialect_of(url: &DatabaseUrl) -> Dialect {
     match url {
         DatabaseUrl::Sqlite(_) => Dialect::Sqlite,
@@ -248,7 +270,10 @@ fn dialect_of(url: &DatabaseUrl) -> Dialect {
 /// errors to standard error.
 pub fn execute(request: &Request, migrations: &[Migration], out: &mut dyn Write) -> i32 {
     let mut p = Printer { out, request };
-    let url = match DatabaseUrl::parse(&request.database_url).and_then(|url| check_url(&request.database_url, url)) {
+    let url = match DatabaseUrl::parse(&request.database_url)
+        .and_then(|url| check_url(&request.database_url, url))
+        .and_then(|url| check_target(&request.database_url, &request.databases, url))
+    {
         Ok(url) => url,
         Err(e) => {
             p.json(serde_json::json!({ "event": "error", "message": e }));
