@@ -27,6 +27,24 @@ pub fn utc_version(now: SystemTime) -> u64 {
     format!("{year:04}{month:02}{day:02}{hour:02}{minute:02}").parse().unwrap_or(0)
 }
 
+/// The version one minute after `version` (`YYYYMMDDHHMM`), across hours,
+/// days, months and years.
+pub fn next_minute(version: u64) -> u64 {
+    let (year, month, day) =
+        ((version / 100_000_000) as i64, (version / 1_000_000 % 100) as i64, (version / 10_000 % 100) as i64);
+    let (hour, minute) = (version / 100 % 100, version % 100);
+    // Days since 1970-01-01 from the civil date (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = if month > 2 { month - 3 } else { month + 9 };
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = u64::try_from(days).unwrap_or(0) * 86_400 + hour * 3600 + minute * 60 + 60;
+    utc_version(UNIX_EPOCH + std::time::Duration::from_secs(secs))
+}
+
 /// What `new` did.
 pub struct Created {
     pub file: std::path::PathBuf,
@@ -44,17 +62,16 @@ pub fn create(package: &MigrationPackage, description: &str, version: u64) -> Re
     let mut notes = Vec::new();
     let existing =
         if dir.exists() { files::scan_dir(dir).map_err(|problems| problems.join("\n"))? } else { Vec::new() };
-    if let Some(same) = existing.iter().find(|f| f.version == version) {
-        return Err(format!(
-            "a migration with version {version} already exists ({}_{}.rs); wait a minute so the new one gets a later timestamp",
-            same.version, same.name
+    // A new migration comes after every existing one: when this minute is
+    // taken, or an existing version is later (a second file this minute, a
+    // teammate's clock ahead), it takes the minute after the newest.
+    let mut version = version;
+    if let Some(newest) = existing.iter().map(|f| f.version).max().filter(|newest| *newest >= version) {
+        let next = next_minute(newest);
+        notes.push(format!(
+            "version {version} (now) is not after the newest migration, {newest}: the new one takes {next}, so that it runs after every existing one"
         ));
-    }
-    if let Some(newer) = existing.iter().find(|f| f.version > version) {
-        return Err(format!(
-            "migration {}_{}.rs has a later version than now ({version}); a new migration must come after every existing one (is the clock right?)",
-            newer.version, newer.name
-        ));
+        version = next;
     }
     if existing.is_empty() {
         notes.extend(set_up_embedding(package)?);
@@ -139,5 +156,14 @@ mod tests {
         assert_eq!(utc_version(UNIX_EPOCH + Duration::from_secs(1_795_534_259)), 202611241530);
         // 2024-02-29 23:59 UTC (leap day)
         assert_eq!(utc_version(UNIX_EPOCH + Duration::from_secs(1_709_251_140)), 202402292359);
+    }
+
+    #[test]
+    fn the_next_minute_rolls_over_hours_days_months_and_years() {
+        assert_eq!(next_minute(202611241530), 202611241531);
+        assert_eq!(next_minute(202611241559), 202611241600);
+        assert_eq!(next_minute(202402292359), 202403010000);
+        assert_eq!(next_minute(202312312359), 202401010000);
+        assert_eq!(next_minute(202302282359), 202303010000);
     }
 }

@@ -800,3 +800,19 @@ fn an_unchanged_crate_skips_cargo_and_any_change_builds_again() {
     std::fs::write(ws.join("blog/src/extra.rs"), "// a new source file\n").unwrap();
     assert!(cargo_ran(&ws), "a new file in the package builds again");
 }
+
+#[test]
+fn new_twice_in_a_minute_gives_the_second_the_next_minute() {
+    let ws = example_workspace("cli_new_twice");
+    let first = ok(&ws, &["new", "add_views"]);
+    let second = ok(&ws, &["new", "add_likes"]);
+    assert!(first.contains("Created") && second.contains("Created"), "{first}{second}");
+    let mut versions: Vec<String> = std::fs::read_dir(ws.join("blog/migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with("_add_views.rs") || n.ends_with("_add_likes.rs"))
+        .collect();
+    versions.sort();
+    assert_eq!(versions.len(), 2, "{versions:?}");
+    assert!(versions[1].ends_with("_add_likes.rs"), "the second comes after the first: {versions:?}");
+}
