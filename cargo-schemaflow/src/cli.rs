@@ -32,14 +32,6 @@ pub struct Global {
     /// Path to Cargo.toml.
     #[arg(long, global = true, value_name = "PATH")]
     pub manifest_path: Option<PathBuf>,
-    /// The database: `sqlite://path.db` or `postgres://user@host/db`. Default:
-    /// `DATABASE_URL` from the environment or a `.env` file, else
-    /// `sqlite://schemaflow.db` in the package's directory.
-    #[arg(long, global = true, value_name = "URL")]
-    pub database_url: Option<String>,
-    /// PostgreSQL: the schema to migrate; the bookkeeping table lives there too.
-    #[arg(long, global = true, value_name = "NAME", default_value = "public")]
-    pub schema: String,
     /// Print only errors.
     #[arg(short, long, global = true)]
     pub quiet: bool,
@@ -49,6 +41,19 @@ pub struct Global {
     /// Colour: auto, always or never.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
     pub color: Color,
+}
+
+/// Which database a command works on (every command but `new`).
+#[derive(Args, Debug, Clone)]
+pub struct Database {
+    /// The database: `sqlite://path.db` or `postgres://user@host/db`. Default:
+    /// `DATABASE_URL` from the environment or a `.env` file, else
+    /// `sqlite://schemaflow.db` in the package's directory.
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// PostgreSQL: the schema to migrate; the bookkeeping table lives there too.
+    #[arg(long, value_name = "NAME", default_value = "public")]
+    pub schema: String,
 }
 
 /// When to colour the output.
@@ -82,6 +87,8 @@ pub enum Command {
         /// Stop after this version (YYYYMMDDHHMM).
         #[arg(long, value_name = "VERSION")]
         to: Option<u64>,
+        #[command(flatten)]
+        db: Database,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
@@ -91,6 +98,8 @@ pub enum Command {
         /// Exit with 1 unless everything is applied and the schema matches.
         #[arg(long)]
         check: bool,
+        #[command(flatten)]
+        db: Database,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
@@ -114,6 +123,8 @@ pub enum Command {
         /// rows; the source is only read.
         #[arg(long, value_name = "URL")]
         from: Option<String>,
+        #[command(flatten)]
+        db: Database,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
@@ -132,6 +143,8 @@ pub enum Command {
         /// The database whose locks the plan describes (default: the URL's).
         #[arg(long = "for", value_name = "DATABASE", value_parser = ["postgres", "sqlite"])]
         dialect: Option<String>,
+        #[command(flatten)]
+        db: Database,
         /// Output format: Markdown for people, JSON for tools.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
@@ -144,6 +157,8 @@ pub enum Command {
         /// Roll back every migration after this version (0: all of them).
         #[arg(long, value_name = "VERSION")]
         to: Option<u64>,
+        #[command(flatten)]
+        db: Database,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,

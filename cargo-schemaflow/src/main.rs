@@ -38,7 +38,7 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
     };
     let workspace = discover::workspace(global.manifest_path.as_deref())?;
     let package = workspace.select(global.package.as_deref())?;
-    let (command, format) = match cli.command {
+    let (command, db, format) = match cli.command {
         Command::New { description } => {
             let version = new::utc_version(std::time::SystemTime::now());
             let created = new::create(package, &description, version)?;
@@ -50,10 +50,10 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
             }
             return Ok(ExitCode::SUCCESS);
         }
-        Command::Run { dry_run, to, format } => (Request::Run { to, dry_run }, format),
-        Command::Status { check, format } => (Request::Status { check }, format),
-        Command::Rollback { steps, to, format } => (Request::Rollback { steps, to }, format),
-        Command::Test { rows, seed, max_duration, junit, from, format } => {
+        Command::Run { dry_run, to, db, format } => (Request::Run { to, dry_run }, db, format),
+        Command::Status { check, db, format } => (Request::Status { check }, db, format),
+        Command::Rollback { steps, to, db, format } => (Request::Rollback { steps, to }, db, format),
+        Command::Test { rows, seed, max_duration, junit, from, db, format } => {
             let junit = junit.map(|o| {
                 let path = std::path::Path::new(&o);
                 if path.is_absolute() {
@@ -62,9 +62,9 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
                     std::env::current_dir().unwrap_or_default().join(path).display().to_string()
                 }
             });
-            (Request::Test { rows, seed, max_duration_ms: max_duration, junit, from }, format)
+            (Request::Test { rows, seed, max_duration_ms: max_duration, junit, from }, db, format)
         }
-        Command::Plan { from, to, output, dialect, format } => {
+        Command::Plan { from, to, output, dialect, db, format } => {
             // A relative output path is relative to where the command runs.
             let output = output.map(|o| {
                 let path = std::path::Path::new(&o);
@@ -74,7 +74,7 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
                     std::env::current_dir().unwrap_or_default().join(path).display().to_string()
                 }
             });
-            (Request::Plan { from, to, output, dialect }, format)
+            (Request::Plan { from, to, output, dialect }, db, format)
         }
     };
     if !package.migrations.is_dir() {
@@ -84,7 +84,7 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
             package.migrations.display()
         ));
     }
-    let (database_url, source) = env::database_url(global.database_url.as_deref(), &package.dir, &workspace.root);
+    let (database_url, source) = env::database_url(db.database_url.as_deref(), &package.dir, &workspace.root);
     if global.verbose {
         eprintln!("database: {} (from {source})", schemaflow_core::database_url::redact(&database_url));
     }
@@ -100,7 +100,7 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
         color,
         quiet: global.quiet,
         verbose: global.verbose,
-        schema: global.schema.clone(),
+        schema: db.schema.clone(),
         postgres_min_version: package.postgres_min_version,
         lock_timeout_ms: package.lock_timeout_ms,
         statement_timeout_ms: package.statement_timeout_ms,
