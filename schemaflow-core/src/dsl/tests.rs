@@ -491,3 +491,19 @@ fn a_migration_file_without_its_migration_is_named() {
     assert!(e.contains("202601020000_half_written.rs holds no `schemaflow::migration!"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_misspelled_keyword_gets_the_word_it_was_meant_to_be() {
+    for (src, hint) in [
+        ("creat_table users { id: i64 primary_key }", Some("did you mean `create_table`?")),
+        ("alter_table users { ad_column x: Option<i32> }", Some("did you mean `add_column`?")),
+        ("backfil users set age = 1", Some("did you mean `backfill`?")),
+        ("frobnicate users", None),
+    ] {
+        let e = parse(src).unwrap_err().to_string();
+        match hint {
+            Some(hint) => assert!(e.contains(hint), "{src}: {e}"),
+            None => assert!(!e.contains("did you mean"), "{src}: {e}"),
+        }
+    }
+}

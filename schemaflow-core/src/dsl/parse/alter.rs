@@ -152,7 +152,10 @@ impl Builder {
             other => {
                 return Err(err(
                     kw.span(),
-                    format!("unknown `alter_table` item `{other}`; expected one of: {ALTER_ITEMS}"),
+                    format!(
+                        "unknown `alter_table` item `{other}`; {}expected one of: {ALTER_ITEMS}",
+                        did_you_mean(other, ALTER_ITEMS).map(|w| format!("did you mean `{w}`? ")).unwrap_or_default()
+                    ),
                 ));
             }
         };

@@ -430,7 +430,11 @@ impl Builder {
             | "set_default" | "drop_default" | "add_constraint" | "drop_constraint" => {
                 return Err(err(span, format!("`{kw_text}` goes inside `alter_table name {{ … }}`")));
             }
-            _ => return Err(err(span, format!("unknown operation `{kw_text}`; expected one of: {OPERATIONS}"))),
+            _ => {
+                let hint =
+                    did_you_mean(&kw_text, OPERATIONS).map(|w| format!("did you mean `{w}`? ")).unwrap_or_default();
+                return Err(err(span, format!("unknown operation `{kw_text}`; {hint}expected one of: {OPERATIONS}")));
+            }
         };
         if first == steps.len() {
             return Ok(ended_with_block);
