@@ -308,9 +308,13 @@ impl Builder {
             let Some(rule) = rules::find(&rule_ident.to_string()) else {
                 let known: Vec<String> =
                     rules::CATALOGUE.iter().filter(|r| r.allowable).map(|r| r.allow_name()).collect();
+                let known = known.join(", ");
+                let hint = did_you_mean(&rule_ident.to_string(), &known)
+                    .map(|w| format!("did you mean `{w}`? "))
+                    .unwrap_or_default();
                 return Err(err(
                     rule_ident.span(),
-                    format!("unknown rule `{rule_ident}`; rules that can be acknowledged: {}", known.join(", ")),
+                    format!("unknown rule `{rule_ident}`; {hint}rules that can be acknowledged: {known}"),
                 ));
             };
             if !args.peek(Token![,]) {

@@ -144,10 +144,16 @@ impl Builder {
                 }
                 "not_valid" | "concurrently" => break,
                 _ => {
+                    let hint = did_you_mean(
+                        &attr_text,
+                        "primary_key, unique, identity, check, references, not_valid, concurrently",
+                    )
+                    .map(|w| format!("did you mean `{w}`? "))
+                    .unwrap_or_default();
                     return Err(err(
                         attr.span(),
                         format!(
-                            "unknown column attribute `{attr_text}`; expected `primary_key`, `unique`, `identity`, `check(\"…\")` or `references table(column)`"
+                            "unknown column attribute `{attr_text}`; {hint}expected `primary_key`, `unique`, `identity`, `check(\"…\")` or `references table(column)`"
                         ),
                     ));
                 }
@@ -165,11 +171,11 @@ impl Builder {
             let which = input.call(Ident::parse_any)?;
             let action = input.call(Ident::parse_any)?;
             let Some(a) = FkAction::ALL.into_iter().find(|a| action == a.keyword()) else {
-                let known: Vec<&str> = FkAction::ALL.iter().map(|a| a.keyword()).collect();
-                return Err(err(
-                    action.span(),
-                    format!("unknown action `{action}`; expected one of: {}", known.join(", ")),
-                ));
+                let known = FkAction::ALL.iter().map(|a| a.keyword()).collect::<Vec<&str>>().join(", ");
+                let hint = did_you_mean(&action.to_string(), &known)
+                    .map(|w| format!("did you mean `{w}`? "))
+                    .unwrap_or_default();
+                return Err(err(action.span(), format!("unknown action `{action}`; {hint}expected one of: {known}")));
             };
             if which == "on_delete" { on_delete = a } else { on_update = a }
         }
