@@ -60,6 +60,9 @@ pub enum Rollback {
         derived: bool,
         /// The rollback's SQL, rendered for the plan's database.
         sql: String,
+        /// Its locks summed up, and what it cannot undo safely (a narrowing
+        /// type change fails on values stored since the migration).
+        assessment: Vec<String>,
     },
     /// It cannot be undone.
     Irreversible {
@@ -316,6 +319,19 @@ fn locking(m: &Migration, before: &Schema, dialect: Dialect, options: &Options) 
     let Ok(plan) = dialect::plan_up(dialect, before, m, options) else {
         return (false, vec!["the plan cannot be built (the migration does not fit the schema)".into()]);
     };
+    let (quiet, mut out) = plan_locking(&plan);
+    if dialect == Dialect::Postgres {
+        out.push(format!(
+            "each statement waits at most {} ms for its lock (lock_timeout), then the phase is retried",
+            dialect::options_for(m, options).lock_timeout_ms
+        ));
+    }
+    (quiet, out)
+}
+
+/// What a plan's statements lock, summed up first: zero-downtime (and the
+/// online forms it uses), a quiet period needed, or not known.
+fn plan_locking(plan: &dialect::Plan) -> (bool, Vec<String>) {
     let mut quiet = false;
     let mut unknown = false;
     let mut out = Vec::new();
@@ -363,12 +379,6 @@ fn locking(m: &Migration, before: &Schema, dialect: Dialect, options: &Options) 
     } else {
         out.insert(0, "needs a quiet period: a statement holds a strong lock while it scans or rewrites".to_owned());
     }
-    if dialect == Dialect::Postgres {
-        out.push(format!(
-            "each statement waits at most {} ms for its lock (lock_timeout), then the phase is retried",
-            dialect::options_for(m, options).lock_timeout_ms
-        ));
-    }
     (quiet, out)
 }
 
@@ -381,7 +391,24 @@ fn rollback_plan(m: &Migration, before: &Schema, dialect: Dialect, options: &Opt
                 let _ = after.apply(&s.op);
             }
             let sql = dialect::render(dialect, &after, &plan);
-            Rollback::Sql { derived, sql }
+            // The way back is judged like the way forward: its locks, and
+            // the values it can no longer hold.
+            let (_, mut assessment) = plan_locking(&plan);
+            if let crate::rollback::Derived::Steps(steps) = crate::rollback::down_steps(before, m) {
+                let mut schema = after.clone();
+                for step in &steps {
+                    if let Op::AlterColumnType { table, column, ty, .. } = &step.op
+                        && let Some(old) = schema.table(table).and_then(|t| t.column(column)).map(|c| c.ty.clone())
+                        && crate::type_change::is_narrowing(&old, ty, true)
+                    {
+                        assessment.push(format!(
+                            "narrows `{table}.{column}` from `{old}` back to `{ty}`: it fails once a value that does not fit has been stored since the migration"
+                        ));
+                    }
+                    let _ = schema.apply(&step.op);
+                }
+            }
+            Rollback::Sql { derived, sql, assessment }
         }
         Ok(Err(e)) => Rollback::Irreversible { reason: e.message },
         Err(reason) => Rollback::Irreversible { reason },
@@ -472,13 +499,19 @@ pub fn to_markdown(doc: &PlanDocument) -> String {
         }
         out.push_str("\n**Rollback**\n\n");
         match &m.rollback {
-            Rollback::Sql { derived, sql } => {
+            Rollback::Sql { derived, sql, assessment } => {
                 out.push_str(if *derived {
                     "Derived from the migration:\n\n"
                 } else {
                     "Written in the migration:\n\n"
                 });
                 out.push_str(&format!("```sql\n{sql}```\n"));
+                if !assessment.is_empty() {
+                    out.push('\n');
+                    for line in assessment {
+                        out.push_str(&format!("- {line}\n"));
+                    }
+                }
             }
             Rollback::Irreversible { reason } => out.push_str(&format!("Irreversible: {reason}.\n")),
         }

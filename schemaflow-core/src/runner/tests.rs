@@ -313,6 +313,23 @@ fn the_plan_says_when_a_migration_needs_a_quiet_period_and_why_it_breaks_old_cod
     assert_eq!(window.done, None, "a person must announce the window");
 }
 
+#[test]
+fn the_plan_judges_a_derived_rollback_too() {
+    let ms = vec![
+        parse(1, "base", "create_table posts { id: i64 primary_key, title: Varchar<200> }"),
+        parse(2, "widen", "alter_table posts { set_type title: String }"),
+    ];
+    let doc =
+        crate::plan::document(&ms, Some(2), None, crate::dialect::Dialect::Postgres, &Options::default(), &mut |_| {
+            Some(200)
+        });
+    let m = &doc.migrations[0];
+    assert!(m.locking[0].starts_with("zero-downtime"), "a widening is catalog only: {:?}", m.locking);
+    let crate::plan::Rollback::Sql { assessment, .. } = &m.rollback else { panic!("{:?}", m.rollback) };
+    assert!(assessment[0].starts_with("needs a quiet period"), "narrowing back rewrites: {assessment:?}");
+    assert!(assessment.iter().any(|a| a.contains("narrows `posts.title`") && a.contains("fails once")), "{assessment:?}");
+}
+
 fn test_options() -> crate::testing::TestOptions {
     crate::testing::TestOptions { rows: 300, seed: 7, max_duration: None, generate: true }
 }
