@@ -499,7 +499,10 @@ fn a_misspelled_keyword_gets_the_word_it_was_meant_to_be() {
         ("alter_table users { ad_column x: Option<i32> }", Some("did you mean `add_column`?")),
         ("backfil users set age = 1", Some("did you mean `backfill`?")),
         ("create_table t { id: i64 primary_ky }", Some("did you mean `primary_key`?")),
-        ("create_table t { id: i64 primary_key, u: i64 references t(id) on_delete cascad }", Some("did you mean `cascade`?")),
+        (
+            "create_table t { id: i64 primary_key, u: i64 references t(id) on_delete cascad }",
+            Some("did you mean `cascade`?"),
+        ),
         ("#[allow(blocking_indx, \"small\")] create_index on users(age)", Some("did you mean `blocking_index`?")),
         ("frobnicate users", None),
     ] {

@@ -327,7 +327,24 @@ fn the_plan_judges_a_derived_rollback_too() {
     assert!(m.locking[0].starts_with("zero-downtime"), "a widening is catalog only: {:?}", m.locking);
     let crate::plan::Rollback::Sql { assessment, .. } = &m.rollback else { panic!("{:?}", m.rollback) };
     assert!(assessment[0].starts_with("needs a quiet period"), "narrowing back rewrites: {assessment:?}");
-    assert!(assessment.iter().any(|a| a.contains("narrows `posts.title`") && a.contains("fails once")), "{assessment:?}");
+    assert!(
+        assessment.iter().any(|a| a.contains("narrows `posts.title`") && a.contains("fails once")),
+        "{assessment:?}"
+    );
+    // The SQL it runs, and no boilerplate in its locks.
+    assert!(m.sql.contains("ALTER TABLE \"posts\" ALTER COLUMN \"title\" TYPE text"), "{}", m.sql);
+    assert_eq!(m.locking.len(), 1, "{:?}", m.locking);
+    assert_eq!(doc.lock_timeout_ms, Some(5000));
+    let own = vec![ms[0].clone(), parse(2, "slow", "lock_timeout 1s; alter_table posts { set_type title: String }")];
+    let doc =
+        crate::plan::document(&own, Some(2), None, crate::dialect::Dialect::Postgres, &Options::default(), &mut |_| {
+            None
+        });
+    assert!(
+        doc.migrations[0].locking.iter().any(|l| l.contains("at most 1000 ms") && l.contains("its own")),
+        "{:?}",
+        doc.migrations[0].locking
+    );
 }
 
 fn test_options() -> crate::testing::TestOptions {
