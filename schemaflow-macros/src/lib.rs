@@ -96,9 +96,17 @@ fn register_transform(t: &dsl::TransformSignature) -> proc_macro2::TokenStream {
             quote!(::std::vec![#(::schemaflow::transform::IntoValue::into_value(#output.#fields)),*]),
         )
     };
-    let call = quote::quote_spanned!(span=> #function(#(#args),*));
+    // The function, coerced to the exact signature the schema gives it:
+    // a mismatch is one error at the function's path, "expected fn pointer
+    // `fn(Option<String>) -> …`", rather than rustc's advice about the
+    // generated call.
+    let typed = quote::format_ident!("function", span = span);
+    let signature = quote::quote_spanned!(span=> fn(#(#input_types),*) -> #declared);
+    let bind = quote::quote_spanned!(span=> let #typed: #signature = #function;);
+    let call = quote::quote_spanned!(span=> #typed(#(#args),*));
     quote! {
         migration.transforms.register(#path, ::std::sync::Arc::new(|row: ::std::vec::Vec<::schemaflow::transform::Value>| {
+            #bind
             let mut row = row.into_iter();
             #(
                 let #args: #input_types = ::schemaflow::transform::FromValue::from_value(
