@@ -111,7 +111,7 @@ pub fn document(
             let _ = schema.apply(&step.op);
         }
     }
-    let checklist = checklist(&plans);
+    let checklist = checklist(&plans, dialect);
     let lock_timeout_ms = (dialect == Dialect::Postgres).then_some(options.lock_timeout_ms);
     PlanDocument { database: dialect.name().to_owned(), migrations: plans, checklist, lock_timeout_ms }
 }
@@ -433,7 +433,7 @@ fn rollback_plan(m: &Migration, before: &Schema, dialect: Dialect, options: &Opt
     }
 }
 
-fn checklist(plans: &[MigrationPlan]) -> Vec<ChecklistItem> {
+fn checklist(plans: &[MigrationPlan], dialect: Dialect) -> Vec<ChecklistItem> {
     let irreversible: Vec<&str> =
         plans.iter().filter(|p| matches!(p.rollback, Rollback::Irreversible { .. })).map(|p| p.id.as_str()).collect();
     let quiet: Vec<&str> = plans.iter().filter(|p| p.needs_quiet_period).map(|p| p.id.as_str()).collect();
@@ -465,9 +465,16 @@ fn checklist(plans: &[MigrationPlan]) -> Vec<ChecklistItem> {
         },
         person(
             "rollback tested on realistic data",
-            "run the migrations up, down and up again on a copy of production data",
+            "`cargo schemaflow test --from <staging or production URL>` runs every migration up, down and up again on a copy of that database, leaving the source untouched",
         ),
-        person("backup taken", "a restorable backup from just before the deployment"),
+        person(
+            "backup taken",
+            if dialect == Dialect::Postgres {
+                "a restorable backup from just before the deployment: `pg_dump --format=custom --file=before-deploy.dump \"$DATABASE_URL\"` (restore with `pg_restore --clean --dbname=…`), or your provider's snapshot"
+            } else {
+                "a restorable copy from just before the deployment: `sqlite3 app.db \".backup 'before-deploy.db'\"` copies the file consistently while it is in use"
+            },
+        ),
         person("monitoring watched", "lock waits, replication lag and error rates during and after the run"),
         person("team on standby", "someone who can roll back stays until the run is verified"),
     ];
