@@ -197,23 +197,26 @@ fn a_failed_migration_leaves_the_database_as_it_was() {
     assert!(status.contains("pending  202612010000_forbid_short_comments"), "{status}");
 }
 
+/// `cargo schemaflow run --format json` started in the background, its
+/// output piped.
+fn spawn_json_run(ws: &Path, url: &str) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_cargo-schemaflow"))
+        .args(["schemaflow", "run", "--format", "json", "--database-url", url, "--manifest-path"])
+        .arg(ws.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", repo().join("target/schemaflow-it/target"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 #[test]
 fn two_runs_at_once_apply_each_migration_once() {
     let ws = example_workspace("cli_concurrent");
     let url = db_url(&ws);
     // Build once, so both runs start together.
     ok(&ws, &["run", "--dry-run", "--database-url", &url]);
-    let spawn = || {
-        Command::new(env!("CARGO_BIN_EXE_cargo-schemaflow"))
-            .args(["schemaflow", "run", "--format", "json", "--database-url", &url, "--manifest-path"])
-            .arg(ws.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", repo().join("target/schemaflow-it/target"))
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
-    let (a, b) = (spawn(), spawn());
+    let (a, b) = (spawn_json_run(&ws, &url), spawn_json_run(&ws, &url));
     let outputs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
     let mut applied = Vec::new();
     for out in &outputs {
@@ -749,17 +752,7 @@ fn killed_at_any_moment_on_postgres_the_next_command_completes() {
 fn two_processes_on_one_sqlite_file_change_each_row_once() {
     let (ws, url, conn) = counters_workspace("cli_two_processes", 6000, 100);
     ok(&ws, &["run", "--dry-run", "--database-url", &url]);
-    let spawn = || {
-        Command::new(env!("CARGO_BIN_EXE_cargo-schemaflow"))
-            .args(["schemaflow", "run", "--format", "json", "--database-url", &url, "--manifest-path"])
-            .arg(ws.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", repo().join("target/schemaflow-it/target"))
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
-    let (a, b) = (spawn(), spawn());
+    let (a, b) = (spawn_json_run(&ws, &url), spawn_json_run(&ws, &url));
     let mut events = Vec::new();
     for out in [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()] {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
