@@ -230,7 +230,9 @@ pub fn plan_steps(dialect: Dialect, before: &Schema, steps: &[Step], options: &O
             existing_table,
             options,
             as_written: raw_sql.is_some(),
-            zone_is_utc: crate::type_change::zone_is_utc(&steps[..step]),
+            // Only a type change asks; the scan of the steps before it is
+            // not worth doing for every step.
+            zone_is_utc: matches!(op, Op::AlterColumnType { .. }) && crate::type_change::zone_is_utc(&steps[..step]),
         };
         let mut generated = match dialect {
             Dialect::Sqlite => sqlite::op_units(&cx, op),
