@@ -40,12 +40,17 @@ pub struct SqliteBackend {
     lock: Option<std::fs::File>,
 }
 
-/// The lock file of the database at `path`: its name with
-/// `-schemaflow.lock` appended, beside it (as SQLite puts `-journal`).
-fn lock_path(path: &Path) -> PathBuf {
+/// The file beside the database at `path` whose name is the database's
+/// with `suffix` appended, as SQLite names its `-journal` and `-wal`.
+fn beside(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
-    name.push("-schemaflow.lock");
+    name.push(suffix);
     PathBuf::from(name)
+}
+
+/// The lock file of the database at `path` (`app.db-schemaflow.lock`).
+fn lock_path(path: &Path) -> PathBuf {
+    beside(path, "-schemaflow.lock")
 }
 
 impl SqliteBackend {
@@ -70,12 +75,8 @@ impl SqliteBackend {
         if !path.exists() {
             return Ok(None);
         }
-        let beside = |suffix: &str| {
-            let mut name = path.as_os_str().to_owned();
-            name.push(suffix);
-            std::fs::metadata(PathBuf::from(name)).is_ok_and(|m| m.len() > 0)
-        };
-        if beside("-journal") || beside("-wal") {
+        let left = |suffix: &str| std::fs::metadata(beside(path, suffix)).is_ok_and(|m| m.len() > 0);
+        if left("-journal") || left("-wal") {
             let recover = Connection::open(path).map_err(db_error)?;
             recover.busy_timeout(BUSY_TIMEOUT).map_err(db_error)?;
             recover.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())).map_err(db_error)?;
