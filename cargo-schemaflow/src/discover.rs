@@ -27,6 +27,9 @@ pub struct MigrationPackage {
     pub path_dependencies: Vec<PathBuf>,
     /// `databases` from `[package.metadata.schemaflow]` (empty: both).
     pub databases: Vec<String>,
+    /// Whose history the bookkeeping keeps: `namespace` from
+    /// `[package.metadata.schemaflow]`, else the package's name.
+    pub namespace: String,
 }
 
 /// The workspace: its root, target directory and migration packages.
@@ -83,6 +86,10 @@ fn migration_package(p: &Package) -> MigrationPackage {
         lock_timeout_ms: number("lock_timeout_ms"),
         statement_timeout_ms: number("statement_timeout_ms"),
         name: p.name.to_string(),
+        namespace: config
+            .and_then(|c| c.get("namespace"))
+            .and_then(|n| n.as_str())
+            .map_or_else(|| p.name.to_string(), str::to_owned),
         lib_name,
         migrations,
         schemaflow_dependency: schemaflow_source(p),

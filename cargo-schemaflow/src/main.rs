@@ -105,6 +105,7 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
         lock_timeout_ms: package.lock_timeout_ms,
         statement_timeout_ms: package.statement_timeout_ms,
         databases: package.databases.clone(),
+        namespace: package.namespace.clone(),
     };
     let json = serde_json::to_string(&request).map_err(|e| e.to_string())?;
     // The request, password included, goes down a pipe, not into the

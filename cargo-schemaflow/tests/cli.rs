@@ -395,6 +395,7 @@ fn spawn_harness_for(
     let request = serde_json::json!({
         "command": command,
         "database_url": url, "format": "json", "color": false, "quiet": false, "verbose": false,
+        "namespace": "blog",
     });
     let mut child = Command::new(exe)
         .stdin(std::process::Stdio::piped())

@@ -56,6 +56,10 @@ pub struct Request {
     /// both.
     #[serde(default)]
     pub databases: Vec<String>,
+    /// Whose history to read and record in the database: the crate's name,
+    /// or `namespace` in `[package.metadata.schemaflow]`.
+    #[serde(default)]
+    pub namespace: String,
 }
 
 fn default_schema() -> String {
@@ -204,7 +208,16 @@ fn ms(d: Duration) -> String {
 
 /// Opens the backend a URL names.
 #[cfg_attr(not(all(feature = "sqlite", feature = "postgres")), allow(unused_variables))]
-fn open(url: &DatabaseUrl, schema: &str, read_only: bool) -> Result<Option<Box<dyn Backend>>, RunError> {
+fn open(url: &DatabaseUrl, request: &Request, read_only: bool) -> Result<Option<Box<dyn Backend>>, RunError> {
+    let mut backend = open_backend(url, &request.schema, read_only)?;
+    if let Some(backend) = &mut backend {
+        backend.set_namespace(&request.namespace);
+    }
+    Ok(backend)
+}
+
+#[cfg_attr(not(all(feature = "sqlite", feature = "postgres")), allow(unused_variables))]
+fn open_backend(url: &DatabaseUrl, schema: &str, read_only: bool) -> Result<Option<Box<dyn Backend>>, RunError> {
     match url {
         #[cfg(feature = "sqlite")]
         DatabaseUrl::Sqlite(path) => {
@@ -417,7 +430,7 @@ fn run(
     to: Option<u64>,
     options: &Options,
 ) -> Result<i32, RunError> {
-    let Some(mut backend) = open(url, &p.request.schema, false)? else { return Ok(2) };
+    let Some(mut backend) = open(url, p.request, false)? else { return Ok(2) };
     p.line(&format!("Applying migrations to {shown}"));
     let started = Instant::now();
     let applied = runner::run(backend.as_mut(), migrations, to, options, &mut event_printer(p))?;
@@ -441,7 +454,7 @@ fn dry_run(
     options: &Options,
 ) -> Result<i32, RunError> {
     // Read-only, and nothing is created when the database does not exist.
-    let mut backend = open(url, &p.request.schema, true)?;
+    let mut backend = open(url, p.request, true)?;
     let applied = match &mut backend {
         Some(backend) => backend.applied()?,
         None => Vec::new(),
@@ -472,7 +485,7 @@ fn rollback(
         (Some(n), None) => RollbackTarget::Steps(n),
         (None, None) => RollbackTarget::Steps(1),
     };
-    let Some(mut backend) = open(url, &p.request.schema, false)? else { return Ok(2) };
+    let Some(mut backend) = open(url, p.request, false)? else { return Ok(2) };
     p.line(&format!("Rolling back migrations of {shown}"));
     let started = Instant::now();
     let count = runner::rollback(backend.as_mut(), migrations, target, options, &mut event_printer(p))?;
@@ -515,6 +528,7 @@ fn test(
             let what = if source.is_some() { "a copy of the database" } else { "a scratch SQLite database" };
             p.line(&format!("Testing {} migrations on {what} ({})", migrations.len(), path.display()));
             let mut db = crate::runner::sqlite::SqliteBackend::open(&path)?;
+            db.set_namespace(&p.request.namespace);
             let report = crate::testing::test_migrations(&mut db, migrations, options);
             drop(db);
             let _ = std::fs::remove_file(&path);
@@ -540,8 +554,10 @@ fn test(
                 None => return Err(RunError::Database(format!("{shown} names no database"))),
             };
             p.line(&format!("Testing {} migrations on a scratch database `{name}` of {shown}", migrations.len()));
-            let report = PostgresBackend::connect(&scratch_url, "public")
-                .map(|mut db| crate::testing::test_migrations(&mut db, migrations, options));
+            let report = PostgresBackend::connect(&scratch_url, "public").map(|mut db| {
+                db.set_namespace(&p.request.namespace);
+                crate::testing::test_migrations(&mut db, migrations, options)
+            });
             let _ = crate::testing::ScratchDatabase::execute(
                 &mut admin,
                 &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
@@ -592,7 +608,7 @@ fn plan(
 ) -> Result<i32, RunError> {
     // The database is optional: it tells what is pending and how many rows
     // each backfill will change.
-    let mut backend = open(url, &p.request.schema, true).ok().flatten();
+    let mut backend = open(url, p.request, true).ok().flatten();
     let applied = match &mut backend {
         Some(b) => b.applied()?,
         None => Vec::new(),
@@ -634,7 +650,7 @@ fn status(
     migrations: &[Migration],
     check: bool,
 ) -> Result<i32, RunError> {
-    let status = match open(url, &p.request.schema, true)? {
+    let status = match open(url, p.request, true)? {
         Some(mut backend) => runner::status(backend.as_mut(), migrations)?,
         None => Status { migrations: runner::compare(migrations, &[]), drift: Vec::new() },
     };

@@ -66,6 +66,17 @@ impl Schema {
         Schema::default()
     }
 
+    /// Leaves out the tables and indexes named in `foreign` (another
+    /// namespace's, in a database several crates share), with the indexes
+    /// on those tables.
+    pub fn forget(&mut self, foreign: &std::collections::BTreeMap<String, String>) {
+        if foreign.is_empty() {
+            return;
+        }
+        self.tables.retain(|name, _| !foreign.contains_key(name));
+        self.indexes.retain(|name, i| !foreign.contains_key(name) && !foreign.contains_key(&i.table));
+    }
+
     /// Whether `op` does nothing here because of its `IF [NOT] EXISTS`:
     /// dropping what is absent, creating a table or index whose name is
     /// taken. PostgreSQL and SQLite accept it with a notice, and nothing

@@ -250,7 +250,7 @@ fn check_duration(options: &TestOptions, took: Duration, what: &str) -> Result<(
 }
 
 fn expect_schema(db: &mut dyn ScratchDatabase, expected: &Schema, when: &str) -> Result<(), String> {
-    let drift = db.drift(expected).map_err(|e| format!("{e:?}"))?;
+    let drift = db.drift(expected, &Default::default()).map_err(|e| format!("{e:?}"))?;
     match drift.first() {
         None => Ok(()),
         Some(first) => Err(format!("the schema {when} differs from what the migrations say: {first}")),

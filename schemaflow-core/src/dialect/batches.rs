@@ -32,8 +32,8 @@ pub struct BatchSql {
 }
 
 /// [`BatchSql::record_progress`] on PostgreSQL.
-const RECORD_PROGRESS: &str = "INSERT INTO schemaflow_backfills (version, phase, last_key, rows_done, rows_total) VALUES ($1, $2, $3, $4, $5)
- ON CONFLICT (version, phase) DO UPDATE SET last_key = excluded.last_key, rows_done = excluded.rows_done, rows_total = excluded.rows_total";
+const RECORD_PROGRESS: &str = "INSERT INTO schemaflow_backfills (version, phase, last_key, rows_done, rows_total, namespace) VALUES ($1, $2, $3, $4, $5, $6)
+ ON CONFLICT (namespace, version, phase) DO UPDATE SET last_key = excluded.last_key, rows_done = excluded.rows_done, rows_total = excluded.rows_total";
 
 impl BatchSql {
     /// The statements for `backfill` over its table as `schema` has it (the
@@ -256,7 +256,8 @@ impl BatchSql {
     /// PostgreSQL, SQL assignments over a one-column key: the whole batch in
     /// one statement. It finds the upper key (`OFFSET` the parameter after
     /// the lower key), updates the rows and records the progress (version,
-    /// phase, rows done before, rows in all: the next four parameters),
+    /// phase, rows done before, rows in all, namespace: the next five
+    /// parameters),
     /// returning the last key (NULL for the last batch) and the rows done.
     /// COALESCE keeps the upper bound a plain value, so the UPDATE is an
     /// index range scan.
@@ -276,9 +277,9 @@ impl BatchSql {
   WHERE true{after} AND {k} <= COALESCE((SELECT upper_key FROM bound), (SELECT max({k}) FROM {t})){predicate}
   RETURNING 1
 )
-INSERT INTO schemaflow_backfills (version, phase, last_key, rows_done, rows_total)
-VALUES ({v}, {ph}, (SELECT ARRAY[upper_key::text] FROM bound), {done}::bigint + (SELECT count(*) FROM changed), {total})
-ON CONFLICT (version, phase) DO UPDATE SET last_key = excluded.last_key, rows_done = excluded.rows_done, rows_total = excluded.rows_total
+INSERT INTO schemaflow_backfills (version, phase, last_key, rows_done, rows_total, namespace)
+VALUES ({v}, {ph}, (SELECT ARRAY[upper_key::text] FROM bound), {done}::bigint + (SELECT count(*) FROM changed), {total}, {ns})
+ON CONFLICT (namespace, version, phase) DO UPDATE SET last_key = excluded.last_key, rows_done = excluded.rows_done, rows_total = excluded.rows_total
 RETURNING last_key, rows_done",
             offset = p(0),
             sets = self.sets.join(", "),
@@ -287,12 +288,13 @@ RETURNING last_key, rows_done",
             ph = p(2),
             done = p(3),
             total = p(4),
+            ns = p(5),
         ))
     }
 
     /// Records a batch's last key and the rows done in
     /// `schemaflow_backfills`: parameters version, phase, last key, rows
-    /// done, rows in all.
+    /// done, rows in all, namespace.
     pub fn record_progress(&self) -> String {
         match self.dialect {
             Dialect::Postgres => RECORD_PROGRESS.to_owned(),

@@ -34,6 +34,20 @@ use crate::schema::Schema;
 /// The bookkeeping table.
 pub const BOOKKEEPING_TABLE: &str = "schemaflow_migrations";
 
+/// Which namespace owns which table and index, so that several crates can
+/// migrate one database: each sees its own objects in drift, and a crate
+/// creating another's table is stopped before it runs anything.
+pub const OBJECTS_TABLE: &str = "schemaflow_objects";
+
+/// The histories and objects other namespaces recorded in the database.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Others {
+    /// Each other namespace's applied versions with their checksums.
+    pub histories: BTreeMap<String, Vec<(u64, String)>>,
+    /// Table and index names, each with the namespace that created it.
+    pub objects: BTreeMap<String, String>,
+}
+
 /// A row of the bookkeeping table.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AppliedMigration {
@@ -107,6 +121,13 @@ impl RawRow {
     }
 }
 
+/// Whether a drift note names one of the `objects` (`users` in
+/// "column `users.email` …" or "index `users_email` …").
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn mentions_any(note: &str, objects: &BTreeMap<String, String>) -> bool {
+    objects.keys().any(|name| note.contains(&format!("`{name}`")) || note.contains(&format!("`{name}.")))
+}
+
 /// A bookkeeping row state: fully applied.
 pub const APPLIED: &str = "applied";
 /// A bookkeeping row state: some phases of the forward plan are done.
@@ -118,6 +139,8 @@ pub const ROLLING_BACK: &str = "rolling_back";
 /// right after it, for a phase that runs outside a transaction).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Progress {
+    /// The namespace whose history the migration belongs to.
+    pub namespace: String,
     /// The migration.
     pub version: u64,
     /// Its description.
@@ -261,6 +284,16 @@ pub(crate) fn between_batches(pause_ms: u64) -> Result<(), ExecError> {
 pub trait Backend {
     /// The SQL dialect of the database.
     fn dialect(&self) -> Dialect;
+    /// The namespace whose history this backend reads and records: the
+    /// crate's name, or `namespace` in `[package.metadata.schemaflow]`.
+    fn namespace(&self) -> &str;
+    /// Reads and records the history of `namespace` from now on.
+    fn set_namespace(&mut self, namespace: &str);
+    /// What the other namespaces sharing this database recorded.
+    fn others(&mut self) -> Result<Others, ExecError>;
+    /// Records the tables and indexes of `schema` as this namespace's (and
+    /// nothing else as its).
+    fn claim(&mut self, schema: &Schema) -> Result<(), ExecError>;
     /// Takes the database-wide lock that keeps a second runner out while
     /// this one applies or rolls back (waiting for it if another runner
     /// holds it). SQLite needs none: each phase takes its write lock.
@@ -296,8 +329,9 @@ pub trait Backend {
     /// table does not exist (yet).
     fn count_rows(&mut self, table: &str, predicate: Option<&str>) -> Result<Option<u64>, ExecError>;
     /// Differences between the expected and the live schema, as sentences,
-    /// comparing only what this database can report.
-    fn drift(&mut self, expected: &Schema) -> Result<Vec<String>, ExecError>;
+    /// comparing only what this database can report; the tables and
+    /// indexes in `foreign` (other namespaces') are left out.
+    fn drift(&mut self, expected: &Schema, foreign: &BTreeMap<String, String>) -> Result<Vec<String>, ExecError>;
 }
 
 /// A scratch database `cargo schemaflow test` may write to: the backend, and raw SQL
@@ -711,6 +745,7 @@ fn run_plan(
     let total = plan.phases.len().max(1) as u32;
     for phase in first..total {
         let progress = Progress {
+            namespace: backend.namespace().to_owned(),
             version: m.version,
             name: m.name.clone(),
             checksum: m.checksum(),
@@ -771,9 +806,88 @@ pub fn run(
     on_event: &mut dyn FnMut(Event),
 ) -> Result<usize, RunError> {
     backend.acquire_lock(&mut || on_event(Event::Waiting))?;
-    let result = run_locked(backend, migrations, to, options, on_event);
+    let mut changed = 0;
+    let result = run_locked(backend, migrations, to, options, &mut changed, on_event);
+    let result = claim_after(backend, migrations, changed, result);
     backend.release_lock();
     result
+}
+
+/// After a run or rollback that applied or rolled back `changed`
+/// migrations (before it ended, or failed), records the tables and indexes
+/// this namespace's applied migrations own (a failure to record them is
+/// reported only when the command itself succeeded).
+fn claim_after(
+    backend: &mut dyn Backend,
+    migrations: &[Migration],
+    changed: usize,
+    result: Result<usize, RunError>,
+) -> Result<usize, RunError> {
+    if changed == 0 {
+        return result;
+    }
+    let claimed = (|| {
+        let applied = backend.applied()?;
+        let mut done: Vec<&Migration> = migrations
+            .iter()
+            .filter(|m| applied.iter().any(|a| a.version == m.version && a.state == APPLIED))
+            .collect();
+        done.sort_by_key(|m| m.version);
+        let schema = schema_after(&done)?;
+        backend.claim(&schema).map_err(RunError::from)
+    })();
+    match (result, claimed) {
+        (Ok(_), Err(e)) => Err(e),
+        (result, _) => result,
+    }
+}
+
+/// Refuses to start a history under this namespace when another
+/// namespace's history is exactly this crate's migrations: the crate was
+/// renamed (or its namespace changed), and starting afresh would apply
+/// everything a second time.
+fn check_namespace(
+    namespace: &str,
+    migrations: &[Migration],
+    applied: &[AppliedMigration],
+    others: &Others,
+) -> Result<(), RunError> {
+    if !applied.is_empty() {
+        return Ok(());
+    }
+    for (other, history) in &others.histories {
+        let ours = |(version, checksum): &(u64, String)| {
+            migrations.iter().any(|m| m.version == *version && m.checksum() == *checksum)
+        };
+        if !history.is_empty() && history.iter().all(ours) {
+            return Err(RunError::History(format!(
+                "nothing is recorded for `{namespace}` in this database, but the {} migration(s) recorded for `{other}` are this crate's (same versions and checksums): if the crate was renamed, set `namespace = \"{other}\"` under [package.metadata.schemaflow] so that it keeps its history",
+                history.len()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a migration that creates a table or index another namespace
+/// created in this database: two crates sharing a database each own their
+/// objects, and the second `CREATE` would fail halfway through a deploy.
+fn check_foreign_objects(m: &Migration, namespace: &str, others: &Others) -> Result<(), RunError> {
+    for step in &m.steps {
+        let (kind, name) = match &step.op {
+            crate::model::Op::CreateTable(t) => ("table", t.name.as_str()),
+            crate::model::Op::RenameTable { to, .. } => ("table", to.as_str()),
+            crate::model::Op::CreateIndex(i) => ("index", i.name.as_str()),
+            _ => continue,
+        };
+        if let Some(owner) = others.objects.get(name) {
+            return Err(RunError::History(format!(
+                "migration {} creates the {kind} `{name}`, which the migrations of `{owner}` created in this database; the crates sharing it (`{owner}`, `{namespace}`) must each keep to their own tables and indexes: give it another name, or make the change in `{owner}`",
+                m.id()
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn run_locked(
@@ -781,10 +895,13 @@ fn run_locked(
     migrations: &[Migration],
     to: Option<u64>,
     options: &Options,
+    count: &mut usize,
     on_event: &mut dyn FnMut(Event),
 ) -> Result<usize, RunError> {
     let migrations = sorted(migrations);
     let applied = backend.applied()?;
+    let others = backend.others()?;
+    check_namespace(backend.namespace(), &migrations, &applied, &others)?;
     check_history(&compare(&migrations, &applied))?;
     // Part of its rollback ran (a phase, or some batches of a backfill):
     // neither applied nor pending, so only finishing the rollback is safe.
@@ -794,7 +911,14 @@ fn run_locked(
             a.version, a.name, a.phases_done, a.phases_total
         )));
     }
-    let mut count = 0;
+    if !others.objects.is_empty() {
+        let pending = migrations.iter().filter(|m| {
+            to.is_none_or(|to| m.version <= to) && !applied.iter().any(|a| a.version == m.version && a.state == APPLIED)
+        });
+        for m in pending {
+            check_foreign_objects(m, backend.namespace(), &others)?;
+        }
+    }
     for_each_pending(&migrations, &applied, to, |m, before, after| {
         let plan = dialect::plan_up(backend.dialect(), before, m, options).map_err(|e| plan_error(m, e))?;
         let first = applied.iter().find(|a| a.version == m.version && a.state == APPLYING).map_or(0, |a| a.phases_done);
@@ -802,14 +926,14 @@ fn run_locked(
         // migration produces (`after`: a backfill fills columns added before it).
         let started = Instant::now();
         if run_plan(backend, m, &plan, after, Direction::Up, first, options, on_event)? {
-            count += 1;
+            *count += 1;
             on_event(Event::Applied { id: m.id(), duration: started.elapsed() });
         } else {
             on_event(Event::Skipped { id: m.id() });
         }
         Ok(())
     })?;
-    Ok(count)
+    Ok(*count)
 }
 
 /// How far to roll back.
@@ -832,7 +956,9 @@ pub fn rollback(
     on_event: &mut dyn FnMut(Event),
 ) -> Result<usize, RunError> {
     backend.acquire_lock(&mut || on_event(Event::Waiting))?;
-    let result = rollback_locked(backend, migrations, target, options, on_event);
+    let mut changed = 0;
+    let result = rollback_locked(backend, migrations, target, options, &mut changed, on_event);
+    let result = claim_after(backend, migrations, changed, result);
     backend.release_lock();
     result
 }
@@ -842,6 +968,7 @@ fn rollback_locked(
     migrations: &[Migration],
     target: RollbackTarget,
     options: &Options,
+    count: &mut usize,
     on_event: &mut dyn FnMut(Event),
 ) -> Result<usize, RunError> {
     let migrations = sorted(migrations);
@@ -870,7 +997,6 @@ fn rollback_locked(
             chosen.into_iter().filter(|&i| migrations[i].version > v).collect()
         }
     };
-    let mut count = 0;
     for i in chosen {
         let m = &migrations[i];
         let before = &befores[i];
@@ -884,13 +1010,13 @@ fn rollback_locked(
             applied.iter().find(|a| a.version == m.version && a.state == ROLLING_BACK).map_or(0, |a| a.phases_done);
         let started = Instant::now();
         if run_plan(backend, m, &plan, &after, Direction::Down, first, options, on_event)? {
-            count += 1;
+            *count += 1;
             on_event(Event::RolledBack { id: m.id(), duration: started.elapsed() });
         } else {
             on_event(Event::Skipped { id: m.id() });
         }
     }
-    Ok(count)
+    Ok(*count)
 }
 
 /// Applied, pending, changed and unknown migrations, and the drift of the
@@ -902,7 +1028,8 @@ pub fn status(backend: &mut dyn Backend, migrations: &[Migration]) -> Result<Sta
     let applied_known: Vec<&Migration> =
         migrations.iter().filter(|m| applied.iter().any(|a| a.version == m.version && a.state == APPLIED)).collect();
     let expected = schema_after(&applied_known)?;
-    let drift = backend.drift(&expected)?;
+    let others = backend.others()?;
+    let drift = backend.drift(&expected, &others.objects)?;
     let mut entries = entries;
     // A first backfill batch can commit before the migration has a row:
     // such a migration is under way too.

@@ -20,7 +20,7 @@ use super::postgres_batches::PostgresBatches;
 use super::postgres_driver::{db_error, message, statement_error};
 use super::{
     APPLIED, APPLYING, AppliedMigration, BOOKKEEPING_TABLE, Backend, BackfillProgress, BatchDone, Direction, ExecError,
-    Progress, ROLLING_BACK,
+    OBJECTS_TABLE, Progress, ROLLING_BACK,
 };
 use crate::dialect::{self, Dialect, Phase, Plan, Statement, ident};
 use crate::model::{Column, ColumnType, Constraint, ConstraintKind, DefaultValue, FkAction, Index, Table};
@@ -37,6 +37,8 @@ pub struct PostgresBackend {
     /// The session statements last run on this connection.
     session: Vec<String>,
     locked: bool,
+    /// Whose history this backend reads and records.
+    namespace: String,
 }
 
 impl PostgresBackend {
@@ -45,7 +47,13 @@ impl PostgresBackend {
         let client = Client::connect(url, NoTls).map_err(|e| {
             ExecError::Database(format!("cannot connect to {}: {}", crate::database_url::redact(url), message(&e)))
         })?;
-        let mut backend = PostgresBackend { client, schema: schema.to_owned(), session: Vec::new(), locked: false };
+        let mut backend = PostgresBackend {
+            client,
+            schema: schema.to_owned(),
+            session: Vec::new(),
+            locked: false,
+            namespace: String::new(),
+        };
         // Literals are written the standard way (a quote doubled, a
         // backslash as itself); a server or database configured with
         // `standard_conforming_strings = off` would read a backslash as an
@@ -56,31 +64,90 @@ impl PostgresBackend {
         Ok(backend)
     }
 
-    /// Creates the schema and the bookkeeping table when they are missing.
+    /// Creates the schema and the bookkeeping tables when they are
+    /// missing, and brings tables of one history per database to one per
+    /// namespace (their rows becoming this namespace's: they were the only
+    /// crate's), in one transaction.
     pub fn prepare(&mut self) -> Result<(), ExecError> {
+        let mut tx = self.client.transaction().map_err(db_error)?;
+        let legacy: Vec<String> = tx
+            .query(
+                "SELECT t.tablename::text FROM pg_tables t WHERE t.schemaname = $1
+                   AND t.tablename IN ('schemaflow_migrations', 'schemaflow_backfills')
+                   AND NOT EXISTS (SELECT 1 FROM information_schema.columns c
+                                   WHERE c.table_schema = t.schemaname AND c.table_name = t.tablename AND c.column_name = 'namespace')",
+                &[&self.schema],
+            )
+            .map_err(db_error)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        for table in legacy {
+            let sql = format!(
+                "ALTER TABLE {schema}.{table} ADD COLUMN namespace TEXT NOT NULL DEFAULT '';
+                 UPDATE {schema}.{table} SET namespace = {namespace};
+                 ALTER TABLE {schema}.{table} DROP CONSTRAINT {pkey};
+                 ALTER TABLE {schema}.{table} ADD PRIMARY KEY ({key})",
+                schema = ident(&self.schema),
+                namespace = dialect::literal(&self.namespace),
+                pkey = ident(&format!("{table}_pkey")),
+                key = if table == BOOKKEEPING_TABLE { "namespace, version" } else { "namespace, version, phase" },
+            );
+            tx.batch_execute(&sql).map_err(|e| statement_error(&sql, e))?;
+        }
         let sql = format!(
             "CREATE SCHEMA IF NOT EXISTS {schema};
              CREATE TABLE IF NOT EXISTS {schema}.{BOOKKEEPING_TABLE} (
-                version BIGINT PRIMARY KEY,
+                namespace TEXT NOT NULL DEFAULT '',
+                version BIGINT NOT NULL,
                 name TEXT NOT NULL,
                 checksum TEXT NOT NULL,
                 applied_at TIMESTAMPTZ NOT NULL DEFAULT now(),
                 duration_ms BIGINT NOT NULL,
                 state TEXT NOT NULL,
                 phases_done INTEGER NOT NULL,
-                phases_total INTEGER NOT NULL
+                phases_total INTEGER NOT NULL,
+                PRIMARY KEY (namespace, version)
              );
              CREATE TABLE IF NOT EXISTS {schema}.schemaflow_backfills (
+                namespace TEXT NOT NULL DEFAULT '',
                 version BIGINT NOT NULL,
                 phase INTEGER NOT NULL,
                 last_key TEXT[],
                 rows_done BIGINT NOT NULL,
                 rows_total BIGINT NOT NULL,
-                PRIMARY KEY (version, phase)
+                PRIMARY KEY (namespace, version, phase)
+             );
+             CREATE TABLE IF NOT EXISTS {schema}.{OBJECTS_TABLE} (
+                namespace TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                name TEXT NOT NULL,
+                PRIMARY KEY (namespace, kind, name)
              )",
             schema = ident(&self.schema)
         );
-        self.client.batch_execute(&sql).map_err(db_error)
+        tx.batch_execute(&sql).map_err(db_error)?;
+        tx.commit().map_err(db_error)
+    }
+
+    /// Whether a bookkeeping table has the `namespace` column (a table of
+    /// one history per database, not yet brought up to date by a `run`,
+    /// holds this namespace's rows only).
+    fn has_namespace(&mut self, table: &str) -> Result<bool, ExecError> {
+        let row = self
+            .client
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = 'namespace')",
+                &[&self.schema, &table],
+            )
+            .map_err(db_error)?;
+        Ok(row.get(0))
+    }
+
+    /// ` WHERE namespace = $1`, or a condition true for every row of a
+    /// table without namespaces.
+    fn namespace_filter(&mut self, table: &str) -> Result<&'static str, ExecError> {
+        Ok(if self.has_namespace(table)? { " WHERE namespace = $1" } else { " WHERE $1::text IS NOT NULL" })
     }
 
     /// The client, for tests and tools that inspect the data.
@@ -181,8 +248,10 @@ impl PostgresBackend {
 fn check_progress(tx: &mut Transaction, progress: &Progress) -> Result<(), ExecError> {
     let row = tx
         .query_opt(
-            &format!("SELECT state, phases_done FROM {BOOKKEEPING_TABLE} WHERE version = $1 FOR UPDATE"),
-            &[&(progress.version as i64)],
+            &format!(
+                "SELECT state, phases_done FROM {BOOKKEEPING_TABLE} WHERE namespace = $1 AND version = $2 FOR UPDATE"
+            ),
+            &[&progress.namespace, &(progress.version as i64)],
         )
         .map_err(db_error)?;
     let state = row.map(|r| (r.get::<_, String>(0), r.get::<_, i32>(1) as u32));
@@ -194,12 +263,15 @@ fn record(tx: &mut Transaction, p: &Progress) -> Result<(), ExecError> {
         (Direction::Down, true) => {
             // Rolled back: no row, and no batch progress that a later run
             // could take for its own.
-            return tx
-                .batch_execute(&format!(
-                    "DELETE FROM {BOOKKEEPING_TABLE} WHERE version = {v}; DELETE FROM schemaflow_backfills WHERE version = {v}",
-                    v = p.version as i64
-                ))
-                .map_err(db_error);
+            let version = p.version as i64;
+            for table in [BOOKKEEPING_TABLE, "schemaflow_backfills"] {
+                tx.execute(
+                    &format!("DELETE FROM {table} WHERE namespace = $1 AND version = $2"),
+                    &[&p.namespace, &version],
+                )
+                .map_err(db_error)?;
+            }
+            return Ok(());
         }
         (Direction::Up, true) => (APPLIED, p.phases_total),
         (Direction::Up, false) => (APPLYING, p.phase + 1),
@@ -222,9 +294,9 @@ fn mark_started(client: &mut Client, progress: &Progress) -> Result<(), ExecErro
 fn write_state(tx: &mut Transaction, p: &Progress, state: &str, done: u32) -> Result<(), ExecError> {
     tx.execute(
         &format!(
-            "INSERT INTO {BOOKKEEPING_TABLE} (version, name, checksum, applied_at, duration_ms, state, phases_done, phases_total)
-             VALUES ($1, $2, $3, now(), $4, $5, $6, $7)
-             ON CONFLICT (version) DO UPDATE SET applied_at = excluded.applied_at, duration_ms = excluded.duration_ms,
+            "INSERT INTO {BOOKKEEPING_TABLE} (version, name, checksum, applied_at, duration_ms, state, phases_done, phases_total, namespace)
+             VALUES ($1, $2, $3, now(), $4, $5, $6, $7, $8)
+             ON CONFLICT (namespace, version) DO UPDATE SET applied_at = excluded.applied_at, duration_ms = excluded.duration_ms,
                 state = excluded.state, phases_done = excluded.phases_done, phases_total = excluded.phases_total"
         ),
         &[
@@ -235,6 +307,7 @@ fn write_state(tx: &mut Transaction, p: &Progress, state: &str, done: u32) -> Re
             &state,
             &(done as i32),
             &(p.phases_total as i32),
+            &p.namespace,
         ],
     )
     .map(|_| ())
@@ -284,19 +357,75 @@ impl Backend for PostgresBackend {
         }
     }
 
+    fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    fn set_namespace(&mut self, namespace: &str) {
+        namespace.clone_into(&mut self.namespace);
+    }
+
+    fn others(&mut self) -> Result<super::Others, ExecError> {
+        let mut others = super::Others::default();
+        if !self.bookkeeping_exists()? || !self.has_namespace(BOOKKEEPING_TABLE)? {
+            return Ok(others);
+        }
+        let rows = self
+            .client
+            .query(
+                &format!(
+                    "SELECT namespace, version, checksum FROM {BOOKKEEPING_TABLE} WHERE namespace <> $1 ORDER BY namespace, version"
+                ),
+                &[&self.namespace],
+            )
+            .map_err(db_error)?;
+        for r in rows {
+            others.histories.entry(r.get(0)).or_default().push((r.get::<_, i64>(1) as u64, r.get(2)));
+        }
+        let objects = format!("{}.{OBJECTS_TABLE}", ident(&self.schema));
+        let exists: bool =
+            self.client.query_one("SELECT to_regclass($1) IS NOT NULL", &[&objects]).map_err(db_error)?.get(0);
+        let rows = if exists {
+            self.client
+                .query(&format!("SELECT name, namespace FROM {objects} WHERE namespace <> $1"), &[&self.namespace])
+                .map_err(db_error)?
+        } else {
+            Vec::new()
+        };
+        for r in rows {
+            others.objects.insert(r.get(0), r.get(1));
+        }
+        Ok(others)
+    }
+
+    fn claim(&mut self, schema: &Schema) -> Result<(), ExecError> {
+        let mut tx = self.client.transaction().map_err(db_error)?;
+        tx.execute(&format!("DELETE FROM {OBJECTS_TABLE} WHERE namespace = $1"), &[&self.namespace])
+            .map_err(db_error)?;
+        let insert = tx
+            .prepare(&format!("INSERT INTO {OBJECTS_TABLE} (namespace, kind, name) VALUES ($1, $2, $3)"))
+            .map_err(db_error)?;
+        let objects = schema.tables.keys().map(|t| ("table", t)).chain(schema.indexes.keys().map(|i| ("index", i)));
+        for (kind, name) in objects {
+            tx.execute(&insert, &[&self.namespace, &kind, name]).map_err(db_error)?;
+        }
+        tx.commit().map_err(db_error)
+    }
+
     fn applied(&mut self) -> Result<Vec<AppliedMigration>, ExecError> {
         if !self.bookkeeping_exists()? {
             return Ok(Vec::new());
         }
+        let filter = self.namespace_filter(BOOKKEEPING_TABLE)?;
         let rows = self
             .client
             .query(
                 &format!(
                     "SELECT version, name, checksum, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
                             duration_ms, state, phases_done, phases_total
-                     FROM {BOOKKEEPING_TABLE} ORDER BY version"
+                     FROM {BOOKKEEPING_TABLE}{filter} ORDER BY version"
                 ),
-                &[],
+                &[&self.namespace],
             )
             .map_err(db_error)?;
         rows.iter()
@@ -347,8 +476,8 @@ impl Backend for PostgresBackend {
                 let (version, phase) = (progress.version as i64, progress.phase as i32);
                 self.in_transaction(progress, |tx| {
                     tx.execute(
-                        "DELETE FROM schemaflow_backfills WHERE version = $1 AND phase = $2",
-                        &[&version, &phase],
+                        "DELETE FROM schemaflow_backfills WHERE namespace = $1 AND version = $2 AND phase = $3",
+                        &[&progress.namespace, &version, &phase],
                     )
                     .map(|_| ())
                     .map_err(db_error)
@@ -391,11 +520,14 @@ impl Backend for PostgresBackend {
         if !exists {
             return Ok(Vec::new());
         }
+        let filter = self.namespace_filter("schemaflow_backfills")?;
         let rows = self
             .client
             .query(
-                "SELECT version, phase, rows_done, rows_total FROM schemaflow_backfills ORDER BY version, phase",
-                &[],
+                &format!(
+                    "SELECT version, phase, rows_done, rows_total FROM schemaflow_backfills{filter} ORDER BY version, phase"
+                ),
+                &[&self.namespace],
             )
             .map_err(db_error)?;
         Ok(rows
@@ -409,8 +541,14 @@ impl Backend for PostgresBackend {
             .collect())
     }
 
-    fn drift(&mut self, expected: &Schema) -> Result<Vec<String>, ExecError> {
-        let (actual, mut notes) = introspect(&mut self.client, &self.schema)?;
+    fn drift(
+        &mut self,
+        expected: &Schema,
+        foreign: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Vec<String>, ExecError> {
+        let (mut actual, mut notes) = introspect(&mut self.client, &self.schema)?;
+        actual.forget(foreign);
+        notes.retain(|note| !super::mentions_any(note, foreign));
         let mut out = crate::diff::diff(&normalize(expected), &normalize(&actual));
         out.append(&mut notes);
         Ok(out)
@@ -456,8 +594,8 @@ fn introspect(client: &mut Client, schema_name: &str) -> Result<(Schema, Vec<Str
     let mut notes = Vec::new();
     let tables = client
         .query(
-            "SELECT tablename::text FROM pg_tables WHERE schemaname = $1 AND tablename <> $2 AND tablename <> 'schemaflow_backfills' ORDER BY tablename",
-            &[&schema_name, &BOOKKEEPING_TABLE],
+            "SELECT tablename::text FROM pg_tables WHERE schemaname = $1 AND tablename NOT LIKE 'schemaflow\\_%' ORDER BY tablename",
+            &[&schema_name],
         )
         .map_err(db_error)?;
     for row in tables {
@@ -540,10 +678,10 @@ fn introspect(client: &mut Client, schema_name: &str) -> Result<(Schema, Vec<Str
              JOIN pg_class i ON i.oid = ix.indexrelid
              JOIN pg_class t ON t.oid = ix.indrelid
              JOIN pg_namespace n ON n.oid = t.relnamespace
-             WHERE n.nspname = $1 AND t.relname <> $2 AND t.relname <> 'schemaflow_backfills'
+             WHERE n.nspname = $1 AND t.relname NOT LIKE 'schemaflow\\_%'
                AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid AND c.contype IN ('p', 'u', 'x'))
              ORDER BY i.relname",
-            &[&schema_name, &BOOKKEEPING_TABLE],
+            &[&schema_name],
         )
         .map_err(db_error)?;
     for r in indexes {

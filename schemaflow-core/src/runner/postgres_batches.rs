@@ -45,6 +45,7 @@ pub(crate) struct PostgresBatches<'a> {
     client: &'a mut Client,
     prepared: Prepared,
     sql: BatchSql,
+    namespace: String,
     version: i64,
     phase: i32,
     /// Rows per batch, less one: the upper key's offset after the last one.
@@ -68,6 +69,7 @@ impl<'a> PostgresBatches<'a> {
             client,
             prepared: Prepared::default(),
             sql,
+            namespace: progress.namespace.clone(),
             version: progress.version as i64,
             phase: progress.phase as i32,
             offset: i64::from(backfill.batch_size) - 1,
@@ -130,7 +132,8 @@ impl<'a> PostgresBatches<'a> {
         }
         let record = self.prepared.get(&mut tx, &self.sql.record_progress())?;
         let done = (rows_done + changed) as i64;
-        tx.execute(&record, &[&self.version, &self.phase, &upper, &done, &(rows_total as i64)]).map_err(db_error)?;
+        tx.execute(&record, &[&self.version, &self.phase, &upper, &done, &(rows_total as i64), &self.namespace])
+            .map_err(db_error)?;
         tx.commit().map_err(db_error)?;
         Ok(Committed { upper, changed })
     }
@@ -143,8 +146,8 @@ impl BatchSource for PostgresBatches<'_> {
         let saved = self
             .client
             .query_opt(
-                "SELECT last_key, rows_done FROM schemaflow_backfills WHERE version = $1 AND phase = $2",
-                &[&self.version, &self.phase],
+                "SELECT last_key, rows_done FROM schemaflow_backfills WHERE namespace = $1 AND version = $2 AND phase = $3",
+                &[&self.namespace, &self.version, &self.phase],
             )
             .map_err(db_error)?;
         Ok(match saved {
@@ -175,7 +178,7 @@ impl BatchSource for PostgresBatches<'_> {
         let statement = self.prepared.get(self.client, &sql)?;
         let (done, total) = (rows_done as i64, rows_total as i64);
         let mut params: Vec<Param> = after.into_iter().flatten().map(|v| v as Param).collect();
-        params.extend([&self.offset as Param, &self.version, &self.phase, &done, &total]);
+        params.extend([&self.offset as Param, &self.version, &self.phase, &done, &total, &self.namespace]);
         let row = self.client.query_one(&statement, &params).map_err(|e| statement_error(&sql, e))?;
         let upper: Option<Vec<String>> = row.get(0);
         let changed = (row.get::<_, i64>(1) as u64).saturating_sub(rows_done);

@@ -218,7 +218,7 @@ fn migrations_apply_to_the_chosen_schema() {
     assert!(public.introspect().unwrap().tables.is_empty());
     let n: i64 =
         public.client().query_one("SELECT count(*) FROM pg_tables WHERE schemaname = 'tenant_a'", &[]).unwrap().get(0);
-    assert_eq!(n, 3, "users, schemaflow_migrations and schemaflow_backfills");
+    assert_eq!(n, 4, "users, schemaflow_migrations, schemaflow_backfills and schemaflow_objects");
 }
 
 #[test]
@@ -548,4 +548,54 @@ fn a_bookkeeping_row_edited_by_hand_is_refused_on_postgres() {
     let Some(db) = TestDatabase::create("edited_row") else { return };
     let mut b = backend(&db);
     super::tests::a_bookkeeping_row_edited_by_hand_is_refused(&mut b);
+}
+
+#[test]
+fn two_crates_share_one_postgres_database() {
+    let Some(db) = TestDatabase::create("shared") else { return };
+    super::tests::two_crates_share_one_database(&mut |namespace| {
+        let mut b = backend(&db);
+        b.set_namespace(namespace);
+        Box::new(b)
+    });
+}
+
+#[test]
+fn a_bookkeeping_table_of_one_history_becomes_the_first_runners() {
+    let Some(db) = TestDatabase::create("legacy_bookkeeping") else { return };
+    let m1 = parse(1, "users", "create_table users { id: i64 primary_key, email: String }");
+    let m2 = parse(2, "posts", "create_table posts { id: i64 primary_key }");
+    let mut raw = backend(&db);
+    raw.client()
+        .batch_execute(
+            "CREATE TABLE schemaflow_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL,
+               applied_at TIMESTAMPTZ NOT NULL DEFAULT now(), duration_ms BIGINT NOT NULL, state TEXT NOT NULL,
+               phases_done INTEGER NOT NULL, phases_total INTEGER NOT NULL);
+             CREATE TABLE schemaflow_backfills (version BIGINT NOT NULL, phase INTEGER NOT NULL, last_key TEXT[],
+               rows_done BIGINT NOT NULL, rows_total BIGINT NOT NULL, PRIMARY KEY (version, phase));
+             CREATE TABLE users (id BIGINT NOT NULL PRIMARY KEY, email TEXT NOT NULL);",
+        )
+        .unwrap();
+    raw.client()
+        .execute(
+            "INSERT INTO schemaflow_migrations (version, name, checksum, duration_ms, state, phases_done, phases_total)
+             VALUES (1, 'users', $1, 3, 'applied', 1, 1)",
+            &[&m1.checksum()],
+        )
+        .unwrap();
+    let mut b = backend(&db);
+    b.set_namespace("app");
+    let s = status(&mut b, &[m1.clone(), m2.clone()]).unwrap();
+    assert!(matches!(s.migrations[0].state, State::Applied { .. }), "read as this crate's: {s:?}");
+    assert!(s.drift.is_empty(), "{:?}", s.drift);
+    assert_eq!(run_all(&mut b, &[m1.clone(), m2.clone()]).unwrap(), 1, "only the new migration runs");
+    let n: i64 = raw
+        .client()
+        .query_one("SELECT count(*) FROM schemaflow_migrations WHERE namespace = 'app'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 2);
+    let mut other = backend(&db);
+    other.set_namespace("other");
+    assert!(other.applied().unwrap().is_empty());
 }

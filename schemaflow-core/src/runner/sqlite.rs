@@ -38,7 +38,41 @@ pub struct SqliteBackend {
     lock_path: Option<PathBuf>,
     /// The locked file, while a command holds it.
     lock: Option<std::fs::File>,
+    /// Whose history this backend reads and records.
+    namespace: String,
+    /// The bookkeeping tables exist in their current shape (checked once).
+    bookkeeping_ready: bool,
 }
+
+/// The bookkeeping tables, keyed by namespace so that several crates can
+/// migrate one database.
+const BOOKKEEPING_DDL: &str = "CREATE TABLE IF NOT EXISTS schemaflow_migrations (
+    namespace TEXT NOT NULL DEFAULT '',
+    version INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    checksum TEXT NOT NULL,
+    applied_at TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    phases_done INTEGER NOT NULL,
+    phases_total INTEGER NOT NULL,
+    PRIMARY KEY (namespace, version)
+);
+CREATE TABLE IF NOT EXISTS schemaflow_backfills (
+    namespace TEXT NOT NULL DEFAULT '',
+    version INTEGER NOT NULL,
+    phase INTEGER NOT NULL,
+    last_key TEXT NOT NULL,
+    rows_done INTEGER NOT NULL,
+    rows_total INTEGER NOT NULL,
+    PRIMARY KEY (namespace, version, phase)
+);
+CREATE TABLE IF NOT EXISTS schemaflow_objects (
+    namespace TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY (namespace, kind, name)
+)";
 
 /// The file beside the database at `path` whose name is the database's
 /// with `suffix` appended, as SQLite names its `-journal` and `-wal`.
@@ -94,7 +128,14 @@ impl SqliteBackend {
 
     fn with(conn: Connection) -> Result<SqliteBackend, ExecError> {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(db_error)?;
-        Ok(SqliteBackend { conn, session: Vec::new(), lock_path: None, lock: None })
+        Ok(SqliteBackend {
+            conn,
+            session: Vec::new(),
+            lock_path: None,
+            lock: None,
+            namespace: String::new(),
+            bookkeeping_ready: false,
+        })
     }
 
     /// The connection, for tests and tools that inspect the data.
@@ -114,28 +155,64 @@ impl SqliteBackend {
             .map_err(db_error)
     }
 
-    fn ensure_bookkeeping(&self) -> Result<(), ExecError> {
-        self.conn
-            .execute_batch(&format!(
-                "CREATE TABLE IF NOT EXISTS {BOOKKEEPING_TABLE} (
-                    version INTEGER PRIMARY KEY,
-                    name TEXT NOT NULL,
-                    checksum TEXT NOT NULL,
-                    applied_at TEXT NOT NULL,
-                    duration_ms INTEGER NOT NULL,
-                    state TEXT NOT NULL,
-                    phases_done INTEGER NOT NULL,
-                    phases_total INTEGER NOT NULL
-                )"
-            ))
-            .map_err(db_error)
+    /// Whether `table` exists without the `namespace` column: written by a
+    /// schemaflow that kept one history per database.
+    fn is_legacy(&self, table: &str) -> Result<bool, ExecError> {
+        let columns: Vec<String> = self
+            .conn
+            .prepare("SELECT name FROM pragma_table_info(?1)")
+            .and_then(|mut s| s.query_map([table], |r| r.get(0))?.collect())
+            .map_err(db_error)?;
+        Ok(!columns.is_empty() && !columns.iter().any(|c| c == "namespace"))
+    }
+
+    /// Creates the bookkeeping tables, or brings tables of one history per
+    /// database to one per namespace, their rows becoming this namespace's
+    /// (they were the only crate's). Runs inside the caller's transaction.
+    fn ensure_bookkeeping(&mut self) -> Result<(), ExecError> {
+        if self.bookkeeping_ready {
+            return Ok(());
+        }
+        for table in [BOOKKEEPING_TABLE, "schemaflow_backfills"] {
+            if self.is_legacy(table)? {
+                let rename = format!("ALTER TABLE {table} RENAME TO {table}_legacy");
+                self.conn.execute_batch(&rename).map_err(|e| statement_error(&rename, e))?;
+            }
+        }
+        self.conn.execute_batch(BOOKKEEPING_DDL).map_err(db_error)?;
+        for (table, columns) in [
+            (BOOKKEEPING_TABLE, "version, name, checksum, applied_at, duration_ms, state, phases_done, phases_total"),
+            ("schemaflow_backfills", "version, phase, last_key, rows_done, rows_total"),
+        ] {
+            let legacy = format!("{table}_legacy");
+            let exists = self
+                .conn
+                .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", [&legacy], |_| Ok(()))
+                .optional()
+                .map_err(db_error)?;
+            if exists.is_some() {
+                let copy = format!("INSERT INTO {table} (namespace, {columns}) SELECT ?1, {columns} FROM {legacy}; ");
+                self.conn.execute(&copy, [&self.namespace]).map_err(|e| statement_error(&copy, e))?;
+                let drop = format!("DROP TABLE {legacy}");
+                self.conn.execute_batch(&drop).map_err(|e| statement_error(&drop, e))?;
+            }
+        }
+        self.bookkeeping_ready = true;
+        Ok(())
+    }
+
+    /// ` WHERE namespace = ?1`, or nothing on a table of one history per
+    /// database (read-only commands do not upgrade it: its rows are this
+    /// namespace's).
+    fn namespace_filter(&self, table: &str) -> Result<&'static str, ExecError> {
+        Ok(if self.is_legacy(table)? { " WHERE ?1 = ?1" } else { " WHERE namespace = ?1" })
     }
 
     fn row_state(&self, version: u64) -> Result<Option<(String, u32)>, ExecError> {
         self.conn
             .query_row(
-                &format!("SELECT state, phases_done FROM {BOOKKEEPING_TABLE} WHERE version = ?1"),
-                [version as i64],
+                &format!("SELECT state, phases_done FROM {BOOKKEEPING_TABLE} WHERE namespace = ?1 AND version = ?2"),
+                params![self.namespace, version as i64],
                 |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)),
             )
             .optional()
@@ -148,12 +225,17 @@ impl SqliteBackend {
                 // Rolled back: no row, and no batch progress that a later
                 // run could take for its own.
                 self.conn
-                    .execute(&format!("DELETE FROM {BOOKKEEPING_TABLE} WHERE version = ?1"), [p.version as i64])
+                    .execute(
+                        &format!("DELETE FROM {BOOKKEEPING_TABLE} WHERE namespace = ?1 AND version = ?2"),
+                        params![p.namespace, p.version as i64],
+                    )
                     .map_err(db_error)?;
-                self.conn.execute_batch(super::sqlite_batches::BACKFILL_PROGRESS_DDL).map_err(db_error)?;
                 return self
                     .conn
-                    .execute("DELETE FROM schemaflow_backfills WHERE version = ?1", [p.version as i64])
+                    .execute(
+                        "DELETE FROM schemaflow_backfills WHERE namespace = ?1 AND version = ?2",
+                        params![p.namespace, p.version as i64],
+                    )
                     .map(|_| ())
                     .map_err(db_error);
             }
@@ -168,13 +250,22 @@ impl SqliteBackend {
         self.conn
             .execute(
                 &format!(
-                    "INSERT INTO {BOOKKEEPING_TABLE} (version, name, checksum, applied_at, duration_ms, state, phases_done, phases_total)
-                     VALUES (?1, ?2, ?3, strftime('%Y-%m-%d %H:%M:%S', 'now'), ?4, ?5, ?6, ?7)
-                     ON CONFLICT (version) DO UPDATE SET
+                    "INSERT INTO {BOOKKEEPING_TABLE} (version, name, checksum, applied_at, duration_ms, state, phases_done, phases_total, namespace)
+                     VALUES (?1, ?2, ?3, strftime('%Y-%m-%d %H:%M:%S', 'now'), ?4, ?5, ?6, ?7, ?8)
+                     ON CONFLICT (namespace, version) DO UPDATE SET
                         applied_at = excluded.applied_at, duration_ms = excluded.duration_ms,
                         state = excluded.state, phases_done = excluded.phases_done, phases_total = excluded.phases_total"
                 ),
-                params![p.version as i64, p.name, p.checksum, p.started.elapsed().as_millis() as i64, state, done, p.phases_total],
+                params![
+                    p.version as i64,
+                    p.name,
+                    p.checksum,
+                    p.started.elapsed().as_millis() as i64,
+                    state,
+                    done,
+                    p.phases_total,
+                    p.namespace
+                ],
             )
             .map(|_| ())
             .map_err(db_error)
@@ -253,24 +344,38 @@ impl SqliteBackend {
         Ok(())
     }
 
-    /// Checks that this phase is still to do (another runner may have done
-    /// it), recording nothing.
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction (which first makes
+    /// sure the bookkeeping tables exist), committing when it succeeds.
+    fn write_transaction<T>(&mut self, body: impl FnOnce(&mut Self) -> Result<T, ExecError>) -> Result<T, ExecError> {
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(db_error)?;
+        let result = self.ensure_bookkeeping().and_then(|()| body(self));
+        let end = match &result {
+            Ok(_) => self.conn.execute_batch("COMMIT").map_err(db_error),
+            Err(_) => {
+                // The bookkeeping tables created in it are gone with it.
+                self.bookkeeping_ready = false;
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Ok(())
+            }
+        };
+        result.and_then(|value| end.map(|()| value))
+    }
+
+    /// Checks the phase is still to do: another runner may have done it.
+    fn check_follows(&self, progress: &Progress) -> Result<(), ExecError> {
+        let row = self.row_state(progress.version)?;
+        if progress.follows(row.as_ref().map(|(s, d)| (s.as_str(), *d))) { Ok(()) } else { Err(ExecError::AlreadyDone) }
+    }
+
     /// Checks the bookkeeping and records that the phase has started, in
     /// one committed transaction, before a phase whose work does not commit
     /// with its record.
     fn mark_started(&mut self, progress: &Progress) -> Result<(), ExecError> {
-        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(db_error)?;
-        let result = (|| {
-            self.ensure_bookkeeping()?;
-            let row = self.row_state(progress.version)?;
-            if !progress.follows(row.as_ref().map(|(s, d)| (s.as_str(), *d))) {
-                return Err(ExecError::AlreadyDone);
-            }
+        self.write_transaction(|db| {
+            db.check_follows(progress)?;
             let (state, done) = progress.started_state();
-            self.write_state(progress, state, done)
-        })();
-        let _ = self.conn.execute_batch(if result.is_ok() { "COMMIT" } else { "ROLLBACK" });
-        result
+            db.write_state(progress, state, done)
+        })
     }
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction that first checks the
@@ -280,23 +385,11 @@ impl SqliteBackend {
         progress: &Progress,
         body: impl FnOnce(&Self) -> Result<(), ExecError>,
     ) -> Result<(), ExecError> {
-        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(db_error)?;
-        let result = (|| {
-            self.ensure_bookkeeping()?;
-            let row = self.row_state(progress.version)?;
-            if !progress.follows(row.as_ref().map(|(s, d)| (s.as_str(), *d))) {
-                return Err(ExecError::AlreadyDone);
-            }
-            body(self)?;
-            self.record(progress)
-        })();
-        match result {
-            Ok(()) => self.conn.execute_batch("COMMIT").map_err(db_error),
-            Err(e) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
-                Err(e)
-            }
-        }
+        self.write_transaction(|db| {
+            db.check_follows(progress)?;
+            body(db)?;
+            db.record(progress)
+        })
     }
 }
 
@@ -331,18 +424,82 @@ impl Backend for SqliteBackend {
         Dialect::Sqlite
     }
 
-    fn applied(&mut self) -> Result<Vec<AppliedMigration>, ExecError> {
-        if !self.bookkeeping_exists()? {
-            return Ok(Vec::new());
+    fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    fn set_namespace(&mut self, namespace: &str) {
+        namespace.clone_into(&mut self.namespace);
+    }
+
+    fn others(&mut self) -> Result<super::Others, ExecError> {
+        let mut others = super::Others::default();
+        if !self.bookkeeping_exists()? || self.is_legacy(BOOKKEEPING_TABLE)? {
+            return Ok(others);
         }
         let mut stmt = self
             .conn
             .prepare(&format!(
-                "SELECT version, name, checksum, applied_at, duration_ms, state, phases_done, phases_total FROM {BOOKKEEPING_TABLE} ORDER BY version"
+                "SELECT namespace, version, checksum FROM {BOOKKEEPING_TABLE} WHERE namespace <> ?1 ORDER BY namespace, version"
+            ))
+            .map_err(db_error)?;
+        let rows = stmt
+            .query_map([&self.namespace], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)))
+            .map_err(db_error)?;
+        for row in rows {
+            let (namespace, version, checksum) = row.map_err(db_error)?;
+            others.histories.entry(namespace).or_default().push((version as u64, checksum));
+        }
+        let exists = self
+            .conn
+            .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", [super::OBJECTS_TABLE], |_| {
+                Ok(())
+            })
+            .optional()
+            .map_err(db_error)?;
+        if exists.is_some() {
+            let mut stmt = self
+                .conn
+                .prepare(&format!("SELECT name, namespace FROM {} WHERE namespace <> ?1", super::OBJECTS_TABLE))
+                .map_err(db_error)?;
+            let rows = stmt.query_map([&self.namespace], |r| Ok((r.get(0)?, r.get(1)?))).map_err(db_error)?;
+            for row in rows {
+                let (name, namespace): (String, String) = row.map_err(db_error)?;
+                others.objects.insert(name, namespace);
+            }
+        }
+        Ok(others)
+    }
+
+    fn claim(&mut self, schema: &Schema) -> Result<(), ExecError> {
+        self.write_transaction(|db| {
+            let table = super::OBJECTS_TABLE;
+            db.conn.execute(&format!("DELETE FROM {table} WHERE namespace = ?1"), [&db.namespace]).map_err(db_error)?;
+            let mut insert = db
+                .conn
+                .prepare(&format!("INSERT INTO {table} (namespace, kind, name) VALUES (?1, ?2, ?3)"))
+                .map_err(db_error)?;
+            let objects = schema.tables.keys().map(|t| ("table", t)).chain(schema.indexes.keys().map(|i| ("index", i)));
+            for (kind, name) in objects {
+                insert.execute(params![db.namespace, kind, name]).map_err(db_error)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn applied(&mut self) -> Result<Vec<AppliedMigration>, ExecError> {
+        if !self.bookkeeping_exists()? {
+            return Ok(Vec::new());
+        }
+        let filter = self.namespace_filter(BOOKKEEPING_TABLE)?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT version, name, checksum, applied_at, duration_ms, state, phases_done, phases_total FROM {BOOKKEEPING_TABLE}{filter} ORDER BY version"
             ))
             .map_err(db_error)?;
         let rows: Vec<super::RawRow> = stmt
-            .query_map([], |r| {
+            .query_map([&self.namespace], |r| {
                 Ok(super::RawRow {
                     version: r.get(0)?,
                     name: r.get(1)?,
@@ -393,8 +550,8 @@ impl Backend for SqliteBackend {
                 self.in_transaction(progress, |db| {
                     db.conn
                         .execute(
-                            "DELETE FROM schemaflow_backfills WHERE version = ?1 AND phase = ?2",
-                            params![progress.version as i64, i64::from(progress.phase)],
+                            "DELETE FROM schemaflow_backfills WHERE namespace = ?1 AND version = ?2 AND phase = ?3",
+                            params![progress.namespace, progress.version as i64, i64::from(progress.phase)],
                         )
                         .map(|_| ())
                         .map_err(db_error)
@@ -433,11 +590,14 @@ impl Backend for SqliteBackend {
         if exists.is_none() {
             return Ok(Vec::new());
         }
+        let filter = self.namespace_filter("schemaflow_backfills")?;
         let mut stmt = self
             .conn
-            .prepare("SELECT version, phase, rows_done, rows_total FROM schemaflow_backfills ORDER BY version, phase")
+            .prepare(&format!(
+                "SELECT version, phase, rows_done, rows_total FROM schemaflow_backfills{filter} ORDER BY version, phase"
+            ))
             .map_err(db_error)?;
-        stmt.query_map([], |r| {
+        stmt.query_map([&self.namespace], |r| {
             Ok(BackfillProgress {
                 version: r.get::<_, i64>(0)? as u64,
                 phase: r.get::<_, i64>(1)? as u32,
@@ -450,8 +610,14 @@ impl Backend for SqliteBackend {
         .map_err(db_error)
     }
 
-    fn drift(&mut self, expected: &Schema) -> Result<Vec<String>, ExecError> {
-        let (actual, mut unrecognized) = introspect(&self.conn)?;
+    fn drift(
+        &mut self,
+        expected: &Schema,
+        foreign: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Vec<String>, ExecError> {
+        let (mut actual, mut unrecognized) = introspect(&self.conn)?;
+        actual.forget(foreign);
+        unrecognized.retain(|note| !super::mentions_any(note, foreign));
         let mut out = crate::diff::diff(&normalize(expected), &normalize(&actual));
         out.append(&mut unrecognized);
         Ok(out)
@@ -508,7 +674,7 @@ fn introspect(conn: &Connection) -> Result<(Schema, Vec<String>), ExecError> {
     let mut unrecognized = Vec::new();
     let tables: Vec<String> = conn
         .prepare(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT IN ('schemaflow_migrations', 'schemaflow_backfills') ORDER BY name",
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE 'schemaflow\\_%' ESCAPE '\\' ORDER BY name",
         )
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
         .map_err(db_error)?;

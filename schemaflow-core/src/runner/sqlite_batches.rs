@@ -20,16 +20,6 @@ use crate::model::{Backfill, TransformSpec};
 use crate::schema::Schema;
 use crate::transform::{TransformFn, Transforms, Value};
 
-/// Where a backfill records how far it got, batch by batch.
-pub(crate) const BACKFILL_PROGRESS_DDL: &str = "CREATE TABLE IF NOT EXISTS schemaflow_backfills (
-    version INTEGER NOT NULL,
-    phase INTEGER NOT NULL,
-    last_key TEXT NOT NULL,
-    rows_done INTEGER NOT NULL,
-    rows_total INTEGER NOT NULL,
-    PRIMARY KEY (version, phase)
-)";
-
 /// The `last_key` of a backfill whose last batch has committed.
 const FINISHED: &str = "\"finished\"";
 
@@ -86,6 +76,7 @@ fn decode_key(text: &str) -> Result<Vec<SqlValue>, ExecError> {
 pub(crate) struct SqliteBatches<'a> {
     conn: &'a Connection,
     sql: BatchSql,
+    namespace: String,
     version: i64,
     phase: i64,
     /// Rows per batch, less one: the upper key's offset after the last one.
@@ -94,8 +85,8 @@ pub(crate) struct SqliteBatches<'a> {
 }
 
 impl<'a> SqliteBatches<'a> {
-    /// The statements for `backfill` over its table in `schema`; creates the
-    /// progress table if need be.
+    /// The statements for `backfill` over its table in `schema` (the
+    /// progress table exists: the phase's start created it).
     pub(crate) fn new(
         conn: &'a Connection,
         backfill: &'a Backfill,
@@ -105,10 +96,10 @@ impl<'a> SqliteBatches<'a> {
     ) -> Result<SqliteBatches<'a>, ExecError> {
         let sql = BatchSql::new(Dialect::Sqlite, schema, backfill).map_err(ExecError::Database)?;
         let transform = registered_transform(backfill, transforms)?;
-        conn.execute_batch(BACKFILL_PROGRESS_DDL).map_err(db_error)?;
         Ok(SqliteBatches {
             conn,
             sql,
+            namespace: progress.namespace.clone(),
             version: progress.version as i64,
             phase: i64::from(progress.phase),
             offset: i64::from(backfill.batch_size) - 1,
@@ -170,7 +161,9 @@ impl<'a> SqliteBatches<'a> {
         let record = self.sql.record_progress();
         self.conn
             .prepare_cached(&record)
-            .and_then(|mut stmt| stmt.execute(params![self.version, self.phase, done_key, done, rows_total as i64]))
+            .and_then(|mut stmt| {
+                stmt.execute(params![self.version, self.phase, done_key, done, rows_total as i64, self.namespace])
+            })
             .map_err(db_error)?;
         Ok(Committed { upper, changed: changed as u64 })
     }
@@ -183,8 +176,8 @@ impl BatchSource for SqliteBatches<'_> {
         let saved: Option<(String, i64)> = self
             .conn
             .query_row(
-                "SELECT last_key, rows_done FROM schemaflow_backfills WHERE version = ?1 AND phase = ?2",
-                params![self.version, self.phase],
+                "SELECT last_key, rows_done FROM schemaflow_backfills WHERE namespace = ?1 AND version = ?2 AND phase = ?3",
+                params![self.namespace, self.version, self.phase],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()

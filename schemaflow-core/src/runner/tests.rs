@@ -554,6 +554,7 @@ fn harness_request(path: &Path, command: crate::harness::Command, databases: Vec
         lock_timeout_ms: None,
         statement_timeout_ms: None,
         databases,
+        namespace: String::new(),
     }
 }
 
@@ -649,4 +650,104 @@ fn a_database_the_crate_was_not_checked_for_is_refused() {
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains("checked for postgres only"), "{text}");
     assert!(!path.exists(), "nothing was created");
+}
+
+/// Two crates migrate one database: each keeps its own history (the same
+/// version in both), sees only its own tables in drift, rolls back only its
+/// own, cannot create the other's table, and a renamed crate is told how to
+/// keep its history. `open` opens the shared database for a namespace.
+pub(super) fn two_crates_share_one_database(open: &mut dyn FnMut(&str) -> Box<dyn Backend>) {
+    let accounts = vec![parse(
+        202601010000,
+        "users",
+        "create_table users { id: i64 primary_key, email: String } create_index on users(email);",
+    )];
+    let billing = vec![
+        parse(202601010000, "invoices", "create_table invoices { id: i64 primary_key, total: i64 }"),
+        parse(202601020000, "lines", "create_table invoice_lines { id: i64 primary_key, invoice_id: i64 }"),
+    ];
+    let options = Options::default();
+    let mut a = open("accounts");
+    assert_eq!(run(a.as_mut(), &accounts, None, &options, &mut |_| {}).unwrap(), 1);
+    let mut b = open("billing");
+    assert_eq!(
+        run(b.as_mut(), &billing, None, &options, &mut |_| {}).unwrap(),
+        2,
+        "its version 202601010000 is its own"
+    );
+    for (db, migrations) in [(&mut a, &accounts), (&mut b, &billing)] {
+        let s = status(db.as_mut(), migrations).unwrap();
+        assert!(s.is_up_to_date(), "{:?}", s);
+        assert_eq!(db.applied().unwrap().len(), migrations.len());
+    }
+    assert_eq!(rollback(b.as_mut(), &billing, RollbackTarget::To(0), &options, &mut |_| {}).unwrap(), 2);
+    let tables = a.introspect().unwrap().tables;
+    assert!(tables.contains_key("users") && !tables.contains_key("invoices"), "{tables:?}");
+    assert!(status(a.as_mut(), &accounts).unwrap().is_up_to_date(), "the other's rollback left it alone");
+    assert_eq!(run(b.as_mut(), &billing, None, &options, &mut |_| {}).unwrap(), 2);
+
+    let clash = [
+        billing.clone(),
+        vec![parse(202601030000, "users_again", "create_table users { id: i64 primary_key, name: String }")],
+    ]
+    .concat();
+    let err = run(b.as_mut(), &clash, None, &options, &mut |_| {}).unwrap_err().to_string();
+    assert!(err.contains("creates the table `users`") && err.contains("`accounts`"), "{err}");
+    assert_eq!(b.applied().unwrap().len(), 2, "nothing of it ran");
+
+    let mut renamed = open("accounts_v2");
+    let err = run(renamed.as_mut(), &accounts, None, &options, &mut |_| {}).unwrap_err().to_string();
+    assert!(err.contains("namespace = \"accounts\""), "{err}");
+    assert!(renamed.applied().unwrap().is_empty());
+}
+
+#[test]
+fn two_crates_share_one_sqlite_database() {
+    let path = temp_db("shared");
+    two_crates_share_one_database(&mut |namespace| {
+        let mut db = SqliteBackend::open(&path).unwrap();
+        db.set_namespace(namespace);
+        Box::new(db)
+    });
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn a_bookkeeping_table_of_one_history_becomes_the_first_runners() {
+    let path = temp_db("legacy_bookkeeping");
+    let m1 = parse(1, "users", "create_table users { id: i64 primary_key, email: String }");
+    let m2 = parse(2, "posts", "create_table posts { id: i64 primary_key }");
+    {
+        let db = SqliteBackend::open(&path).unwrap();
+        db.connection()
+            .execute_batch(
+                "CREATE TABLE schemaflow_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL,
+                   applied_at TEXT NOT NULL, duration_ms INTEGER NOT NULL, state TEXT NOT NULL,
+                   phases_done INTEGER NOT NULL, phases_total INTEGER NOT NULL);
+                 CREATE TABLE schemaflow_backfills (version INTEGER NOT NULL, phase INTEGER NOT NULL, last_key TEXT NOT NULL,
+                   rows_done INTEGER NOT NULL, rows_total INTEGER NOT NULL, PRIMARY KEY (version, phase));
+                 CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email TEXT NOT NULL);",
+            )
+            .unwrap();
+        db.connection()
+            .execute(
+                "INSERT INTO schemaflow_migrations VALUES (1, 'users', ?1, '2026-01-01 00:00:00', 3, 'applied', 1, 1)",
+                [m1.checksum()],
+            )
+            .unwrap();
+    }
+    let mut reader = SqliteBackend::open_read_only(&path).unwrap().unwrap();
+    reader.set_namespace("app");
+    let s = status(&mut reader, &[m1.clone(), m2.clone()]).unwrap();
+    assert!(matches!(s.migrations[0].state, State::Applied { .. }), "read as this crate's: {s:?}");
+    assert!(s.drift.is_empty(), "{:?}", s.drift);
+    drop(reader);
+    let mut db = SqliteBackend::open(&path).unwrap();
+    db.set_namespace("app");
+    assert_eq!(run_all(&mut db, &[m1.clone(), m2.clone()]), 1, "only the new migration runs");
+    assert_eq!(count(&db, "SELECT count(*) FROM schemaflow_migrations WHERE namespace = 'app'"), 2);
+    let mut other = SqliteBackend::open(&path).unwrap();
+    other.set_namespace("other");
+    assert!(other.applied().unwrap().is_empty());
+    std::fs::remove_file(&path).unwrap();
 }
