@@ -149,6 +149,31 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Adopt an existing database: write its schema as a baseline
+    /// migration and record it as applied there.
+    Init {
+        /// The database to adopt: `sqlite://path.db` or `postgres://user@host/db`.
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// PostgreSQL: the schema to adopt (the bookkeeping table goes there too).
+        #[arg(long, value_name = "NAME", default_value = "public")]
+        schema: String,
+    },
+    /// Record migrations as applied without running them, for a database
+    /// already at those versions; refused when its schema differs.
+    MarkApplied {
+        /// The versions (YYYYMMDDHHMM).
+        #[arg(required = true, value_name = "VERSION")]
+        versions: Vec<u64>,
+        /// Record them even when the database's schema differs from what they produce.
+        #[arg(long)]
+        accept_drift: bool,
+        #[command(flatten)]
+        db: Database,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// Roll back the last migration, or more.
     Rollback {
         /// How many migrations to roll back.

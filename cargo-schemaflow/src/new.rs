@@ -53,6 +53,11 @@ pub struct Created {
 
 /// Writes `migrations/<version>_<description>.rs` in `package`.
 pub fn create(package: &MigrationPackage, description: &str, version: u64) -> Result<Created, String> {
+    create_with(package, description, version, &template(description))
+}
+
+/// [`create`] with the file's text given.
+pub fn create_with(package: &MigrationPackage, description: &str, version: u64, text: &str) -> Result<Created, String> {
     if !files::is_snake_case(description) {
         return Err(format!(
             "`{description}` is not a valid description: use lowercase words separated by single underscores, starting with a letter, e.g. `add_user_verified`"
@@ -78,7 +83,7 @@ pub fn create(package: &MigrationPackage, description: &str, version: u64) -> Re
     }
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let file = dir.join(format!("{version}_{description}.rs"));
-    std::fs::write(&file, template(description)).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    std::fs::write(&file, text).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
     Ok(Created { file, notes })
 }
 
@@ -99,7 +104,7 @@ schemaflow::migration! {{
 
 /// In a package without migrations: `embed_migrations!()` in its library
 /// and the `build.rs` line that makes cargo see new files.
-fn set_up_embedding(package: &MigrationPackage) -> Result<Vec<String>, String> {
+pub fn set_up_embedding(package: &MigrationPackage) -> Result<Vec<String>, String> {
     let mut notes = Vec::new();
     let lib = package.dir.join("src/lib.rs");
     let text = std::fs::read_to_string(&lib).unwrap_or_default();
@@ -135,6 +140,25 @@ fn set_up_embedding(package: &MigrationPackage) -> Result<Vec<String>, String> {
         Ok(_) => {}
     }
     Ok(notes)
+}
+
+/// Names `database` as the one the crate's migrations are checked for
+/// (`databases` in `[package.metadata.schemaflow]`): a baseline read from
+/// it uses its types and statements.
+pub fn name_databases(package: &MigrationPackage, database: &str) -> Result<String, String> {
+    let manifest = package.dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
+    let line = format!("databases = [\"{database}\"]");
+    let section = "[package.metadata.schemaflow]";
+    let new_text = match text.find(section) {
+        Some(at) => {
+            let end = at + section.len();
+            format!("{}\n{line}{}", &text[..end], &text[end..])
+        }
+        None => format!("{}\n\n{section}\n{line}\n", text.trim_end()),
+    };
+    write(&manifest, &new_text)?;
+    Ok(format!("set `{line}` in {}: the baseline is written for the database it was read from", manifest.display()))
 }
 
 fn write(path: &Path, text: &str) -> Result<(), String> {

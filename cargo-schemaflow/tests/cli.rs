@@ -810,3 +810,155 @@ fn new_twice_in_a_minute_gives_the_second_the_next_minute() {
     assert_eq!(versions.len(), 2, "{versions:?}");
     assert!(versions[1].ends_with("_add_likes.rs"), "the second comes after the first: {versions:?}");
 }
+
+/// A workspace with one package, `shop`, that depends on schemaflow and
+/// has no migrations yet: a project about to adopt its database.
+fn empty_workspace(name: &str) -> PathBuf {
+    let root = repo().join("target/schemaflow-it").join(name);
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("shop/src")).unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        format!("[workspace]\nresolver = \"3\"\nmembers = [\"shop\"]\n\n[workspace.dependencies]\nschemaflow = {{ path = {:?} }}\n", repo().join("schemaflow")),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("shop/Cargo.toml"),
+        "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nschemaflow.workspace = true\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("shop/src/lib.rs"), "//! The shop's database.\n").unwrap();
+    root
+}
+
+/// Writes the body of a new migration named `description`.
+fn write_migration(ws: &Path, description: &str, body: &str) {
+    ok(ws, &["new", description]);
+    let dir = ws.join("shop/migrations");
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(&format!("_{description}.rs")))
+        .unwrap();
+    std::fs::write(file, format!("schemaflow::migration! {{\n{body}\n}}\n")).unwrap();
+}
+
+#[test]
+fn a_database_sqlx_migrated_on_sqlite_is_adopted_then_migrated_further() {
+    let ws = empty_workspace("cli_adopt_sqlite");
+    let db = ws.join("shop.db");
+    let url = format!("sqlite://{}", db.display());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    // The database a sqlx-cli project leaves: its bookkeeping table (as
+    // sqlx creates it), the tables its migrations made, and rows.
+    conn.execute_batch(
+        "CREATE TABLE _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL,
+           installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, success BOOLEAN NOT NULL,
+           checksum BLOB NOT NULL, execution_time BIGINT NOT NULL);
+         INSERT INTO _sqlx_migrations VALUES (20240101120000, 'create authors', CURRENT_TIMESTAMP, 1, x'00', 5),
+                                             (20240102120000, 'create books', CURRENT_TIMESTAMP, 0, x'00', 5);
+         CREATE TABLE authors (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT UNIQUE,
+           created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP);
+         CREATE TABLE books (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL REFERENCES authors(id) ON DELETE CASCADE,
+           title VARCHAR(200) NOT NULL, price NUMERIC(8,2) CHECK (price >= 0), status TEXT NOT NULL DEFAULT 'draft');
+         CREATE INDEX books_author_idx ON books(author_id);
+         CREATE INDEX books_title_lower ON books(lower(title));
+         CREATE VIEW cheap_books AS SELECT * FROM books WHERE price < 10;
+         INSERT INTO authors (name, email) VALUES ('Ann', 'ann@example.com');
+         INSERT INTO books (author_id, title, price) VALUES (1, 'Dune', 9.5);",
+    )
+    .unwrap();
+    let (_, out) = fails(&ws, &["init", "--from", &url]);
+    assert!(out.contains("sqlx recorded migration 20240102120000") && out.contains("failed"), "{out}");
+    conn.execute_batch("UPDATE _sqlx_migrations SET success = 1").unwrap();
+
+    let out = ok(&ws, &["init", "--from", &url]);
+    assert!(out.contains("(2 tables)") && out.contains("history of sqlx (2 migrations"), "{out}");
+    assert!(
+        out.contains("as raw SQL: index books_title_lower") && out.contains("as raw SQL: view cheap_books"),
+        "{out}"
+    );
+    assert!(out.contains("recorded as applied") && out.contains("_baseline (not run)"), "{out}");
+    let status = ok(&ws, &["status", "--check", "--database-url", &url]);
+    assert!(status.contains("Drift: none"), "{status}");
+
+    // The baseline gives the same schema on an empty database.
+    let fresh = format!("sqlite://{}", ws.join("fresh.db").display());
+    ok(&ws, &["run", "--database-url", &fresh]);
+    ok(&ws, &["status", "--check", "--database-url", &fresh]);
+
+    write_migration(&ws, "add_book_isbn", "    alter_table books { add_column isbn: Option<Varchar<20>> }");
+    let out = ok(&ws, &["run", "--database-url", &url]);
+    assert!(out.contains("_add_book_isbn") && out.contains("1 migration applied"), "{out}");
+    ok(&ws, &["status", "--check", "--database-url", &url]);
+    let kept: (i64, i64, i64) = conn
+        .query_row("SELECT (SELECT count(*) FROM authors), (SELECT count(*) FROM books), (SELECT count(*) FROM _sqlx_migrations)", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!(kept, (1, 1, 2), "rows and sqlx's history are untouched");
+    let (_, out) = fails(&ws, &["init", "--from", &url]);
+    assert!(out.contains("already has migrations"), "{out}");
+}
+
+#[test]
+fn a_database_diesel_migrated_on_postgres_is_adopted_then_migrated_further() {
+    let Some(db) = postgres_database("cli_adopt") else { return };
+    let ws = empty_workspace("cli_adopt_postgres");
+    let mut client = postgres::Client::connect(&db.url, postgres::NoTls).unwrap();
+    client
+        .batch_execute(
+            "CREATE TABLE __diesel_schema_migrations (version VARCHAR(50) PRIMARY KEY NOT NULL, run_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP);
+             INSERT INTO __diesel_schema_migrations (version) VALUES ('00000000000000'), ('20240101120000');
+             CREATE TYPE mood AS ENUM ('happy', 'sad');
+             CREATE TABLE authors (id serial PRIMARY KEY, name text NOT NULL, email varchar(320) UNIQUE, feeling mood,
+               tags text[], created_at timestamptz NOT NULL DEFAULT now());
+             CREATE TABLE books (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+               author_id integer NOT NULL REFERENCES authors(id) ON DELETE CASCADE, title varchar(200) NOT NULL,
+               price numeric(8,2) CHECK (price >= 0), status text NOT NULL DEFAULT 'draft', published boolean NOT NULL DEFAULT false);
+             CREATE INDEX books_title_lower ON books (lower(title));
+             CREATE INDEX books_published ON books (published) WHERE published;
+             CREATE VIEW cheap_books AS SELECT * FROM books WHERE price < 10;
+             CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.status := coalesce(NEW.status, 'draft'); RETURN NEW; END $$;
+             CREATE TRIGGER books_touch BEFORE INSERT ON books FOR EACH ROW EXECUTE FUNCTION touch();
+             INSERT INTO authors (name) VALUES ('Ann');",
+        )
+        .unwrap();
+    let out = ok(&ws, &["init", "--from", &db.url]);
+    assert!(out.contains("databases = [\"postgres\"]") && out.contains("history of diesel (2 migrations"), "{out}");
+    for raw in ["type mood", "function touch", "index books_title_lower", "view cheap_books", "trigger books_touch"] {
+        assert!(out.contains(&format!("as raw SQL: {raw}")), "{raw}: {out}");
+    }
+    assert!(out.contains("advice (acknowledged in the file): SF021"), "{out}");
+    assert!(out.contains("_baseline (not run)"), "{out}");
+    ok(&ws, &["status", "--check", "--database-url", &db.url]);
+
+    let Some(fresh) = postgres_database("cli_adopt_fresh") else { return };
+    ok(&ws, &["run", "--database-url", &fresh.url]);
+    ok(&ws, &["status", "--check", "--database-url", &fresh.url]);
+
+    write_migration(&ws, "add_book_isbn", "    alter_table books { add_column isbn: Option<Varchar<20>> }");
+    ok(&ws, &["run", "--database-url", &db.url]);
+    ok(&ws, &["status", "--check", "--database-url", &db.url]);
+    let authors: i64 = client.query_one("SELECT count(*) FROM authors", &[]).unwrap().get(0);
+    assert_eq!(authors, 1);
+
+    // A database that is not at those versions is not recorded as being there.
+    let mut versions: Vec<String> = std::fs::read_dir(ws.join("shop/migrations"))
+        .unwrap()
+        .filter_map(|e| e.unwrap().file_name().to_str().and_then(|n| n.split('_').next()).map(str::to_owned))
+        .collect();
+    versions.sort();
+    let Some(other) = postgres_database("cli_adopt_other") else { return };
+    let mut c2 = postgres::Client::connect(&other.url, postgres::NoTls).unwrap();
+    c2.batch_execute("CREATE TABLE stray (id bigint PRIMARY KEY)").unwrap();
+    let (_, out) = fails(&ws, &["mark-applied", &versions[1], "--database-url", &other.url]);
+    assert!(out.contains("would stay pending before"), "{out}");
+    let mut args = vec!["mark-applied"];
+    args.extend(versions.iter().map(String::as_str));
+    args.extend(["--database-url", &other.url]);
+    let (_, out) = fails(&ws, &args);
+    assert!(out.contains("is not what the migrations through") && out.contains("table `authors` is missing"), "{out}");
+    let status = ok(&ws, &["status", "--database-url", &other.url]);
+    assert!(status.contains("pending"), "nothing was recorded: {status}");
+}

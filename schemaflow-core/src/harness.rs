@@ -102,6 +102,16 @@ pub enum Command {
         /// `postgres` or `sqlite`: the database the lock analysis is for; `None`: the URL's.
         dialect: Option<String>,
     },
+    /// Record migrations as applied without running them.
+    MarkApplied {
+        /// The versions to record.
+        versions: Vec<u64>,
+        /// Record them even when the live schema differs from what they produce.
+        accept_drift: bool,
+    },
+    /// Read the live schema and write it as a baseline migration (printed,
+    /// as JSON: `source`, `problems`, `histories`).
+    Adopt,
     /// Up, down and up again on a scratch database with generated rows.
     Test {
         /// Rows generated per table.
@@ -314,6 +324,10 @@ pub fn execute(request: &Request, migrations: &[Migration], out: &mut dyn Write)
         Command::Run { to, dry_run: false } => run(&mut p, &url, &shown, migrations, *to, &options),
         Command::Rollback { steps, to } => rollback(&mut p, &url, &shown, migrations, *steps, *to, &options),
         Command::Status { check } => status(&mut p, &url, &shown, migrations, *check),
+        Command::MarkApplied { versions, accept_drift } => {
+            mark_applied(&mut p, &url, &shown, migrations, versions, *accept_drift)
+        }
+        Command::Adopt => adopt(&mut p, &url, &shown, migrations),
         Command::Test { rows, seed, max_duration_ms, junit, from } => {
             let options = crate::testing::TestOptions {
                 rows: *rows,
@@ -377,6 +391,11 @@ fn event_printer<'a>(p: &'a mut Printer<'_>) -> impl FnMut(Event) + 'a {
             let word = p.paint("33", "rolled back");
             p.line(&format!("  {word} {id} ({})", ms(duration)));
             p.json(serde_json::json!({ "event": "rolled_back", "migration": id, "duration_ms": duration.as_millis() as u64 }));
+        }
+        Event::Marked { id } => {
+            let word = p.paint("32", "recorded as applied");
+            p.line(&format!("  {word} {id} (not run)"));
+            p.json(serde_json::json!({ "event": "marked", "migration": id }));
         }
         Event::Waiting => {
             p.line("  waiting: another schemaflow runner is migrating this database");
@@ -497,6 +516,104 @@ fn rollback(
     p.line(&summary);
     p.json(serde_json::json!({ "event": "done", "rolled_back": count }));
     Ok(0)
+}
+
+fn mark_applied(
+    p: &mut Printer,
+    url: &DatabaseUrl,
+    shown: &str,
+    migrations: &[Migration],
+    versions: &[u64],
+    accept_drift: bool,
+) -> Result<i32, RunError> {
+    let Some(mut backend) = open(url, p.request, false)? else { return Ok(2) };
+    p.line(&format!("Recording migrations as applied in {shown}"));
+    let count = runner::mark_applied(backend.as_mut(), migrations, versions, accept_drift, &mut event_printer(p))?;
+    p.line(&match count {
+        0 => "Nothing recorded: they were applied already".to_owned(),
+        1 => "1 migration recorded as applied".to_owned(),
+        n => format!("{n} migrations recorded as applied"),
+    });
+    p.json(serde_json::json!({ "event": "done", "marked": count }));
+    Ok(0)
+}
+
+/// `init --from`: the baseline migration of the live database, as JSON for
+/// the CLI, which writes the file and then records it.
+#[cfg(feature = "dsl")]
+fn adopt(p: &mut Printer, url: &DatabaseUrl, shown: &str, migrations: &[Migration]) -> Result<i32, RunError> {
+    let Some(mut backend) = open(url, p.request, true)? else {
+        return Err(RunError::Database(format!("{shown} does not exist: there is nothing to adopt")));
+    };
+    if !migrations.is_empty() || !backend.applied()?.is_empty() {
+        return Err(RunError::History(format!(
+            "{shown} or this crate already has schemaflow migrations: a baseline starts a history; use `cargo schemaflow mark-applied VERSION…` to record migrations the database is already at"
+        )));
+    }
+    let mut adoption = backend.adoption()?;
+    if let Some(h) = adoption.histories.iter().find(|h| !h.failed.is_empty()) {
+        return Err(RunError::History(format!(
+            "{} recorded migration {} in `{}` as failed: the schema may be half-changed; finish or repair it with {} before adopting the database",
+            h.tool,
+            h.failed.join(", "),
+            h.table,
+            h.tool
+        )));
+    }
+    crate::baseline::sqlite_tables_from_ddl(&mut adoption.schema, &adoption.table_ddl);
+    let mut header = vec![
+        format!("The baseline of {shown}: its schema as it was when schemaflow adopted it."),
+        "`cargo schemaflow init` recorded it as applied there; on a new database it creates the same schema."
+            .to_owned(),
+    ];
+    for h in &adoption.histories {
+        header.push(format!(
+            "Before, {} migrated it ({} migrations in `{}`, the last {}); that table stays, untouched.",
+            h.tool,
+            h.applied.len(),
+            h.table,
+            h.applied.last().map_or("none", String::as_str)
+        ));
+    }
+    // The baseline is written for the database it was read from, unless the
+    // crate names its databases: the CLI then names that one for the crate.
+    let source = match url {
+        DatabaseUrl::Sqlite(_) => "sqlite",
+        DatabaseUrl::Postgres(_) => "postgres",
+    };
+    let databases: Vec<String> =
+        if p.request.databases.is_empty() { vec![source.to_owned()] } else { p.request.databases.clone() };
+    let mut targets = crate::config::Targets {
+        sqlite: databases.iter().any(|d| d == "sqlite"),
+        postgres: databases.iter().any(|d| d == "postgres"),
+        ..Default::default()
+    };
+    if let Some(v) = p.request.postgres_min_version {
+        targets.postgres_min_version = v;
+    }
+    let baseline = crate::baseline::generate(
+        &adoption.schema,
+        &adoption.raw,
+        &adoption.table_ddl,
+        dialect_of(url),
+        &header,
+        &targets,
+    );
+    p.json(serde_json::json!({
+        "source": baseline.source,
+        "problems": baseline.problems,
+        "advice": baseline.advice,
+        "histories": adoption.histories,
+        "tables": adoption.schema.tables.len(),
+        "databases": databases,
+        "raw": adoption.raw.iter().map(|r| format!("{} {}", r.kind, r.name)).collect::<Vec<_>>(),
+    }));
+    Ok(0)
+}
+
+#[cfg(not(feature = "dsl"))]
+fn adopt(_: &mut Printer, _: &DatabaseUrl, _: &str, _: &[Migration]) -> Result<i32, RunError> {
+    Err(RunError::Database("this build of schemaflow cannot write a baseline (no `dsl` feature)".into()))
 }
 
 /// `test`: a scratch database (a temporary SQLite file, or a new database on

@@ -6,6 +6,8 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "dsl")]
+pub mod baseline;
 pub mod config;
 pub mod database_url;
 pub mod dialect;

@@ -39,6 +39,52 @@ pub const BOOKKEEPING_TABLE: &str = "schemaflow_migrations";
 /// creating another's table is stopped before it runs anything.
 pub const OBJECTS_TABLE: &str = "schemaflow_objects";
 
+/// An object of a live database the model does not cover (an enum type, a
+/// function, a view, a trigger, an expression index), as the SQL that
+/// creates it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct RawObject {
+    /// `extension`, `type`, `function`, `index`, `view`, `trigger`…
+    pub kind: String,
+    /// Its name.
+    pub name: String,
+    /// The statement that creates it.
+    pub sql: String,
+}
+
+/// The history another migration tool recorded in the database.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ToolHistory {
+    /// `sqlx`, `diesel` or `refinery`.
+    pub tool: String,
+    /// Its bookkeeping table.
+    pub table: String,
+    /// The versions it recorded as applied, in order.
+    pub applied: Vec<String>,
+    /// The versions it recorded as failed (sqlx's `success = false`).
+    pub failed: Vec<String>,
+}
+
+/// The bookkeeping tables of other migration tools: never part of the
+/// schema schemaflow compares or adopts.
+pub const TOOL_TABLES: [(&str, &str); 3] =
+    [("sqlx", "_sqlx_migrations"), ("diesel", "__diesel_schema_migrations"), ("refinery", "refinery_schema_history")];
+
+/// What adopting a live database reads: its schema, the objects the model
+/// does not cover, and other tools' histories.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Adoption {
+    /// The tables and indexes, as introspected.
+    pub schema: Schema,
+    /// SQLite: each table's `CREATE TABLE` statement, which keeps what the
+    /// pragmas lose (checks, constraint names).
+    pub table_ddl: BTreeMap<String, String>,
+    /// Objects the model does not cover.
+    pub raw: Vec<RawObject>,
+    /// Other migration tools' histories.
+    pub histories: Vec<ToolHistory>,
+}
+
 /// The histories and objects other namespaces recorded in the database.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Others {
@@ -323,6 +369,8 @@ pub trait Backend {
     /// The live schema, read from the database's catalog (the bookkeeping
     /// tables left out).
     fn introspect(&mut self) -> Result<Schema, ExecError>;
+    /// What adopting this database reads (`cargo schemaflow init --from`).
+    fn adoption(&mut self) -> Result<Adoption, ExecError>;
     /// Backfills under way: how far each got.
     fn backfills(&mut self) -> Result<Vec<BackfillProgress>, ExecError>;
     /// How many rows of `table` match `predicate` now; `None` when the
@@ -472,6 +520,11 @@ pub enum Event {
     },
     /// Another runner applied it first.
     Skipped {
+        /// The migration, as `YYYYMMDDHHMM_name`.
+        id: String,
+    },
+    /// A migration was recorded as applied without running it.
+    Marked {
         /// The migration, as `YYYYMMDDHHMM_name`.
         id: String,
     },
@@ -805,9 +858,22 @@ pub fn run(
     options: &Options,
     on_event: &mut dyn FnMut(Event),
 ) -> Result<usize, RunError> {
+    with_lock(backend, migrations, on_event, |backend, changed, on_event| {
+        run_locked(backend, migrations, to, options, changed, on_event)
+    })
+}
+
+/// Runs a command that changes the database under the migration lock,
+/// then records the objects its namespace owns if it changed anything.
+fn with_lock(
+    backend: &mut dyn Backend,
+    migrations: &[Migration],
+    on_event: &mut dyn FnMut(Event),
+    command: impl FnOnce(&mut dyn Backend, &mut usize, &mut dyn FnMut(Event)) -> Result<usize, RunError>,
+) -> Result<usize, RunError> {
     backend.acquire_lock(&mut || on_event(Event::Waiting))?;
     let mut changed = 0;
-    let result = run_locked(backend, migrations, to, options, &mut changed, on_event);
+    let result = command(backend, &mut changed, on_event);
     let result = claim_after(backend, migrations, changed, result);
     backend.release_lock();
     result
@@ -936,6 +1002,78 @@ fn run_locked(
     Ok(*count)
 }
 
+/// Records migrations as applied without running them, for a database
+/// that is already at those versions (adopted, or migrated by hand): the
+/// live schema must be what the history through them produces, unless
+/// `accept_drift`. Returns how many were recorded (already applied ones are
+/// left as they are).
+pub fn mark_applied(
+    backend: &mut dyn Backend,
+    migrations: &[Migration],
+    versions: &[u64],
+    accept_drift: bool,
+    on_event: &mut dyn FnMut(Event),
+) -> Result<usize, RunError> {
+    with_lock(backend, migrations, on_event, |backend, changed, on_event| {
+        mark_applied_locked(backend, migrations, versions, accept_drift, changed, on_event)
+    })
+}
+
+fn mark_applied_locked(
+    backend: &mut dyn Backend,
+    migrations: &[Migration],
+    versions: &[u64],
+    accept_drift: bool,
+    count: &mut usize,
+    on_event: &mut dyn FnMut(Event),
+) -> Result<usize, RunError> {
+    let migrations = sorted(migrations);
+    let applied = backend.applied()?;
+    check_history(&compare(&migrations, &applied))?;
+    if let Some(a) = applied.iter().find(|a| a.state != APPLIED) {
+        return Err(RunError::History(format!(
+            "migration {}_{} is under way ({}); finish it with `run` or `rollback` first",
+            a.version, a.name, a.state
+        )));
+    }
+    for v in versions {
+        if !migrations.iter().any(|m| m.version == *v) {
+            return Err(RunError::History(format!("no migration has version {v}")));
+        }
+    }
+    let is_done = |m: &Migration| applied.iter().any(|a| a.version == m.version) || versions.contains(&m.version);
+    let newest = migrations.iter().filter(|m| is_done(m)).map(|m| m.version).max().unwrap_or(0);
+    let gaps: Vec<String> =
+        migrations.iter().filter(|m| m.version < newest && !is_done(m)).map(Migration::id).collect();
+    if !gaps.is_empty() {
+        return Err(RunError::History(format!(
+            "{} would stay pending before {newest}, which every database applies in version order: mark them applied too, or mark an earlier version",
+            gaps.join(", ")
+        )));
+    }
+    let done: Vec<&Migration> = migrations.iter().filter(|m| is_done(m)).collect();
+    let expected = schema_after(&done)?;
+    let others = backend.others()?;
+    let drift = backend.drift(&expected, &others.objects)?;
+    if !drift.is_empty() && !accept_drift {
+        return Err(RunError::History(format!(
+            "the database is not what the migrations through {newest} produce, so recording them as applied would hide the difference:\n  {}\nchange the migrations (or the database) until they agree, or pass --accept-drift to record them anyway",
+            drift.join("\n  ")
+        )));
+    }
+    let nothing = Plan { session: Vec::new(), phases: Vec::new() };
+    for m in migrations.iter().filter(|m| versions.contains(&m.version)) {
+        if applied.iter().any(|a| a.version == m.version) {
+            continue;
+        }
+        if run_plan(backend, m, &nothing, &expected, Direction::Up, 0, &Options::default(), on_event)? {
+            *count += 1;
+            on_event(Event::Marked { id: m.id() });
+        }
+    }
+    Ok(*count)
+}
+
 /// How far to roll back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RollbackTarget {
@@ -955,12 +1093,9 @@ pub fn rollback(
     options: &Options,
     on_event: &mut dyn FnMut(Event),
 ) -> Result<usize, RunError> {
-    backend.acquire_lock(&mut || on_event(Event::Waiting))?;
-    let mut changed = 0;
-    let result = rollback_locked(backend, migrations, target, options, &mut changed, on_event);
-    let result = claim_after(backend, migrations, changed, result);
-    backend.release_lock();
-    result
+    with_lock(backend, migrations, on_event, |backend, changed, on_event| {
+        rollback_locked(backend, migrations, target, options, changed, on_event)
+    })
 }
 
 fn rollback_locked(

@@ -508,6 +508,104 @@ impl Backend for PostgresBackend {
         Ok(self.client.query_one(&sql, &[]).ok().map(|r| r.get::<_, i64>(0) as u64))
     }
 
+    fn adoption(&mut self) -> Result<super::Adoption, ExecError> {
+        let (schema, _) = introspect(&mut self.client, &self.schema)?;
+        let mut adoption = super::Adoption { schema, ..super::Adoption::default() };
+        // What the model does not cover, in the order a replay needs it.
+        let queries: [(&str, &str); 7] = [
+            (
+                "extension",
+                "SELECT e.extname::text, format('CREATE EXTENSION IF NOT EXISTS %I', e.extname)
+                 FROM pg_extension e WHERE e.extname <> 'plpgsql' AND $1::text IS NOT NULL ORDER BY e.extname",
+            ),
+            (
+                "type",
+                "SELECT t.typname::text,
+                        format('CREATE TYPE %I AS ENUM (%s)', t.typname,
+                               (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid))
+                 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+                 WHERE n.nspname = $1 AND t.typtype = 'e' ORDER BY t.typname",
+            ),
+            (
+                "function",
+                "SELECT p.proname::text, pg_get_functiondef(p.oid)
+                 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                 WHERE n.nspname = $1 AND p.prokind IN ('f', 'p')
+                   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+                 ORDER BY p.proname",
+            ),
+            (
+                "index",
+                "SELECT i.relname::text, pg_get_indexdef(ix.indexrelid)
+                 FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid
+                 JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = i.relam
+                 WHERE n.nspname = $1 AND (ix.indexprs IS NOT NULL OR am.amname <> 'btree')
+                   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid)
+                 ORDER BY i.relname",
+            ),
+            (
+                "view",
+                "SELECT c.relname::text, format('CREATE VIEW %I AS %s', c.relname, pg_get_viewdef(c.oid))
+                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = $1 AND c.relkind = 'v' ORDER BY c.oid",
+            ),
+            (
+                "materialized view",
+                "SELECT c.relname::text, format('CREATE MATERIALIZED VIEW %I AS %s', c.relname, pg_get_viewdef(c.oid))
+                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = $1 AND c.relkind = 'm' ORDER BY c.oid",
+            ),
+            (
+                "trigger",
+                "SELECT t.tgname::text, pg_get_triggerdef(t.oid)
+                 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = $1 AND NOT t.tgisinternal ORDER BY c.relname, t.tgname",
+            ),
+        ];
+        for (kind, sql) in queries {
+            for row in self.client.query(sql, &[&self.schema]).map_err(|e| statement_error(sql, e))? {
+                let (name, sql): (String, String) = (row.get(0), row.get(1));
+                if kind == "index" {
+                    adoption.schema.indexes.remove(&name);
+                }
+                adoption.raw.push(super::RawObject { kind: kind.to_owned(), name, sql });
+            }
+        }
+        for (tool, table) in super::TOOL_TABLES {
+            let exists: bool = self
+                .client
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2)",
+                    &[&self.schema, &table],
+                )
+                .map_err(db_error)?
+                .get(0);
+            if !exists {
+                continue;
+            }
+            let (applied_sql, failed_sql) = match tool {
+                "sqlx" => (
+                    "SELECT version::text FROM _sqlx_migrations WHERE success ORDER BY version",
+                    Some("SELECT version::text FROM _sqlx_migrations WHERE NOT success ORDER BY version"),
+                ),
+                "diesel" => ("SELECT version::text FROM __diesel_schema_migrations ORDER BY version", None),
+                _ => ("SELECT version::text FROM refinery_schema_history ORDER BY version", None),
+            };
+            let mut read = |sql: &str| -> Result<Vec<String>, ExecError> {
+                Ok(self.client.query(sql, &[]).map_err(|e| statement_error(sql, e))?.iter().map(|r| r.get(0)).collect())
+            };
+            let applied = read(applied_sql)?;
+            let failed = failed_sql.map(&mut read).transpose()?.unwrap_or_default();
+            adoption.histories.push(super::ToolHistory {
+                tool: tool.to_owned(),
+                table: table.to_owned(),
+                applied,
+                failed,
+            });
+        }
+        Ok(adoption)
+    }
+
     fn backfills(&mut self) -> Result<Vec<BackfillProgress>, ExecError> {
         let exists: bool = self
             .client
@@ -594,7 +692,8 @@ fn introspect(client: &mut Client, schema_name: &str) -> Result<(Schema, Vec<Str
     let mut notes = Vec::new();
     let tables = client
         .query(
-            "SELECT tablename::text FROM pg_tables WHERE schemaname = $1 AND tablename NOT LIKE 'schemaflow\\_%' ORDER BY tablename",
+            "SELECT tablename::text FROM pg_tables WHERE schemaname = $1 AND tablename NOT LIKE 'schemaflow\\_%'
+               AND tablename NOT IN ('_sqlx_migrations', '__diesel_schema_migrations', 'refinery_schema_history') ORDER BY tablename",
             &[&schema_name],
         )
         .map_err(db_error)?;
@@ -607,7 +706,9 @@ fn introspect(client: &mut Client, schema_name: &str) -> Result<(Schema, Vec<Str
     let columns = client
         .query(
             "SELECT table_name::text, column_name::text, data_type::text, character_maximum_length::int,
-                    numeric_precision::int, numeric_scale::int, is_nullable::text, column_default::text, is_identity::text
+                    numeric_precision::int, numeric_scale::int, is_nullable::text, column_default::text, is_identity::text,
+                    (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+                     WHERE a.attrelid = format('%I.%I', table_schema, table_name)::regclass AND a.attname = column_name)
              FROM information_schema.columns WHERE table_schema = $1 ORDER BY table_name, ordinal_position",
             &[&schema_name],
         )
@@ -617,17 +718,25 @@ fn introspect(client: &mut Client, schema_name: &str) -> Result<(Schema, Vec<Str
         let Some(t) = schema.tables.get_mut(&table) else { continue };
         let name: String = r.get(1);
         let data_type: String = r.get(2);
-        let ty = column_type(&data_type, r.get(3), r.get(4), r.get(5)).unwrap_or_else(|| {
-            notes.push(format!("column `{table}.{name}` has type `{data_type}`, which no migration declares"));
-            ColumnType::Text
-        });
-        let default: Option<String> = r.get(7);
+        let ty = column_type(&data_type, r.get(3), r.get(4), r.get(5))
+            .unwrap_or_else(|| ColumnType::Sql(r.get::<_, Option<String>>(9).unwrap_or(data_type)));
+        let mut default: Option<String> = r.get(7);
+        let mut identity = r.get::<_, String>(8) == "YES";
+        // `serial`: an integer whose default takes the next value of the
+        // sequence it owns; the model calls that identity, as raw SQL's
+        // `serial` reads.
+        if default.as_deref().is_some_and(|d| d.starts_with("nextval("))
+            && matches!(ty, ColumnType::I16 | ColumnType::I32 | ColumnType::I64)
+        {
+            default = None;
+            identity = true;
+        }
         t.columns.push(Column {
             name,
             ty,
             nullable: r.get::<_, String>(6) == "YES",
             default: default.map(DefaultValue::Sql),
-            identity: r.get::<_, String>(8) == "YES",
+            identity,
         });
     }
     let constraints = client

@@ -579,6 +579,72 @@ impl Backend for SqliteBackend {
         Ok(self.conn.query_row(&sql, [], |r| r.get::<_, i64>(0)).ok().map(|n| n as u64))
     }
 
+    fn adoption(&mut self) -> Result<super::Adoption, ExecError> {
+        let (schema, _) = introspect(&self.conn)?;
+        let mut adoption = super::Adoption { schema, ..super::Adoption::default() };
+        let objects: Vec<(String, String, String)> = self
+            .conn
+            .prepare(
+                "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND type IN ('table', 'index', 'view', 'trigger')
+                   AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE 'schemaflow\\_%' ESCAPE '\\' ORDER BY rowid",
+            )
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect())
+            .map_err(db_error)?;
+        for (kind, name, sql) in objects {
+            match kind.as_str() {
+                "table" if adoption.schema.tables.contains_key(&name) => {
+                    adoption.table_ddl.insert(name, sql);
+                }
+                "table" => {}
+                // An index over expressions: its column list cannot say it.
+                "index" => {
+                    let has_expression = self
+                        .conn
+                        .prepare(&format!("PRAGMA index_info({})", ident(&name)))
+                        .and_then(|mut s| {
+                            s.query_map([], |r| r.get::<_, Option<String>>(2))?.collect::<Result<Vec<_>, _>>()
+                        })
+                        .map_err(db_error)?
+                        .iter()
+                        .any(Option::is_none);
+                    if has_expression {
+                        adoption.schema.indexes.remove(&name);
+                        adoption.raw.push(super::RawObject { kind, name, sql });
+                    }
+                }
+                _ => adoption.raw.push(super::RawObject { kind, name, sql }),
+            }
+        }
+        for (tool, table) in super::TOOL_TABLES {
+            let exists = self
+                .conn
+                .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", [table], |_| Ok(()))
+                .optional()
+                .map_err(db_error)?;
+            if exists.is_none() {
+                continue;
+            }
+            let (applied_sql, failed_sql) = match tool {
+                "sqlx" => (
+                    "SELECT CAST(version AS TEXT) FROM _sqlx_migrations WHERE success ORDER BY version",
+                    Some("SELECT CAST(version AS TEXT) FROM _sqlx_migrations WHERE NOT success ORDER BY version"),
+                ),
+                "diesel" => ("SELECT version FROM __diesel_schema_migrations ORDER BY version", None),
+                _ => ("SELECT CAST(version AS TEXT) FROM refinery_schema_history ORDER BY version", None),
+            };
+            let read = |sql: &str| -> Result<Vec<String>, ExecError> {
+                self.conn.prepare(sql).and_then(|mut s| s.query_map([], |r| r.get(0))?.collect()).map_err(db_error)
+            };
+            adoption.histories.push(super::ToolHistory {
+                tool: tool.to_owned(),
+                table: table.to_owned(),
+                applied: read(applied_sql)?,
+                failed: failed_sql.map(read).transpose()?.unwrap_or_default(),
+            });
+        }
+        Ok(adoption)
+    }
+
     fn backfills(&mut self) -> Result<Vec<BackfillProgress>, ExecError> {
         let exists = self
             .conn
@@ -671,10 +737,10 @@ fn fk_action(text: &str) -> FkAction {
 /// The live schema, and the columns whose declared type schemaflow does not produce.
 fn introspect(conn: &Connection) -> Result<(Schema, Vec<String>), ExecError> {
     let mut schema = Schema::new();
-    let mut unrecognized = Vec::new();
+    let unrecognized = Vec::new();
     let tables: Vec<String> = conn
         .prepare(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE 'schemaflow\\_%' ESCAPE '\\' ORDER BY name",
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE 'schemaflow\\_%' ESCAPE '\\' AND name NOT IN ('_sqlx_migrations', '__diesel_schema_migrations', 'refinery_schema_history') ORDER BY name",
         )
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
         .map_err(db_error)?;
@@ -690,10 +756,7 @@ fn introspect(conn: &Connection) -> Result<(Schema, Vec<String>), ExecError> {
             })
             .map_err(db_error)?;
         for (col, declared, notnull, default, pk_index) in columns {
-            let ty = column_type(&declared).unwrap_or_else(|| {
-                unrecognized.push(format!("column `{name}.{col}` has type `{declared}`, which no migration declares"));
-                ColumnType::Text
-            });
+            let ty = column_type(&declared).unwrap_or_else(|| ColumnType::Sql(declared.trim().to_ascii_lowercase()));
             if pk_index > 0 {
                 pk.push((pk_index, col.clone()));
             }
@@ -706,6 +769,13 @@ fn introspect(conn: &Connection) -> Result<(Schema, Vec<String>), ExecError> {
             });
         }
         pk.sort();
+        // The one INTEGER column of a primary key is the rowid, which is
+        // never NULL, whether or not its DDL says NOT NULL.
+        if let [(_, only)] = pk.as_slice()
+            && let Some(c) = table.columns.iter_mut().find(|c| c.name == *only && c.ty == ColumnType::I64)
+        {
+            c.nullable = false;
+        }
         if !pk.is_empty() {
             let columns: Vec<String> = pk.into_iter().map(|(_, c)| c).collect();
             table.constraints.push(Constraint {
@@ -744,10 +814,14 @@ fn introspect(conn: &Connection) -> Result<(Schema, Vec<String>), ExecError> {
             .and_then(|mut s| s.query_map([], |r| Ok((r.get(1)?, r.get(2)?, r.get(3)?)))?.collect())
             .map_err(db_error)?;
         for (index, unique, origin) in indexes {
+            // An expression has no column name.
             let columns: Vec<String> = conn
                 .prepare(&format!("PRAGMA index_info({})", ident(&index)))
-                .and_then(|mut s| s.query_map([], |r| r.get(2))?.collect())
-                .map_err(db_error)?;
+                .and_then(|mut s| s.query_map([], |r| r.get::<_, Option<String>>(2))?.collect::<Result<Vec<_>, _>>())
+                .map_err(db_error)?
+                .into_iter()
+                .flatten()
+                .collect();
             match origin.as_str() {
                 "u" => table.constraints.push(Constraint {
                     not_valid: false,
