@@ -240,21 +240,7 @@ fn two_runs_at_once_apply_each_migration_once() {
 
 #[test]
 fn new_sets_up_a_package_without_migrations() {
-    let root = repo().join("target/schemaflow-it/cli_new_package");
-    let _ = std::fs::remove_dir_all(&root);
-    std::fs::create_dir_all(root.join("shop/src")).unwrap();
-    std::fs::write(
-        root.join("Cargo.toml"),
-        format!("[workspace]\nresolver = \"3\"\nmembers = [\"shop\"]\n\n[workspace.dependencies]\nschemaflow = {{ path = {:?} }}\n", repo().join("schemaflow")),
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("shop/Cargo.toml"),
-        "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\nschemaflow.workspace = true\n",
-    )
-    .unwrap();
-    std::fs::write(root.join("shop/src/lib.rs"), "//! A shop.\n").unwrap();
-    std::fs::copy(repo().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
+    let root = empty_workspace("cli_new_package");
 
     let (code, out) = fails(&root, &["run"]);
     assert_eq!(code, 2);
@@ -812,7 +798,7 @@ fn new_twice_in_a_minute_gives_the_second_the_next_minute() {
 }
 
 /// A workspace with one package, `shop`, that depends on schemaflow and
-/// has no migrations yet: a project about to adopt its database.
+/// has no migrations yet (the repository's lock file pins its versions).
 fn empty_workspace(name: &str) -> PathBuf {
     let root = repo().join("target/schemaflow-it").join(name);
     let _ = std::fs::remove_dir_all(&root);
@@ -828,6 +814,7 @@ fn empty_workspace(name: &str) -> PathBuf {
     )
     .unwrap();
     std::fs::write(root.join("shop/src/lib.rs"), "//! The shop's database.\n").unwrap();
+    std::fs::copy(repo().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
     root
 }
 

@@ -65,10 +65,40 @@ pub struct ToolHistory {
     pub failed: Vec<String>,
 }
 
-/// The bookkeeping tables of other migration tools: never part of the
-/// schema schemaflow compares or adopts.
-pub const TOOL_TABLES: [(&str, &str); 3] =
-    [("sqlx", "_sqlx_migrations"), ("diesel", "__diesel_schema_migrations"), ("refinery", "refinery_schema_history")];
+/// Another migration tool's bookkeeping table, and how to read its history
+/// (the same SQL on SQLite and PostgreSQL).
+pub struct Tool {
+    /// `sqlx`, `diesel` or `refinery`.
+    pub name: &'static str,
+    /// Its bookkeeping table: never part of the schema schemaflow compares or adopts.
+    pub table: &'static str,
+    /// The versions it applied, as text, in order.
+    pub applied: &'static str,
+    /// The versions it recorded as failed, where it records that.
+    pub failed: Option<&'static str>,
+}
+
+/// The migration tools whose histories adoption recognizes.
+pub const TOOLS: [Tool; 3] = [
+    Tool {
+        name: "sqlx",
+        table: "_sqlx_migrations",
+        applied: "SELECT CAST(version AS TEXT) FROM _sqlx_migrations WHERE success ORDER BY version",
+        failed: Some("SELECT CAST(version AS TEXT) FROM _sqlx_migrations WHERE NOT success ORDER BY version"),
+    },
+    Tool {
+        name: "diesel",
+        table: "__diesel_schema_migrations",
+        applied: "SELECT CAST(version AS TEXT) FROM __diesel_schema_migrations ORDER BY version",
+        failed: None,
+    },
+    Tool {
+        name: "refinery",
+        table: "refinery_schema_history",
+        applied: "SELECT CAST(version AS TEXT) FROM refinery_schema_history ORDER BY version",
+        failed: None,
+    },
+];
 
 /// What adopting a live database reads: its schema, the objects the model
 /// does not cover, and other tools' histories.
@@ -921,10 +951,10 @@ fn check_namespace(
     if !applied.is_empty() {
         return Ok(());
     }
+    let by_version: BTreeMap<u64, &Migration> = migrations.iter().map(|m| (m.version, m)).collect();
     for (other, history) in &others.histories {
-        let ours = |(version, checksum): &(u64, String)| {
-            migrations.iter().any(|m| m.version == *version && m.checksum() == *checksum)
-        };
+        let ours =
+            |(version, checksum): &(u64, String)| by_version.get(version).is_some_and(|m| m.checksum() == *checksum);
         if !history.is_empty() && history.iter().all(ours) {
             return Err(RunError::History(format!(
                 "nothing is recorded for `{namespace}` in this database, but the {} migration(s) recorded for `{other}` are this crate's (same versions and checksums): if the crate was renamed, set `namespace = \"{other}\"` under [package.metadata.schemaflow] so that it keeps its history",

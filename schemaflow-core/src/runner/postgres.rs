@@ -155,12 +155,13 @@ impl PostgresBackend {
         &mut self.client
     }
 
-    fn bookkeeping_exists(&mut self) -> Result<bool, ExecError> {
+    /// Whether the table `name` exists in the migrated schema.
+    fn table_exists(&mut self, name: &str) -> Result<bool, ExecError> {
         let row = self
             .client
             .query_one(
                 "SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2)",
-                &[&self.schema, &BOOKKEEPING_TABLE],
+                &[&self.schema, &name],
             )
             .map_err(db_error)?;
         Ok(row.get(0))
@@ -367,7 +368,7 @@ impl Backend for PostgresBackend {
 
     fn others(&mut self) -> Result<super::Others, ExecError> {
         let mut others = super::Others::default();
-        if !self.bookkeeping_exists()? || !self.has_namespace(BOOKKEEPING_TABLE)? {
+        if !self.table_exists(BOOKKEEPING_TABLE)? || !self.has_namespace(BOOKKEEPING_TABLE)? {
             return Ok(others);
         }
         let rows = self
@@ -382,12 +383,12 @@ impl Backend for PostgresBackend {
         for r in rows {
             others.histories.entry(r.get(0)).or_default().push((r.get::<_, i64>(1) as u64, r.get(2)));
         }
-        let objects = format!("{}.{OBJECTS_TABLE}", ident(&self.schema));
-        let exists: bool =
-            self.client.query_one("SELECT to_regclass($1) IS NOT NULL", &[&objects]).map_err(db_error)?.get(0);
-        let rows = if exists {
+        let rows = if self.table_exists(OBJECTS_TABLE)? {
             self.client
-                .query(&format!("SELECT name, namespace FROM {objects} WHERE namespace <> $1"), &[&self.namespace])
+                .query(
+                    &format!("SELECT name, namespace FROM {OBJECTS_TABLE} WHERE namespace <> $1"),
+                    &[&self.namespace],
+                )
                 .map_err(db_error)?
         } else {
             Vec::new()
@@ -413,7 +414,7 @@ impl Backend for PostgresBackend {
     }
 
     fn applied(&mut self) -> Result<Vec<AppliedMigration>, ExecError> {
-        if !self.bookkeeping_exists()? {
+        if !self.table_exists(BOOKKEEPING_TABLE)? {
             return Ok(Vec::new());
         }
         let filter = self.namespace_filter(BOOKKEEPING_TABLE)?;
@@ -491,15 +492,7 @@ impl Backend for PostgresBackend {
     }
 
     fn count_rows(&mut self, table: &str, predicate: Option<&str>) -> Result<Option<u64>, ExecError> {
-        let exists: bool = self
-            .client
-            .query_one(
-                "SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2)",
-                &[&self.schema, &table],
-            )
-            .map_err(db_error)?
-            .get(0);
-        if !exists {
+        if !self.table_exists(table)? {
             return Ok(None);
         }
         let filter = predicate.map(|p| format!(" WHERE {p}")).unwrap_or_default();
@@ -571,34 +564,18 @@ impl Backend for PostgresBackend {
                 adoption.raw.push(super::RawObject { kind: kind.to_owned(), name, sql });
             }
         }
-        for (tool, table) in super::TOOL_TABLES {
-            let exists: bool = self
-                .client
-                .query_one(
-                    "SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2)",
-                    &[&self.schema, &table],
-                )
-                .map_err(db_error)?
-                .get(0);
-            if !exists {
+        for tool in &super::TOOLS {
+            if !self.table_exists(tool.table)? {
                 continue;
             }
-            let (applied_sql, failed_sql) = match tool {
-                "sqlx" => (
-                    "SELECT version::text FROM _sqlx_migrations WHERE success ORDER BY version",
-                    Some("SELECT version::text FROM _sqlx_migrations WHERE NOT success ORDER BY version"),
-                ),
-                "diesel" => ("SELECT version::text FROM __diesel_schema_migrations ORDER BY version", None),
-                _ => ("SELECT version::text FROM refinery_schema_history ORDER BY version", None),
-            };
             let mut read = |sql: &str| -> Result<Vec<String>, ExecError> {
                 Ok(self.client.query(sql, &[]).map_err(|e| statement_error(sql, e))?.iter().map(|r| r.get(0)).collect())
             };
-            let applied = read(applied_sql)?;
-            let failed = failed_sql.map(&mut read).transpose()?.unwrap_or_default();
+            let applied = read(tool.applied)?;
+            let failed = tool.failed.map(&mut read).transpose()?.unwrap_or_default();
             adoption.histories.push(super::ToolHistory {
-                tool: tool.to_owned(),
-                table: table.to_owned(),
+                tool: tool.name.to_owned(),
+                table: tool.table.to_owned(),
                 applied,
                 failed,
             });
@@ -607,15 +584,7 @@ impl Backend for PostgresBackend {
     }
 
     fn backfills(&mut self) -> Result<Vec<BackfillProgress>, ExecError> {
-        let exists: bool = self
-            .client
-            .query_one(
-                "SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = 'schemaflow_backfills')",
-                &[&self.schema],
-            )
-            .map_err(db_error)?
-            .get(0);
-        if !exists {
+        if !self.table_exists("schemaflow_backfills")? {
             return Ok(Vec::new());
         }
         let filter = self.namespace_filter("schemaflow_backfills")?;

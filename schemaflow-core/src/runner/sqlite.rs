@@ -143,13 +143,10 @@ impl SqliteBackend {
         &self.conn
     }
 
-    fn bookkeeping_exists(&self) -> Result<bool, ExecError> {
+    /// Whether the table `name` exists.
+    fn table_exists(&self, name: &str) -> Result<bool, ExecError> {
         self.conn
-            .query_row(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
-                [BOOKKEEPING_TABLE],
-                |_| Ok(()),
-            )
+            .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", [name], |_| Ok(()))
             .optional()
             .map(|r| r.is_some())
             .map_err(db_error)
@@ -185,12 +182,7 @@ impl SqliteBackend {
             ("schemaflow_backfills", "version, phase, last_key, rows_done, rows_total"),
         ] {
             let legacy = format!("{table}_legacy");
-            let exists = self
-                .conn
-                .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", [&legacy], |_| Ok(()))
-                .optional()
-                .map_err(db_error)?;
-            if exists.is_some() {
+            if self.table_exists(&legacy)? {
                 let copy = format!("INSERT INTO {table} (namespace, {columns}) SELECT ?1, {columns} FROM {legacy}; ");
                 self.conn.execute(&copy, [&self.namespace]).map_err(|e| statement_error(&copy, e))?;
                 let drop = format!("DROP TABLE {legacy}");
@@ -434,7 +426,7 @@ impl Backend for SqliteBackend {
 
     fn others(&mut self) -> Result<super::Others, ExecError> {
         let mut others = super::Others::default();
-        if !self.bookkeeping_exists()? || self.is_legacy(BOOKKEEPING_TABLE)? {
+        if !self.table_exists(BOOKKEEPING_TABLE)? || self.is_legacy(BOOKKEEPING_TABLE)? {
             return Ok(others);
         }
         let mut stmt = self
@@ -450,14 +442,7 @@ impl Backend for SqliteBackend {
             let (namespace, version, checksum) = row.map_err(db_error)?;
             others.histories.entry(namespace).or_default().push((version as u64, checksum));
         }
-        let exists = self
-            .conn
-            .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", [super::OBJECTS_TABLE], |_| {
-                Ok(())
-            })
-            .optional()
-            .map_err(db_error)?;
-        if exists.is_some() {
+        if self.table_exists(super::OBJECTS_TABLE)? {
             let mut stmt = self
                 .conn
                 .prepare(&format!("SELECT name, namespace FROM {} WHERE namespace <> ?1", super::OBJECTS_TABLE))
@@ -488,7 +473,7 @@ impl Backend for SqliteBackend {
     }
 
     fn applied(&mut self) -> Result<Vec<AppliedMigration>, ExecError> {
-        if !self.bookkeeping_exists()? {
+        if !self.table_exists(BOOKKEEPING_TABLE)? {
             return Ok(Vec::new());
         }
         let filter = self.namespace_filter(BOOKKEEPING_TABLE)?;
@@ -565,12 +550,7 @@ impl Backend for SqliteBackend {
     }
 
     fn count_rows(&mut self, table: &str, predicate: Option<&str>) -> Result<Option<u64>, ExecError> {
-        let exists = self
-            .conn
-            .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", [table], |_| Ok(()))
-            .optional()
-            .map_err(db_error)?;
-        if exists.is_none() {
+        if !self.table_exists(table)? {
             return Ok(None);
         }
         let filter = predicate.map(|p| format!(" WHERE {p}")).unwrap_or_default();
@@ -615,45 +595,28 @@ impl Backend for SqliteBackend {
                 _ => adoption.raw.push(super::RawObject { kind, name, sql }),
             }
         }
-        for (tool, table) in super::TOOL_TABLES {
-            let exists = self
-                .conn
-                .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", [table], |_| Ok(()))
-                .optional()
-                .map_err(db_error)?;
-            if exists.is_none() {
+        for tool in &super::TOOLS {
+            if !self.table_exists(tool.table)? {
                 continue;
             }
-            let (applied_sql, failed_sql) = match tool {
-                "sqlx" => (
-                    "SELECT CAST(version AS TEXT) FROM _sqlx_migrations WHERE success ORDER BY version",
-                    Some("SELECT CAST(version AS TEXT) FROM _sqlx_migrations WHERE NOT success ORDER BY version"),
-                ),
-                "diesel" => ("SELECT version FROM __diesel_schema_migrations ORDER BY version", None),
-                _ => ("SELECT CAST(version AS TEXT) FROM refinery_schema_history ORDER BY version", None),
-            };
             let read = |sql: &str| -> Result<Vec<String>, ExecError> {
-                self.conn.prepare(sql).and_then(|mut s| s.query_map([], |r| r.get(0))?.collect()).map_err(db_error)
+                self.conn
+                    .prepare(sql)
+                    .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+                    .map_err(|e| statement_error(sql, e))
             };
             adoption.histories.push(super::ToolHistory {
-                tool: tool.to_owned(),
-                table: table.to_owned(),
-                applied: read(applied_sql)?,
-                failed: failed_sql.map(read).transpose()?.unwrap_or_default(),
+                tool: tool.name.to_owned(),
+                table: tool.table.to_owned(),
+                applied: read(tool.applied)?,
+                failed: tool.failed.map(read).transpose()?.unwrap_or_default(),
             });
         }
         Ok(adoption)
     }
 
     fn backfills(&mut self) -> Result<Vec<BackfillProgress>, ExecError> {
-        let exists = self
-            .conn
-            .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schemaflow_backfills'", [], |_| {
-                Ok(())
-            })
-            .optional()
-            .map_err(db_error)?;
-        if exists.is_none() {
+        if !self.table_exists("schemaflow_backfills")? {
             return Ok(Vec::new());
         }
         let filter = self.namespace_filter("schemaflow_backfills")?;
