@@ -24,6 +24,7 @@ pub mod rollback;
 pub mod rules;
 pub mod runner;
 pub mod schema;
+pub mod spelling;
 pub mod sql_text;
 pub mod testing;
 pub mod transform;

@@ -258,7 +258,15 @@ mod tests {
             for op in down.iter().map(|s| &s.op) {
                 schema.apply(op).unwrap_or_else(|e| panic!("{src}: down step {op:?}: {}", e.message));
             }
-            assert_eq!(crate::diff::diff(&before, &schema), Vec::<String>::new(), "{src}");
+            assert_eq!(
+                crate::diff::diff(
+                    &before,
+                    &schema,
+                    &crate::diff::Words { expected: "before", actual: "after", dialect: None }
+                ),
+                Vec::<String>::new(),
+                "{src}"
+            );
         }
     }
 

@@ -33,6 +33,16 @@ pub struct SchemaError {
     pub message: String,
     /// The part of the operation to point at.
     pub part: Part,
+    /// A name that exists and is close to a missing one ("did you mean").
+    pub suggestion: Option<String>,
+}
+
+impl SchemaError {
+    /// The same error, suggesting the candidate closest to `name`.
+    fn suggesting<'a>(mut self, name: &str, candidates: impl IntoIterator<Item = &'a str>) -> SchemaError {
+        self.suggestion = crate::spelling::closest(name, candidates).map(str::to_owned);
+        self
+    }
 }
 
 /// The classes of [`SchemaError`], each reported by its own rule.
@@ -49,15 +59,15 @@ pub enum SchemaErrorKind {
 }
 
 fn missing(part: Part, message: String) -> SchemaError {
-    SchemaError { kind: SchemaErrorKind::Missing, message, part }
+    SchemaError { kind: SchemaErrorKind::Missing, message, part, suggestion: None }
 }
 
 fn exists(part: Part, message: String) -> SchemaError {
-    SchemaError { kind: SchemaErrorKind::Exists, message, part }
+    SchemaError { kind: SchemaErrorKind::Exists, message, part, suggestion: None }
 }
 
 fn broken(part: Part, message: String) -> SchemaError {
-    SchemaError { kind: SchemaErrorKind::BrokenReference, message, part }
+    SchemaError { kind: SchemaErrorKind::BrokenReference, message, part, suggestion: None }
 }
 
 impl Schema {
@@ -125,10 +135,17 @@ impl Schema {
     }
 
     fn table_or_err(&self, name: &str) -> Result<&Table, SchemaError> {
-        self.tables.get(name).ok_or_else(|| missing(Part::Table, format!("table `{name}` does not exist")))
+        self.tables.get(name).ok_or_else(|| self.no_table(Part::Table, name))
+    }
+
+    fn no_table(&self, part: Part, name: &str) -> SchemaError {
+        missing(part, format!("table `{name}` does not exist")).suggesting(name, self.tables.keys().map(String::as_str))
     }
 
     fn table_mut_or_err(&mut self, name: &str) -> Result<&mut Table, SchemaError> {
+        if !self.tables.contains_key(name) {
+            return Err(self.no_table(Part::Table, name));
+        }
         self.tables.get_mut(name).ok_or_else(|| missing(Part::Table, format!("table `{name}` does not exist")))
     }
 
@@ -331,7 +348,8 @@ impl Schema {
     /// An index goes; refused while it is the unique key a foreign key references.
     fn drop_index(&mut self, name: &str) -> Result<(), SchemaError> {
         let Some(index) = self.indexes.get(name) else {
-            return Err(missing(Part::Name, format!("index `{name}` does not exist")));
+            return Err(missing(Part::Name, format!("index `{name}` does not exist"))
+                .suggesting(name, self.indexes.keys().map(String::as_str)));
         };
         if index.unique && index.predicate.is_none() {
             let mut without = self.clone();
@@ -391,7 +409,8 @@ impl Schema {
     fn drop_constraint(&mut self, table: &str, name: &str) -> Result<(), SchemaError> {
         let t = self.table_or_err(table)?;
         let Some(constraint) = t.constraint(name) else {
-            return Err(missing(Part::Name, format!("constraint `{name}` does not exist on `{table}`")));
+            return Err(missing(Part::Name, format!("constraint `{name}` does not exist on `{table}`"))
+                .suggesting(name, t.constraints.iter().map(|c| c.name.as_str())));
         };
         if let ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns } = &constraint.kind {
             let mut without = t.clone();
@@ -433,14 +452,18 @@ impl Schema {
     /// A NOT VALID constraint becomes valid.
     fn validate_constraint(&mut self, table: &str, name: &str) -> Result<(), SchemaError> {
         let t = self.table_mut_or_err(table)?;
+        let known: Vec<String> = t.constraints.iter().map(|c| c.name.clone()).collect();
         let Some(constraint) = t.constraints.iter_mut().find(|c| c.name == *name) else {
-            return Err(missing(Part::Name, format!("constraint `{name}` does not exist on `{table}`")));
+            return Err(missing(Part::Name, format!("constraint `{name}` does not exist on `{table}`"))
+                .suggesting(name, known.iter().map(String::as_str)));
         };
         constraint.not_valid = false;
         Ok(())
     }
 
     fn column_mut(&mut self, table: &str, column: &str) -> Result<&mut crate::model::Column, SchemaError> {
+        let t = self.table_or_err(table)?;
+        require_column(t, column)?;
         let t = self.table_mut_or_err(table)?;
         t.column_mut(column).ok_or_else(|| {
             missing(Part::Column(column.to_owned()), format!("column `{table}.{column}` does not exist"))
@@ -521,16 +544,18 @@ impl Schema {
             let target = if *ref_table == table.name {
                 table
             } else {
-                self.tables
-                    .get(ref_table)
-                    .ok_or_else(|| missing(Part::RefTable, format!("referenced table `{ref_table}` does not exist")))?
+                self.tables.get(ref_table).ok_or_else(|| {
+                    missing(Part::RefTable, format!("referenced table `{ref_table}` does not exist"))
+                        .suggesting(ref_table, self.tables.keys().map(String::as_str))
+                })?
             };
             for column in ref_columns {
                 if target.column(column).is_none() {
                     return Err(missing(
                         Part::RefTable,
                         format!("referenced column `{ref_table}.{column}` does not exist"),
-                    ));
+                    )
+                    .suggesting(column, target.columns.iter().map(|c| c.name.as_str())));
                 }
             }
             if columns.len() != ref_columns.len() {
@@ -577,7 +602,8 @@ fn require_column(table: &Table, column: &str) -> Result<(), SchemaError> {
         return Err(missing(
             Part::Column(column.to_owned()),
             format!("column `{}.{column}` does not exist", table.name),
-        ));
+        )
+        .suggesting(column, table.columns.iter().map(|c| c.name.as_str())));
     }
     Ok(())
 }

@@ -40,11 +40,12 @@ fn check_raw_downs(before: &Schema, migration: &Migration, out: &mut Vec<Diagnos
         if down.iter().any(|d| undone.apply(&d.op).is_err()) {
             continue; // reported by the checks of the written down
         }
-        if let Some(first) = diff::diff(&start, &undone).first() {
+        let words = diff::Words { expected: "before its SQL", actual: "after this `down`", dialect: None };
+        if let Some(first) = diff::diff(&start, &undone, &words).first() {
             out.push(Diagnostic::new(
                 &RULE,
                 Location::up(index, Part::Modifier("down")),
-                format!("after this `down`, the schema differs from the one before its SQL: {first}"),
+                format!("this `down` does not restore the schema: {first}"),
                 "make the `down` SQL undo every statement, in reverse order; or remove it and let schemaflow derive it",
             ));
         }
@@ -68,7 +69,8 @@ pub(super) fn check(before: &Schema, after: &Schema, migration: &Migration, out:
     if !facts_ok {
         return;
     }
-    let differences = diff::diff(before, &schema);
+    let words = diff::Words { expected: "before this migration", actual: "after `down`", dialect: None };
+    let differences = diff::diff(before, &schema, &words);
     if let Some(first) = differences.first() {
         let more = match differences.len() {
             1 => String::new(),
@@ -77,7 +79,7 @@ pub(super) fn check(before: &Schema, after: &Schema, migration: &Migration, out:
         out.push(Diagnostic::new(
             &RULE,
             DOWN_KEYWORD,
-            format!("after `down`, the schema differs from the one before this migration: {first}{more}"),
+            format!("`down` does not restore the schema: {first}{more}"),
             "make `down` undo every forward step, in reverse order; or remove the block and let schemaflow derive it",
         ));
     }

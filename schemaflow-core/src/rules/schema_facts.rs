@@ -45,5 +45,9 @@ pub(super) fn diagnostic(location: Location, error: &SchemaError) -> Diagnostic 
             "reference a primary key or unique column set, and drop the dependent foreign keys first",
         ),
     };
+    let help = match &error.suggestion {
+        Some(name) => format!("did you mean `{name}`? {help}"),
+        None => help.to_owned(),
+    };
     Diagnostic::new(rule, location, error.message.clone(), help)
 }

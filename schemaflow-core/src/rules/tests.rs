@@ -635,3 +635,24 @@ fn if_not_exists_on_what_exists_does_nothing_and_undoes_nothing() {
         }
     }
 }
+
+#[test]
+fn a_misspelled_name_gets_the_name_it_was_meant_to_be() {
+    for (src, hint) in [
+        ("alter_table user { drop_column age }", Some("did you mean `users`?")),
+        ("alter_table users { drop_column agee }", Some("did you mean `age`?")),
+        ("alter_table users { rename_column emial -> mail }", Some("did you mean `email`?")),
+        ("backfill posts set titel = \"x\"", Some("did you mean `title`?")),
+        ("drop_index posts_autor_id_idx", Some("did you mean `posts_author_id_idx`?")),
+        ("alter_table comments { drop_column age }", None),
+    ] {
+        let report = report_for(&Targets::default(), &[USERS, POSTS], src);
+        let helps: Vec<&str> =
+            report.diagnostics.iter().filter(|d| d.rule.code == "SF005").map(|d| d.help.as_str()).collect();
+        assert_eq!(helps.len(), 1, "{src}: {:?}", report.diagnostics);
+        match hint {
+            Some(hint) => assert!(helps[0].starts_with(hint), "{src}: {helps:?}"),
+            None => assert!(!helps[0].contains("did you mean"), "{src}: {helps:?}"),
+        }
+    }
+}

@@ -616,7 +616,8 @@ impl Backend for PostgresBackend {
         let (mut actual, mut notes) = introspect(&mut self.client, &self.schema)?;
         actual.forget(foreign);
         notes.retain(|note| !super::mentions_any(note, foreign));
-        let mut out = crate::diff::diff(&normalize(expected), &normalize(&actual));
+        let mut out =
+            crate::diff::diff(&normalize(expected), &normalize(&actual), &crate::diff::Words::drift(Dialect::Postgres));
         out.append(&mut notes);
         Ok(out)
     }

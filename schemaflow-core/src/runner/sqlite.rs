@@ -647,7 +647,8 @@ impl Backend for SqliteBackend {
         let (mut actual, mut unrecognized) = introspect(&self.conn)?;
         actual.forget(foreign);
         unrecognized.retain(|note| !super::mentions_any(note, foreign));
-        let mut out = crate::diff::diff(&normalize(expected), &normalize(&actual));
+        let mut out =
+            crate::diff::diff(&normalize(expected), &normalize(&actual), &crate::diff::Words::drift(Dialect::Sqlite));
         out.append(&mut unrecognized);
         Ok(out)
     }

@@ -59,32 +59,9 @@ pub(super) fn texts(names: &[Name]) -> Vec<String> {
 }
 
 /// The word of `candidates` (a comma-separated list) closest to `word`, when
-/// it is close enough to be a slip: at most one edit in four letters, and
-/// two at most.
+/// it is close enough to be a slip (see [`crate::spelling::closest`]).
 pub(super) fn did_you_mean<'a>(word: &str, candidates: &'a str) -> Option<&'a str> {
-    let limit = (word.chars().count() / 4).clamp(1, 2);
-    candidates
-        .split(", ")
-        .map(|c| (edit_distance(&word.to_ascii_lowercase(), c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance: insertions, deletions and substitutions.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substituted = previous + usize::from(ca != *cb);
-            previous = row[j + 1];
-            row[j + 1] = substituted.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()]
+    crate::spelling::closest(word, candidates.split(", "))
 }
 
 /// Top-level operation keywords, where parsing resumes after an error.

@@ -3,6 +3,10 @@
 
 use super::*;
 
+/// The type names a column may have (generic ones without their arguments).
+const COLUMN_TYPES: &str =
+    "bool, i16, i32, i64, f32, f64, Decimal, String, Varchar, Date, Time, Timestamp, TimestampTz, Uuid, Json, Option";
+
 pub(super) fn suggest_type(name: &str) -> &'static str {
     match name {
         "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i128" | "u128" | "isize" => {
@@ -198,7 +202,12 @@ impl Builder {
                     });
                 }
                 let rule = &rules::parse::UNKNOWN_TYPE;
-                let suggestion = suggest_type(&text);
+                let suggestion = match suggest_type(&text) {
+                    "" => {
+                        did_you_mean(&text, COLUMN_TYPES).map(|t| format!("did you mean `{t}`? ")).unwrap_or_default()
+                    }
+                    known => known.to_owned(),
+                };
                 self.errors.push(err(
                     span,
                     format!(

@@ -3,6 +3,7 @@ schemaflow::migration! {
         id: i64 primary_key identity,
         tags: HashSet<String>,
         score: u32,
+        title: Strng,
     }
 }
 
