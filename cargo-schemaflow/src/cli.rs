@@ -64,6 +64,18 @@ pub enum Color {
     Never,
 }
 
+/// The forms `new --template` starts from.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Template {
+    /// A new column filled in keyset batches, resumable; made required later.
+    Backfill,
+    /// Changes to a large, busy table that hold their locks briefly: an
+    /// index built concurrently, a constraint added NOT VALID and validated.
+    Online,
+    /// Raw SQL, checked like the DSL, with its way back.
+    Sql,
+}
+
 /// Output format.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -77,6 +89,15 @@ pub enum Command {
     New {
         /// What the migration does, in snake_case (e.g. `add_user_verified`).
         description: String,
+        /// Start from a worked form instead of an empty migration.
+        #[arg(long, value_enum, value_name = "KIND")]
+        template: Option<Template>,
+        /// The table the template works on (default: `my_table`, to be replaced).
+        #[arg(long, value_name = "NAME", requires = "template")]
+        table: Option<String>,
+        /// The column the template works on (default: `my_column`, to be replaced).
+        #[arg(long, value_name = "NAME", requires = "template")]
+        column: Option<String>,
     },
     /// Apply the pending migrations, in version order.
     Run {

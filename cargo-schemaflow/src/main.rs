@@ -39,9 +39,13 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
     let workspace = discover::workspace(global.manifest_path.as_deref())?;
     let package = workspace.select(global.package.as_deref())?;
     let (command, db, format) = match cli.command {
-        Command::New { description } => {
+        Command::New { description, template, table, column } => {
             let version = new::utc_version(std::time::SystemTime::now());
-            let created = new::create(package, &description, version)?;
+            let text = match template {
+                None => new::template(&description),
+                Some(kind) => new::scaffold(kind, &description, table.as_deref(), column.as_deref())?,
+            };
+            let created = new::create_with(package, &description, version, &text)?;
             if !global.quiet {
                 println!("Created {}", created.file.display());
                 for note in created.notes {

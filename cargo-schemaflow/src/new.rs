@@ -6,6 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use schemaflow_core::files;
 
+use crate::cli::Template;
 use crate::discover::MigrationPackage;
 
 /// The current UTC time as `YYYYMMDDHHMM`.
@@ -51,12 +52,8 @@ pub struct Created {
     pub notes: Vec<String>,
 }
 
-/// Writes `migrations/<version>_<description>.rs` in `package`.
-pub fn create(package: &MigrationPackage, description: &str, version: u64) -> Result<Created, String> {
-    create_with(package, description, version, &template(description))
-}
-
-/// [`create`] with the file's text given.
+/// Writes `migrations/<version>_<description>.rs` in `package`, holding
+/// `text`.
 pub fn create_with(package: &MigrationPackage, description: &str, version: u64, text: &str) -> Result<Created, String> {
     if !files::is_snake_case(description) {
         return Err(format!(
@@ -87,7 +84,8 @@ pub fn create_with(package: &MigrationPackage, description: &str, version: u64, 
     Ok(Created { file, notes })
 }
 
-fn template(description: &str) -> String {
+/// An empty migration with a few forms in its comment.
+pub fn template(description: &str) -> String {
     format!(
         "// {description}
 //
@@ -100,6 +98,80 @@ schemaflow::migration! {{
 }}
 "
     )
+}
+
+/// A migration that starts from a worked form, on `table` and `column`
+/// (placeholders to replace when not given).
+pub fn scaffold(
+    kind: Template,
+    description: &str,
+    table: Option<&str>,
+    column: Option<&str>,
+) -> Result<String, String> {
+    for name in [table, column].into_iter().flatten() {
+        if !files::is_snake_case(name) {
+            return Err(format!(
+                "`{name}` is not a table or column name schemaflow accepts: use lowercase snake_case, e.g. `users`"
+            ));
+        }
+    }
+    let table = table.unwrap_or("my_table");
+    let column = column.unwrap_or("my_column");
+    Ok(match kind {
+        Template::Backfill => format!(
+            "// {description}
+//
+// A new column filled in the rows already there, without one long UPDATE:
+// the backfill runs in keyset batches of 1000 rows, one short transaction
+// each, with a pause between them, and resumes where it stopped. Its way
+// back is derived (the column goes).
+//
+// Once the application writes `{column}` on every insert, a later
+// migration can make it required, which then scans but does not rewrite:
+//     alter_table {table} {{ set_not_null {column} }}
+schemaflow::migration! {{
+    alter_table {table} {{
+        add_column {column}: Option<String>,
+    }}
+    // The value for each existing row: a literal, `sql(\"…\")` over the
+    // row's columns, or `with function(inputs) -> outputs` in Rust.
+    backfill {table} set {column} = \"\" batch 1000 pause 100ms;
+}}
+"
+        ),
+        Template::Online => format!(
+            "// {description}
+//
+// Changes to a large table in use, each holding its lock only briefly on
+// PostgreSQL (SQLite has one writer and builds in place):
+// - the index is built with CREATE INDEX CONCURRENTLY, outside the
+//   transaction, while writes go on;
+// - the check is added NOT VALID (new rows are checked at once), then
+//   validated in a transaction of its own, which scans without blocking
+//   writes.
+// `cargo schemaflow plan` shows each statement's lock.
+schemaflow::migration! {{
+    create_index on {table}({column}) concurrently;
+    alter_table {table} {{
+        add_constraint {table}_{column}_present check(\"{column} IS NOT NULL\") not_valid,
+    }}
+}}
+"
+        ),
+        Template::Sql => format!(
+            "// {description}
+//
+// Raw SQL is read and checked like the DSL: the same rules, on the
+// statements it holds. Its way back is the `down` SQL; where none can be
+// written, say why with `irreversible \"…\"` instead. For a crate that
+// targets several databases the SQL must run on each.
+schemaflow::migration! {{
+    sql \"CREATE VIEW {table}_{column}_counts AS SELECT {column}, count(*) AS total FROM {table} GROUP BY {column}\"
+        down \"DROP VIEW {table}_{column}_counts\";
+}}
+"
+        ),
+    })
 }
 
 /// In a package without migrations: `embed_migrations!()` in its library

@@ -795,6 +795,40 @@ fn new_twice_in_a_minute_gives_the_second_the_next_minute() {
     versions.sort();
     assert_eq!(versions.len(), 2, "{versions:?}");
     assert!(versions[1].ends_with("_add_likes.rs"), "the second comes after the first: {versions:?}");
+    let url = db_url(&ws);
+    let out = ok(&ws, &["run", "--database-url", &url]);
+    assert!(out.contains("12 migrations applied"), "both new files compile and apply: {out}");
+}
+
+#[test]
+fn templates_give_migrations_that_compile_apply_and_plan_online() {
+    let ws = example_workspace("cli_templates");
+    let url = db_url(&ws);
+    ok(&ws, &["run", "--database-url", &url]);
+    ok(&ws, &["new", "add_user_nickname", "--template", "backfill", "--table", "users", "--column", "nickname"]);
+    ok(&ws, &["new", "check_post_titles", "--template", "online", "--table", "posts", "--column", "title"]);
+    ok(&ws, &["new", "count_comments", "--template", "sql", "--table", "comments", "--column", "post_id"]);
+    let out = ok(&ws, &["run", "--database-url", &url]);
+    assert!(out.contains("3 migrations applied"), "{out}");
+    let db = rusqlite::Connection::open(ws.join("app.db")).unwrap();
+    let nicknames: i64 =
+        db.query_row("SELECT count(*) FROM users WHERE nickname IS NOT NULL", [], |r| r.get(0)).unwrap();
+    let users: i64 = db.query_row("SELECT count(*) FROM users", [], |r| r.get(0)).unwrap();
+    assert_eq!(nicknames, users, "the backfill reached every row");
+    db.query_row("SELECT count(*) FROM comments_post_id_counts", [], |r| r.get::<_, i64>(0)).unwrap();
+    let plan = ok(&ws, &["plan", "--from", "0", "--for", "postgres", "--database-url", &url]);
+    assert!(plan.contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS \"posts_title_idx\""), "{plan}");
+    assert!(plan.contains("ADD CONSTRAINT \"posts_title_present\" CHECK (title IS NOT NULL) NOT VALID"), "{plan}");
+    assert!(plan.contains("in batches of 1000 rows"), "{plan}");
+    let out = ok(&ws, &["rollback", "--steps", "3", "--database-url", &url]);
+    assert!(out.contains("3 migrations rolled back"), "{out}");
+
+    // Without --table, the placeholder names the table to replace.
+    ok(&ws, &["new", "fill_something", "--template", "backfill"]);
+    let (_, out) = fails(&ws, &["run", "--dry-run", "--database-url", &url]);
+    assert!(out.contains("table `my_table` does not exist"), "{out}");
+    let (_, out) = fails(&ws, &["new", "bad", "--template", "sql", "--table", "Users"]);
+    assert!(out.contains("`Users` is not a table or column name"), "{out}");
 }
 
 /// A workspace with one package, `shop`, that depends on schemaflow and
