@@ -108,6 +108,14 @@ pub enum Command {
         /// Stop after this version (YYYYMMDDHHMM).
         #[arg(long, value_name = "VERSION")]
         to: Option<u64>,
+        /// Back the database up before the first pending migration runs
+        /// (SQLite: online backup beside the file; PostgreSQL: pg_dump into
+        /// the current directory); the path is printed and recorded.
+        #[arg(long)]
+        backup: bool,
+        /// Write that backup to this file instead (implies --backup).
+        #[arg(long, value_name = "FILE")]
+        backup_to: Option<String>,
         #[command(flatten)]
         db: Database,
         /// Output format.
@@ -189,6 +197,19 @@ pub enum Command {
         /// Record them even when the database's schema differs from what they produce.
         #[arg(long)]
         accept_drift: bool,
+        #[command(flatten)]
+        db: Database,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Write a backup of the database and record it, so that `plan` ticks
+    /// "backup taken" (SQLite: online backup; PostgreSQL: pg_dump).
+    Backup {
+        /// The file (default: beside a SQLite database; for PostgreSQL,
+        /// `<database>.<time>.dump` in the current directory).
+        #[arg(long, value_name = "FILE")]
+        to: Option<String>,
         #[command(flatten)]
         db: Database,
         /// Output format.

@@ -54,34 +54,30 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
             }
             return Ok(ExitCode::SUCCESS);
         }
-        Command::Run { dry_run, to, db, format } => (Request::Run { to, dry_run }, db, format),
+        Command::Run { dry_run, to, backup, backup_to, db, format } => {
+            // A relative backup path is relative to where the command runs.
+            let backup = match backup_to {
+                Some(path) => Some(absolute(&path)),
+                None => backup.then(String::new),
+            };
+            (Request::Run { to, dry_run, backup }, db, format)
+        }
         Command::Status { check, db, format } => (Request::Status { check }, db, format),
+        Command::Backup { to, db, format } => {
+            (Request::Backup { path: to.as_deref().map(absolute).unwrap_or_default() }, db, format)
+        }
         Command::Rollback { steps, to, db, format } => (Request::Rollback { steps, to }, db, format),
         Command::MarkApplied { versions, accept_drift, db, format } => {
             (Request::MarkApplied { versions, accept_drift }, db, format)
         }
         Command::Init { from, schema } => return init(&workspace, package, global, color, from, schema),
         Command::Test { rows, seed, max_duration, junit, from, db, format } => {
-            let junit = junit.map(|o| {
-                let path = std::path::Path::new(&o);
-                if path.is_absolute() {
-                    o
-                } else {
-                    std::env::current_dir().unwrap_or_default().join(path).display().to_string()
-                }
-            });
+            let junit = junit.as_deref().map(absolute);
             (Request::Test { rows, seed, max_duration_ms: max_duration, junit, from }, db, format)
         }
         Command::Plan { from, to, output, dialect, db, format } => {
             // A relative output path is relative to where the command runs.
-            let output = output.map(|o| {
-                let path = std::path::Path::new(&o);
-                if path.is_absolute() {
-                    o
-                } else {
-                    std::env::current_dir().unwrap_or_default().join(path).display().to_string()
-                }
-            });
+            let output = output.as_deref().map(absolute);
             (Request::Plan { from, to, output, dialect }, db, format)
         }
     };
@@ -127,6 +123,16 @@ fn request_for(
         statement_timeout_ms: package.statement_timeout_ms,
         databases: package.databases.clone(),
         namespace: package.namespace.clone(),
+    }
+}
+
+/// A path given on the command line, made absolute against the directory
+/// the command runs in (the harness runs elsewhere).
+fn absolute(path: &str) -> String {
+    if std::path::Path::new(path).is_absolute() {
+        path.to_owned()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path).display().to_string()
     }
 }
 

@@ -11,21 +11,9 @@ use crate::discover::MigrationPackage;
 
 /// The current UTC time as `YYYYMMDDHHMM`.
 pub fn utc_version(now: SystemTime) -> u64 {
-    let secs = now.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let days = (secs / 86_400) as i64;
-    let minutes_of_day = (secs % 86_400) / 60;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let (hour, minute) = (minutes_of_day / 60, minutes_of_day % 60);
-    format!("{year:04}{month:02}{day:02}{hour:02}{minute:02}").parse().unwrap_or(0)
+    // `YYYYMMDDTHHMMSSZ` without the `T`, the seconds and the `Z`.
+    let stamp = schemaflow_core::runner::backup::utc_stamp(now);
+    format!("{}{}", &stamp[..8], &stamp[9..13]).parse().unwrap_or(0)
 }
 
 /// The version one minute after `version` (`YYYYMMDDHHMM`), across hours,

@@ -831,6 +831,104 @@ fn templates_give_migrations_that_compile_apply_and_plan_online() {
     assert!(out.contains("`Users` is not a table or column name"), "{out}");
 }
 
+#[test]
+fn run_backup_on_sqlite_copies_the_database_first_and_the_plan_ticks_it() {
+    let ws = example_workspace("cli_backup_sqlite");
+    let url = db_url(&ws);
+    ok(&ws, &["run", "--to", "202611010910", "--database-url", &url]);
+    let plan = ok(&ws, &["plan", "--database-url", &url]);
+    assert!(plan.contains("- [ ] backup taken: "), "{plan}");
+
+    // `backup` on its own: recorded at the database's version, so the plan
+    // of what is pending ticks it.
+    let out = ok(&ws, &["backup", "--database-url", &url]);
+    assert!(out.contains("backed up the database to "), "{out}");
+    let standalone = out.split("backed up the database to ").nth(1).unwrap().split(" (").next().unwrap().to_owned();
+    assert!(standalone.starts_with(&ws.join("app.db.").display().to_string()), "beside the database: {standalone}");
+    let plan = ok(&ws, &["plan", "--database-url", &url]);
+    assert!(plan.contains(&format!("- [x] backup taken: {standalone} at ")), "{plan}");
+
+    // `run --backup-to`: the copy holds the database as it was before.
+    let copy = ws.join("backups/before-deploy.db");
+    let out = ok(&ws, &["run", "--backup-to", copy.to_str().unwrap(), "--database-url", &url]);
+    assert!(out.contains(&format!("backed up the database to {}", copy.display())), "{out}");
+    assert!(out.contains("7 migrations applied"), "{out}");
+    let before = rusqlite::Connection::open(&copy).unwrap();
+    let recorded: i64 = before.query_row("SELECT count(*) FROM schemaflow_migrations", [], |r| r.get(0)).unwrap();
+    assert_eq!(recorded, 3, "the copy is of the database before the run");
+    let has_verified: i64 = before
+        .query_row("SELECT count(*) FROM pragma_table_info('users') WHERE name = 'verified'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(has_verified, 0, "the copy lacks what the run added");
+    // The plan of the migrations the run applied ticks the backup taken before them.
+    let plan = ok(&ws, &["plan", "--from", "202611241530", "--database-url", &url]);
+    assert!(plan.contains(&format!("- [x] backup taken: {} at ", copy.display())), "{plan}");
+    // A plan of a range no backup was taken before stays open.
+    let plan = ok(&ws, &["plan", "--from", "202611010905", "--database-url", &url]);
+    assert!(plan.contains("- [ ] backup taken: "), "{plan}");
+
+    // Nothing pending: no backup is written.
+    let out = ok(&ws, &["run", "--backup", "--database-url", &url]);
+    assert!(out.contains("Nothing to apply") && !out.contains("backed up"), "{out}");
+
+    // A backup never overwrites another; the run then does nothing.
+    ok(&ws, &["rollback", "--database-url", &url]);
+    let (_, out) = fails(&ws, &["run", "--backup-to", copy.to_str().unwrap(), "--database-url", &url]);
+    assert!(out.contains("exists already"), "{out}");
+    let status = ok(&ws, &["status", "--database-url", &url]);
+    assert!(status.contains("1 pending"), "{status}");
+}
+
+#[test]
+fn run_backup_on_postgres_dumps_a_restorable_archive_or_runs_nothing() {
+    let Some(db) = postgres_database("cli_backup_pg") else { return };
+    let Some(restored) = postgres_database("cli_backup_pg_restored") else { return };
+    let ws = example_workspace("cli_backup_pg");
+    ok(&ws, &["run", "--to", "202611010910", "--database-url", &db.url]);
+
+    // Without pg_dump, the run stops before anything changes.
+    let out = Command::new(env!("CARGO_BIN_EXE_cargo-schemaflow"))
+        .args(["schemaflow", "run", "--backup", "--color", "never", "--database-url", &db.url, "--manifest-path"])
+        .arg(ws.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", repo().join("target/schemaflow-it/target"))
+        .env("SCHEMAFLOW_PG_DUMP", "/nonexistent/pg_dump")
+        .current_dir(&ws)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && text.contains("/nonexistent/pg_dump was not found"), "{text}");
+    assert!(text.contains("nothing ran"), "{text}");
+    let status = ok(&ws, &["status", "--database-url", &db.url]);
+    assert!(status.contains("7 pending"), "{status}");
+    let leftovers: Vec<_> = std::fs::read_dir(&ws)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".dump"))
+        .collect();
+    assert!(leftovers.is_empty(), "a failed dump leaves no file");
+
+    let out = ok(&ws, &["run", "--backup", "--database-url", &db.url]);
+    assert!(out.contains("7 migrations applied"), "{out}");
+    let dump = out.split("backed up the database to ").nth(1).unwrap().split(" (").next().unwrap().to_owned();
+    assert!(dump.starts_with(&ws.display().to_string()) && dump.ends_with(".dump"), "{dump}");
+    let plan = ok(&ws, &["plan", "--from", "202611241530", "--database-url", &db.url]);
+    assert!(plan.contains(&format!("- [x] backup taken: {dump} at ")), "{plan}");
+
+    // The archive restores to the database as it was before the run.
+    let restore = Command::new("pg_restore").args(["--no-owner", "--dbname", &restored.url, &dump]).output().unwrap();
+    assert!(restore.status.success(), "{}", String::from_utf8_lossy(&restore.stderr));
+    let mut client = postgres::Client::connect(&restored.url, postgres::NoTls).unwrap();
+    let recorded: i64 = client.query_one("SELECT count(*) FROM schemaflow_migrations", &[]).unwrap().get(0);
+    assert_eq!(recorded, 3);
+    let verified: i64 = client
+        .query_one(
+            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'verified'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(verified, 0, "the archive holds the schema before the run");
+}
+
 /// A workspace with one package, `shop`, that depends on schemaflow and
 /// has no migrations yet (the repository's lock file pins its versions).
 fn empty_workspace(name: &str) -> PathBuf {

@@ -76,6 +76,11 @@ pub enum Command {
         to: Option<u64>,
         /// Print the SQL the pending migrations would run, without touching the database.
         dry_run: bool,
+        /// Write a backup of the database before the first pending
+        /// migration runs: to this path, or, when empty, to
+        /// [`runner::backup::default_path`].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        backup: Option<String>,
     },
     /// Roll back applied migrations.
     Rollback {
@@ -108,6 +113,11 @@ pub enum Command {
         versions: Vec<u64>,
         /// Record them even when the live schema differs from what they produce.
         accept_drift: bool,
+    },
+    /// Write a backup of the database and record it.
+    Backup {
+        /// The file; empty: [`runner::backup::default_path`].
+        path: String,
     },
     /// Read the live schema and write it as a baseline migration (printed,
     /// as JSON: `source`, `problems`, `histories`).
@@ -320,14 +330,21 @@ pub fn execute(request: &Request, migrations: &[Migration], out: &mut dyn Write)
         return 2;
     }
     let result = match &request.command {
-        Command::Run { to, dry_run: true } => dry_run(&mut p, &url, migrations, *to, &options),
-        Command::Run { to, dry_run: false } => run(&mut p, &url, &shown, migrations, *to, &options),
+        Command::Run { to, dry_run: print_only, backup } => {
+            let backup = backup.as_deref().map(|path| backup_path(&url, path));
+            if *print_only {
+                dry_run(&mut p, &url, migrations, *to, backup.as_deref(), &options)
+            } else {
+                run(&mut p, &url, &shown, migrations, *to, backup.as_deref(), &options)
+            }
+        }
         Command::Rollback { steps, to } => rollback(&mut p, &url, &shown, migrations, *steps, *to, &options),
         Command::Status { check } => status(&mut p, &url, &shown, migrations, *check),
         Command::MarkApplied { versions, accept_drift } => {
             mark_applied(&mut p, &url, &shown, migrations, versions, *accept_drift)
         }
         Command::Adopt => adopt(&mut p, &url, &shown, migrations),
+        Command::Backup { path } => backup(&mut p, &url, &shown, &backup_path(&url, path)),
         Command::Test { rows, seed, max_duration_ms, junit, from } => {
             let options = crate::testing::TestOptions {
                 rows: *rows,
@@ -397,6 +414,11 @@ fn event_printer<'a>(p: &'a mut Printer<'_>) -> impl FnMut(Event) + 'a {
             p.line(&format!("  {word} {id} (not run)"));
             p.json(serde_json::json!({ "event": "marked", "migration": id }));
         }
+        Event::BackedUp { path, bytes, duration } => {
+            let word = p.paint("32", "backed up");
+            p.line(&format!("  {word} the database to {path} ({}, {})", size(bytes), ms(duration)));
+            p.json(serde_json::json!({ "event": "backed_up", "path": path, "bytes": bytes, "duration_ms": duration.as_millis() as u64 }));
+        }
         Event::Waiting => {
             p.line("  waiting: another schemaflow runner is migrating this database");
             p.json(serde_json::json!({ "event": "waiting" }));
@@ -441,18 +463,42 @@ fn event_printer<'a>(p: &'a mut Printer<'_>) -> impl FnMut(Event) + 'a {
     }
 }
 
+/// Where a backup goes: `path`, or the default when it is empty; made
+/// absolute, as it is recorded.
+fn backup_path(url: &DatabaseUrl, path: &str) -> std::path::PathBuf {
+    let path = match path {
+        "" => runner::backup::default_path(url, std::time::SystemTime::now()),
+        path => std::path::PathBuf::from(path),
+    };
+    std::path::absolute(&path).unwrap_or(path)
+}
+
+/// A file size for people: `812 bytes`, `3.4 MB`.
+fn size(bytes: u64) -> String {
+    match bytes {
+        0..1_000 => format!("{bytes} bytes"),
+        1_000..1_000_000 => format!("{:.1} kB", bytes as f64 / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", bytes as f64 / 1e6),
+        _ => format!("{:.1} GB", bytes as f64 / 1e9),
+    }
+}
+
 fn run(
     p: &mut Printer,
     url: &DatabaseUrl,
     shown: &str,
     migrations: &[Migration],
     to: Option<u64>,
+    backup: Option<&std::path::Path>,
     options: &Options,
 ) -> Result<i32, RunError> {
     let Some(mut backend) = open(url, p.request, false)? else { return Ok(2) };
     p.line(&format!("Applying migrations to {shown}"));
     let started = Instant::now();
-    let applied = runner::run(backend.as_mut(), migrations, to, options, &mut event_printer(p))?;
+    let applied = match backup {
+        Some(dest) => runner::run_with_backup(backend.as_mut(), migrations, to, options, dest, &mut event_printer(p))?,
+        None => runner::run(backend.as_mut(), migrations, to, options, &mut event_printer(p))?,
+    };
     let summary = match applied {
         0 => "Nothing to apply: the database is up to date".to_owned(),
         1 => format!("1 migration applied in {}", ms(started.elapsed())),
@@ -470,6 +516,7 @@ fn dry_run(
     url: &DatabaseUrl,
     migrations: &[Migration],
     to: Option<u64>,
+    backup: Option<&std::path::Path>,
     options: &Options,
 ) -> Result<i32, RunError> {
     // Read-only, and nothing is created when the database does not exist.
@@ -481,12 +528,26 @@ fn dry_run(
     let mut rows = |b: &crate::model::Backfill| {
         backend.as_mut().and_then(|db| db.count_rows(&b.table, b.predicate.as_deref()).ok().flatten())
     };
-    let text = runner::dry_run(dialect_of(url), migrations, &applied, to, options, &mut rows)?;
+    let mut text = runner::dry_run(dialect_of(url), migrations, &applied, to, options, &mut rows)?;
+    if let Some(dest) = backup {
+        text = format!(
+            "-- with --backup: before the first pending migration, the database is backed up to {}\n\n{text}",
+            dest.display()
+        );
+    }
     if p.request.format == Format::Json {
         p.json(serde_json::json!({ "dry_run": text }));
     } else {
         let _ = write!(p.out, "{text}");
     }
+    Ok(0)
+}
+
+fn backup(p: &mut Printer, url: &DatabaseUrl, shown: &str, dest: &std::path::Path) -> Result<i32, RunError> {
+    let Some(mut backend) = open(url, p.request, false)? else { return Ok(2) };
+    p.line(&format!("Backing up {shown}"));
+    runner::backup(backend.as_mut(), dest, &mut event_printer(p))?;
+    p.json(serde_json::json!({ "event": "done", "backup": dest.display().to_string() }));
     Ok(0)
 }
 
@@ -743,7 +804,18 @@ fn plan(
         range => range,
     };
     let mut rows = |table: &str| backend.as_mut().and_then(|b| b.count_rows(table, None).ok().flatten());
-    let doc = crate::plan::document(migrations, from, to, dialect, options, &mut rows);
+    let mut doc = crate::plan::document(migrations, from, to, dialect, options, &mut rows);
+    // A backup recorded of the database as it was just before the first
+    // migration of the plan (and still there) ticks the checklist.
+    if let (Some(b), Some(first)) = (&mut backend, from.or_else(|| migrations.iter().map(|m| m.version).min())) {
+        let head = applied.iter().filter(|a| a.state == runner::APPLIED && a.version < first).map(|a| a.version).max();
+        let backups = b.backups().unwrap_or_default();
+        if let Some(backup) =
+            backups.iter().find(|k| k.head == head.unwrap_or(0) && std::path::Path::new(&k.path).exists())
+        {
+            crate::plan::note_backup(&mut doc, backup);
+        }
+    }
     let text = match p.request.format {
         Format::Json => serde_json::to_string_pretty(&doc).map_err(|e| RunError::Database(e.to_string()))? + "\n",
         Format::Human => crate::plan::to_markdown(&doc),

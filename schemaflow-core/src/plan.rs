@@ -468,11 +468,11 @@ fn checklist(plans: &[MigrationPlan], dialect: Dialect) -> Vec<ChecklistItem> {
             "`cargo schemaflow test --from <staging or production URL>` runs every migration up, down and up again on a copy of that database, leaving the source untouched",
         ),
         person(
-            "backup taken",
+            BACKUP_ITEM,
             if dialect == Dialect::Postgres {
-                "a restorable backup from just before the deployment: `pg_dump --format=custom --file=before-deploy.dump \"$DATABASE_URL\"` (restore with `pg_restore --clean --dbname=…`), or your provider's snapshot"
+                "a restorable backup from just before the deployment: `cargo schemaflow backup` (or `run --backup`) writes one with `pg_dump --format=custom` and records it (restore with `pg_restore --clean --dbname=…`); or your provider's snapshot"
             } else {
-                "a restorable copy from just before the deployment: `sqlite3 app.db \".backup 'before-deploy.db'\"` copies the file consistently while it is in use"
+                "a restorable copy from just before the deployment: `cargo schemaflow backup` (or `run --backup`) copies the file with SQLite's online backup while it is in use, and records it"
             },
         ),
         person("monitoring watched", "lock waits, replication lag and error rates during and after the run"),
@@ -488,6 +488,21 @@ fn checklist(plans: &[MigrationPlan], dialect: Dialect) -> Vec<ChecklistItem> {
         person("downtime window communicated", &format!("needed for {}", quiet.join(", ")))
     });
     out
+}
+
+/// The checklist line a recorded backup ticks.
+const BACKUP_ITEM: &str = "backup taken";
+
+/// Ticks the checklist's "backup taken" with `backup`, a recorded backup of
+/// the database as it was before the plan's first migration.
+pub fn note_backup(doc: &mut PlanDocument, backup: &crate::runner::Backup) {
+    if let Some(item) = doc.checklist.iter_mut().find(|c| c.item == BACKUP_ITEM) {
+        item.done = Some(true);
+        item.note = format!(
+            "{} at {} UTC, of the database as it was before these migrations (recorded by cargo schemaflow)",
+            backup.path, backup.taken_at
+        );
+    }
 }
 
 /// The plan as Markdown.

@@ -7,6 +7,7 @@
 //! which executes it and records it in the bookkeeping table in the same
 //! transaction. A backend also reads the live schema back, for drift.
 
+pub mod backup;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod batches;
 #[cfg(feature = "postgres")]
@@ -38,6 +39,21 @@ pub const BOOKKEEPING_TABLE: &str = "schemaflow_migrations";
 /// migrate one database: each sees its own objects in drift, and a crate
 /// creating another's table is stopped before it runs anything.
 pub const OBJECTS_TABLE: &str = "schemaflow_objects";
+
+/// The backups `run --backup` took, by namespace: what `plan` ticks its
+/// checklist's "backup taken" from.
+pub const BACKUPS_TABLE: &str = "schemaflow_backups";
+
+/// A backup taken before a run, as recorded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Backup {
+    /// Where it was written.
+    pub path: String,
+    /// When it was taken, UTC, `YYYY-MM-DD HH:MM:SS`.
+    pub taken_at: String,
+    /// The newest migration of the namespace applied when it was taken (0: none).
+    pub head: u64,
+}
 
 /// An object of a live database the model does not cover (an enum type, a
 /// function, a view, a trigger, an expression index), as the SQL that
@@ -406,6 +422,15 @@ pub trait Backend {
     /// How many rows of `table` match `predicate` now; `None` when the
     /// table does not exist (yet).
     fn count_rows(&mut self, table: &str, predicate: Option<&str>) -> Result<Option<u64>, ExecError>;
+    /// Writes a consistent copy of the whole database to `dest`, which must
+    /// not exist: SQLite's online backup, `pg_dump --format=custom` on
+    /// PostgreSQL. Application writes may go on meanwhile.
+    fn backup(&mut self, dest: &std::path::Path) -> Result<(), ExecError>;
+    /// Records that a backup of the database at `head` (this namespace's
+    /// newest applied version) was written to `path`.
+    fn record_backup(&mut self, path: &str, head: u64) -> Result<(), ExecError>;
+    /// This namespace's recorded backups, newest first.
+    fn backups(&mut self) -> Result<Vec<Backup>, ExecError>;
     /// Differences between the expected and the live schema, as sentences,
     /// comparing only what this database can report; the tables and
     /// indexes in `foreign` (other namespaces') are left out.
@@ -567,6 +592,15 @@ pub enum Event {
     },
     /// Another runner holds the database's migration lock; this one waits.
     Waiting,
+    /// A backup was written before the first pending migration ran.
+    BackedUp {
+        /// Where.
+        path: String,
+        /// Its size.
+        bytes: u64,
+        /// How long it took.
+        duration: Duration,
+    },
     /// A statement could not get its lock within `lock_timeout`; the phase
     /// was rolled back and is tried again after a pause.
     Retrying {
@@ -889,7 +923,24 @@ pub fn run(
     on_event: &mut dyn FnMut(Event),
 ) -> Result<usize, RunError> {
     with_lock(backend, migrations, on_event, |backend, changed, on_event| {
-        run_locked(backend, migrations, to, options, changed, on_event)
+        run_locked(backend, migrations, to, options, None, changed, on_event)
+    })
+}
+
+/// [`run`], first writing a backup of the database to `backup` (and
+/// recording it) when anything is pending, under the same lock, so that no
+/// other runner changes the database between the two. When the backup
+/// fails, nothing runs.
+pub fn run_with_backup(
+    backend: &mut dyn Backend,
+    migrations: &[Migration],
+    to: Option<u64>,
+    options: &Options,
+    backup: &std::path::Path,
+    on_event: &mut dyn FnMut(Event),
+) -> Result<usize, RunError> {
+    with_lock(backend, migrations, on_event, |backend, changed, on_event| {
+        run_locked(backend, migrations, to, options, Some(backup), changed, on_event)
     })
 }
 
@@ -986,11 +1037,45 @@ fn check_foreign_objects(m: &Migration, namespace: &str, others: &Others) -> Res
     Ok(())
 }
 
+/// Writes a backup of the database to `dest` and records it, under the
+/// migration lock (so that no runner changes the database meanwhile).
+pub fn backup(
+    backend: &mut dyn Backend,
+    dest: &std::path::Path,
+    on_event: &mut dyn FnMut(Event),
+) -> Result<(), RunError> {
+    backend.acquire_lock(&mut || on_event(Event::Waiting))?;
+    let result = (|| {
+        let applied = backend.applied()?;
+        take_backup(backend, &applied, dest, on_event)
+    })();
+    backend.release_lock();
+    result
+}
+
+/// Writes the backup, records it at the newest applied version, and says so.
+fn take_backup(
+    backend: &mut dyn Backend,
+    applied: &[AppliedMigration],
+    dest: &std::path::Path,
+    on_event: &mut dyn FnMut(Event),
+) -> Result<(), RunError> {
+    let head = applied.iter().filter(|a| a.state == APPLIED).map(|a| a.version).max().unwrap_or(0);
+    let started = Instant::now();
+    backend.backup(dest)?;
+    let bytes = std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0);
+    let path = dest.display().to_string();
+    backend.record_backup(&path, head)?;
+    on_event(Event::BackedUp { path, bytes, duration: started.elapsed() });
+    Ok(())
+}
+
 fn run_locked(
     backend: &mut dyn Backend,
     migrations: &[Migration],
     to: Option<u64>,
     options: &Options,
+    backup: Option<&std::path::Path>,
     count: &mut usize,
     on_event: &mut dyn FnMut(Event),
 ) -> Result<usize, RunError> {
@@ -1007,13 +1092,21 @@ fn run_locked(
             a.version, a.name, a.phases_done, a.phases_total
         )));
     }
-    if !others.objects.is_empty() {
-        let pending = migrations.iter().filter(|m| {
+    let pending: Vec<&Migration> = migrations
+        .iter()
+        .filter(|m| {
             to.is_none_or(|to| m.version <= to) && !applied.iter().any(|a| a.version == m.version && a.state == APPLIED)
-        });
-        for m in pending {
+        })
+        .collect();
+    if !others.objects.is_empty() {
+        for m in &pending {
             check_foreign_objects(m, backend.namespace(), &others)?;
         }
+    }
+    if let Some(dest) = backup
+        && !pending.is_empty()
+    {
+        take_backup(backend, &applied, dest, on_event)?;
     }
     for_each_pending(&migrations, &applied, to, |m, before, after| {
         let plan = dialect::plan_up(backend.dialect(), before, m, options).map_err(|e| plan_error(m, e))?;

@@ -19,8 +19,8 @@ use super::batches;
 use super::postgres_batches::PostgresBatches;
 use super::postgres_driver::{db_error, message, statement_error};
 use super::{
-    APPLIED, APPLYING, AppliedMigration, BOOKKEEPING_TABLE, Backend, BackfillProgress, BatchDone, Direction, ExecError,
-    OBJECTS_TABLE, Progress, ROLLING_BACK,
+    APPLIED, APPLYING, AppliedMigration, BACKUPS_TABLE, BOOKKEEPING_TABLE, Backend, BackfillProgress, BatchDone,
+    Direction, ExecError, OBJECTS_TABLE, Progress, ROLLING_BACK,
 };
 use crate::dialect::{self, Dialect, Phase, Plan, Statement, ident};
 use crate::model::{Column, ColumnType, Constraint, ConstraintKind, DefaultValue, FkAction, Index, Table};
@@ -33,6 +33,8 @@ const LOCK_POLL: Duration = Duration::from_millis(200);
 /// A PostgreSQL database, migrated in one schema.
 pub struct PostgresBackend {
     client: Client,
+    /// The URL it connected with, for `pg_dump`.
+    url: String,
     schema: String,
     /// The session statements last run on this connection.
     session: Vec<String>,
@@ -49,6 +51,7 @@ impl PostgresBackend {
         })?;
         let mut backend = PostgresBackend {
             client,
+            url: url.to_owned(),
             schema: schema.to_owned(),
             session: Vec::new(),
             locked: false,
@@ -123,6 +126,12 @@ impl PostgresBackend {
                 kind TEXT NOT NULL,
                 name TEXT NOT NULL,
                 PRIMARY KEY (namespace, kind, name)
+             );
+             CREATE TABLE IF NOT EXISTS {schema}.{BACKUPS_TABLE} (
+                namespace TEXT NOT NULL,
+                taken_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                path TEXT NOT NULL,
+                head BIGINT NOT NULL
              )",
             schema = ident(&self.schema)
         );
@@ -411,6 +420,40 @@ impl Backend for PostgresBackend {
             tx.execute(&insert, &[&self.namespace, &kind, name]).map_err(db_error)?;
         }
         tx.commit().map_err(db_error)
+    }
+
+    fn backup(&mut self, dest: &std::path::Path) -> Result<(), ExecError> {
+        super::backup::pg_dump(&self.url, dest)
+    }
+
+    fn record_backup(&mut self, path: &str, head: u64) -> Result<(), ExecError> {
+        self.client
+            .execute(
+                &format!("INSERT INTO {BACKUPS_TABLE} (namespace, path, head) VALUES ($1, $2, $3)"),
+                &[&self.namespace, &path, &(head as i64)],
+            )
+            .map(|_| ())
+            .map_err(db_error)
+    }
+
+    fn backups(&mut self) -> Result<Vec<super::Backup>, ExecError> {
+        if !self.table_exists(BACKUPS_TABLE)? {
+            return Ok(Vec::new());
+        }
+        let rows = self
+            .client
+            .query(
+                &format!(
+                    "SELECT path, to_char(taken_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), head
+                     FROM {BACKUPS_TABLE} WHERE namespace = $1 ORDER BY taken_at DESC"
+                ),
+                &[&self.namespace],
+            )
+            .map_err(db_error)?;
+        Ok(rows
+            .iter()
+            .map(|r| super::Backup { path: r.get(0), taken_at: r.get(1), head: r.get::<_, i64>(2) as u64 })
+            .collect())
     }
 
     fn applied(&mut self) -> Result<Vec<AppliedMigration>, ExecError> {

@@ -221,7 +221,7 @@ fn migrations_apply_to_the_chosen_schema() {
     assert!(public.introspect().unwrap().tables.is_empty());
     let n: i64 =
         public.client().query_one("SELECT count(*) FROM pg_tables WHERE schemaname = 'tenant_a'", &[]).unwrap().get(0);
-    assert_eq!(n, 4, "users, schemaflow_migrations, schemaflow_backfills and schemaflow_objects");
+    assert_eq!(n, 5, "users, schemaflow_migrations, schemaflow_backfills, schemaflow_objects and schemaflow_backups");
 }
 
 #[test]

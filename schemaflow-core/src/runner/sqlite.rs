@@ -72,6 +72,12 @@ CREATE TABLE IF NOT EXISTS schemaflow_objects (
     kind TEXT NOT NULL,
     name TEXT NOT NULL,
     PRIMARY KEY (namespace, kind, name)
+);
+CREATE TABLE IF NOT EXISTS schemaflow_backups (
+    namespace TEXT NOT NULL,
+    taken_at TEXT NOT NULL,
+    path TEXT NOT NULL,
+    head INTEGER NOT NULL
 )";
 
 /// The file beside the database at `path` whose name is the database's
@@ -470,6 +476,56 @@ impl Backend for SqliteBackend {
             }
             Ok(())
         })
+    }
+
+    fn backup(&mut self, dest: &Path) -> Result<(), ExecError> {
+        let mut copy = super::backup::create_new(dest)
+            .and_then(|_| Connection::open(dest).map_err(|e| super::backup::cannot_write(dest, e)))?;
+        // The online backup API copies page by page; when another
+        // connection writes meanwhile, it starts again, so the copy is
+        // consistent.
+        let result = rusqlite::backup::Backup::new(&self.conn, &mut copy)
+            .and_then(|b| b.run_to_completion(1024, Duration::from_millis(5), None))
+            .map_err(|e| ExecError::Database(format!("the backup to {} failed: {e}", dest.display())));
+        drop(copy);
+        if result.is_err() {
+            let _ = std::fs::remove_file(dest);
+        }
+        result
+    }
+
+    fn record_backup(&mut self, path: &str, head: u64) -> Result<(), ExecError> {
+        self.write_transaction(|db| {
+            db.conn
+                .execute(
+                    &format!(
+                        "INSERT INTO {} (namespace, taken_at, path, head) VALUES (?1, strftime('%Y-%m-%d %H:%M:%S', 'now'), ?2, ?3)",
+                        super::BACKUPS_TABLE
+                    ),
+                    params![db.namespace, path, head as i64],
+                )
+                .map(|_| ())
+                .map_err(db_error)
+        })
+    }
+
+    fn backups(&mut self) -> Result<Vec<super::Backup>, ExecError> {
+        if !self.table_exists(super::BACKUPS_TABLE)? {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT path, taken_at, head FROM {} WHERE namespace = ?1 ORDER BY taken_at DESC, rowid DESC",
+                super::BACKUPS_TABLE
+            ))
+            .map_err(db_error)?;
+        stmt.query_map([&self.namespace], |r| {
+            Ok(super::Backup { path: r.get(0)?, taken_at: r.get(1)?, head: r.get::<_, i64>(2)? as u64 })
+        })
+        .map_err(db_error)?
+        .collect::<Result<_, _>>()
+        .map_err(db_error)
     }
 
     fn applied(&mut self) -> Result<Vec<AppliedMigration>, ExecError> {
