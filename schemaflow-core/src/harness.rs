@@ -803,8 +803,12 @@ fn plan(
         }
         range => range,
     };
-    let mut rows = |table: &str| backend.as_mut().and_then(|b| b.count_rows(table, None).ok().flatten());
-    let mut doc = crate::plan::document(migrations, from, to, dialect, options, &mut rows);
+    let mut rows = |table: &str| backend.as_mut().and_then(|b| b.estimate_rows(table).ok().flatten());
+    let targets: Vec<Dialect> = [Dialect::Sqlite, Dialect::Postgres]
+        .into_iter()
+        .filter(|d| p.request.databases.is_empty() || p.request.databases.iter().any(|n| n == d.name()))
+        .collect();
+    let mut doc = crate::plan::document(migrations, from, to, dialect, &targets, options, &mut rows);
     // A backup recorded of the database as it was just before the first
     // migration of the plan (and still there) ticks the checklist.
     if let (Some(b), Some(first)) = (&mut backend, from.or_else(|| migrations.iter().map(|m| m.version).min())) {

@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use crate::dialect::{self, Dialect, Options, Phase};
+use crate::dialect::{self, Dialect, Options};
 use crate::model::{ConstraintKind, Down, Migration, Op, RawClass};
 use crate::schema::Schema;
 
@@ -47,13 +47,42 @@ pub struct MigrationPlan {
     pub needs_quiet_period: bool,
     /// The locks, or the zero-downtime forms it uses.
     pub locking: Vec<String>,
+    /// Each statement's lock: mode, tables, what it does to the rows while
+    /// holding it, the rows there now, and how long that is likely to take.
+    pub statements: Vec<StatementLock>,
     /// The SQL it runs, with its transactions and locks, as the dry run
     /// prints it for the plan's database (empty when no plan can be made).
     pub sql: String,
+    /// The same for each other database the crate targets, by name.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub sql_elsewhere: std::collections::BTreeMap<String, String>,
     /// The way back: SQL, or why there is none.
     pub rollback: Rollback,
     /// Acknowledged rules, with the authors' reasons.
     pub acknowledged: Vec<String>,
+}
+
+/// What one statement locks, and for how long it is likely to hold it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StatementLock {
+    /// Its first line.
+    pub statement: String,
+    /// The lock mode (`ACCESS EXCLUSIVE`, `SHARE`, …; on SQLite the
+    /// database's write lock); `None` when it takes no notable lock.
+    pub mode: Option<String>,
+    /// The tables it locks.
+    pub tables: Vec<String>,
+    /// What waits while it holds the lock: `reads and writes`, `writes`,
+    /// `other schema changes`, `nothing`, or `not analysed`.
+    pub blocks: &'static str,
+    /// What it does while holding it: `brief`, `scans the table`,
+    /// `rewrites the table`, `builds an index`, ….
+    pub work: String,
+    /// Rows in the largest of its tables now (an estimate on PostgreSQL),
+    /// when the database was at hand and the table exists.
+    pub rows: Option<u64>,
+    /// `instant`, `seconds`, `minutes`, `hours`, or `unknown` (no row count).
+    pub duration: &'static str,
 }
 
 /// A migration's way back.
@@ -90,11 +119,14 @@ pub struct ChecklistItem {
 
 /// Builds the plan of `migrations[from..=to]` (by version; all when `None`).
 /// `rows` gives the current row count of a table when a database is at hand.
+/// `elsewhere` names the other databases the crate targets, whose SQL each
+/// migration also shows.
 pub fn document(
     migrations: &[Migration],
     from: Option<u64>,
     to: Option<u64>,
     dialect: Dialect,
+    elsewhere: &[Dialect],
     options: &Options,
     rows: &mut dyn FnMut(&str) -> Option<u64>,
 ) -> PlanDocument {
@@ -105,7 +137,7 @@ pub fn document(
     for m in &sorted {
         let selected = from.is_none_or(|f| m.version >= f) && to.is_none_or(|t| m.version <= t);
         if selected {
-            plans.push(plan_migration(m, &schema, dialect, options, rows));
+            plans.push(plan_migration(m, &schema, dialect, elsewhere, options, rows));
         }
         for step in &m.steps {
             let _ = schema.apply(&step.op);
@@ -120,6 +152,7 @@ fn plan_migration(
     m: &Migration,
     before: &Schema,
     dialect: Dialect,
+    elsewhere: &[Dialect],
     options: &Options,
     rows: &mut dyn FnMut(&str) -> Option<u64>,
 ) -> MigrationPlan {
@@ -308,14 +341,21 @@ fn plan_migration(
         text
     };
     let (needs_quiet_period, locking) = locking(m, before, dialect, options);
-    let sql = match dialect::plan_up(dialect, before, m, options) {
-        Ok(plan) => {
-            let mut after = before.clone();
-            let fits = m.steps.iter().all(|s| after.apply(&s.op).is_ok());
-            if fits { dialect::render(dialect, &after, &plan) } else { String::new() }
-        }
-        Err(_) => String::new(),
+    let mut after = before.clone();
+    let fits = m.steps.iter().all(|s| after.apply(&s.op).is_ok());
+    let forward = |d: Dialect| match dialect::plan_up(d, before, m, options) {
+        Ok(plan) if fits => Some((dialect::render(d, &after, &plan), plan)),
+        _ => None,
     };
+    let (sql, statements) = match forward(dialect) {
+        Some((sql, plan)) => (sql, statement_locks(&plan, dialect, before, rows)),
+        None => (String::new(), Vec::new()),
+    };
+    let sql_elsewhere = elsewhere
+        .iter()
+        .filter(|d| **d != dialect)
+        .filter_map(|d| forward(*d).map(|(sql, _)| (d.name().to_owned(), sql)))
+        .collect();
     MigrationPlan {
         id: m.id(),
         kind,
@@ -325,10 +365,136 @@ fn plan_migration(
         data,
         needs_quiet_period,
         locking,
+        statements,
         sql,
+        sql_elsewhere,
         rollback: rollback_plan(m, before, dialect, options),
         acknowledged,
     }
+}
+
+/// Each statement of `plan` with its lock, and how long it is likely to
+/// hold it given the rows its tables hold now.
+fn statement_locks(
+    plan: &dialect::Plan,
+    dialect: Dialect,
+    before: &Schema,
+    rows: &mut dyn FnMut(&str) -> Option<u64>,
+) -> Vec<StatementLock> {
+    let mut out = Vec::new();
+    for s in plan.statements() {
+        let first_line = s.sql.lines().next().unwrap_or_default().trim().to_owned();
+        if first_line.is_empty() {
+            continue;
+        }
+        let (mode, tables, blocks, work) = match dialect {
+            Dialect::Postgres => postgres_lock(s),
+            Dialect::Sqlite => sqlite_lock(s, before),
+        };
+        let counts: Vec<u64> =
+            tables.iter().filter(|t| before.tables.contains_key(*t)).filter_map(|t| rows(t)).collect();
+        let largest = counts.iter().copied().max();
+        let holds = !matches!(work.as_str(), "brief" | "not analysed");
+        let duration = match (holds, largest) {
+            _ if work == "not analysed" => "unknown",
+            (false, _) => "instant",
+            (true, None) => "unknown",
+            (true, Some(n)) => duration_class(n),
+        };
+        out.push(StatementLock { statement: first_line, mode, tables, blocks, work, rows: largest, duration });
+    }
+    out
+}
+
+/// How long a scan, rewrite or index build of `rows` rows is likely to
+/// take, as a class: instant (≤ 10 thousand), seconds (≤ 1 million),
+/// minutes (≤ 100 million), hours.
+fn duration_class(rows: u64) -> &'static str {
+    match rows {
+        0..=10_000 => "instant",
+        10_001..=1_000_000 => "seconds",
+        1_000_001..=100_000_000 => "minutes",
+        _ => "hours",
+    }
+}
+
+/// A PostgreSQL lock line (`ACCESS EXCLUSIVE on "users" (scans the table)`)
+/// taken apart: mode, tables, what waits, what the statement does.
+fn postgres_lock(s: &dialect::Statement) -> (Option<String>, Vec<String>, &'static str, String) {
+    let Some(lock) = s.lock.as_deref() else { return (None, Vec::new(), "nothing", "brief".to_owned()) };
+    if lock == dialect::NOT_ANALYSED {
+        return (None, Vec::new(), "not analysed", "not analysed".to_owned());
+    }
+    // Several locks are joined with "; ": the first is the statement's own.
+    let own = lock.split("; ").next().unwrap_or(lock);
+    let (mode, rest) = own.split_once(" on ").unwrap_or((own, ""));
+    let mut tables = Vec::new();
+    let mut chars = rest.chars().peekable();
+    while chars.peek() == Some(&'"') {
+        chars.next();
+        let mut name = String::new();
+        while let Some(c) = chars.next() {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                    name.push('"');
+                    continue;
+                }
+                break;
+            }
+            name.push(c);
+        }
+        tables.push(name);
+        if chars.peek() == Some(&',') {
+            chars.next();
+            while chars.peek() == Some(&' ') {
+                chars.next();
+            }
+        }
+    }
+    let blocks = match mode {
+        "ACCESS EXCLUSIVE" => "reads and writes",
+        "SHARE" | "SHARE ROW EXCLUSIVE" | "EXCLUSIVE" | "SHARE ROW EXCLUSIVE or stronger" => "writes",
+        "SHARE UPDATE EXCLUSIVE" => "other schema changes",
+        _ => "nothing",
+    };
+    let work = if lock.contains("rewrites") {
+        "rewrites the table"
+    } else if lock.contains("whole build") {
+        "builds an index"
+    } else if lock.contains("scans") {
+        "scans the table"
+    } else if lock.contains("(rebuilds") {
+        "rebuilds indexes"
+    } else if lock.contains("until the commit") {
+        "changes rows"
+    } else if lock.contains("reads and writes go on") && s.sql.contains("CONCURRENTLY") {
+        "builds an index concurrently"
+    } else if lock.contains("reads and writes go on") && s.sql.contains("VALIDATE") {
+        "scans the table to validate"
+    } else {
+        "brief"
+    };
+    (Some(mode.to_owned()), tables, blocks, work.to_owned())
+}
+
+/// A SQLite statement: every write holds the database's write lock until
+/// its transaction commits; a table rebuild rewrites the table, an index on
+/// an existing table reads it all.
+fn sqlite_lock(s: &dialect::Statement, before: &Schema) -> (Option<String>, Vec<String>, &'static str, String) {
+    let mode = Some("database write lock".to_owned());
+    if let Some(table) = &s.rebuilds {
+        return (mode, vec![table.clone()], "writes", "rewrites the table (rebuild)".to_owned());
+    }
+    let sql = s.sql.trim_start();
+    if sql.starts_with("CREATE INDEX") || sql.starts_with("CREATE UNIQUE INDEX") {
+        let table = sql.split_once(" ON \"").and_then(|(_, rest)| rest.split_once('"')).map(|(t, _)| t.to_owned());
+        if let Some(table) = table {
+            let work = if before.tables.contains_key(&table) { "builds an index" } else { "brief" };
+            return (mode, vec![table], "writes", work.to_owned());
+        }
+    }
+    (mode, Vec::new(), "writes", "brief".to_owned())
 }
 
 fn locking(m: &Migration, before: &Schema, dialect: Dialect, options: &Options) -> (bool, Vec<String>) {
@@ -354,36 +520,29 @@ fn plan_locking(plan: &dialect::Plan) -> (bool, Vec<String>) {
     let mut unknown = false;
     let mut out = Vec::new();
     let mut online = std::collections::BTreeSet::new();
-    for phase in &plan.phases {
-        let statements: Vec<&dialect::Statement> = match phase {
-            Phase::Transaction(s) => s.iter().collect(),
-            Phase::Outside(s) => vec![s],
-            Phase::Backfill(_) => Vec::new(),
-        };
-        for s in statements {
-            let first_line = s.sql.lines().next().unwrap_or_default();
-            if s.sql.contains("CONCURRENTLY") {
-                online.insert("indexes built or dropped CONCURRENTLY, outside the transaction");
-            }
-            if s.sql.ends_with("NOT VALID") {
-                online.insert("constraints added NOT VALID, then validated in their own transaction");
-            }
-            if s.sql.contains("USING INDEX") {
-                online.insert("unique constraints attached to an index built concurrently");
-            }
-            if let Some(lock) = &s.lock
-                && (lock.contains("rewrites")
-                    || lock.contains("scans")
-                    || lock.contains("whole build")
-                    || lock.contains("until the commit"))
-            {
-                quiet = true;
-                out.push(format!("`{first_line}` takes {lock}"));
-            }
-            if s.lock.as_deref() == Some(dialect::NOT_ANALYSED) {
-                unknown = true;
-                out.push(format!("`{first_line}`: its locks are not analysed"));
-            }
+    for s in plan.statements() {
+        let first_line = s.sql.lines().next().unwrap_or_default();
+        if s.sql.contains("CONCURRENTLY") {
+            online.insert("indexes built or dropped CONCURRENTLY, outside the transaction");
+        }
+        if s.sql.ends_with("NOT VALID") {
+            online.insert("constraints added NOT VALID, then validated in their own transaction");
+        }
+        if s.sql.contains("USING INDEX") {
+            online.insert("unique constraints attached to an index built concurrently");
+        }
+        if let Some(lock) = &s.lock
+            && (lock.contains("rewrites")
+                || lock.contains("scans")
+                || lock.contains("whole build")
+                || lock.contains("until the commit"))
+        {
+            quiet = true;
+            out.push(format!("`{first_line}` takes {lock}"));
+        }
+        if s.lock.as_deref() == Some(dialect::NOT_ANALYSED) {
+            unknown = true;
+            out.push(format!("`{first_line}`: its locks are not analysed"));
         }
     }
     if unknown {
@@ -505,13 +664,43 @@ pub fn note_backup(doc: &mut PlanDocument, backup: &crate::runner::Backup) {
     }
 }
 
+/// `postgres` as PostgreSQL, `sqlite` as SQLite.
+fn display_name(database: &str) -> &str {
+    match database {
+        "postgres" => "PostgreSQL",
+        "sqlite" => "SQLite",
+        other => other,
+    }
+}
+
+/// `1234567` as `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A statement's first line, cut at 80 characters.
+fn shorten(line: &str) -> String {
+    match line.char_indices().nth(80) {
+        Some((at, _)) => format!("{}…", &line[..at]),
+        None => line.to_owned(),
+    }
+}
+
 /// The plan as Markdown.
 pub fn to_markdown(doc: &PlanDocument) -> String {
     let mut out = String::new();
     out.push_str("# Migration plan\n\n");
     out.push_str(&format!(
         "Generated by `cargo schemaflow plan` from the migrations themselves; locks are those of {}.\n\n",
-        if doc.database == "postgres" { "PostgreSQL" } else { "SQLite" }
+        display_name(&doc.database)
     ));
     if let Some(ms) = doc.lock_timeout_ms {
         out.push_str(&format!(
@@ -539,11 +728,40 @@ pub fn to_markdown(doc: &PlanDocument) -> String {
         if !m.sql.is_empty() {
             out.push_str(&format!("\n**SQL**\n\n```sql\n{}```\n", m.sql));
         }
-        if m.locking.len() > 1 {
+        for (database, sql) in &m.sql_elsewhere {
+            out.push_str(&format!(
+                "\n<details><summary>SQL on {}</summary>\n\n```sql\n{sql}```\n\n</details>\n",
+                display_name(database)
+            ));
+        }
+        // The statements' own lines are in the table; the rest are notes.
+        let notes: Vec<&String> = m.locking.iter().skip(1).filter(|l| !l.starts_with('`')).collect();
+        if !m.statements.is_empty() || !notes.is_empty() {
             out.push_str("\n**Locks**\n\n");
-            for l in &m.locking[1..] {
-                out.push_str(&format!("- {l}\n"));
+        }
+        if !m.statements.is_empty() {
+            out.push_str("| Statement | Lock | Blocks | While held | Rows now | Expected |\n| --- | --- | --- | --- | --- | --- |\n");
+            for st in &m.statements {
+                let lock = match &st.mode {
+                    Some(mode) if st.tables.is_empty() => mode.clone(),
+                    Some(mode) => format!("{mode} on {}", st.tables.join(", ")),
+                    None => "none".to_owned(),
+                };
+                let rows = st.rows.map_or("–".to_owned(), thousands);
+                out.push_str(&format!(
+                    "| `{}` | {lock} | {} | {} | {rows} | {} |\n",
+                    shorten(&st.statement).replace('|', "\\|"),
+                    st.blocks,
+                    st.work,
+                    st.duration
+                ));
             }
+            if !notes.is_empty() {
+                out.push('\n');
+            }
+        }
+        for l in notes {
+            out.push_str(&format!("- {l}\n"));
         }
         out.push_str("\n**Rollback**\n\n");
         match &m.rollback {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::dialect::{self, Options, Phase};
+use crate::dialect::{self, Options};
 use crate::model::{Column, ColumnType, ConstraintKind, Migration, Table};
 pub use crate::runner::ScratchDatabase;
 use crate::runner::{self, RollbackTarget, RunError};
@@ -278,20 +278,13 @@ fn touched_rows(db: &mut dyn ScratchDatabase, schema: &Schema, m: &Migration) ->
 fn strong_locks(m: &Migration, schema: &Schema, db: &mut dyn ScratchDatabase, options: &Options) -> Vec<String> {
     let Ok(plan) = dialect::plan_up(db.dialect(), schema, m, options) else { return Vec::new() };
     let mut out = Vec::new();
-    for phase in &plan.phases {
-        let statements: Vec<&dialect::Statement> = match phase {
-            Phase::Transaction(s) => s.iter().collect(),
-            Phase::Outside(s) => vec![s],
-            Phase::Backfill(_) => Vec::new(),
-        };
-        for s in statements {
-            if let Some(lock) =
-                s.lock.as_ref().filter(|l| l.contains("rewrites") || l.contains("scans") || l.contains("whole build"))
-            {
-                let table = m.steps.iter().filter_map(|st| st.op.table()).next().unwrap_or_default();
-                let rows = db.count_rows(table, None).ok().flatten().unwrap_or(0);
-                out.push(format!("{} — {lock}, {rows} rows", s.sql.lines().next().unwrap_or_default()));
-            }
+    for s in plan.statements() {
+        if let Some(lock) =
+            s.lock.as_ref().filter(|l| l.contains("rewrites") || l.contains("scans") || l.contains("whole build"))
+        {
+            let table = m.steps.iter().filter_map(|st| st.op.table()).next().unwrap_or_default();
+            let rows = db.count_rows(table, None).ok().flatten().unwrap_or(0);
+            out.push(format!("{} — {lock}, {rows} rows", s.sql.lines().next().unwrap_or_default()));
         }
     }
     out

@@ -1,10 +1,14 @@
 //! Advice: hazards that depend on the application or the data, reported as
 //! compiler warnings rather than errors. SF029 drop-not-null, SF030
-//! prefer-timestamptz and SF031 unique-on-existing-data.
+//! prefer-timestamptz, SF031 unique-on-existing-data and SF038
+//! narrowing-rollback.
 
 use super::{Diagnostic, Rule, StepContext};
-use crate::location::Part;
-use crate::model::{ColumnType, ConstraintKind, Op};
+use crate::location::{Location, Part};
+use crate::model::{ColumnType, ConstraintKind, Down, Migration, Op};
+use crate::rollback::{self, Derived};
+use crate::schema::Schema;
+use crate::type_change;
 
 pub(super) const DROP_NOT_NULL: Rule = Rule {
     code: "SF029",
@@ -32,6 +36,49 @@ pub(super) const UNIQUE_ON_EXISTING_DATA: Rule = Rule {
     allowable: true,
     advice: true,
 };
+
+pub(super) const NARROWING_ROLLBACK: Rule = Rule {
+    code: "SF038",
+    name: "narrowing-rollback",
+    summary: "a widening type change whose derived rollback narrows the column back (advice)",
+    why: "the way back changes the type back, which rewrites the table under ACCESS EXCLUSIVE and fails on the first value stored since the migration that the old type cannot hold: the rollback breaks exactly when it is needed",
+    allowable: true,
+    advice: true,
+};
+
+/// SF038: the derived rollback of a widening narrows the column again.
+pub(super) fn narrowing_rollback(before: &Schema, after: &Schema, migration: &Migration, out: &mut Vec<Diagnostic>) {
+    if !matches!(migration.down, Down::Derived) {
+        return;
+    }
+    // No derived rollback at all is SF004's to report.
+    let Derived::Steps(down) = rollback::down_steps(before, migration) else { return };
+    let mut schema = after.clone();
+    for step in &down {
+        if let Op::AlterColumnType { table, column, ty, .. } = &step.op
+            && before.tables.contains_key(table)
+            && let Some(now) = schema.table(table).and_then(|t| t.column(column)).map(|c| c.ty.clone())
+            && type_change::is_narrowing(&now, ty, true)
+            && let Some(index) = migration.steps.iter().rposition(
+                |s| matches!(&s.op, Op::AlterColumnType { table: t, column: c, .. } if t == table && c == column),
+            )
+        {
+            out.push(Diagnostic::new(
+                &NARROWING_ROLLBACK,
+                Location::up(index, Part::ColumnType(column.clone())),
+                format!(
+                    "the derived rollback changes `{table}.{column}` back from `{now}` to `{ty}`, which fails once a value `{ty}` cannot hold has been stored"
+                ),
+                format!(
+                    "write the way back: `down {{ alter_table {table} {{ set_type {column}: {ty} using \"…\" }} }}` with an expression that makes every value fit, or `irreversible \"why\"` when the widening is for good"
+                ),
+            ));
+        }
+        if schema.apply(&step.op).is_err() {
+            return;
+        }
+    }
+}
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     match &cx.step.op {

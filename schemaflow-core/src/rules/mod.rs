@@ -136,6 +136,7 @@ pub const CATALOGUE: &[&Rule] = &[
     &raw_sql::UNANALYSED,
     &raw_sql::NOT_PORTABLE,
     &identifier::OWN_NAME,
+    &advice::NARROWING_ROLLBACK,
 ];
 
 /// Finds a rule by code (`SF013`), kebab name (`blocking-index`) or the
@@ -330,6 +331,7 @@ pub fn check(before: &Schema, migration: &Migration, targets: &Targets) -> Repor
     }
     fk_without_index::check(before, &schema, migration, &mut found);
     missing_down::check(before, migration, &mut found);
+    advice::narrowing_rollback(before, &schema, migration, &mut found);
     check_down(&schema, &created, migration, targets, &mut found, &mut failed);
     down_does_not_restore::check(before, &schema, migration, &mut found);
 

@@ -119,11 +119,40 @@ fn sf007_to_sf010_breaking_changes_on_existing_tables_only() {
 
 #[test]
 fn sf011_alter_column_type() {
-    assert_eq!(codes(&[USERS], "alter_table users { set_type age: i64 }"), ["SF011"]);
+    // Widening: its derived rollback narrows back (SF038).
+    assert_eq!(codes(&[USERS], "alter_table users { set_type age: i64 }"), ["SF011", "SF038"]);
     let narrowing = report_for(&Targets::default(), &[USERS], "alter_table users { set_type name: Varchar<10> }");
     assert!(narrowing.diagnostics[0].message.contains("narrows"), "{}", narrowing.diagnostics[0].message);
-    assert!(codes(&[USERS], "alter_table users { set_type name: Varchar<200> }").is_empty());
-    assert!(codes(&[USERS], "alter_table users { set_type name: String }").is_empty());
+    assert_eq!(codes(&[USERS], "alter_table users { set_type name: Varchar<200> }"), ["SF038"]);
+    assert_eq!(codes(&[USERS], "alter_table users { set_type name: String }"), ["SF038"]);
+}
+
+#[test]
+fn sf038_narrowing_rollback() {
+    let report = report_for(&Targets::default(), &[USERS], "alter_table users { set_type name: String }");
+    let d = &report.diagnostics[0];
+    assert!(d.is_advice());
+    assert_eq!(
+        d.message,
+        "the derived rollback changes `users.name` back from `String` to `Varchar<100>`, which fails once a value `Varchar<100>` cannot hold has been stored"
+    );
+    assert!(d.help.contains("down { alter_table users { set_type name: Varchar<100> using"), "{}", d.help);
+    // A written way back, an irreversible one, or an acknowledgement: no advice.
+    assert!(codes(&[USERS], "alter_table users { set_type name: String } irreversible \"names may grow\"").is_empty());
+    assert!(
+        codes(
+            &[USERS],
+            "#[allow(narrowing_rollback, \"no name is longer yet\")] alter_table users { set_type name: String }"
+        )
+        .is_empty()
+    );
+    // A table created in the same migration goes with the rollback.
+    assert!(
+        codes(&[], "create_table t { id: i64 primary_key, n: Varchar<5> } alter_table t { set_type n: String }")
+            .is_empty()
+    );
+    // The narrowing itself is SF011's; its rollback widens.
+    assert_eq!(codes(&[USERS], "alter_table users { set_type name: Varchar<10> }"), ["SF011"]);
 }
 
 const EVENTS: &str =

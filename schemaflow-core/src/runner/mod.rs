@@ -431,6 +431,13 @@ pub trait Backend {
     fn record_backup(&mut self, path: &str, head: u64) -> Result<(), ExecError>;
     /// This namespace's recorded backups, newest first.
     fn backups(&mut self) -> Result<Vec<Backup>, ExecError>;
+    /// About how many rows `table` holds, cheaply: PostgreSQL's planner
+    /// estimate (`pg_class.reltuples`, counted when the table was never
+    /// analysed and is small), an exact count on SQLite; `None` when the
+    /// table does not exist or its size is unknown.
+    fn estimate_rows(&mut self, table: &str) -> Result<Option<u64>, ExecError> {
+        self.count_rows(table, None)
+    }
     /// Differences between the expected and the live schema, as sentences,
     /// comparing only what this database can report; the tables and
     /// indexes in `foreign` (other namespaces') are left out.

@@ -276,10 +276,15 @@ fn an_unregistered_transform_fails_with_its_name() {
 /// rewrites it after an intended change.
 #[test]
 fn the_example_plan_is_current() {
-    let doc =
-        crate::plan::document(&blog(), None, None, crate::dialect::Dialect::Postgres, &Options::default(), &mut |_| {
-            None
-        });
+    let doc = crate::plan::document(
+        &blog(),
+        None,
+        None,
+        crate::dialect::Dialect::Postgres,
+        &[crate::dialect::Dialect::Sqlite, crate::dialect::Dialect::Postgres],
+        &Options::default(),
+        &mut |_| None,
+    );
     let text = crate::plan::to_markdown(&doc);
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/blog/docs/migration-plan.md");
     if std::env::var("SCHEMAFLOW_UPDATE_PLAN").is_ok_and(|v| v == "1") {
@@ -306,10 +311,15 @@ fn the_plan_says_when_a_migration_needs_a_quiet_period_and_why_it_breaks_old_cod
             "#[allow(alter_column_type, \"a small table\")] alter_table users { set_type age: i64 } #[allow(blocking_index, \"200 rows\")] create_index on users(email);",
         ),
     ];
-    let doc =
-        crate::plan::document(&ms, Some(2), None, crate::dialect::Dialect::Postgres, &Options::default(), &mut |_| {
-            Some(200)
-        });
+    let doc = crate::plan::document(
+        &ms,
+        Some(2),
+        None,
+        crate::dialect::Dialect::Postgres,
+        &[],
+        &Options::default(),
+        &mut |_| Some(200),
+    );
     let m = &doc.migrations[0];
     assert!(m.needs_quiet_period);
     assert!(!m.backward_compatible && m.compatibility.contains("old type of `users.age`"), "{}", m.compatibility);
@@ -325,10 +335,15 @@ fn the_plan_judges_a_derived_rollback_too() {
         parse(1, "base", "create_table posts { id: i64 primary_key, title: Varchar<200> }"),
         parse(2, "widen", "alter_table posts { set_type title: String }"),
     ];
-    let doc =
-        crate::plan::document(&ms, Some(2), None, crate::dialect::Dialect::Postgres, &Options::default(), &mut |_| {
-            Some(200)
-        });
+    let doc = crate::plan::document(
+        &ms,
+        Some(2),
+        None,
+        crate::dialect::Dialect::Postgres,
+        &[],
+        &Options::default(),
+        &mut |_| Some(200),
+    );
     let m = &doc.migrations[0];
     assert!(m.locking[0].starts_with("zero-downtime"), "a widening is catalog only: {:?}", m.locking);
     let crate::plan::Rollback::Sql { assessment, .. } = &m.rollback else { panic!("{:?}", m.rollback) };
@@ -342,14 +357,85 @@ fn the_plan_judges_a_derived_rollback_too() {
     assert_eq!(m.locking.len(), 1, "{:?}", m.locking);
     assert_eq!(doc.lock_timeout_ms, Some(5000));
     let own = vec![ms[0].clone(), parse(2, "slow", "lock_timeout 1s; alter_table posts { set_type title: String }")];
-    let doc =
-        crate::plan::document(&own, Some(2), None, crate::dialect::Dialect::Postgres, &Options::default(), &mut |_| {
-            None
-        });
+    let doc = crate::plan::document(
+        &own,
+        Some(2),
+        None,
+        crate::dialect::Dialect::Postgres,
+        &[],
+        &Options::default(),
+        &mut |_| None,
+    );
     assert!(
         doc.migrations[0].locking.iter().any(|l| l.contains("at most 1000 ms") && l.contains("its own")),
         "{:?}",
         doc.migrations[0].locking
+    );
+}
+
+#[test]
+fn the_plan_gives_each_statement_its_lock_and_how_long_it_holds_it() {
+    let ms = vec![
+        parse(1, "base", "create_table users { id: i64 primary_key, email: String, age: Option<i32> }"),
+        parse(
+            2,
+            "change",
+            "alter_table users { add_column note: Option<String> } \
+             #[allow(alter_column_type, \"measured\")] alter_table users { set_type age: i64 } \
+             create_index on users(email) concurrently;",
+        ),
+    ];
+    let plan_with = |rows: u64| {
+        crate::plan::document(
+            &ms,
+            Some(2),
+            None,
+            crate::dialect::Dialect::Postgres,
+            &[crate::dialect::Dialect::Sqlite, crate::dialect::Dialect::Postgres],
+            &Options::default(),
+            &mut |t| (t == "users").then_some(rows),
+        )
+    };
+    let doc = plan_with(5_000_000);
+    let m = &doc.migrations[0];
+    let find = |start: &str| {
+        m.statements.iter().find(|s| s.statement.starts_with(start)).unwrap_or_else(|| panic!("{:?}", m.statements))
+    };
+    let add = find("ALTER TABLE \"users\" ADD COLUMN");
+    assert_eq!(
+        (add.mode.as_deref(), add.blocks, add.work.as_str()),
+        (Some("ACCESS EXCLUSIVE"), "reads and writes", "brief")
+    );
+    assert_eq!((add.tables.clone(), add.rows, add.duration), (vec!["users".to_owned()], Some(5_000_000), "instant"));
+    let retype = find("ALTER TABLE \"users\" ALTER COLUMN \"age\" TYPE");
+    assert_eq!((retype.work.as_str(), retype.duration), ("rewrites the table", "minutes"));
+    let index = find("CREATE INDEX CONCURRENTLY");
+    assert_eq!(
+        (index.mode.as_deref(), index.blocks, index.work.as_str(), index.duration),
+        (Some("SHARE UPDATE EXCLUSIVE"), "other schema changes", "builds an index concurrently", "minutes")
+    );
+    assert_eq!(plan_with(300).migrations[0].statements.iter().map(|s| s.duration).max(), Some("instant"));
+    // The crate's other database: its SQL too (SQLite rebuilds the table).
+    assert!(m.sql_elsewhere["sqlite"].contains("CREATE TABLE \"_schemaflow_new_users\""), "{:?}", m.sql_elsewhere);
+    let text = crate::plan::to_markdown(&doc);
+    assert!(
+        text.contains("| `ALTER TABLE \"users\" ALTER COLUMN \"age\" TYPE bigint` | ACCESS EXCLUSIVE on users | reads and writes | rewrites the table | 5,000,000 | minutes |"),
+        "{text}"
+    );
+    assert!(text.contains("<details><summary>SQL on SQLite</summary>"), "{text}");
+    // Without a database at hand, a scan's duration is unknown.
+    let unknown = crate::plan::document(
+        &ms,
+        Some(2),
+        None,
+        crate::dialect::Dialect::Postgres,
+        &[],
+        &Options::default(),
+        &mut |_| None,
+    );
+    assert_eq!(
+        unknown.migrations[0].statements.iter().find(|s| s.work == "rewrites the table").map(|s| s.duration),
+        Some("unknown")
     );
 }
 
