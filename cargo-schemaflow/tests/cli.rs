@@ -929,6 +929,147 @@ fn run_backup_on_postgres_dumps_a_restorable_archive_or_runs_nothing() {
     assert_eq!(verified, 0, "the archive holds the schema before the run");
 }
 
+/// Adopts the database at `url` into a new crate (`init --from`), then
+/// checks what a team relies on: no drift, the baseline replays on the
+/// empty database at `fresh` without drift, and a new migration on `table`
+/// applies, rolls back and applies again. Returns `init`'s output.
+fn adopt_and_migrate_further(name: &str, url: &str, fresh: &str, table: &str) -> String {
+    let ws = empty_workspace(name);
+    let out = ok(&ws, &["init", "--from", url]);
+    assert!(out.contains("_baseline (not run)"), "{out}");
+    ok(&ws, &["status", "--check", "--database-url", url]);
+    ok(&ws, &["run", "--database-url", fresh]);
+    ok(&ws, &["status", "--check", "--database-url", fresh]);
+    write_migration(&ws, "add_note", &format!("    alter_table {table} {{ add_column note: Option<String> }}"));
+    let run = ok(&ws, &["run", "--database-url", url]);
+    assert!(run.contains("1 migration applied"), "{run}");
+    ok(&ws, &["status", "--check", "--database-url", url]);
+    ok(&ws, &["rollback", "--database-url", url]);
+    ok(&ws, &["run", "--database-url", url]);
+    ok(&ws, &["status", "--check", "--database-url", url]);
+    out
+}
+
+#[test]
+fn a_database_diesel_migrated_on_sqlite_is_adopted_then_migrated_further() {
+    let dir = repo().join("target/schemaflow-it/adopt_diesel_sqlite_db");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let conn = rusqlite::Connection::open(dir.join("app.db")).unwrap();
+    // As diesel_cli leaves it: its bookkeeping table and what its
+    // migrations' up.sql files made (SQLite: INTEGER PRIMARY KEY, a trigger).
+    conn.execute_batch(
+        "CREATE TABLE __diesel_schema_migrations (version VARCHAR(50) PRIMARY KEY NOT NULL, run_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP);
+         INSERT INTO __diesel_schema_migrations (version) VALUES ('20240101000000'), ('20240102000000');
+         CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, name VARCHAR NOT NULL, hair_color VARCHAR,
+           created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP);
+         CREATE TABLE posts (id INTEGER PRIMARY KEY NOT NULL, user_id INTEGER NOT NULL REFERENCES users(id),
+           title VARCHAR NOT NULL, body TEXT NOT NULL, published BOOLEAN NOT NULL DEFAULT 0);
+         CREATE INDEX posts_user_id ON posts(user_id);
+         CREATE TRIGGER users_updated_at AFTER UPDATE ON users FOR EACH ROW
+           BEGIN UPDATE users SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id; END;
+         INSERT INTO users (name) VALUES ('Sean'), ('Tess');
+         INSERT INTO posts (user_id, title, body) VALUES (1, 'Hello', 'World');",
+    )
+    .unwrap();
+    let url = format!("sqlite://{}", dir.join("app.db").display());
+    let fresh = format!("sqlite://{}", dir.join("fresh.db").display());
+    let out = adopt_and_migrate_further("cli_adopt_diesel_sqlite", &url, &fresh, "posts");
+    assert!(out.contains("history of diesel (2 migrations"), "{out}");
+    assert!(out.contains("as raw SQL: trigger users_updated_at"), "{out}");
+    let kept: (i64, i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM posts), (SELECT count(*) FROM __diesel_schema_migrations)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(kept, (2, 1, 2), "rows and diesel's history are untouched");
+}
+
+#[test]
+fn a_hand_made_sqlite_database_is_adopted_then_migrated_further() {
+    let dir = repo().join("target/schemaflow-it/adopt_hand_sqlite_db");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let conn = rusqlite::Connection::open(dir.join("app.db")).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE tags (name TEXT PRIMARY KEY NOT NULL, color TEXT NOT NULL DEFAULT 'grey');
+         CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL CHECK (length(body) > 0), pinned INTEGER NOT NULL DEFAULT 0,
+           created REAL NOT NULL DEFAULT (julianday('now')));
+         CREATE TABLE note_tags (note_id INTEGER NOT NULL REFERENCES notes(id) ON DELETE CASCADE,
+           tag TEXT NOT NULL REFERENCES tags(name) ON UPDATE CASCADE, PRIMARY KEY (note_id, tag));
+         CREATE INDEX note_tags_tag ON note_tags(tag);
+         CREATE UNIQUE INDEX notes_pinned_body ON notes(body) WHERE pinned = 1;
+         INSERT INTO tags (name) VALUES ('work');
+         INSERT INTO notes (body) VALUES ('first');
+         INSERT INTO note_tags VALUES (1, 'work');",
+    )
+    .unwrap();
+    let url = format!("sqlite://{}", dir.join("app.db").display());
+    let fresh = format!("sqlite://{}", dir.join("fresh.db").display());
+    let out = adopt_and_migrate_further("cli_adopt_hand_sqlite", &url, &fresh, "notes");
+    assert!(out.contains("(3 tables)"), "{out}");
+    let rows: i64 = conn.query_row("SELECT count(*) FROM note_tags", [], |r| r.get(0)).unwrap();
+    assert_eq!(rows, 1);
+}
+
+#[test]
+fn a_database_sqlx_migrated_on_postgres_is_adopted_then_migrated_further() {
+    let Some(db) = postgres_database("cli_adopt_sqlx_pg") else { return };
+    let Some(fresh) = postgres_database("cli_adopt_sqlx_pg_fresh") else { return };
+    let mut client = postgres::Client::connect(&db.url, postgres::NoTls).unwrap();
+    // As sqlx-cli leaves it on PostgreSQL: `_sqlx_migrations`, and a schema
+    // in sqlx's usual style (uuid keys, jsonb, timestamptz).
+    client
+        .batch_execute(
+            "CREATE TABLE _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL,
+               installed_on TIMESTAMPTZ NOT NULL DEFAULT now(), success BOOLEAN NOT NULL, checksum BYTEA NOT NULL,
+               execution_time BIGINT NOT NULL);
+             INSERT INTO _sqlx_migrations VALUES (20240101120000, 'accounts', now(), true, '\\x00', 3),
+                                                 (20240201120000, 'sessions', now(), true, '\\x00', 4);
+             CREATE TABLE accounts (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), email text NOT NULL UNIQUE,
+               settings jsonb NOT NULL DEFAULT '{}', created_at timestamptz NOT NULL DEFAULT now());
+             CREATE TABLE sessions (token text PRIMARY KEY, account_id uuid NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+               expires_at timestamptz NOT NULL);
+             CREATE INDEX sessions_account_id ON sessions(account_id);
+             INSERT INTO accounts (email) VALUES ('a@example.com');",
+        )
+        .unwrap();
+    let out = adopt_and_migrate_further("cli_adopt_sqlx_pg", &db.url, &fresh.url, "accounts");
+    assert!(out.contains("history of sqlx (2 migrations"), "{out}");
+    let kept: (i64, i64) = {
+        let r = client
+            .query_one("SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM _sqlx_migrations)", &[])
+            .unwrap();
+        (r.get(0), r.get(1))
+    };
+    assert_eq!(kept, (1, 2), "rows and sqlx's history are untouched");
+}
+
+#[test]
+fn a_hand_made_postgres_database_is_adopted_then_migrated_further() {
+    let Some(db) = postgres_database("cli_adopt_hand_pg") else { return };
+    let Some(fresh) = postgres_database("cli_adopt_hand_pg_fresh") else { return };
+    let mut client = postgres::Client::connect(&db.url, postgres::NoTls).unwrap();
+    client
+        .batch_execute(
+            "CREATE TABLE warehouses (code char(3) PRIMARY KEY, name text NOT NULL);
+             CREATE TABLE stock (warehouse char(3) NOT NULL REFERENCES warehouses(code) ON UPDATE CASCADE,
+               sku text NOT NULL, quantity integer NOT NULL DEFAULT 0 CONSTRAINT stock_quantity_positive CHECK (quantity >= 0),
+               price numeric(10,2), updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (warehouse, sku));
+             CREATE INDEX stock_sku ON stock (sku);
+             CREATE UNIQUE INDEX warehouses_lower_name ON warehouses (lower(name));
+             INSERT INTO warehouses VALUES ('BER', 'Berlin');
+             INSERT INTO stock (warehouse, sku, quantity) VALUES ('BER', 'A-1', 5);",
+        )
+        .unwrap();
+    let out = adopt_and_migrate_further("cli_adopt_hand_pg", &db.url, &fresh.url, "stock");
+    assert!(out.contains("(2 tables)") && out.contains("as raw SQL: index warehouses_lower_name"), "{out}");
+    let quantity: i32 = client.query_one("SELECT quantity FROM stock", &[]).unwrap().get(0);
+    assert_eq!(quantity, 5);
+}
+
 /// A workspace with one package, `shop`, that depends on schemaflow and
 /// has no migrations yet (the repository's lock file pins its versions).
 fn empty_workspace(name: &str) -> PathBuf {

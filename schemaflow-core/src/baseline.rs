@@ -353,6 +353,8 @@ fn string(text: &str) -> String {
 fn value(default: &DefaultValue, ty: &ColumnType) -> String {
     let sql = match default {
         DefaultValue::Bool(b) => return b.to_string(),
+        // SQLite has no boolean: `BOOLEAN DEFAULT 0` stores an integer.
+        DefaultValue::Int(s) if *ty == ColumnType::Bool && (s == "0" || s == "1") => return (s == "1").to_string(),
         DefaultValue::Int(s) | DefaultValue::Float(s) => return s.clone(),
         DefaultValue::Text(s) => return string(s),
         DefaultValue::Function(f) if fits(*f, ty) => return format!("{}()", f.name()),
@@ -454,6 +456,9 @@ mod tests {
         assert_eq!(value(&DefaultValue::Sql("'-1'::integer".into()), &ColumnType::I32), "-1");
         assert_eq!(value(&DefaultValue::Sql("(-1)".into()), &ColumnType::I64), "-1");
         assert_eq!(value(&DefaultValue::Sql("true".into()), &ColumnType::Bool), "true");
+        // SQLite's `BOOLEAN NOT NULL DEFAULT 0`, read from its DDL.
+        assert_eq!(value(&DefaultValue::Int("0".into()), &ColumnType::Bool), "false");
+        assert_eq!(value(&DefaultValue::Int("1".into()), &ColumnType::Bool), "true");
         assert_eq!(value(&DefaultValue::Sql("now()".into()), &ColumnType::TimestampTz), "now()");
         assert_eq!(value(&DefaultValue::Sql("CURRENT_TIMESTAMP".into()), &ColumnType::Timestamp), "now()");
         assert_eq!(value(&DefaultValue::Sql("lower('X')".into()), &ColumnType::Text), "sql(\"lower('X')\")");

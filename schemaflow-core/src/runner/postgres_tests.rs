@@ -602,3 +602,21 @@ fn a_bookkeeping_table_of_one_history_becomes_the_first_runners() {
     other.set_namespace("other");
     assert!(other.applied().unwrap().is_empty());
 }
+
+#[test]
+fn the_plan_reads_row_counts_from_the_catalog_without_counting_a_large_table() {
+    let Some(db) = TestDatabase::create("estimate") else { return };
+    let mut b = backend(&db);
+    b.client()
+        .batch_execute(
+            "CREATE TABLE items (id bigint PRIMARY KEY); INSERT INTO items SELECT g FROM generate_series(1, 5000) g",
+        )
+        .unwrap();
+    // Never analysed and small: counted.
+    assert_eq!(b.estimate_rows("items").unwrap(), Some(5000));
+    b.client().batch_execute("ANALYZE items; INSERT INTO items SELECT g FROM generate_series(5001, 10000) g").unwrap();
+    // Analysed at 5,000 rows, then doubled: the density times the pages there are now.
+    let estimate = b.estimate_rows("items").unwrap().unwrap();
+    assert!((9_000..=11_000).contains(&estimate), "{estimate}");
+    assert_eq!(b.estimate_rows("missing").unwrap(), None);
+}

@@ -718,13 +718,15 @@ fn column_type(declared: &str) -> Option<ColumnType> {
         inner.split(',').map(|n| n.trim().parse().ok()).collect()
     };
     Some(match upper.as_str() {
-        "BOOLEAN" => ColumnType::Bool,
-        "SMALLINT" => ColumnType::I16,
-        "INT" => ColumnType::I32,
-        "INTEGER" => ColumnType::I64,
-        "REAL" => ColumnType::F32,
-        "DOUBLE" => ColumnType::F64,
-        "TEXT" => ColumnType::Text,
+        "BOOLEAN" | "BOOL" => ColumnType::Bool,
+        "SMALLINT" | "INT2" => ColumnType::I16,
+        "INT" | "INT4" => ColumnType::I32,
+        "INTEGER" | "BIGINT" | "INT8" => ColumnType::I64,
+        "REAL" | "FLOAT4" => ColumnType::F32,
+        "DOUBLE" | "DOUBLE PRECISION" | "FLOAT8" => ColumnType::F64,
+        // As the raw SQL reader reads them: an unbounded varchar holds what
+        // text holds (diesel's `VARCHAR`, for one).
+        "TEXT" | "VARCHAR" | "CHARACTER VARYING" => ColumnType::Text,
         "BLOB" => ColumnType::Bytes,
         "DATE" => ColumnType::Date,
         "TIME" => ColumnType::Time,
