@@ -479,22 +479,31 @@ fn postgres_lock(s: &dialect::Statement) -> (Option<String>, Vec<String>, &'stat
 }
 
 /// A SQLite statement: every write holds the database's write lock until
-/// its transaction commits; a table rebuild rewrites the table, an index on
-/// an existing table reads it all.
+/// its transaction commits. In a table rebuild, the copy of the rows and
+/// the index builds take time; on an existing table, so does an index.
 fn sqlite_lock(s: &dialect::Statement, before: &Schema) -> (Option<String>, Vec<String>, &'static str, String) {
     let mode = Some("database write lock".to_owned());
-    if let Some(table) = &s.rebuilds {
-        return (mode, vec![table.clone()], "writes", "rewrites the table (rebuild)".to_owned());
-    }
     let sql = s.sql.trim_start();
-    if sql.starts_with("CREATE INDEX") || sql.starts_with("CREATE UNIQUE INDEX") {
-        let table = sql.split_once(" ON \"").and_then(|(_, rest)| rest.split_once('"')).map(|(t, _)| t.to_owned());
-        if let Some(table) = table {
-            let work = if before.tables.contains_key(&table) { "builds an index" } else { "brief" };
-            return (mode, vec![table], "writes", work.to_owned());
-        }
+    let builds_index = sql.starts_with("CREATE INDEX") || sql.starts_with("CREATE UNIQUE INDEX");
+    if let Some(table) = &s.rebuilds {
+        let work = if sql.starts_with("INSERT INTO") {
+            "copies every row (rebuild)"
+        } else if builds_index {
+            "builds an index (rebuild)"
+        } else {
+            "brief"
+        };
+        return (mode, vec![table.clone()], "writes", work.to_owned());
     }
-    (mode, Vec::new(), "writes", "brief".to_owned())
+    // The table a statement names first: `ALTER TABLE "t"`, `… ON "t"`.
+    let quoted_after =
+        |marker: &str| sql.split_once(marker).and_then(|(_, rest)| rest.split_once('"')).map(|(t, _)| t.to_owned());
+    if builds_index && let Some(table) = quoted_after(" ON \"") {
+        let work = if before.tables.contains_key(&table) { "builds an index" } else { "brief" };
+        return (mode, vec![table], "writes", work.to_owned());
+    }
+    let tables = quoted_after("ALTER TABLE \"").into_iter().collect();
+    (mode, tables, "writes", "brief".to_owned())
 }
 
 fn locking(m: &Migration, before: &Schema, dialect: Dialect, options: &Options) -> (bool, Vec<String>) {

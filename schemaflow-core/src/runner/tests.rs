@@ -423,6 +423,22 @@ fn the_plan_gives_each_statement_its_lock_and_how_long_it_holds_it() {
         "{text}"
     );
     assert!(text.contains("<details><summary>SQL on SQLite</summary>"), "{text}");
+    // On SQLite the rebuild's copy of the rows is what takes time.
+    let lite = crate::plan::document(
+        &ms,
+        Some(2),
+        None,
+        crate::dialect::Dialect::Sqlite,
+        &[],
+        &Options::default(),
+        &mut |_| Some(5_000_000),
+    );
+    let statements = &lite.migrations[0].statements;
+    let copy = statements.iter().find(|s| s.statement.starts_with("INSERT INTO \"_schemaflow_new_users\"")).unwrap();
+    assert_eq!((copy.work.as_str(), copy.duration), ("copies every row (rebuild)", "minutes"));
+    let add = statements.iter().find(|s| s.statement.starts_with("ALTER TABLE \"users\" ADD COLUMN")).unwrap();
+    assert_eq!((add.tables.clone(), add.work.as_str(), add.duration), (vec!["users".to_owned()], "brief", "instant"));
+    assert!(statements.iter().filter(|s| s.duration == "minutes").count() <= 2, "{statements:?}");
     // Without a database at hand, a scan's duration is unknown.
     let unknown = crate::plan::document(
         &ms,
