@@ -1,10 +1,13 @@
 //! Applying 1,000 migrations as a user waits for it: the whole
 //! `cargo schemaflow run` command on a generated crate, side by side with
-//! the same SQL run by the `sqlite3` shell as one script (one transaction
-//! per migration), and with sqlx-cli and refinery_cli when they are
-//! installed. Fresh SQLite file each time, the tools interleaved, medians
-//! of 5. Then, with the 1,000 applied, a `run` with nothing to do and a
-//! `status`, each the whole command.
+//! the same SQL run by the database's own shell as one script (one
+//! transaction per migration), and with sqlx-cli and refinery_cli when they
+//! are on `PATH` (`cargo install sqlx-cli --no-default-features --features
+//! sqlite,postgres,rustls`, `cargo install refinery_cli`), each given the
+//! same SQL as its own migration files. A fresh database each time, the
+//! tools interleaved, medians of 5. Then, with the 1,000 applied, a `run`
+//! with nothing to do and a `status`, each the whole command. SQLite, then
+//! PostgreSQL when the local server answers.
 //!
 //! Run: `cargo bench -p cargo-schemaflow --bench apply`; figures go to
 //! `docs/benchmarks/apply.md`.
@@ -34,7 +37,7 @@ fn generate(root: &Path) {
     std::fs::write(
         root.join("Cargo.toml"),
         format!(
-            "[package]\nname = \"thousand\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nschemaflow = {{ path = {:?} }}\n\n[package.metadata.schemaflow]\ndatabases = [\"sqlite\"]\n\n[workspace]\n",
+            "[package]\nname = \"thousand\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nschemaflow = {{ path = {:?} }}\n\n[package.metadata.schemaflow]\ndatabases = [\"sqlite\", \"postgres\"]\n\n[workspace]\n",
             repo().join("schemaflow")
         ),
     )
@@ -51,7 +54,10 @@ fn generate(root: &Path) {
             let (table, columns) = &mut tables[pick];
             *columns += 1;
             if n % 3 == 0 {
-                format!("create_index {table}_i{n} on {table}(label)")
+                // Plain, in the migration's transaction, on both databases.
+                format!(
+                    "#[allow(blocking_index, \"the bench's tables are empty\")] create_index {table}_i{n} on {table}(label)"
+                )
             } else {
                 format!("alter_table {table} {{ add_column c{n}: Option<i64> }}")
             }
@@ -85,18 +91,61 @@ fn timed(mut cmd: Command) -> Duration {
     elapsed
 }
 
-/// The SQL `run --dry-run` prints, as a script for the `sqlite3` shell.
-fn script(root: &Path, db: &Path) -> String {
-    let out = cli(root, &["run", "--dry-run"], &format!("sqlite://{}", db.display()))
-        .stdout(Stdio::piped())
-        .output()
-        .unwrap();
+/// The SQL `run --dry-run` prints for the database at `url`, without its
+/// comments: one chunk per migration, each `BEGIN; …; COMMIT;` with the
+/// session statements before it.
+fn dry_run_sql(root: &Path, url: &str) -> String {
+    let out = cli(root, &["run", "--dry-run"], url).stdout(Stdio::piped()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     text.lines()
         .filter(|l| !l.trim_start().starts_with("--") && !l.trim().is_empty())
         .map(|l| l.trim())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Each migration's statements from a dry run, without the transaction
+/// and session statements around them (the tools add their own).
+fn per_migration(script: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for line in script.lines() {
+        match line {
+            "BEGIN;" => current = Some(String::new()),
+            "COMMIT;" => out.extend(current.take()),
+            // Outside a transaction: session statements (`PRAGMA
+            // foreign_keys`, `SET lock_timeout`), which the tools set their own way.
+            _ => {
+                if let Some(body) = &mut current {
+                    body.push_str(line);
+                    body.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The same migrations as sqlx-cli's and refinery_cli's files.
+fn tool_directories(dir: &Path, root: &Path, bodies: &[String]) -> (PathBuf, PathBuf) {
+    let (sqlx, refinery) = (dir.join("sqlx"), dir.join("refinery"));
+    for d in [&sqlx, &refinery] {
+        let _ = std::fs::remove_dir_all(d);
+        std::fs::create_dir_all(d).unwrap();
+    }
+    let mut names: Vec<String> = std::fs::read_dir(root.join("migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().trim_end_matches(".rs").to_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), bodies.len(), "one transaction per migration");
+    for (n, (name, body)) in names.iter().zip(bodies).enumerate() {
+        std::fs::write(sqlx.join(format!("{name}.sql")), body).unwrap();
+        let (_, description) = name.split_once('_').unwrap();
+        std::fs::write(refinery.join(format!("V{}__{description}.sql", n + 1)), body).unwrap();
+    }
+    (sqlx, refinery)
 }
 
 fn fresh(db: &Path) {
@@ -107,6 +156,150 @@ fn fresh(db: &Path) {
 
 fn installed(tool: &str) -> bool {
     Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().is_ok_and(|o| o.status.success())
+}
+
+fn sqlx(dir: &Path, url: &str) -> Command {
+    let mut cmd = Command::new("sqlx");
+    cmd.args(["migrate", "run", "--source"]).arg(dir).args(["--database-url", url]).stdout(Stdio::null());
+    cmd
+}
+
+fn refinery(dir: &Path, url: &str) -> Command {
+    let mut cmd = Command::new("refinery");
+    cmd.args(["migrate", "-e", "REFINERY_URL", "-p"]).arg(dir).env("REFINERY_URL", url).stdout(Stdio::null());
+    cmd
+}
+
+/// One database's side-by-side rounds: the tools in turn on a fresh
+/// database each, medians.
+struct Tools {
+    names: Vec<String>,
+    runs: Vec<Vec<Duration>>,
+}
+
+impl Tools {
+    fn new() -> Tools {
+        Tools { names: Vec::new(), runs: Vec::new() }
+    }
+
+    fn add(&mut self, name: &str, took: Duration) {
+        match self.names.iter().position(|n| n == name) {
+            Some(i) => self.runs[i].push(took),
+            None => {
+                self.names.push(name.to_owned());
+                self.runs.push(vec![took]);
+            }
+        }
+    }
+
+    fn medians(self) -> Vec<(String, Duration)> {
+        self.names.into_iter().zip(self.runs.into_iter().map(median)).collect()
+    }
+}
+
+fn report_rows(report: &mut String, medians: &[(String, Duration)], target: &str) {
+    let script = medians[0].1;
+    for (name, took) in medians {
+        let ratio = took.as_secs_f64() / script.as_secs_f64();
+        let goal = if name.starts_with("`cargo schemaflow") { target } else { "—" };
+        writeln!(report, "| {name} | {} | {ratio:.2}× | {goal} |", ms(*took)).unwrap();
+    }
+}
+
+fn sqlite_section(dir: &Path, root: &Path, report: &mut String) {
+    let db = dir.join("apply.db");
+    let url = format!("sqlite://{}", db.display());
+    fresh(&db);
+    let script = dry_run_sql(root, &url);
+    assert!(script.matches("BEGIN").count() >= COUNT, "the script has a transaction per migration");
+    std::fs::write(dir.join("apply.sql"), &script).unwrap();
+    let (sqlx_dir, refinery_dir) = tool_directories(dir, root, &per_migration(&script));
+    let (has_sqlx, has_refinery) = (installed("sqlx"), installed("refinery"));
+    let mut tools = Tools::new();
+    for _ in 0..ROUNDS {
+        fresh(&db);
+        let mut shell = Command::new("sqlite3");
+        shell.arg(&db).stdin(std::fs::File::open(dir.join("apply.sql")).unwrap()).stdout(Stdio::null());
+        tools.add("`sqlite3 apply.db < apply.sql` (the same SQL, one transaction per migration)", timed(shell));
+        fresh(&db);
+        tools.add("`cargo schemaflow run`", timed(cli(root, &["run", "--quiet"], &url)));
+        if has_sqlx {
+            fresh(&db);
+            tools.add("sqlx-cli `sqlx migrate run`", timed(sqlx(&sqlx_dir, &format!("{url}?mode=rwc"))));
+        }
+        if has_refinery {
+            fresh(&db);
+            std::fs::write(&db, b"").unwrap();
+            tools.add("refinery_cli `refinery migrate`", timed(refinery(&refinery_dir, &url)));
+        }
+    }
+    writeln!(report, "## SQLite\n").unwrap();
+    writeln!(report, "| measure | median | ratio to the script | target |\n|---|---|---|---|").unwrap();
+    report_rows(report, &tools.medians(), "≤ 1.2×");
+    for (tool, present) in [("sqlx-cli", has_sqlx), ("refinery_cli", has_refinery)] {
+        if !present {
+            writeln!(report, "| {tool} | not installed on this machine | — | — |").unwrap();
+        }
+    }
+    // With the 1,000 applied: nothing to do.
+    fresh(&db);
+    timed(cli(root, &["run", "--quiet"], &url));
+    let noop = median((0..ROUNDS).map(|_| timed(cli(root, &["run", "--quiet"], &url))).collect());
+    let status = median((0..ROUNDS).map(|_| timed(cli(root, &["status", "--quiet"], &url))).collect());
+    writeln!(
+        report,
+        "| `cargo schemaflow run` with the {COUNT} applied (nothing to do) | {} | — | ≤ 100 ms |",
+        ms(noop)
+    )
+    .unwrap();
+    writeln!(report, "| `cargo schemaflow status` with the {COUNT} applied | {} | — | ≤ 100 ms |\n", ms(status))
+        .unwrap();
+}
+
+fn postgres_section(dir: &Path, root: &Path, report: &mut String) {
+    use schemaflow_core::runner::test_database::TestDatabase;
+    writeln!(report, "## PostgreSQL\n").unwrap();
+    let Some(probe) = TestDatabase::create("bench_apply") else {
+        writeln!(report, "The local PostgreSQL server did not answer; not measured.\n").unwrap();
+        return;
+    };
+    let script = dry_run_sql(root, &probe.url);
+    drop(probe);
+    std::fs::write(dir.join("apply-postgres.sql"), &script).unwrap();
+    let (sqlx_dir, refinery_dir) = tool_directories(dir, root, &per_migration(&script));
+    let (has_sqlx, has_refinery, has_psql) = (installed("sqlx"), installed("refinery"), installed("psql"));
+    assert!(has_psql, "psql runs the script");
+    let mut tools = Tools::new();
+    for _ in 0..ROUNDS {
+        let db = TestDatabase::create("bench_apply").expect("the server answered above");
+        let mut shell = Command::new("psql");
+        shell
+            .args(["-q", "-v", "ON_ERROR_STOP=1", "-f"])
+            .arg(dir.join("apply-postgres.sql"))
+            .arg(&db.url)
+            .stdout(Stdio::null());
+        tools.add("`psql -f apply.sql` (the same SQL, one transaction per migration)", timed(shell));
+        drop(db);
+        let db = TestDatabase::create("bench_apply").expect("the server answered above");
+        tools.add("`cargo schemaflow run`", timed(cli(root, &["run", "--quiet"], &db.url)));
+        drop(db);
+        if has_sqlx {
+            let db = TestDatabase::create("bench_apply").expect("the server answered above");
+            tools.add("sqlx-cli `sqlx migrate run`", timed(sqlx(&sqlx_dir, &db.url)));
+        }
+        if has_refinery {
+            let db = TestDatabase::create("bench_apply").expect("the server answered above");
+            tools.add("refinery_cli `refinery migrate`", timed(refinery(&refinery_dir, &db.url)));
+        }
+    }
+    writeln!(report, "| measure | median | ratio to the script | target |\n|---|---|---|---|").unwrap();
+    report_rows(report, &tools.medians(), "ahead of the peers");
+    for (tool, present) in [("sqlx-cli", has_sqlx), ("refinery_cli", has_refinery)] {
+        if !present {
+            writeln!(report, "| {tool} | not installed on this machine | — | — |").unwrap();
+        }
+    }
+    writeln!(report).unwrap();
 }
 
 fn main() {
@@ -121,64 +314,21 @@ fn main() {
     let _ = std::fs::remove_dir_all(repo().join("target/schemaflow-bench/apply-target"));
     fresh(&db);
     let first = timed(cli(&root, &["run", "--quiet"], &url));
-    fresh(&db);
-    let sql = script(&root, &db);
-    assert!(sql.matches("BEGIN").count() >= COUNT, "the script has a transaction per migration");
-    std::fs::write(dir.join("apply.sql"), &sql).unwrap();
 
-    let (mut ours, mut plain) = (Vec::new(), Vec::new());
-    for _ in 0..ROUNDS {
-        fresh(&db);
-        ours.push(timed(cli(&root, &["run", "--quiet"], &url)));
-        fresh(&db);
-        let mut shell = Command::new("sqlite3");
-        shell.arg(&db).stdin(std::fs::File::open(dir.join("apply.sql")).unwrap()).stdout(Stdio::null());
-        plain.push(timed(shell));
-    }
-    // With the 1,000 applied: nothing to do.
-    fresh(&db);
-    timed(cli(&root, &["run", "--quiet"], &url));
-    let noop = median((0..ROUNDS).map(|_| timed(cli(&root, &["run", "--quiet"], &url))).collect());
-    let status = median((0..ROUNDS).map(|_| timed(cli(&root, &["status", "--quiet"], &url))).collect());
-
-    let (ours, plain) = (median(ours), median(plain));
     let mut report = String::new();
     writeln!(report, "# Applying 1,000 migrations, end to end\n").unwrap();
     writeln!(
         report,
-        "Generated by `cargo bench -p cargo-schemaflow --bench apply` ({} cores). A crate of {COUNT} migrations (every 10th creates a table, the others add a nullable column or an index); a fresh SQLite file for each run; the whole command timed, harness build cached; the tools interleaved, medians of {ROUNDS}.\n",
+        "Generated by `cargo bench -p cargo-schemaflow --bench apply` ({} cores). A crate of {COUNT} migrations (every 10th creates a table, the others add a nullable column or an index); the whole command timed, harness build cached; a fresh database for each run; the tools interleaved, medians of {ROUNDS}. sqlx-cli and refinery_cli get the same SQL, one file per migration, and wrap each in its own transaction.\n",
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0)
     )
     .unwrap();
-    writeln!(report, "| measure | figure | ratio to the script | target |\n|---|---|---|---|").unwrap();
+    sqlite_section(&dir, &root, &mut report);
+    postgres_section(&dir, &root, &mut report);
+    writeln!(report, "## First run\n").unwrap();
     writeln!(
         report,
-        "| `sqlite3 apply.db < apply.sql` (the same SQL, one transaction per migration) | {} | 1.00× | — |",
-        ms(plain)
-    )
-    .unwrap();
-    writeln!(
-        report,
-        "| `cargo schemaflow run` | {} | {:.2}× | ≤ 1.2× |",
-        ms(ours),
-        ours.as_secs_f64() / plain.as_secs_f64()
-    )
-    .unwrap();
-    for tool in ["sqlx", "refinery"] {
-        if !installed(tool) {
-            writeln!(report, "| {tool} | not installed on this machine | — | — |").unwrap();
-        }
-    }
-    writeln!(
-        report,
-        "| `cargo schemaflow run` with the {COUNT} applied (nothing to do) | {} | — | ≤ 100 ms |",
-        ms(noop)
-    )
-    .unwrap();
-    writeln!(report, "| `cargo schemaflow status` with the {COUNT} applied | {} | — | ≤ 100 ms |", ms(status)).unwrap();
-    writeln!(
-        report,
-        "| first `cargo schemaflow run` on an empty target directory (builds the harness and its dependencies, compiles the {COUNT} migrations) | {} | — | — |",
+        "The first `cargo schemaflow run` on an empty target directory (builds the harness and its dependencies, compiles the {COUNT} migrations; cargo's progress is shown): {}.",
         ms(first)
     )
     .unwrap();

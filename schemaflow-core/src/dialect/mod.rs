@@ -213,16 +213,34 @@ impl std::error::Error for PlanError {}
 /// its statement as written, placed (in the transaction, in one of its
 /// own, or outside) and annotated with the locks of what it does.
 pub fn plan_steps(dialect: Dialect, before: &Schema, steps: &[Step], options: &Options) -> Result<Plan, PlanError> {
+    plan_steps_to(dialect, before, None, steps, options)
+}
+
+/// [`plan_steps`], given the schema after all of `steps` when known.
+fn plan_steps_to(
+    dialect: Dialect,
+    before: &Schema,
+    known_after: Option<&Schema>,
+    steps: &[Step],
+    options: &Options,
+) -> Result<Plan, PlanError> {
+    use std::borrow::Cow;
     // The schemas just before and just after the current step, kept in
-    // step by applying each op to both (cheaper than a copy per step).
-    let mut schema = before.clone();
-    let mut after = before.clone();
+    // step by applying each op to both (cheaper than a copy per step); a
+    // single step needs no copy when the schema after it is known.
+    let mut schema = Cow::Borrowed(before);
+    let mut after = match known_after {
+        Some(known) if steps.len() == 1 => Cow::Borrowed(known),
+        _ => Cow::Owned(before.clone()),
+    };
     let mut created = std::collections::HashSet::new();
     let mut units = Vec::new();
     // The units generated for the raw statement being read, with its text.
     let mut raw: Option<(&str, Vec<Unit>)> = None;
     for (step, Step { op, raw: raw_sql, .. }) in steps.iter().enumerate() {
-        after.apply(op).map_err(|e| PlanError { step, message: e.message })?;
+        if let Cow::Owned(after) = &mut after {
+            after.apply(op).map_err(|e| PlanError { step, message: e.message })?;
+        }
         let existing_table = op.table().is_some_and(|t| before.tables.contains_key(t) && !created.contains(t));
         let cx = OpContext {
             before: &schema,
@@ -265,8 +283,11 @@ pub fn plan_steps(dialect: Dialect, before: &Schema, steps: &[Step], options: &O
             }
             _ => {}
         }
-        // It applied to the same schema a moment ago.
-        schema.apply(op).map_err(|e| PlanError { step, message: e.message })?;
+        // It applied to the same schema a moment ago; after the last
+        // step nothing reads it.
+        if step + 1 < steps.len() {
+            schema.to_mut().apply(op).map_err(|e| PlanError { step, message: e.message })?;
+        }
     }
     units.extend(raw.take().map(|(sql, generated)| as_written(sql, generated)));
     let session = match dialect {
@@ -346,6 +367,19 @@ pub fn options_for(migration: &Migration, options: &Options) -> Options {
 /// The plan of a migration's forward steps, given the schema before it.
 pub fn plan_up(dialect: Dialect, before: &Schema, migration: &Migration, options: &Options) -> Result<Plan, PlanError> {
     plan_steps(dialect, before, &migration.steps, &options_for(migration, options))
+}
+
+/// [`plan_up`] when the schema the migration leads to is known already
+/// (the runner replays the history anyway): a migration of one step then
+/// plans without copying the schema.
+pub fn plan_up_to(
+    dialect: Dialect,
+    before: &Schema,
+    after: &Schema,
+    migration: &Migration,
+    options: &Options,
+) -> Result<Plan, PlanError> {
+    plan_steps_to(dialect, before, Some(after), &migration.steps, &options_for(migration, options))
 }
 
 /// The plan of a migration's rollback, given the schema before the

@@ -1116,7 +1116,7 @@ fn run_locked(
         take_backup(backend, &applied, dest, on_event)?;
     }
     for_each_pending(&migrations, &applied, to, |m, before, after| {
-        let plan = dialect::plan_up(backend.dialect(), before, m, options).map_err(|e| plan_error(m, e))?;
+        let plan = dialect::plan_up_to(backend.dialect(), before, after, m, options).map_err(|e| plan_error(m, e))?;
         let first = applied.iter().find(|a| a.version == m.version && a.state == APPLYING).map_or(0, |a| a.phases_done);
         // Data steps read their table's key and columns off the schema the
         // migration produces (`after`: a backfill fills columns added before it).

@@ -13,7 +13,7 @@
 
 use std::time::Duration;
 
-use postgres::{Client, NoTls, Transaction};
+use postgres::{Client, NoTls};
 
 use super::batches;
 use super::postgres_batches::PostgresBatches;
@@ -199,17 +199,25 @@ impl PostgresBackend {
     }
 
     /// Runs `body` in a transaction that first checks the bookkeeping row
-    /// (locking it) and ends by recording `progress`.
+    /// (locking it) and ends by recording `progress`. The check travels
+    /// with the `BEGIN`, and the record with the `COMMIT`: a migration of
+    /// one statement costs the server the round trips a plain script does.
     fn in_transaction(
         &mut self,
         progress: &Progress,
-        body: impl FnOnce(&mut Transaction) -> Result<(), ExecError>,
+        body: impl FnOnce(&mut Client) -> Result<(), ExecError>,
     ) -> Result<(), ExecError> {
-        let mut tx = self.client.transaction().map_err(db_error)?;
-        check_progress(&mut tx, progress)?;
-        body(&mut tx)?;
-        record(&mut tx, progress)?;
-        tx.commit().map_err(db_error)
+        let result = (|| {
+            let messages = self.client.simple_query(&format!("BEGIN; {}", check_sql(progress))).map_err(db_error)?;
+            check_follows(progress, &messages)?;
+            body(&mut self.client)?;
+            self.client.batch_execute(&format!("{}; COMMIT", record_sql(progress))).map_err(db_error)
+        })();
+        if result.is_err() {
+            // Also after a failed COMMIT, when no transaction is left (a notice).
+            let _ = self.client.batch_execute("ROLLBACK");
+        }
+        result
     }
 
     /// Drops an INVALID index of this name, left behind by a failed
@@ -255,78 +263,83 @@ impl PostgresBackend {
     }
 }
 
-fn check_progress(tx: &mut Transaction, progress: &Progress) -> Result<(), ExecError> {
-    let row = tx
-        .query_opt(
-            &format!(
-                "SELECT state, phases_done FROM {BOOKKEEPING_TABLE} WHERE namespace = $1 AND version = $2 FOR UPDATE"
-            ),
-            &[&progress.namespace, &(progress.version as i64)],
-        )
-        .map_err(db_error)?;
-    let state = row.map(|r| (r.get::<_, String>(0), r.get::<_, i32>(1) as u32));
+/// The bookkeeping row of `progress`'s migration, locked.
+fn check_sql(progress: &Progress) -> String {
+    format!(
+        "SELECT state, phases_done FROM {BOOKKEEPING_TABLE} WHERE namespace = {} AND version = {} FOR UPDATE",
+        dialect::literal(&progress.namespace),
+        progress.version
+    )
+}
+
+/// Whether the phase is still to do, from the rows [`check_sql`] returned:
+/// another runner may have done it.
+fn check_follows(progress: &Progress, messages: &[postgres::SimpleQueryMessage]) -> Result<(), ExecError> {
+    let state = messages.iter().find_map(|m| match m {
+        postgres::SimpleQueryMessage::Row(row) => {
+            Some((row.get(0)?.to_owned(), row.get(1).and_then(|d| d.parse::<u32>().ok())?))
+        }
+        _ => None,
+    });
     if progress.follows(state.as_ref().map(|(s, d)| (s.as_str(), *d))) { Ok(()) } else { Err(ExecError::AlreadyDone) }
 }
 
-fn record(tx: &mut Transaction, p: &Progress) -> Result<(), ExecError> {
+/// What records `p` as done: the row's new state, or (the last phase of a
+/// rollback) no row and no batch progress that a later run could take for
+/// its own.
+fn record_sql(p: &Progress) -> String {
     let (state, done) = match (p.direction, p.is_last()) {
         (Direction::Down, true) => {
-            // Rolled back: no row, and no batch progress that a later run
-            // could take for its own.
-            let version = p.version as i64;
-            for table in [BOOKKEEPING_TABLE, "schemaflow_backfills"] {
-                tx.execute(
-                    &format!("DELETE FROM {table} WHERE namespace = $1 AND version = $2"),
-                    &[&p.namespace, &version],
-                )
-                .map_err(db_error)?;
-            }
-            return Ok(());
+            let condition = format!("WHERE namespace = {} AND version = {}", dialect::literal(&p.namespace), p.version);
+            return format!(
+                "DELETE FROM {BOOKKEEPING_TABLE} {condition}; DELETE FROM schemaflow_backfills {condition}"
+            );
         }
         (Direction::Up, true) => (APPLIED, p.phases_total),
         (Direction::Up, false) => (APPLYING, p.phase + 1),
         (Direction::Down, false) => (ROLLING_BACK, p.phase + 1),
     };
-    write_state(tx, p, state, done)
+    state_sql(p, state, done)
 }
 
 /// Checks the bookkeeping and records that the phase has started, in one
 /// committed transaction, before a phase whose work does not commit with
 /// its record.
 fn mark_started(client: &mut Client, progress: &Progress) -> Result<(), ExecError> {
-    let mut tx = client.transaction().map_err(db_error)?;
-    check_progress(&mut tx, progress)?;
-    let (state, done) = progress.started_state();
-    write_state(&mut tx, progress, state, done)?;
-    tx.commit().map_err(db_error)
+    let result = (|| {
+        let messages = client.simple_query(&format!("BEGIN; {}", check_sql(progress))).map_err(db_error)?;
+        check_follows(progress, &messages)?;
+        let (state, done) = progress.started_state();
+        client.batch_execute(&format!("{}; COMMIT", state_sql(progress, state, done))).map_err(db_error)
+    })();
+    if result.is_err() {
+        let _ = client.batch_execute("ROLLBACK");
+    }
+    result
 }
 
-fn write_state(tx: &mut Transaction, p: &Progress, state: &str, done: u32) -> Result<(), ExecError> {
-    tx.execute(
-        &format!(
-            "INSERT INTO {BOOKKEEPING_TABLE} (version, name, checksum, applied_at, duration_ms, state, phases_done, phases_total, namespace)
-             VALUES ($1, $2, $3, now(), $4, $5, $6, $7, $8)
-             ON CONFLICT (namespace, version) DO UPDATE SET applied_at = excluded.applied_at, duration_ms = excluded.duration_ms,
-                state = excluded.state, phases_done = excluded.phases_done, phases_total = excluded.phases_total"
-        ),
-        &[
-            &(p.version as i64),
-            &p.name,
-            &p.checksum,
-            &(p.started.elapsed().as_millis() as i64),
-            &state,
-            &(done as i32),
-            &(p.phases_total as i32),
-            &p.namespace,
-        ],
+/// The bookkeeping row of `p` in `state`, `done` phases done, as SQL with
+/// its values written out (so that it travels in one message with the
+/// `COMMIT`).
+fn state_sql(p: &Progress, state: &str, done: u32) -> String {
+    format!(
+        "INSERT INTO {BOOKKEEPING_TABLE} (version, name, checksum, applied_at, duration_ms, state, phases_done, phases_total, namespace)
+         VALUES ({}, {}, {}, now(), {}, {}, {done}, {}, {})
+         ON CONFLICT (namespace, version) DO UPDATE SET applied_at = excluded.applied_at, duration_ms = excluded.duration_ms,
+            state = excluded.state, phases_done = excluded.phases_done, phases_total = excluded.phases_total",
+        p.version,
+        dialect::literal(&p.name),
+        dialect::literal(&p.checksum),
+        p.started.elapsed().as_millis(),
+        dialect::literal(state),
+        p.phases_total,
+        dialect::literal(&p.namespace),
     )
-    .map(|_| ())
-    .map_err(db_error)
 }
 
-fn run_statements(tx: &mut Transaction, statements: &[Statement]) -> Result<(), ExecError> {
+fn run_statements(client: &mut Client, statements: &[Statement]) -> Result<(), ExecError> {
     for s in statements {
-        tx.batch_execute(&s.sql).map_err(|e| statement_error(&s.sql, e))?;
+        client.batch_execute(&s.sql).map_err(|e| statement_error(&s.sql, e))?;
     }
     Ok(())
 }
