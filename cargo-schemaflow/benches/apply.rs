@@ -158,6 +158,17 @@ fn installed(tool: &str) -> bool {
     Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().is_ok_and(|o| o.status.success())
 }
 
+/// What `tool --version` prints, first line (e.g. `sqlx-cli 0.9.0`).
+fn version(tool: &str) -> String {
+    Command::new(tool)
+        .arg("--version")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|v| v.lines().next().map(str::to_owned))
+        .unwrap_or_else(|| tool.to_owned())
+}
+
 fn sqlx(dir: &Path, url: &str) -> Command {
     let mut cmd = Command::new("sqlx");
     cmd.args(["migrate", "run", "--source"]).arg(dir).args(["--database-url", url]).stdout(Stdio::null());
@@ -220,17 +231,26 @@ fn sqlite_section(dir: &Path, root: &Path, report: &mut String) {
         fresh(&db);
         let mut shell = Command::new("sqlite3");
         shell.arg(&db).stdin(std::fs::File::open(dir.join("apply.sql")).unwrap()).stdout(Stdio::null());
-        tools.add("`sqlite3 apply.db < apply.sql` (the same SQL, one transaction per migration)", timed(shell));
+        tools.add(
+            &format!(
+                "`sqlite3 apply.db < apply.sql` (the same SQL, one transaction per migration; sqlite3 {})",
+                version("sqlite3").split_whitespace().next().unwrap_or("?")
+            ),
+            timed(shell),
+        );
         fresh(&db);
         tools.add("`cargo schemaflow run`", timed(cli(root, &["run", "--quiet"], &url)));
         if has_sqlx {
             fresh(&db);
-            tools.add("sqlx-cli `sqlx migrate run`", timed(sqlx(&sqlx_dir, &format!("{url}?mode=rwc"))));
+            tools.add(
+                &format!("{} `sqlx migrate run`", version("sqlx")),
+                timed(sqlx(&sqlx_dir, &format!("{url}?mode=rwc"))),
+            );
         }
         if has_refinery {
             fresh(&db);
             std::fs::write(&db, b"").unwrap();
-            tools.add("refinery_cli `refinery migrate`", timed(refinery(&refinery_dir, &url)));
+            tools.add(&format!("{} `refinery migrate`", version("refinery")), timed(refinery(&refinery_dir, &url)));
         }
     }
     writeln!(report, "## SQLite\n").unwrap();
@@ -278,18 +298,21 @@ fn postgres_section(dir: &Path, root: &Path, report: &mut String) {
             .arg(dir.join("apply-postgres.sql"))
             .arg(&db.url)
             .stdout(Stdio::null());
-        tools.add("`psql -f apply.sql` (the same SQL, one transaction per migration)", timed(shell));
+        tools.add(
+            &format!("`psql -f apply.sql` (the same SQL, one transaction per migration; {})", version("psql")),
+            timed(shell),
+        );
         drop(db);
         let db = TestDatabase::create("bench_apply").expect("the server answered above");
         tools.add("`cargo schemaflow run`", timed(cli(root, &["run", "--quiet"], &db.url)));
         drop(db);
         if has_sqlx {
             let db = TestDatabase::create("bench_apply").expect("the server answered above");
-            tools.add("sqlx-cli `sqlx migrate run`", timed(sqlx(&sqlx_dir, &db.url)));
+            tools.add(&format!("{} `sqlx migrate run`", version("sqlx")), timed(sqlx(&sqlx_dir, &db.url)));
         }
         if has_refinery {
             let db = TestDatabase::create("bench_apply").expect("the server answered above");
-            tools.add("refinery_cli `refinery migrate`", timed(refinery(&refinery_dir, &db.url)));
+            tools.add(&format!("{} `refinery migrate`", version("refinery")), timed(refinery(&refinery_dir, &db.url)));
         }
     }
     writeln!(report, "| measure | median | ratio to the script | target |\n|---|---|---|---|").unwrap();
@@ -314,6 +337,21 @@ fn main() {
     let _ = std::fs::remove_dir_all(repo().join("target/schemaflow-bench/apply-target"));
     fresh(&db);
     let first = timed(cli(&root, &["run", "--quiet"], &url));
+    // The example workspace's first run, as on a fresh clone once the
+    // command is installed.
+    let example_target = repo().join("target/schemaflow-bench/example-target");
+    let _ = std::fs::remove_dir_all(&example_target);
+    let example_db = dir.join("example.db");
+    fresh(&example_db);
+    let mut example = Command::new(env!("CARGO_BIN_EXE_cargo-schemaflow"));
+    example
+        .args(["schemaflow", "run", "--quiet", "-p", "blog", "--manifest-path"])
+        .arg(repo().join("Cargo.toml"))
+        .args(["--database-url", &format!("sqlite://{}", example_db.display())])
+        .env("CARGO_TARGET_DIR", &example_target)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let first_example = timed(example);
 
     let mut report = String::new();
     writeln!(report, "# Applying 1,000 migrations, end to end\n").unwrap();
@@ -328,8 +366,9 @@ fn main() {
     writeln!(report, "## First run\n").unwrap();
     writeln!(
         report,
-        "The first `cargo schemaflow run` on an empty target directory (builds the harness and its dependencies, compiles the {COUNT} migrations; cargo's progress is shown): {}.",
-        ms(first)
+        "The first `cargo schemaflow run` on an empty target directory, which builds the harness and its dependencies (cargo's progress is shown while it does): {} for this crate of {COUNT} migrations, {} for the example workspace (`-p blog`, 10 migrations).",
+        ms(first),
+        ms(first_example)
     )
     .unwrap();
     let out = repo().join("docs/benchmarks/apply.md");

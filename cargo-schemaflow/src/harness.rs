@@ -9,11 +9,12 @@ use std::process::Command;
 use crate::discover::{MigrationPackage, Workspace};
 
 /// What runs each migration, built optimized and without debug assertions:
-/// SQLite itself, the runner, its checksums and its model's JSON. The
-/// package's own code keeps the dev profile, so a changed migration
-/// rebuilds as quickly as before.
-const HARNESS_PROFILE: &str = "# What runs each migration, optimized: SQLite itself, the runner, its
-# checksums and its model's JSON. The package's code keeps the dev profile.
+/// SQLite itself, the PostgreSQL driver, the runner, its checksums and its
+/// model's JSON. The package's own code keeps the dev profile, so a
+/// changed migration rebuilds as quickly as before.
+const HARNESS_PROFILE: &str = "# What runs each migration, optimized: SQLite itself, the PostgreSQL
+# driver, the runner, its checksums and its model's JSON. The package's
+# code keeps the dev profile.
 [profile.dev.package.libsqlite3-sys]
 opt-level = 2
 
@@ -31,6 +32,23 @@ opt-level = 2
 debug-assertions = false
 
 [profile.dev.package.sha2]
+opt-level = 2
+
+[profile.dev.package.postgres]
+opt-level = 2
+
+[profile.dev.package.tokio-postgres]
+opt-level = 2
+debug-assertions = false
+
+[profile.dev.package.postgres-protocol]
+opt-level = 2
+
+[profile.dev.package.tokio]
+opt-level = 2
+debug-assertions = false
+
+[profile.dev.package.bytes]
 opt-level = 2
 ";
 

@@ -425,13 +425,17 @@ impl Backend for PostgresBackend {
         let mut tx = self.client.transaction().map_err(db_error)?;
         tx.execute(&format!("DELETE FROM {OBJECTS_TABLE} WHERE namespace = $1"), &[&self.namespace])
             .map_err(db_error)?;
-        let insert = tx
-            .prepare(&format!("INSERT INTO {OBJECTS_TABLE} (namespace, kind, name) VALUES ($1, $2, $3)"))
-            .map_err(db_error)?;
-        let objects = schema.tables.keys().map(|t| ("table", t)).chain(schema.indexes.keys().map(|i| ("index", i)));
-        for (kind, name) in objects {
-            tx.execute(&insert, &[&self.namespace, &kind, name]).map_err(db_error)?;
-        }
+        // One statement for all of them: a round trip per object would cost
+        // more than the run itself on a long history.
+        let (kinds, names): (Vec<&str>, Vec<&String>) =
+            schema.tables.keys().map(|t| ("table", t)).chain(schema.indexes.keys().map(|i| ("index", i))).unzip();
+        tx.execute(
+            &format!(
+                "INSERT INTO {OBJECTS_TABLE} (namespace, kind, name) SELECT $1, kind, name FROM unnest($2::text[], $3::text[]) AS o(kind, name)"
+            ),
+            &[&self.namespace, &kinds, &names],
+        )
+        .map_err(db_error)?;
         tx.commit().map_err(db_error)
     }
 
