@@ -8,48 +8,60 @@ use std::process::Command;
 
 use crate::discover::{MigrationPackage, Workspace};
 
-/// What runs each migration, built optimized and without debug assertions:
+/// What runs each migration, built optimized, without debug assertions and
+/// without debug info (which costs build time, not run time):
 /// SQLite itself, the PostgreSQL driver, the runner, its checksums and its
 /// model's JSON. The package's own code keeps the dev profile, so a
 /// changed migration rebuilds as quickly as before.
 const HARNESS_PROFILE: &str = "# What runs each migration, optimized: SQLite itself, the PostgreSQL
-# driver, the runner, its checksums and its model's JSON. The package's
-# code keeps the dev profile.
+# driver, the runner, its checksums and its model's JSON; without debug
+# info, which they would take long to build. The package's code keeps the
+# dev profile.
 [profile.dev.package.libsqlite3-sys]
 opt-level = 2
+debug = false
 
 [profile.dev.package.schemaflow-core]
 opt-level = 2
+debug = false
 debug-assertions = false
 overflow-checks = false
 
 [profile.dev.package.rusqlite]
 opt-level = 2
+debug = false
 debug-assertions = false
 
 [profile.dev.package.serde_json]
 opt-level = 2
+debug = false
 debug-assertions = false
 
 [profile.dev.package.sha2]
 opt-level = 2
+debug = false
 
 [profile.dev.package.postgres]
 opt-level = 2
+debug = false
 
 [profile.dev.package.tokio-postgres]
 opt-level = 2
+debug = false
 debug-assertions = false
 
 [profile.dev.package.postgres-protocol]
 opt-level = 2
+debug = false
 
 [profile.dev.package.tokio]
 opt-level = 2
+debug = false
 debug-assertions = false
 
 [profile.dev.package.bytes]
 opt-level = 2
+debug = false
 ";
 
 /// Writes the harness crate for `package`, changing files only when their
