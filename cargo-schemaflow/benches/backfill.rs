@@ -8,6 +8,8 @@
 //!     with the ids as a literal list (as an ORM's `filter(id__in=ids)` does);
 //! (c) a hand-written keyset-range loop, `WHERE id > lo AND id <= lo + 1000`,
 //!     one transaction each: the fastest a batched backfill can be;
+//! (c″) on SQLite, (c) recording its last key in the same transaction, as
+//!     (d) does to be resumable: the like-for-like hand-written loop;
 //! (c′) on PostgreSQL, (c) committing as (d) does (`synchronous_commit =
 //!     off`), so that the engine's own cost shows apart from that setting;
 //! (d) schemaflow's `backfill … batch 1000` with no pause, progress
@@ -217,9 +219,14 @@ impl Cases {
     }
 }
 
+/// The runner's progress record on SQLite (`BatchSql::record_progress`).
+const RECORD_PROGRESS_SQLITE: &str = "INSERT INTO schemaflow_backfills (version, phase, last_key, rows_done, rows_total, namespace) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+ ON CONFLICT (namespace, version, phase) DO UPDATE SET last_key = excluded.last_key, rows_done = excluded.rows_done, rows_total = excluded.rows_total";
+
 const A: &str = "(a) one raw UPDATE";
 const B: &str = "(b) naive loop: select 1,000 ids, UPDATE … IN (…)";
 const C: &str = "(c) hand-written keyset ranges, 1,000 rows a transaction";
+const C_RECORDED: &str = "(c″) as (c), recording its last key in the same transaction as (d) does";
 const C_RELAXED: &str = "(c′) as (c), committing with `synchronous_commit = off` as (d) does";
 const D: &str = "(d) schemaflow `backfill … batch 1000`, progress recorded";
 const E: &str = "(e) as (d), the value computed by a Rust function";
@@ -297,6 +304,25 @@ fn sqlite(rows: u64, dir: &Path) -> Figures {
             }
         });
         figures.cases.record(C, took);
+        drop(conn);
+
+        // (c) with the progress record that makes a batched backfill
+        // resumable, written as the runner writes it.
+        let conn = rusqlite::Connection::open(sqlite_fresh(&prepared)).unwrap();
+        let took = time(|| {
+            let mut lo = 0i64;
+            while lo < rows as i64 {
+                let mut update = conn.prepare_cached("UPDATE items SET v = a + b WHERE id > ?1 AND id <= ?2").unwrap();
+                let mut record = conn.prepare_cached(RECORD_PROGRESS_SQLITE).unwrap();
+                conn.execute_batch("BEGIN").unwrap();
+                update.execute([lo, lo + 1000]).unwrap();
+                let key = format!("[{}]", lo + 1000);
+                record.execute(rusqlite::params![9, 0, key, lo + 1000, rows as i64, "bench"]).unwrap();
+                conn.execute_batch("COMMIT").unwrap();
+                lo += 1000;
+            }
+        });
+        figures.cases.record(C_RECORDED, took);
         drop(conn);
 
         let mut backend = SqliteBackend::open(&sqlite_fresh(&prepared)).unwrap();
@@ -438,12 +464,15 @@ fn section(report: &mut String, rows: u64, figures: &Figures) {
         ratio("(c)")
     )
     .unwrap();
+    if cases.median("(c″)").is_some() {
+        write!(report, ", d/c″ = {:.2}", ratio("(c″)")).unwrap();
+    }
     if cases.median("(c′)").is_some() {
         write!(report, ", d/c′ = {:.2}", ratio("(c′)")).unwrap();
     }
     writeln!(
         report,
-        " (targets: d/c ≥ 0.9, d/b ≥ 2). The Rust function's throughput against the SQL expression's: e/d = {:.2}.",
+        " (targets: d/c″ ≥ 0.95 where measured, d/c ≥ 0.9, d/b ≥ 2). The Rust function's throughput against the SQL expression's: e/d = {:.2}.",
         d / cases.median("(e)").unwrap_or(f64::NAN)
     )
     .unwrap();
