@@ -57,7 +57,7 @@ const BOOKKEEPING_DDL: &str = "CREATE TABLE IF NOT EXISTS schemaflow_migrations 
     phases_done INTEGER NOT NULL,
     phases_total INTEGER NOT NULL,
     PRIMARY KEY (namespace, version)
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS schemaflow_backfills (
     namespace TEXT NOT NULL DEFAULT '',
     version INTEGER NOT NULL,
@@ -66,13 +66,13 @@ CREATE TABLE IF NOT EXISTS schemaflow_backfills (
     rows_done INTEGER NOT NULL,
     rows_total INTEGER NOT NULL,
     PRIMARY KEY (namespace, version, phase)
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS schemaflow_objects (
     namespace TEXT NOT NULL,
     kind TEXT NOT NULL,
     name TEXT NOT NULL,
     PRIMARY KEY (namespace, kind, name)
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS schemaflow_backups (
     namespace TEXT NOT NULL,
     taken_at TEXT NOT NULL,
