@@ -870,7 +870,112 @@ fn introspect(client: &mut Client, schema_name: &str) -> Result<(Schema, Vec<Str
         };
         schema.indexes.insert(name, index);
     }
+    broken_triggers(client, schema_name, &schema, &mut notes)?;
     Ok((schema, notes))
+}
+
+/// Triggers whose function reads or writes `NEW.column` or `OLD.column` of
+/// a column their table no longer has: PostgreSQL does not track what a
+/// function body uses, so dropping or renaming the column left them in
+/// place, and the next write to the table fails ("record \"new\" has no
+/// field").
+fn broken_triggers(
+    client: &mut Client,
+    schema_name: &str,
+    schema: &Schema,
+    notes: &mut Vec<String>,
+) -> Result<(), ExecError> {
+    let triggers = client
+        .query(
+            "SELECT t.tgname::text, c.relname::text, p.proname::text, p.prosrc
+             FROM pg_trigger t
+             JOIN pg_class c ON c.oid = t.tgrelid
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             JOIN pg_proc p ON p.oid = t.tgfoid
+             JOIN pg_language l ON l.oid = p.prolang
+             WHERE NOT t.tgisinternal AND n.nspname = $1 AND l.lanname = 'plpgsql'
+             ORDER BY c.relname, t.tgname",
+            &[&schema_name],
+        )
+        .map_err(db_error)?;
+    for r in triggers {
+        let (trigger, table, function, body): (String, String, String, String) =
+            (r.get(0), r.get(1), r.get(2), r.get(3));
+        let Some(t) = schema.table(&table) else { continue };
+        let mut missing: Vec<String> = record_fields(&body)
+            .into_iter()
+            .filter(|(_, field)| t.column(field).is_none())
+            .map(|(record, field)| format!("{record}.{field}"))
+            .collect();
+        missing.dedup();
+        if !missing.is_empty() {
+            notes.push(format!(
+                "trigger `{trigger}` on `{table}` runs `{function}()`, which uses {}: `{table}` has no such column, so every write the trigger fires on fails",
+                missing.join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The `NEW.field` and `OLD.field` references of a PL/pgSQL body (outside
+/// strings and comments), fields folded as PostgreSQL folds them.
+fn record_fields(body: &str) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\'' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'\'' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b if is_word(b) => {
+                let start = i;
+                while i < bytes.len() && is_word(bytes[i]) {
+                    i += 1;
+                }
+                let word = body[start..i].to_ascii_uppercase();
+                let preceded = start > 0 && (bytes[start - 1] == b'.' || bytes[start - 1] == b'"');
+                let record = match word.as_str() {
+                    "NEW" if !preceded => "NEW",
+                    "OLD" if !preceded => "OLD",
+                    _ => continue,
+                };
+                if bytes.get(i) != Some(&b'.') {
+                    continue;
+                }
+                let field_start = i + 1;
+                let field = if bytes.get(field_start) == Some(&b'"') {
+                    let end = body[field_start + 1..].find('"').map(|e| field_start + 1 + e);
+                    let Some(end) = end else { continue };
+                    i = end + 1;
+                    body[field_start + 1..end].to_owned()
+                } else {
+                    let mut end = field_start;
+                    while end < bytes.len() && is_word(bytes[end]) {
+                        end += 1;
+                    }
+                    i = end;
+                    body[field_start..end].to_ascii_lowercase()
+                };
+                if !field.is_empty() {
+                    out.push((record, field));
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out
 }
 
 /// The SQL text of a default or predicate in a comparable form: PostgreSQL
@@ -983,5 +1088,31 @@ mod tests {
         assert_eq!(normalize_sql("FALSE"), normalize_sql("false"));
         assert_eq!(normalize_sql("(published_at IS NOT NULL)"), normalize_sql("published_at IS NOT NULL"));
         assert_eq!(normalize_sql("'2024-01-01 00:00:00+00'::timestamp with time zone"), "'2024-01-01 00:00:00+00'");
+    }
+}
+
+#[cfg(test)]
+mod trigger_tests {
+    use super::record_fields;
+
+    #[test]
+    fn record_fields_are_read_outside_strings_and_comments() {
+        let body = "BEGIN
+            NEW.full_name := coalesce(new.Full_Name, NEW.\"Name\"); -- OLD.gone
+            IF OLD.id <> NEW.id THEN RAISE 'NEW.not_a_field'; END IF;
+            x := renew.y;
+            RETURN NEW;
+        END";
+        let fields: Vec<(&str, String)> = record_fields(body);
+        assert_eq!(
+            fields,
+            [
+                ("NEW", "full_name".to_owned()),
+                ("NEW", "full_name".to_owned()),
+                ("NEW", "Name".to_owned()),
+                ("OLD", "id".to_owned()),
+                ("NEW", "id".to_owned()),
+            ]
+        );
     }
 }

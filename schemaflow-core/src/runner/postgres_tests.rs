@@ -620,3 +620,43 @@ fn the_plan_reads_row_counts_from_the_catalog_without_counting_a_large_table() {
     assert!((9_000..=11_000).contains(&estimate), "{estimate}");
     assert_eq!(b.estimate_rows("missing").unwrap(), None);
 }
+
+#[test]
+fn drift_names_a_trigger_left_using_a_dropped_column() {
+    let Some(db) = TestDatabase::create("broken_trigger") else { return };
+    let mut b = backend(&db);
+    let base = parse(
+        1,
+        "base",
+        "create_table users { id: i64 primary_key, name: String, full_name: Option<String> }
+         sql \"CREATE FUNCTION users_sync() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.full_name := coalesce(NEW.full_name, NEW.name); RETURN NEW; END $$\"
+             down \"DROP FUNCTION users_sync()\";
+         sql \"CREATE TRIGGER users_sync BEFORE INSERT OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION users_sync()\"
+             down \"DROP TRIGGER users_sync ON users\";",
+    );
+    let contract = parse(
+        2,
+        "drop_name",
+        "#[allow(drop_column, \"the code stopped using it\")] alter_table users { drop_column name }",
+    );
+    run_all(&mut b, std::slice::from_ref(&base)).unwrap();
+    assert!(status(&mut b, std::slice::from_ref(&base)).unwrap().drift.is_empty());
+    let both = [base, contract];
+    run_all(&mut b, &both).unwrap();
+    let drift = status(&mut b, &both).unwrap().drift;
+    assert_eq!(
+        drift,
+        [
+            "trigger `users_sync` on `users` runs `users_sync()`, which uses NEW.name: `users` has no such column, so every write the trigger fires on fails"
+        ],
+    );
+    // It is real: the next write fails.
+    let write = b.client().batch_execute("INSERT INTO users (id) VALUES (1)");
+    assert!(write.is_err());
+    // And `cargo schemaflow test` fails on the migration that breaks it.
+    let Some(scratch) = TestDatabase::create("broken_trigger_test") else { return };
+    let options = crate::testing::TestOptions { rows: 50, seed: 7, max_duration: None, generate: true };
+    let report = crate::testing::test_migrations(&mut backend(&scratch), &both, &options);
+    let summary = crate::testing::summary(&report);
+    assert!(!report.passed && summary.contains("trigger `users_sync`"), "{summary}");
+}
