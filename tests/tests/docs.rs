@@ -41,7 +41,7 @@ fn examples(doc: &'static str) -> Vec<Example> {
     let mut block: Option<(usize, String)> = None;
     for (index, line) in text.lines().enumerate() {
         match &mut block {
-            Some((start, code)) if line.starts_with("```") => {
+            Some((start, code)) if line.trim_start().starts_with("```") => {
                 out.push(Example {
                     doc,
                     line: *start,

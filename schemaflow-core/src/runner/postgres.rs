@@ -568,10 +568,12 @@ impl Backend for PostgresBackend {
                 "SELECT c.reltuples::float8, c.relpages::int8, pg_relation_size(c.oid)::int8,
                         current_setting('block_size')::int8
                    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                  WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')",
+                  WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind = 'r'",
                 &[&self.schema, &table],
             )
             .map_err(db_error)?;
+        // Not a plain table (a partitioned one keeps its rows in its
+        // partitions): unknown rather than a wrong figure.
         let Some(row) = row else { return Ok(None) };
         let (tuples, pages, bytes, block): (f64, i64, i64, i64) = (row.get(0), row.get(1), row.get(2), row.get(3));
         let pages_now = bytes / block.max(1);
