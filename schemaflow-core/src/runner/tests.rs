@@ -374,6 +374,36 @@ fn the_plan_judges_a_derived_rollback_too() {
 }
 
 #[test]
+fn the_plan_names_what_goes_with_a_dropped_column() {
+    let ms = vec![
+        parse(
+            1,
+            "base",
+            "create_table users { id: i64 primary_key, email: String unique, age: Option<i32> check(\"age > 0\") } \
+             create_index on users(email); create_index adults on users(id) where \"age >= 18\";",
+        ),
+        parse(2, "drop_age", "#[allow(drop_column, \"unused since 2.0\")] alter_table users { drop_column age }"),
+    ];
+    let doc = crate::plan::document(
+        &ms,
+        Some(2),
+        None,
+        crate::dialect::Dialect::Postgres,
+        &[],
+        &Options::default(),
+        &mut |_| None,
+    );
+    let change = &doc.migrations[0].changes[0];
+    assert!(
+        change.starts_with(
+            "drops column `users.age` and its data; with it go index `adults`, check constraint `users_age_check`"
+        ),
+        "{change}"
+    );
+    assert!(!change.contains("users_email"), "{change}");
+}
+
+#[test]
 fn the_plan_gives_each_statement_its_lock_and_how_long_it_holds_it() {
     let ms = vec![
         parse(1, "base", "create_table users { id: i64 primary_key, email: String, age: Option<i32> }"),
