@@ -209,25 +209,12 @@ fn plan_migration(
                 modification = true;
                 // What the database drops with it, as PostgreSQL and the
                 // replay both do: the indexes and constraints that use it.
-                let mut with: Vec<String> = schema
-                    .indexes_on(table)
-                    .filter(|i| {
-                        i.columns.iter().any(|c| c == column)
-                            || i.predicate.as_ref().is_some_and(|p| crate::sql_text::mentions(p, column))
-                    })
+                let (indexes, constraints) = schema.dropped_with_column(table, column);
+                let with: Vec<String> = indexes
+                    .iter()
                     .map(|i| format!("index `{}`", i.name))
+                    .chain(constraints.iter().map(|k| format!("{} `{}`", k.kind.describe(), k.name)))
                     .collect();
-                if let Some(t) = schema.table(table) {
-                    with.extend(
-                        t.constraints
-                            .iter()
-                            .filter(|k| match &k.kind {
-                                ConstraintKind::Check { expr } => crate::sql_text::mentions(expr, column),
-                                kind => kind.columns().iter().any(|c| c == column),
-                            })
-                            .map(|k| format!("{} `{}`", k.kind.describe(), k.name)),
-                    );
-                }
                 let with = if with.is_empty() { String::new() } else { format!("; with it go {}", with.join(", ")) };
                 changes.push(format!("drops column `{table}.{column}` and its data{with}"));
                 if existing(table) {

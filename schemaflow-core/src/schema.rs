@@ -277,18 +277,22 @@ impl Schema {
         }
         let t = self.table_mut_or_err(table)?;
         t.columns.retain(|c| c.name != *column);
-        // Like PostgreSQL, dropping a column drops the constraints
-        // that involve it, checks included.
-        t.constraints.retain(|c| match &c.kind {
-            ConstraintKind::Check { expr } => !crate::sql_text::mentions(expr, column),
-            kind => !kind.columns().iter().any(|c| c == column),
-        });
-        self.indexes.retain(|_, i| {
-            let involved = i.columns.iter().any(|c| c == column)
-                || i.predicate.as_ref().is_some_and(|p| crate::sql_text::mentions(p, column));
-            !(i.table == *table && involved)
-        });
+        // Like PostgreSQL, dropping a column drops the constraints and
+        // indexes that involve it, checks and partial indexes included.
+        t.constraints.retain(|c| !constraint_uses(c, column));
+        self.indexes.retain(|_, i| !(i.table == *table && index_uses(i, column)));
         Ok(())
+    }
+
+    /// What dropping `table.column` drops with it: the indexes and the
+    /// constraints (checks included) that use the column.
+    pub fn dropped_with_column(&self, table: &str, column: &str) -> (Vec<&Index>, Vec<&Constraint>) {
+        let indexes = self.indexes.values().filter(|i| i.table == table && index_uses(i, column)).collect();
+        let constraints = self
+            .table(table)
+            .map(|t| t.constraints.iter().filter(|c| constraint_uses(c, column)).collect())
+            .unwrap_or_default();
+        (indexes, constraints)
     }
 
     /// A column takes a new name; constraints, index columns and predicates, and foreign keys to it follow.
@@ -595,6 +599,20 @@ pub fn is_unique_key(schema: &Schema, table: &Table, columns: &[String]) -> bool
 
 fn same_set(a: &[String], b: &[String]) -> bool {
     a.len() == b.len() && a.iter().all(|c| b.contains(c))
+}
+
+/// Whether an index has `column` among its columns or in its predicate.
+fn index_uses(index: &Index, column: &str) -> bool {
+    index.columns.iter().any(|c| c == column)
+        || index.predicate.as_ref().is_some_and(|p| crate::sql_text::mentions(p, column))
+}
+
+/// Whether a constraint names `column` (a check, in its expression).
+fn constraint_uses(constraint: &Constraint, column: &str) -> bool {
+    match &constraint.kind {
+        ConstraintKind::Check { expr } => crate::sql_text::mentions(expr, column),
+        kind => kind.columns().iter().any(|c| c == column),
+    }
 }
 
 fn require_column(table: &Table, column: &str) -> Result<(), SchemaError> {
