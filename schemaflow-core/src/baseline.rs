@@ -298,33 +298,11 @@ fn check_body(expr: &str) -> &str {
     if let Some(inner) = text.strip_prefix("CHECK").map(str::trim_start) {
         text = inner;
     }
-    while let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
-        // Only parentheses that wrap the whole expression.
-        if !balanced(inner) {
-            break;
-        }
+    // Only parentheses that wrap the whole expression.
+    while let Some(inner) = crate::sql_text::enclosed(text) {
         text = inner.trim();
     }
     text
-}
-
-fn balanced(text: &str) -> bool {
-    let mut depth = 0i32;
-    let mut quoted = false;
-    for ch in text.chars() {
-        match ch {
-            '\'' => quoted = !quoted,
-            '(' if !quoted => depth += 1,
-            ')' if !quoted => {
-                depth -= 1;
-                if depth < 0 {
-                    return false;
-                }
-            }
-            _ => {}
-        }
-    }
-    depth == 0
 }
 
 fn create_index(index: &Index) -> String {
@@ -413,10 +391,7 @@ fn fits(f: DefaultFunction, ty: &ColumnType) -> bool {
 /// `'x'::text` → `'x'`, `(-1)` → `-1`: PostgreSQL's stored form of a literal.
 fn strip_cast(sql: &str) -> &str {
     let mut text = sql.trim();
-    while let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
-        if !balanced(inner) {
-            break;
-        }
+    while let Some(inner) = crate::sql_text::enclosed(text) {
         text = inner.trim();
     }
     if text.starts_with('\'')

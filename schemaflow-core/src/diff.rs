@@ -39,7 +39,7 @@ impl Words<'_> {
             (Some(v), Some(d)) => {
                 let sql = d.value(v);
                 // SQLite writes an expression default in parentheses.
-                format!("default {}", unwrap_parentheses(&sql))
+                format!("default {}", crate::sql_text::enclosed(&sql).unwrap_or(&sql))
             }
             (Some(v), None) => format!("default `{v}`"),
         }
@@ -58,25 +58,6 @@ impl Words<'_> {
     fn unexpected(&self, what: &str) -> String {
         format!("{what} exists {} but not {}", self.actual, self.expected)
     }
-}
-
-/// `(x)` as `x` when the outer parentheses enclose the whole text.
-fn unwrap_parentheses(sql: &str) -> &str {
-    let Some(inner) = sql.strip_prefix('(').and_then(|s| s.strip_suffix(')')) else { return sql };
-    let mut depth = 0i32;
-    let mut quoted = false;
-    for c in inner.chars() {
-        match c {
-            '\'' => quoted = !quoted,
-            '(' if !quoted => depth += 1,
-            ')' if !quoted => depth -= 1,
-            _ => {}
-        }
-        if depth < 0 {
-            return sql;
-        }
-    }
-    if depth == 0 { inner } else { sql }
 }
 
 /// A constraint's definition in words, to tell two apart.
@@ -202,18 +183,4 @@ pub fn diff(expected: &Schema, actual: &Schema, words: &Words) -> Vec<String> {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::unwrap_parentheses;
-
-    #[test]
-    fn only_enclosing_parentheses_are_unwrapped() {
-        assert_eq!(unwrap_parentheses("('')"), "''");
-        assert_eq!(unwrap_parentheses("(lower('a') || 'b')"), "lower('a') || 'b'");
-        assert_eq!(unwrap_parentheses("('a') || ('b')"), "('a') || ('b')");
-        assert_eq!(unwrap_parentheses("(')')"), "')'");
-        assert_eq!(unwrap_parentheses("now()"), "now()");
-    }
 }

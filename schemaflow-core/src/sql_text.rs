@@ -3,6 +3,27 @@
 //! rename reaches the checks that name it. Raw SQL statements are read by
 //! the SQL parser instead (see `raw_sql`).
 
+/// The inside of parentheses that wrap all of `sql` (`(a > 0)` → `a > 0`),
+/// or `None` when it has none (`(a) OR (b)` is not wrapped). Parentheses in
+/// string literals do not count.
+pub fn enclosed(sql: &str) -> Option<&str> {
+    let inner = sql.strip_prefix('(')?.strip_suffix(')')?;
+    let mut depth = 0i32;
+    let mut quoted = false;
+    for c in inner.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => depth -= 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return None;
+        }
+    }
+    (depth == 0).then_some(inner)
+}
+
 /// Calls `f` with each word (an identifier or keyword, or the text of a
 /// quoted identifier) outside string literals, comments and dollar-quoted
 /// bodies, with its byte range.
@@ -94,6 +115,15 @@ pub fn rename(sql: &str, from: &str, to: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_enclosing_parentheses_are_unwrapped() {
+        assert_eq!(enclosed("('')"), Some("''"));
+        assert_eq!(enclosed("(lower('a') || 'b')"), Some("lower('a') || 'b'"));
+        assert_eq!(enclosed("('a') || ('b')"), None);
+        assert_eq!(enclosed("(')')"), Some("')'"));
+        assert_eq!(enclosed("now()"), None);
+    }
 
     #[test]
     fn renames_words_outside_quotes_only() {
