@@ -271,6 +271,17 @@ fn an_unregistered_transform_fails_with_its_name() {
     assert!(err.to_string().contains("`split` is not registered"), "{err}");
 }
 
+/// The plan of every migration after the first (version 2 on), default
+/// options; `rows` stands for the live database's row counts.
+fn plan_from_second(
+    ms: &[Migration],
+    dialect: Dialect,
+    elsewhere: &[Dialect],
+    mut rows: impl FnMut(&str) -> Option<u64>,
+) -> crate::plan::PlanDocument {
+    crate::plan::document(ms, Some(2), None, dialect, elsewhere, &Options::default(), &mut rows)
+}
+
 /// The example's plan is checked in (`examples/blog/docs/migration-plan.md`);
 /// regenerating it must give the same text. `SCHEMAFLOW_UPDATE_PLAN=1`
 /// rewrites it after an intended change.
@@ -281,7 +292,7 @@ fn the_example_plan_is_current() {
         None,
         None,
         crate::dialect::Dialect::Postgres,
-        &[crate::dialect::Dialect::Sqlite, crate::dialect::Dialect::Postgres],
+        &[Dialect::Sqlite, Dialect::Postgres],
         &Options::default(),
         &mut |_| None,
     );
@@ -311,15 +322,7 @@ fn the_plan_says_when_a_migration_needs_a_quiet_period_and_why_it_breaks_old_cod
             "#[allow(alter_column_type, \"a small table\")] alter_table users { set_type age: i64 } #[allow(blocking_index, \"200 rows\")] create_index on users(email);",
         ),
     ];
-    let doc = crate::plan::document(
-        &ms,
-        Some(2),
-        None,
-        crate::dialect::Dialect::Postgres,
-        &[],
-        &Options::default(),
-        &mut |_| Some(200),
-    );
+    let doc = plan_from_second(&ms, Dialect::Postgres, &[], |_| Some(200));
     let m = &doc.migrations[0];
     assert!(m.needs_quiet_period);
     assert!(!m.backward_compatible && m.compatibility.contains("old type of `users.age`"), "{}", m.compatibility);
@@ -335,15 +338,7 @@ fn the_plan_judges_a_derived_rollback_too() {
         parse(1, "base", "create_table posts { id: i64 primary_key, title: Varchar<200> }"),
         parse(2, "widen", "alter_table posts { set_type title: String }"),
     ];
-    let doc = crate::plan::document(
-        &ms,
-        Some(2),
-        None,
-        crate::dialect::Dialect::Postgres,
-        &[],
-        &Options::default(),
-        &mut |_| Some(200),
-    );
+    let doc = plan_from_second(&ms, Dialect::Postgres, &[], |_| Some(200));
     let m = &doc.migrations[0];
     assert!(m.locking[0].starts_with("zero-downtime"), "a widening is catalog only: {:?}", m.locking);
     let crate::plan::Rollback::Sql { assessment, .. } = &m.rollback else { panic!("{:?}", m.rollback) };
@@ -357,15 +352,7 @@ fn the_plan_judges_a_derived_rollback_too() {
     assert_eq!(m.locking.len(), 1, "{:?}", m.locking);
     assert_eq!(doc.lock_timeout_ms, Some(5000));
     let own = vec![ms[0].clone(), parse(2, "slow", "lock_timeout 1s; alter_table posts { set_type title: String }")];
-    let doc = crate::plan::document(
-        &own,
-        Some(2),
-        None,
-        crate::dialect::Dialect::Postgres,
-        &[],
-        &Options::default(),
-        &mut |_| None,
-    );
+    let doc = plan_from_second(&own, Dialect::Postgres, &[], |_| None);
     assert!(
         doc.migrations[0].locking.iter().any(|l| l.contains("at most 1000 ms") && l.contains("its own")),
         "{:?}",
@@ -384,15 +371,7 @@ fn the_plan_names_what_goes_with_a_dropped_column() {
         ),
         parse(2, "drop_age", "#[allow(drop_column, \"unused since 2.0\")] alter_table users { drop_column age }"),
     ];
-    let doc = crate::plan::document(
-        &ms,
-        Some(2),
-        None,
-        crate::dialect::Dialect::Postgres,
-        &[],
-        &Options::default(),
-        &mut |_| None,
-    );
+    let doc = plan_from_second(&ms, Dialect::Postgres, &[], |_| None);
     let change = &doc.migrations[0].changes[0];
     assert!(
         change.starts_with(
@@ -416,15 +395,9 @@ fn the_plan_gives_each_statement_its_lock_and_how_long_it_holds_it() {
         ),
     ];
     let plan_with = |rows: u64| {
-        crate::plan::document(
-            &ms,
-            Some(2),
-            None,
-            crate::dialect::Dialect::Postgres,
-            &[crate::dialect::Dialect::Sqlite, crate::dialect::Dialect::Postgres],
-            &Options::default(),
-            &mut |t| (t == "users").then_some(rows),
-        )
+        plan_from_second(&ms, Dialect::Postgres, &[Dialect::Sqlite, Dialect::Postgres], |t| {
+            (t == "users").then_some(rows)
+        })
     };
     let doc = plan_with(5_000_000);
     let m = &doc.migrations[0];
@@ -454,15 +427,7 @@ fn the_plan_gives_each_statement_its_lock_and_how_long_it_holds_it() {
     );
     assert!(text.contains("<details><summary>SQL on SQLite</summary>"), "{text}");
     // On SQLite the rebuild's copy of the rows is what takes time.
-    let lite = crate::plan::document(
-        &ms,
-        Some(2),
-        None,
-        crate::dialect::Dialect::Sqlite,
-        &[],
-        &Options::default(),
-        &mut |_| Some(5_000_000),
-    );
+    let lite = plan_from_second(&ms, Dialect::Sqlite, &[], |_| Some(5_000_000));
     let statements = &lite.migrations[0].statements;
     let copy = statements.iter().find(|s| s.statement.starts_with("INSERT INTO \"_schemaflow_new_users\"")).unwrap();
     assert_eq!((copy.work.as_str(), copy.duration), ("copies every row (rebuild)", "minutes"));
@@ -470,15 +435,7 @@ fn the_plan_gives_each_statement_its_lock_and_how_long_it_holds_it() {
     assert_eq!((add.tables.clone(), add.work.as_str(), add.duration), (vec!["users".to_owned()], "brief", "instant"));
     assert!(statements.iter().filter(|s| s.duration == "minutes").count() <= 2, "{statements:?}");
     // Without a database at hand, a scan's duration is unknown.
-    let unknown = crate::plan::document(
-        &ms,
-        Some(2),
-        None,
-        crate::dialect::Dialect::Postgres,
-        &[],
-        &Options::default(),
-        &mut |_| None,
-    );
+    let unknown = plan_from_second(&ms, Dialect::Postgres, &[], |_| None);
     assert_eq!(
         unknown.migrations[0].statements.iter().find(|s| s.work == "rewrites the table").map(|s| s.duration),
         Some("unknown")
