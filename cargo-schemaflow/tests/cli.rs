@@ -950,12 +950,21 @@ fn adopt_and_migrate_further(name: &str, url: &str, fresh: &str, table: &str) ->
     out
 }
 
-#[test]
-fn a_database_diesel_migrated_on_sqlite_is_adopted_then_migrated_further() {
-    let dir = repo().join("target/schemaflow-it/adopt_diesel_sqlite_db");
+/// A SQLite database to adopt, `app.db` in a directory of its own under
+/// `target/schemaflow-it/<name>`, and the URLs of it and of an empty
+/// `fresh.db` beside it.
+fn sqlite_to_adopt(name: &str) -> (rusqlite::Connection, String, String) {
+    let dir = repo().join("target/schemaflow-it").join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let conn = rusqlite::Connection::open(dir.join("app.db")).unwrap();
+    let url = |file: &str| format!("sqlite://{}", dir.join(file).display());
+    (conn, url("app.db"), url("fresh.db"))
+}
+
+#[test]
+fn a_database_diesel_migrated_on_sqlite_is_adopted_then_migrated_further() {
+    let (conn, url, fresh) = sqlite_to_adopt("adopt_diesel_sqlite_db");
     // As diesel_cli leaves it: its bookkeeping table and what its
     // migrations' up.sql files made (SQLite: INTEGER PRIMARY KEY, a trigger).
     conn.execute_batch(
@@ -972,8 +981,6 @@ fn a_database_diesel_migrated_on_sqlite_is_adopted_then_migrated_further() {
          INSERT INTO posts (user_id, title, body) VALUES (1, 'Hello', 'World');",
     )
     .unwrap();
-    let url = format!("sqlite://{}", dir.join("app.db").display());
-    let fresh = format!("sqlite://{}", dir.join("fresh.db").display());
     let out = adopt_and_migrate_further("cli_adopt_diesel_sqlite", &url, &fresh, "posts");
     assert!(out.contains("history of diesel (2 migrations"), "{out}");
     assert!(out.contains("as raw SQL: trigger users_updated_at"), "{out}");
@@ -989,10 +996,7 @@ fn a_database_diesel_migrated_on_sqlite_is_adopted_then_migrated_further() {
 
 #[test]
 fn a_hand_made_sqlite_database_is_adopted_then_migrated_further() {
-    let dir = repo().join("target/schemaflow-it/adopt_hand_sqlite_db");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let conn = rusqlite::Connection::open(dir.join("app.db")).unwrap();
+    let (conn, url, fresh) = sqlite_to_adopt("adopt_hand_sqlite_db");
     conn.execute_batch(
         "CREATE TABLE tags (name TEXT PRIMARY KEY NOT NULL, color TEXT NOT NULL DEFAULT 'grey');
          CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL CHECK (length(body) > 0), pinned INTEGER NOT NULL DEFAULT 0,
@@ -1006,8 +1010,6 @@ fn a_hand_made_sqlite_database_is_adopted_then_migrated_further() {
          INSERT INTO note_tags VALUES (1, 'work');",
     )
     .unwrap();
-    let url = format!("sqlite://{}", dir.join("app.db").display());
-    let fresh = format!("sqlite://{}", dir.join("fresh.db").display());
     let out = adopt_and_migrate_further("cli_adopt_hand_sqlite", &url, &fresh, "notes");
     assert!(out.contains("(3 tables)"), "{out}");
     let rows: i64 = conn.query_row("SELECT count(*) FROM note_tags", [], |r| r.get(0)).unwrap();
