@@ -164,6 +164,8 @@ fn plan_migration(
     let mut modification = false;
     let mut transformation = false;
     let mut schema = before.clone();
+    // Whether every step fits (then `schema` ends as the one it leads to).
+    let mut fits = true;
     for step in &m.steps {
         let existing = |t: &str| before.tables.contains_key(t);
         if schema.leaves_unchanged(&step.op) {
@@ -317,7 +319,7 @@ fn plan_migration(
                 }
             }
         }
-        let _ = schema.apply(&step.op);
+        fits &= schema.apply(&step.op).is_ok();
     }
     let kind = if transformation {
         "data transformation"
@@ -349,21 +351,20 @@ fn plan_migration(
         }
         text
     };
-    let (needs_quiet_period, locking) = locking(m, before, dialect, options);
-    let mut after = before.clone();
-    let fits = m.steps.iter().all(|s| after.apply(&s.op).is_ok());
-    let forward = |d: Dialect| match dialect::plan_up(d, before, m, options) {
-        Ok(plan) if fits => Some((dialect::render(d, &after, &plan), plan)),
-        _ => None,
-    };
-    let (sql, statements) = match forward(dialect) {
-        Some((sql, plan)) => (sql, statement_locks(&plan, dialect, before, rows)),
-        None => (String::new(), Vec::new()),
+    let after = &schema;
+    let plan = dialect::plan_up(dialect, before, m, options).ok();
+    let (needs_quiet_period, locking) = locking(m, plan.as_ref(), dialect, options);
+    let (sql, statements) = match &plan {
+        Some(plan) if fits => (dialect::render(dialect, after, plan), statement_locks(plan, dialect, before, rows)),
+        _ => (String::new(), Vec::new()),
     };
     let sql_elsewhere = elsewhere
         .iter()
-        .filter(|d| **d != dialect)
-        .filter_map(|d| forward(*d).map(|(sql, _)| (d.name().to_owned(), sql)))
+        .filter(|d| **d != dialect && fits)
+        .filter_map(|d| {
+            let plan = dialect::plan_up(*d, before, m, options).ok()?;
+            Some((d.name().to_owned(), dialect::render(*d, after, &plan)))
+        })
         .collect();
     MigrationPlan {
         id: m.id(),
@@ -515,11 +516,13 @@ fn sqlite_lock(s: &dialect::Statement, before: &Schema) -> (Option<String>, Vec<
     (mode, tables, "writes", "brief".to_owned())
 }
 
-fn locking(m: &Migration, before: &Schema, dialect: Dialect, options: &Options) -> (bool, Vec<String>) {
-    let Ok(plan) = dialect::plan_up(dialect, before, m, options) else {
+/// The locks of `plan`, the migration's plan for `dialect` (`None` when it
+/// cannot be built).
+fn locking(m: &Migration, plan: Option<&dialect::Plan>, dialect: Dialect, options: &Options) -> (bool, Vec<String>) {
+    let Some(plan) = plan else {
         return (false, vec!["the plan cannot be built (the migration does not fit the schema)".into()]);
     };
-    let (quiet, mut out) = plan_locking(&plan);
+    let (quiet, mut out) = plan_locking(plan);
     // The crate's lock timeout is said once, at the top of the document;
     // a migration that sets its own says it here.
     let own = dialect::options_for(m, options).lock_timeout_ms;
