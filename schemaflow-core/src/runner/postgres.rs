@@ -207,17 +207,7 @@ impl PostgresBackend {
         progress: &Progress,
         body: impl FnOnce(&mut Client) -> Result<(), ExecError>,
     ) -> Result<(), ExecError> {
-        let result = (|| {
-            let messages = self.client.simple_query(&format!("BEGIN; {}", check_sql(progress))).map_err(db_error)?;
-            check_follows(progress, &messages)?;
-            body(&mut self.client)?;
-            self.client.batch_execute(&format!("{}; COMMIT", record_sql(progress))).map_err(db_error)
-        })();
-        if result.is_err() {
-            // Also after a failed COMMIT, when no transaction is left (a notice).
-            let _ = self.client.batch_execute("ROLLBACK");
-        }
-        result
+        checked_transaction(&mut self.client, progress, body, &record_sql(progress))
     }
 
     /// Drops an INVALID index of this name, left behind by a failed
@@ -306,13 +296,26 @@ fn record_sql(p: &Progress) -> String {
 /// committed transaction, before a phase whose work does not commit with
 /// its record.
 fn mark_started(client: &mut Client, progress: &Progress) -> Result<(), ExecError> {
+    let (state, done) = progress.started_state();
+    checked_transaction(client, progress, |_| Ok(()), &state_sql(progress, state, done))
+}
+
+/// `BEGIN` with the check that `progress`'s phase is still to do, `body`,
+/// then `record` with the `COMMIT`; rolled back on any error.
+fn checked_transaction(
+    client: &mut Client,
+    progress: &Progress,
+    body: impl FnOnce(&mut Client) -> Result<(), ExecError>,
+    record: &str,
+) -> Result<(), ExecError> {
     let result = (|| {
         let messages = client.simple_query(&format!("BEGIN; {}", check_sql(progress))).map_err(db_error)?;
         check_follows(progress, &messages)?;
-        let (state, done) = progress.started_state();
-        client.batch_execute(&format!("{}; COMMIT", state_sql(progress, state, done))).map_err(db_error)
+        body(client)?;
+        client.batch_execute(&format!("{record}; COMMIT")).map_err(db_error)
     })();
     if result.is_err() {
+        // Also after a failed COMMIT, when no transaction is left (a notice).
         let _ = client.batch_execute("ROLLBACK");
     }
     result
