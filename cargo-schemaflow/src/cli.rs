@@ -203,6 +203,16 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Finish the online change waiting at its deploy boundary: run its
+    /// contract once the new code is deployed everywhere (or finish a
+    /// rollback that stopped at one).
+    Complete {
+        #[command(flatten)]
+        db: Database,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// Write a backup of the database and record it, so that `plan` ticks
     /// "backup taken" (SQLite: online backup; PostgreSQL: pg_dump).
     Backup {

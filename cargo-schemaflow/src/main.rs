@@ -67,6 +67,7 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
             (Request::Backup { path: to.as_deref().map(absolute).unwrap_or_default() }, db, format)
         }
         Command::Rollback { steps, to, db, format } => (Request::Rollback { steps, to }, db, format),
+        Command::Complete { db, format } => (Request::Complete, db, format),
         Command::MarkApplied { versions, accept_drift, db, format } => {
             (Request::MarkApplied { versions, accept_drift }, db, format)
         }

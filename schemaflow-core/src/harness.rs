@@ -114,6 +114,9 @@ pub enum Command {
         /// Record them even when the live schema differs from what they produce.
         accept_drift: bool,
     },
+    /// Finish the migration waiting at a deploy boundary (an online
+    /// change's contract, or the rest of a rollback that stopped there).
+    Complete,
     /// Write a backup of the database and record it.
     Backup {
         /// The file; empty: [`runner::backup::default_path`].
@@ -345,6 +348,7 @@ pub fn execute(request: &Request, migrations: &[Migration], out: &mut dyn Write)
         }
         Command::Adopt => adopt(&mut p, &url, &shown, migrations),
         Command::Backup { path } => backup(&mut p, &url, &shown, &backup_path(&url, path)),
+        Command::Complete => complete(&mut p, &url, &shown, migrations, &options),
         Command::Test { rows, seed, max_duration_ms, junit, from } => {
             let options = crate::testing::TestOptions {
                 rows: *rows,
@@ -418,6 +422,27 @@ fn event_printer<'a>(p: &'a mut Printer<'_>) -> impl FnMut(Event) + 'a {
             let word = p.paint("32", "backed up");
             p.line(&format!("  {word} the database to {path} ({}, {})", size(bytes), ms(duration)));
             p.json(serde_json::json!({ "event": "backed_up", "path": path, "bytes": bytes, "duration_ms": duration.as_millis() as u64 }));
+        }
+        Event::Expanded { id, note } => {
+            let word = p.paint("36", "expanded");
+            p.line(&format!("  {word} {id}: stopped at its deploy boundary"));
+            p.line(&format!("  next: {note}"));
+            p.line("  then: `cargo schemaflow complete` runs its contract (`rollback` undoes the expand instead)");
+            p.json(serde_json::json!({ "event": "expanded", "migration": id, "next": note }));
+        }
+        Event::AwaitingComplete { id, note, since } => {
+            let word = p.paint("36", "waiting");
+            p.line(&format!("  {word} {id} is expanded (since {since} UTC) and waits for its contract"));
+            p.line(&format!("  next: {note}"));
+            p.line("  then: `cargo schemaflow complete`; nothing after it runs until then");
+            p.json(serde_json::json!({ "event": "awaiting_complete", "migration": id, "next": note, "since": since }));
+        }
+        Event::RollbackWaiting { id, note } => {
+            let word = p.paint("36", "rollback waiting");
+            p.line(&format!("  {word} {id}: stopped at its deploy boundary"));
+            p.line(&format!("  next: {note}"));
+            p.line("  then: `cargo schemaflow complete` finishes the rollback");
+            p.json(serde_json::json!({ "event": "rollback_waiting", "migration": id, "next": note }));
         }
         Event::Waiting => {
             p.line("  waiting: another schemaflow runner is migrating this database");
@@ -576,6 +601,22 @@ fn rollback(
     };
     p.line(&summary);
     p.json(serde_json::json!({ "event": "done", "rolled_back": count }));
+    Ok(0)
+}
+
+fn complete(
+    p: &mut Printer,
+    url: &DatabaseUrl,
+    shown: &str,
+    migrations: &[Migration],
+    options: &Options,
+) -> Result<i32, RunError> {
+    let Some(mut backend) = open(url, p.request, false)? else { return Ok(2) };
+    p.line(&format!("Completing the change waiting at its deploy boundary in {shown}"));
+    let started = Instant::now();
+    let count = runner::complete(backend.as_mut(), migrations, options, &mut event_printer(p))?;
+    p.line(&format!("Done in {}", ms(started.elapsed())));
+    p.json(serde_json::json!({ "event": "done", "completed": count }));
     Ok(0)
 }
 
@@ -861,6 +902,30 @@ fn status(
     Ok(if check && !status.is_up_to_date() { 1 } else { 0 })
 }
 
+/// How long ago a bookkeeping time (`YYYY-MM-DD HH:MM:SS`, UTC) was, for
+/// people: `45 s`, `12 min`, `3 h 5 min`, `2 days 4 h`.
+fn waited_since(at: &str, now: std::time::SystemTime) -> Option<String> {
+    let number = |range: std::ops::Range<usize>| at.get(range).and_then(|t| t.parse::<i64>().ok());
+    let (y, mo, d) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let (h, mi, sec) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    // Days since 1970-01-01 of a proleptic Gregorian date.
+    let (y2, m2) = if mo <= 2 { (y - 1, mo + 9) } else { (y, mo - 3) };
+    let era = y2.div_euclid(400);
+    let year_of_era = y2 - era * 400;
+    let day_of_year = (153 * m2 + 2) / 5 + d - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    let then = days * 86_400 + h * 3600 + mi * 60 + sec;
+    let now = now.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs() as i64;
+    let s = (now - then).max(0);
+    Some(match s {
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min", s / 60),
+        3600..86_400 => format!("{} h {} min", s / 3600, s % 3600 / 60),
+        _ => format!("{} days {} h", s / 86_400, s % 86_400 / 3600),
+    })
+}
+
 fn print_status(p: &mut Printer, shown: &str, status: &Status) {
     p.line(&format!("Database: {shown}"));
     let width = status.migrations.iter().map(|m| m.name.len() + 13).max().unwrap_or(0);
@@ -887,6 +952,18 @@ fn print_status(p: &mut Printer, shown: &str, status: &Status) {
                     "under way".to_owned()
                 };
                 ("partial", "33", format!("{phases}{rows}; `run` resumes it"))
+            }
+            State::Expanded { expanded_at, next } => {
+                let waited = waited_since(expanded_at, std::time::SystemTime::now())
+                    .map(|w| format!(" ({w} ago)"))
+                    .unwrap_or_default();
+                (
+                    "expanded",
+                    "36",
+                    format!(
+                        "expanded {expanded_at} UTC{waited}, waiting for its contract: {next}; then `cargo schemaflow complete`"
+                    ),
+                )
             }
             State::RollingBack { phases_done, phases_total } => (
                 "partial",

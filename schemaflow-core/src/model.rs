@@ -248,6 +248,56 @@ pub enum Op {
     /// (a function, a view, a trigger, a data change…), classified by what
     /// it does. The statement itself is in the step's [`RawSql`].
     Sql(RawStatement),
+    /// The expand of an `online_change`: triggers that keep the new
+    /// columns and the retired ones in step, whichever an app version
+    /// writes. The retired columns become nullable, so that the new app
+    /// version can insert without them.
+    CreateSync(Sync),
+    /// The contract of an `online_change` drops its sync first.
+    DropSync {
+        /// The table the sync is on.
+        table: String,
+        /// The sync's name.
+        name: String,
+    },
+    /// A deploy boundary: `run` stops after the steps before it and
+    /// records the migration as expanded; `complete` runs the rest once the
+    /// new code is deployed everywhere.
+    DeployBoundary {
+        /// What to deploy before the rest runs.
+        note: String,
+    },
+}
+
+/// Dual-write between two shapes of a table (see [`Op::CreateSync`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sync {
+    /// The table.
+    pub table: String,
+    /// The name of its trigger (and, on PostgreSQL, of its function).
+    pub name: String,
+    /// The new shape: each column with the SQL expression that computes
+    /// it from the retired columns (written by the old app version).
+    pub added: Vec<SyncedColumn>,
+    /// The old shape: each retired column with the SQL expression that
+    /// computes it from the added columns (written by the new app version).
+    pub retired: Vec<SyncedColumn>,
+}
+
+/// One column of a [`Sync`] and how its value is computed from the other shape.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncedColumn {
+    /// The column.
+    pub column: String,
+    /// A SQL expression over the other shape's columns.
+    pub expr: String,
+}
+
+impl Sync {
+    /// Whether the sync reads or writes `column`.
+    pub fn involves(&self, column: &str) -> bool {
+        self.added.iter().chain(&self.retired).any(|c| c.column == column)
+    }
 }
 
 /// What a raw statement outside the replayed model does.
@@ -802,6 +852,9 @@ impl Op {
             Op::ValidateConstraint { .. } => "validate_constraint",
             Op::Backfill(_) => "backfill",
             Op::Sql { .. } => "sql",
+            Op::CreateSync(_) => "online_change",
+            Op::DropSync { .. } => "online_change",
+            Op::DeployBoundary { .. } => "online_change",
         }
     }
 
@@ -825,7 +878,9 @@ impl Op {
             Op::CreateIndex(i) => Some(&i.table),
             Op::Backfill(b) => Some(&b.table),
             Op::Sql(s) => s.table.as_deref(),
-            Op::DropIndex { .. } => None,
+            Op::CreateSync(sync) => Some(&sync.table),
+            Op::DropSync { table, .. } => Some(table),
+            Op::DropIndex { .. } | Op::DeployBoundary { .. } => None,
         }
     }
 }

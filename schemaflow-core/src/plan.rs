@@ -166,7 +166,12 @@ fn plan_migration(
     let mut schema = before.clone();
     // Whether every step fits (then `schema` ends as the one it leads to).
     let mut fits = true;
+    // Past a deploy boundary, what breaks old code breaks only code the
+    // boundary has waited to see gone.
+    let mut after_deploy = false;
+    let mut contracted: Vec<String> = Vec::new();
     for step in &m.steps {
+        let breaking_before = breaking.len();
         let existing = |t: &str| before.tables.contains_key(t);
         if schema.leaves_unchanged(&step.op) {
             let what = match &step.op {
@@ -318,6 +323,27 @@ fn plan_migration(
                     _ => {}
                 }
             }
+            Op::CreateSync(sync) => {
+                let names = |cs: &[crate::model::SyncedColumn]| {
+                    cs.iter().map(|c| format!("`{}`", c.column)).collect::<Vec<_>>().join(", ")
+                };
+                changes.push(format!(
+                    "keeps {} and {} of `{}` in step with a trigger (dual-write) while old and new code run side by side",
+                    names(&sync.retired),
+                    names(&sync.added),
+                    sync.table
+                ));
+            }
+            Op::DropSync { table, name } => changes.push(format!("drops the dual-write sync `{name}` on `{table}`")),
+            Op::DeployBoundary { note } => {
+                after_deploy = true;
+                changes.push(format!(
+                    "deploy boundary: `run` stops here; {note}; then `cargo schemaflow complete` runs the rest"
+                ));
+            }
+        }
+        if after_deploy {
+            contracted.extend(breaking.drain(breaking_before..));
         }
         fits &= schema.apply(&step.op).is_ok();
     }
@@ -341,6 +367,11 @@ fn plan_migration(
             "unknown: {} not analysed{}",
             unanalysed.join(", "),
             if acknowledged.is_empty() { "" } else { " (acknowledged below)" }
+        )
+    } else if breaking.is_empty() && !contracted.is_empty() {
+        format!(
+            "yes, phase by phase: up to its deploy boundary it only adds, and old and new code both work; after it, {} — which is why the rest waits for `cargo schemaflow complete`, once no running code uses the old shape",
+            contracted.join("; ")
         )
     } else if breaking.is_empty() {
         "yes: it only adds what old code does not use (tables, nullable or defaulted columns, indexes), or changes what old code does not see".to_owned()

@@ -177,6 +177,47 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<St
         }
         // Validation leaves nothing to undo.
         Op::ValidateConstraint { .. } => vec![],
+        // The way back from an expand: the sync goes, and the retired
+        // columns get back the NOT NULL it took from them.
+        Op::CreateSync(sync) => {
+            let mut ops = vec![Op::DropSync { table: sync.table.clone(), name: sync.name.clone() }];
+            ops.extend(
+                sync.retired
+                    .iter()
+                    .filter(|c| column_of(&sync.table, &c.column).is_some_and(|c| !c.nullable))
+                    .map(|c| Op::SetNotNull { table: sync.table.clone(), column: c.column.clone() }),
+            );
+            ops
+        }
+        // The way back from a contract is an expand in reverse: the sync
+        // comes back and fills the retired columns (added back just before)
+        // from the new ones.
+        Op::DropSync { name, .. } => {
+            let Some(sync) = s.syncs.get(name) else { return Ok(vec![]) };
+            let unfilled: Vec<String> =
+                sync.retired.iter().map(|c| format!("{} IS NULL", crate::dialect::ident(&c.column))).collect();
+            vec![
+                Op::CreateSync(sync.clone()),
+                Op::Backfill(crate::model::Backfill {
+                    table: sync.table.clone(),
+                    assignments: sync
+                        .retired
+                        .iter()
+                        .map(|c| crate::model::Assignment {
+                            column: c.column.clone(),
+                            value: crate::model::DefaultValue::Sql(c.expr.clone()),
+                        })
+                        .collect(),
+                    predicate: Some(unfilled.join(" OR ")),
+                    batch_size: crate::model::DEFAULT_BATCH_SIZE,
+                    pause_ms: 0,
+                    transform: None,
+                }),
+            ]
+        }
+        Op::DeployBoundary { .. } => vec![Op::DeployBoundary {
+            note: "deploy the previous code, which reads and writes the old shape, everywhere; until then both versions run side by side and the sync keeps the two shapes in step".to_owned(),
+        }],
         Op::Sql(statement) => {
             return match (&statement.class, &statement.inverse) {
                 // A raw statement's derived inverse is SQL too.

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::location::Part;
-use crate::model::{Backfill, Column, Constraint, ConstraintKind, Index, Migration, Op, Table};
+use crate::model::{Backfill, Column, Constraint, ConstraintKind, Index, Migration, Op, Sync, Table};
 
 /// Tables and indexes at one point of the history.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -22,6 +22,9 @@ pub struct Schema {
     pub tables: BTreeMap<String, Table>,
     /// Indexes by name (index names are unique across the schema).
     pub indexes: BTreeMap<String, Index>,
+    /// The dual-write syncs of online changes under way, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub syncs: BTreeMap<String, Sync>,
 }
 
 /// Why an operation does not fit the schema.
@@ -157,12 +160,25 @@ impl Schema {
         }
         match op {
             Op::CreateTable(table) => self.create_table(&Table { if_not_exists: false, ..table.clone() }),
-            Op::DropTable { table, .. } => self.drop_table(table),
-            Op::RenameTable { from, to } => self.rename_table(from, to),
+            Op::DropTable { table, .. } => {
+                self.check_not_synced(table, None, "drop")?;
+                self.drop_table(table)
+            }
+            Op::RenameTable { from, to } => {
+                self.check_not_synced(from, None, "rename")?;
+                self.rename_table(from, to)
+            }
             Op::AddColumn { table, column } => self.add_column(table, column),
-            Op::DropColumn { table, column } => self.drop_column(table, column),
-            Op::RenameColumn { table, from, to } => self.rename_column(table, from, to),
+            Op::DropColumn { table, column } => {
+                self.check_not_synced(table, Some(column), "drop")?;
+                self.drop_column(table, column)
+            }
+            Op::RenameColumn { table, from, to } => {
+                self.check_not_synced(table, Some(from), "rename")?;
+                self.rename_column(table, from, to)
+            }
             Op::AlterColumnType { table, column, ty, .. } => {
+                self.check_not_synced(table, Some(column), "change")?;
                 // A change to the type the column already has is a no-op
                 // that PostgreSQL accepts (no rewrite, no check).
                 let c = self.column_mut(table, column)?;
@@ -200,6 +216,65 @@ impl Schema {
             Op::ValidateConstraint { table, name } => self.validate_constraint(table, name),
             // Raw statements outside the model change no table it replays.
             Op::Sql(_) => Ok(()),
+            Op::CreateSync(sync) => self.create_sync(sync),
+            Op::DropSync { table, name } => match self.syncs.get(name) {
+                Some(s) if s.table == *table => {
+                    self.syncs.remove(name);
+                    Ok(())
+                }
+                _ => Err(missing(Part::Name, format!("no online change `{name}` is under way on `{table}`"))),
+            },
+            Op::DeployBoundary { .. } => Ok(()),
+        }
+    }
+
+    /// The sync of an online change on `table` that reads or writes `column`.
+    pub fn sync_involving(&self, table: &str, column: &str) -> Option<&Sync> {
+        self.syncs.values().find(|s| s.table == table && s.involves(column))
+    }
+
+    /// A sync needs its table, its columns (added ones included) and a
+    /// name of its own; its retired columns become nullable.
+    fn create_sync(&mut self, sync: &Sync) -> Result<(), SchemaError> {
+        if self.syncs.contains_key(&sync.name) {
+            return Err(exists(Part::Name, format!("an online change `{}` is already under way", sync.name)));
+        }
+        let t = self.table_mut_or_err(&sync.table)?;
+        for c in sync.added.iter().chain(&sync.retired) {
+            require_column(t, &c.column)?;
+        }
+        for c in &sync.retired {
+            if let Some(column) = t.columns.iter_mut().find(|x| x.name == c.column) {
+                column.nullable = true;
+            }
+        }
+        self.syncs.insert(sync.name.clone(), sync.clone());
+        Ok(())
+    }
+
+    /// Refuses a change to a column (or its table) that an online change
+    /// under way keeps in sync: its triggers would break.
+    fn check_not_synced(&self, table: &str, column: Option<&str>, what: &str) -> Result<(), SchemaError> {
+        let sync = match column {
+            Some(c) => self.sync_involving(table, c),
+            None => self.syncs.values().find(|s| s.table == table),
+        };
+        match (sync, column) {
+            (Some(s), Some(c)) => Err(broken(
+                Part::Column(c.to_owned()),
+                format!(
+                    "column `{table}.{c}` is kept in sync by the online change `{}` under way; {what} it only through that change's contract (after its deploy boundary)",
+                    s.name
+                ),
+            )),
+            (Some(s), None) => Err(broken(
+                Part::Table,
+                format!(
+                    "table `{table}` has the online change `{}` under way; {what} it only after that change's contract",
+                    s.name
+                ),
+            )),
+            (None, _) => Ok(()),
         }
     }
 

@@ -11,6 +11,7 @@
 pub mod batches;
 pub mod postgres;
 pub mod sqlite;
+pub mod sync;
 
 use std::time::Duration;
 
@@ -97,6 +98,8 @@ pub enum Unit {
     Outside(Statement),
     /// A data step, run by the batching engine in short transactions.
     Backfill(Backfill),
+    /// A deploy boundary: what to deploy before the rest runs.
+    Deploy(String),
 }
 
 /// A part of a plan, run in order.
@@ -108,6 +111,9 @@ pub enum Phase {
     Outside(Statement),
     /// A data step, run in batches of short transactions.
     Backfill(Backfill),
+    /// A deploy boundary: `run` records the migration as expanded and
+    /// stops; `complete` goes on once the new code is deployed everywhere.
+    Deploy(String),
 }
 
 /// What a migration (or its rollback) runs on one database.
@@ -126,13 +132,18 @@ impl Plan {
         self.phases.iter().flat_map(|p| match p {
             Phase::Transaction(s) => s.iter().collect::<Vec<_>>(),
             Phase::Outside(s) => vec![s],
-            Phase::Backfill(_) => vec![],
+            Phase::Backfill(_) | Phase::Deploy(_) => vec![],
         })
     }
 
     /// Whether the whole plan runs in one transaction.
     pub fn is_single_transaction(&self) -> bool {
         matches!(self.phases.as_slice(), [Phase::Transaction(_)] | [])
+    }
+
+    /// The index of the first deploy boundary, if the plan has one.
+    pub fn boundary(&self) -> Option<usize> {
+        self.phases.iter().position(|p| matches!(p, Phase::Deploy(_)))
     }
 
     /// Whether a step rebuilds a table (SQLite).
@@ -335,7 +346,7 @@ fn as_written(sql: &str, generated: Vec<Unit>) -> Unit {
             Unit::InTransaction(s) => (0, s),
             Unit::OwnTransaction(s) => (1, s),
             Unit::Outside(s) => (2, s),
-            Unit::Backfill(_) => continue,
+            Unit::Backfill(_) | Unit::Deploy(_) => continue,
         };
         place = place.max(rank);
         if let Some(lock) = &s.lock
@@ -432,6 +443,10 @@ fn group(units: Vec<Unit>) -> Vec<Phase> {
                 flush(&mut current, &mut phases);
                 phases.push(Phase::Backfill(b));
             }
+            Unit::Deploy(note) => {
+                flush(&mut current, &mut phases);
+                phases.push(Phase::Deploy(note));
+            }
         }
     }
     flush(&mut current, &mut phases);
@@ -495,6 +510,11 @@ pub fn render_with(
             Phase::Outside(s) => {
                 out.push_str("-- outside a transaction\n");
                 push_statements(&mut out, std::slice::from_ref(s), "");
+            }
+            Phase::Deploy(note) => {
+                out.push_str(&format!(
+                    "-- deploy boundary: `run` records the migration as expanded and stops here.\n-- Next: {note}.\n-- Then `cargo schemaflow complete` runs what follows.\n"
+                ));
             }
             Phase::Backfill(b) => {
                 let pause =

@@ -260,6 +260,9 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
         // The statement itself is the raw SQL that was read (see
         // `plan_steps`); here only where it runs and what it locks.
         Op::Sql(s) => raw_units(cx, s),
+        Op::CreateSync(sync) => super::sync::postgres_create(cx, sync),
+        Op::DropSync { table, name } => super::sync::postgres_drop(table, name),
+        Op::DeployBoundary { note } => vec![Deploy(note.clone())],
     }
 }
 

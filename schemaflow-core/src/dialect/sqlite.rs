@@ -170,6 +170,9 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
             vec![Unit::InTransaction(Statement::new("").locking(super::NOT_ANALYSED))]
         }
         Op::Sql(_) => plain(String::new()),
+        Op::CreateSync(sync) => super::sync::sqlite_create(cx, sync),
+        Op::DropSync { name, .. } => super::sync::sqlite_drop(name),
+        Op::DeployBoundary { note } => vec![Unit::Deploy(note.clone())],
     }
 }
 

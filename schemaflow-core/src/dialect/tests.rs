@@ -115,6 +115,7 @@ fn concurrent_statements_split_the_transaction() {
             Phase::Transaction(_) => "tx",
             Phase::Outside(_) => "outside",
             Phase::Backfill(_) => "backfill",
+            Phase::Deploy(_) => "deploy",
         })
         .collect();
     assert_eq!(kinds, ["tx", "outside", "tx"]);
@@ -138,7 +139,7 @@ fn raw_statement_plan(sql: &str) -> Vec<(String, String)> {
         .flat_map(|p| match p {
             Phase::Transaction(s) => s.iter().map(|s| ("tx", s)).collect::<Vec<_>>(),
             Phase::Outside(s) => vec![("outside", s)],
-            Phase::Backfill(_) => vec![],
+            Phase::Backfill(_) | Phase::Deploy(_) => vec![],
         })
         .map(|(place, s)| (format!("{place}: {}", s.sql), s.lock.clone().unwrap_or_default()))
         .collect()

@@ -52,7 +52,7 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
                 )
             } else {
                 format!(
-                    "expand and contract: `add_column {column}_new: Option<{ty}>`, `backfill {table} set {column}_new = sql(\"…\")` in batches, switch the code to the new column, then drop `{column}` in a later migration"
+                    "ship it across deploys as a new column: `online_change {table} {{ add {column}_new: {ty} = \"<{column} converted>\", retire {column} = \"<{column}_new converted back>\" }}` keeps both in step with a trigger while old and new code run, backfills in batches, and drops `{column}` at `cargo schemaflow complete`"
                 )
             };
             let why = if type_change::is_zone_change(old, ty) && !zone_is_utc && using.is_none() {

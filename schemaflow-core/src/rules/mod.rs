@@ -25,6 +25,7 @@ mod fk_without_index;
 mod identifier;
 mod keys;
 mod missing_down;
+mod online_change;
 mod prefer_bigint_key;
 mod raw_sql;
 mod raw_sql_transaction_control;
@@ -137,6 +138,8 @@ pub const CATALOGUE: &[&Rule] = &[
     &raw_sql::NOT_PORTABLE,
     &identifier::OWN_NAME,
     &advice::NARROWING_ROLLBACK,
+    &online_change::LOSES_INDEX,
+    &online_change::SHAPE,
 ];
 
 /// Finds a rule by code (`SF013`), kebab name (`blocking-index`) or the
@@ -220,6 +223,19 @@ impl StepContext<'_> {
         self.schema.tables.contains_key(table) && !self.created.contains(table)
     }
 
+    /// Whether the step is part of an online change's contract on
+    /// `table.column`: an earlier step of this migration keeps the column
+    /// in sync, and a deploy boundary lies between them, so the code that
+    /// used the old shape is gone when the step runs.
+    pub fn in_online_contract(&self, table: &str, column: &str) -> bool {
+        let synced = self.earlier.iter().position(
+            |s| matches!(&s.op, crate::model::Op::CreateSync(sync) if sync.table == table && sync.involves(column)),
+        );
+        synced.is_some_and(|at| {
+            self.earlier[at..].iter().any(|s| matches!(s.op, crate::model::Op::DeployBoundary { .. }))
+        })
+    }
+
     /// A location in this step.
     pub fn at(&self, part: Part) -> Location {
         Location { section: self.section, step: self.index, part }
@@ -276,6 +292,7 @@ const STEP_RULES: &[(StepRule, Runs)] = &[
     (drop_constraint::check, Runs::UpOnly),
     (advice::check, Runs::UpOnly),
     (keys::check, Runs::Both),
+    (online_change::check, Runs::UpOnly),
 ];
 
 /// Checks `migration` against `before`, the schema the earlier migrations

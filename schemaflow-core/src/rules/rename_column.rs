@@ -18,12 +18,18 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     if !cx.is_existing(table) {
         return;
     }
+    let ty = cx
+        .schema
+        .table(table)
+        .and_then(|t| t.column(from))
+        .map(|c| if c.nullable { format!("Option<{}>", c.ty) } else { c.ty.to_string() })
+        .unwrap_or_else(|| "Type".to_owned());
     out.push(Diagnostic::new(
         &RULE,
         cx.at(Part::Column(from.clone())),
         format!("renaming column `{table}.{from}` to `{to}` breaks the code that still uses `{from}`"),
         format!(
-            "expand and contract over several deploys: `add_column {to}` and `backfill {table} set {to} = sql(\"{from}\")`, make the code write both and read `{to}`, then `drop_column {from}` in a later migration"
+            "ship it across deploys with `online_change {table} {{ rename {from} -> {to}: {ty} }}`: it adds `{to}`, keeps both columns in step with a trigger while old and new code run, backfills, and drops `{from}` only at `cargo schemaflow complete`, once the new code is out everywhere"
         ),
     ));
 }

@@ -15,7 +15,7 @@ pub(super) const RULE: Rule = Rule {
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     let Op::SetNotNull { table, column } = &cx.step.op else { return };
-    if !cx.is_existing(table) {
+    if !cx.is_existing(table) || cx.in_online_contract(table, column) {
         return;
     }
     // Already NOT NULL (PostgreSQL does nothing), or a validated

@@ -685,3 +685,58 @@ fn a_misspelled_name_gets_the_name_it_was_meant_to_be() {
         }
     }
 }
+
+#[test]
+fn an_online_change_passes_where_its_plain_form_does_not() {
+    // The plain rename breaks running code; the online one ships it across deploys.
+    assert_eq!(codes(&[USERS], "alter_table users { rename_column name -> full_name }"), ["SF007"]);
+    assert_eq!(codes(&[USERS], "online_change users { rename name -> full_name: Varchar<100> }"), Vec::<&str>::new());
+    // A split into two columns and a merge back.
+    assert_eq!(
+        codes(
+            &[USERS],
+            r#"online_change users {
+                add first_name: Option<String> = "split_part(name, ' ', 1)",
+                add last_name: Option<String> = "split_part(name, ' ', 2)",
+                retire name = "concat_ws(' ', first_name, last_name)",
+            }"#
+        ),
+        Vec::<&str>::new()
+    );
+    // The drop of a retired column comes after the deploy boundary; the
+    // same drop written plainly is SF009.
+    assert_eq!(codes(&[USERS], "alter_table users { drop_column name }"), ["SF009", "SF004"]);
+}
+
+#[test]
+fn sf039_online_change_loses_index() {
+    let report = report_for(&Targets::default(), &[USERS], "online_change users { rename email -> mail: String }");
+    let found: Vec<&str> = report.diagnostics.iter().map(|d| d.rule.code).collect();
+    assert_eq!(found, ["SF039"]);
+    assert!(
+        report.diagnostics[0].message.contains("unique constraint `users_email_key`"),
+        "{}",
+        report.diagnostics[0].message
+    );
+    assert_eq!(
+        codes(
+            &[USERS],
+            "online_change users { rename email -> mail: String, create_index users_mail_key on (mail) unique }"
+        ),
+        Vec::<&str>::new()
+    );
+    // A plain index does not stand in for a unique one.
+    assert_eq!(
+        codes(&[USERS], "online_change users { rename email -> mail: String, create_index users_mail_idx on (mail) }"),
+        ["SF039"]
+    );
+}
+
+#[test]
+fn sf040_online_change_shape() {
+    // Narrower than the old column.
+    assert_eq!(codes(&[USERS], "online_change users { rename name -> full_name: Varchar<50> }"), ["SF040"]);
+    // NOT NULL over a nullable column.
+    assert_eq!(codes(&[USERS], "online_change users { rename age -> years: i32 }"), ["SF040"]);
+    assert_eq!(codes(&[USERS], "online_change users { rename age -> years: Option<i32> }"), Vec::<&str>::new());
+}

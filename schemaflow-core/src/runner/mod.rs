@@ -24,6 +24,7 @@ mod sqlite_batches;
 mod sqlite_driver;
 
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -187,8 +188,11 @@ impl RawRow {
                 self.version
             ))
         };
-        if ![APPLIED, APPLYING, ROLLING_BACK].contains(&self.state.as_str()) {
-            return Err(bad(format!("has the state `{}` (not applied, applying or rolling_back)", self.state)));
+        if ![APPLIED, APPLYING, ROLLING_BACK, EXPANDED].contains(&self.state.as_str()) {
+            return Err(bad(format!(
+                "has the state `{}` (not applied, applying, expanded or rolling_back)",
+                self.state
+            )));
         }
         let count = |n: i64| u32::try_from(n).ok();
         let (Some(done), Some(total)) = (count(self.phases_done), count(self.phases_total)) else {
@@ -226,6 +230,9 @@ pub const APPLIED: &str = "applied";
 pub const APPLYING: &str = "applying";
 /// A bookkeeping row state: some phases of the rollback plan are done.
 pub const ROLLING_BACK: &str = "rolling_back";
+/// A bookkeeping row state: the forward plan ran up to a deploy boundary
+/// (an online change's expand); `complete` runs the rest.
+pub const EXPANDED: &str = "expanded";
 
 /// The bookkeeping change written with a phase, in its transaction (or
 /// right after it, for a phase that runs outside a transaction).
@@ -248,6 +255,9 @@ pub struct Progress {
     /// When the migration (this run of it) started; the time it took is
     /// recorded when its last phase commits.
     pub started: Instant,
+    /// The phase is a deploy boundary: a forward plan is recorded as
+    /// expanded there.
+    pub at_boundary: bool,
 }
 
 /// The direction of a plan.
@@ -268,8 +278,8 @@ impl Progress {
     pub fn follows(&self, row: Option<(&str, u32)>) -> bool {
         match (self.direction, self.phase, row) {
             (Direction::Up, 0, None) => true,
-            (Direction::Up, k, Some((APPLYING, done))) => done == k,
-            (Direction::Down, 0, Some((APPLIED, _))) => true,
+            (Direction::Up, k, Some((APPLYING | EXPANDED, done))) => done == k,
+            (Direction::Down, 0, Some((APPLIED | EXPANDED, _))) => true,
             (Direction::Down, k, Some((ROLLING_BACK, done))) => done == k,
             _ => false,
         }
@@ -289,6 +299,18 @@ impl Progress {
     /// Whether this is the last phase of its plan.
     pub fn is_last(&self) -> bool {
         self.phase + 1 >= self.phases_total
+    }
+
+    /// The state and phases done the bookkeeping row gets once this phase
+    /// is done; `None` when the row goes (the last phase of a rollback).
+    pub fn recorded_state(&self) -> Option<(&'static str, u32)> {
+        match (self.direction, self.is_last()) {
+            (Direction::Down, true) => None,
+            (Direction::Up, true) => Some((APPLIED, self.phases_total)),
+            (Direction::Up, false) if self.at_boundary => Some((EXPANDED, self.phase + 1)),
+            (Direction::Up, false) => Some((APPLYING, self.phase + 1)),
+            (Direction::Down, false) => Some((ROLLING_BACK, self.phase + 1)),
+        }
     }
 }
 
@@ -573,6 +595,32 @@ impl From<ExecError> for RunError {
 /// Something the runner did, reported as it happens.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
+    /// A migration ran up to its deploy boundary and is recorded as
+    /// expanded; `run` stops there.
+    Expanded {
+        /// The migration, as `YYYYMMDDHHMM_name`.
+        id: String,
+        /// What to deploy before `complete`.
+        note: String,
+    },
+    /// `run` found a migration expanded and waiting for `complete`: nothing
+    /// after it runs.
+    AwaitingComplete {
+        /// The migration, as `YYYYMMDDHHMM_name`.
+        id: String,
+        /// What to deploy before `complete`.
+        note: String,
+        /// When it was expanded, UTC.
+        since: String,
+    },
+    /// A rollback ran up to a deploy boundary (the way back from an
+    /// online change's contract); `complete` runs the rest.
+    RollbackWaiting {
+        /// The migration, as `YYYYMMDDHHMM_name`.
+        id: String,
+        /// What to deploy before `complete`.
+        note: String,
+    },
     /// A migration was applied.
     Applied {
         /// The migration, as `YYYYMMDDHHMM_name`.
@@ -668,6 +716,14 @@ pub enum State {
         #[serde(skip_serializing_if = "Option::is_none")]
         rows_remaining: Option<u64>,
     },
+    /// Its expand ran up to its deploy boundary; it waits for the deploy
+    /// and `complete`.
+    Expanded {
+        /// When it was expanded, UTC, `YYYY-MM-DD HH:MM:SS`.
+        expanded_at: String,
+        /// What to deploy before `complete`.
+        next: String,
+    },
     /// Some phases of its rollback ran; `rollback` resumes it.
     RollingBack {
         /// Phases of its rollback plan done.
@@ -748,6 +804,10 @@ pub fn compare(migrations: &[Migration], applied: &[AppliedMigration]) -> Vec<St
                 rows_done: None,
                 rows_remaining: None,
             },
+            Some(m) if row.state == EXPANDED && m.checksum() == row.checksum => State::Expanded {
+                expanded_at: row.applied_at.clone(),
+                next: deploy_note(m).unwrap_or_default().to_owned(),
+            },
             Some(m) if row.state == ROLLING_BACK && m.checksum() == row.checksum => {
                 State::RollingBack { phases_done: row.phases_done, phases_total: row.phases_total }
             }
@@ -803,7 +863,7 @@ fn for_each_pending(
     migrations: &[Migration],
     applied: &[AppliedMigration],
     to: Option<u64>,
-    mut f: impl FnMut(&Migration, &Schema, &Schema) -> Result<(), RunError>,
+    mut f: impl FnMut(&Migration, &Schema, &Schema) -> Result<ControlFlow<()>, RunError>,
 ) -> Result<(), RunError> {
     if let Some(to) = to
         && !migrations.iter().any(|m| m.version == to)
@@ -811,7 +871,7 @@ fn for_each_pending(
         return Err(RunError::History(format!("no migration has version {to}")));
     }
     let done: std::collections::HashSet<u64> =
-        applied.iter().filter(|a| a.state != APPLYING).map(|a| a.version).collect();
+        applied.iter().filter(|a| a.state != APPLYING && a.state != EXPANDED).map(|a| a.version).collect();
     let mut schema = Schema::new();
     for m in migrations {
         if to.is_some_and(|to| m.version > to) {
@@ -824,8 +884,8 @@ fn for_each_pending(
                 .apply(&step.op)
                 .map_err(|e| RunError::History(format!("migration {} does not replay: {}", m.id(), e.message)))?;
         }
-        if pending {
-            f(m, &schema, &after)?;
+        if pending && f(m, &schema, &after)?.is_break() {
+            break;
         }
         schema = after;
     }
@@ -864,10 +924,14 @@ fn run_plan(
     first: u32,
     options: &Options,
     on_event: &mut dyn FnMut(Event),
-) -> Result<bool, RunError> {
+) -> Result<Outcome, RunError> {
     let started = Instant::now();
     let total = plan.phases.len().max(1) as u32;
     for phase in first..total {
+        let boundary = match plan.phases.get(phase as usize) {
+            Some(Phase::Deploy(note)) => Some(note.clone()),
+            _ => None,
+        };
         let progress = Progress {
             namespace: backend.namespace().to_owned(),
             version: m.version,
@@ -877,6 +941,7 @@ fn run_plan(
             phase,
             phases_total: total,
             started,
+            at_boundary: boundary.is_some(),
         };
         let mut attempt = 0;
         let failure = loop {
@@ -884,7 +949,7 @@ fn run_plan(
             let mut on_batch = |batch: BatchDone| on_event(Event::Batch { id: id.clone(), batch });
             match backend.run_phase(plan, phase as usize, schema, &progress, &m.transforms, &mut on_batch) {
                 Ok(()) => break None,
-                Err(ExecError::AlreadyDone) => return Ok(false),
+                Err(ExecError::AlreadyDone) => return Ok(Outcome::AlreadyDone),
                 Err(ExecError::Interrupted) => return Err(RunError::Interrupted { id: m.id() }),
                 Err(ExecError::LockTimeout { sql, message }) => {
                     // The phase was rolled back; waiting less than everyone
@@ -901,7 +966,12 @@ fn run_plan(
                 Err(ExecError::Database(message)) => break Some((None, message)),
             }
         };
-        let Some((statement, message)) = failure else { continue };
+        let Some((statement, message)) = failure else {
+            match boundary {
+                Some(note) if phase + 1 < total => return Ok(Outcome::AtBoundary(note)),
+                _ => continue,
+            }
+        };
         let left = match plan.phases.get(phase as usize) {
             Some(Phase::Backfill(_)) => Left::CommittedBatches,
             Some(Phase::Outside(_)) => Left::OutsideStatement,
@@ -917,7 +987,17 @@ fn run_plan(
             left,
         });
     }
-    Ok(true)
+    Ok(Outcome::Done)
+}
+
+/// How [`run_plan`] ended.
+enum Outcome {
+    /// Every phase ran.
+    Done,
+    /// Another runner had done it; nothing ran.
+    AlreadyDone,
+    /// It stopped after a deploy boundary: what to deploy next.
+    AtBoundary(String),
 }
 
 /// Applies the pending migrations (up to `to`), in version order; resumes a
@@ -930,7 +1010,7 @@ pub fn run(
     on_event: &mut dyn FnMut(Event),
 ) -> Result<usize, RunError> {
     with_lock(backend, migrations, on_event, |backend, changed, on_event| {
-        run_locked(backend, migrations, to, options, None, changed, on_event)
+        run_locked(backend, migrations, to, options, None, false, changed, on_event)
     })
 }
 
@@ -947,7 +1027,7 @@ pub fn run_with_backup(
     on_event: &mut dyn FnMut(Event),
 ) -> Result<usize, RunError> {
     with_lock(backend, migrations, on_event, |backend, changed, on_event| {
-        run_locked(backend, migrations, to, options, Some(backup), changed, on_event)
+        run_locked(backend, migrations, to, options, Some(backup), false, changed, on_event)
     })
 }
 
@@ -1077,12 +1157,104 @@ fn take_backup(
     Ok(())
 }
 
+/// Finishes the migration waiting at a deploy boundary: the rest of an
+/// expanded migration's plan (its contract), or the rest of a rollback
+/// that stopped at one. Nothing after it runs.
+pub fn complete(
+    backend: &mut dyn Backend,
+    migrations: &[Migration],
+    options: &Options,
+    on_event: &mut dyn FnMut(Event),
+) -> Result<usize, RunError> {
+    with_lock(backend, migrations, on_event, |backend, changed, on_event| {
+        let applied = backend.applied()?;
+        if applied.iter().any(|a| a.state == EXPANDED) {
+            return run_locked(backend, migrations, None, options, None, true, changed, on_event);
+        }
+        let sorted = sorted(migrations);
+        let waiting = applied.iter().find(|a| {
+            a.state == ROLLING_BACK
+                && sorted
+                    .iter()
+                    .find(|m| m.version == a.version)
+                    .is_some_and(|m| rollback_waits(m, &sorted, a, options))
+        });
+        match waiting {
+            Some(a) => rollback_locked(
+                backend,
+                migrations,
+                RollbackTarget::To(previous_version(&sorted, a.version)),
+                options,
+                true,
+                changed,
+                on_event,
+            ),
+            None => Err(RunError::History(
+                "no migration is waiting at a deploy boundary: `complete` finishes an online change that `run` expanded (or a rollback that stopped at its boundary)".into(),
+            )),
+        }
+    })
+}
+
+/// The version just before `version` (0 when it is the first).
+fn previous_version(sorted: &[Migration], version: u64) -> u64 {
+    sorted.iter().map(|m| m.version).filter(|v| *v < version).max().unwrap_or(0)
+}
+
+/// Whether the half-done rollback `a` of `m` stopped at a deploy boundary.
+fn rollback_waits(m: &Migration, sorted: &[Migration], a: &AppliedMigration, options: &Options) -> bool {
+    let Some(i) = sorted.iter().position(|x| x.version == m.version) else { return false };
+    let Ok(befores) = schemas_before(&sorted[..=i]) else { return false };
+    let Some(plan) = down_plan(Dialect::Postgres, &befores[i], m, a, options) else { return false };
+    a.phases_done > 0 && matches!(plan.phases.get(a.phases_done as usize - 1), Some(Phase::Deploy(_)))
+}
+
+/// The rollback plan of `m` given its bookkeeping row: an expanded
+/// migration undoes only what ran before its deploy boundary.
+fn down_plan(
+    dialect: Dialect,
+    before: &Schema,
+    m: &Migration,
+    row: &AppliedMigration,
+    options: &Options,
+) -> Option<Plan> {
+    match dialect::plan_down(dialect, before, &as_rolled_back(m, row), options) {
+        Ok(Ok(plan)) => Some(plan),
+        _ => None,
+    }
+}
+
+/// `m` as its rollback sees it: only the steps before its deploy boundary
+/// when it is expanded (their way back derived).
+fn as_rolled_back(m: &Migration, row: &AppliedMigration) -> Migration {
+    match (row.state.as_str(), expand_steps(m)) {
+        (EXPANDED, Some(steps)) => Migration { steps: steps.to_vec(), down: crate::model::Down::Derived, ..m.clone() },
+        _ => m.clone(),
+    }
+}
+
+/// The steps of `m` before its first deploy boundary, if it has one.
+pub fn expand_steps(m: &Migration) -> Option<&[crate::model::Step]> {
+    let at = m.steps.iter().position(|s| matches!(s.op, crate::model::Op::DeployBoundary { .. }))?;
+    Some(&m.steps[..at])
+}
+
+/// What `m` asks to deploy at its deploy boundary.
+pub fn deploy_note(m: &Migration) -> Option<&str> {
+    m.steps.iter().find_map(|s| match &s.op {
+        crate::model::Op::DeployBoundary { note } => Some(note.as_str()),
+        _ => None,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
 fn run_locked(
     backend: &mut dyn Backend,
     migrations: &[Migration],
     to: Option<u64>,
     options: &Options,
     backup: Option<&std::path::Path>,
+    completing: bool,
     count: &mut usize,
     on_event: &mut dyn FnMut(Event),
 ) -> Result<usize, RunError> {
@@ -1095,7 +1267,7 @@ fn run_locked(
     // neither applied nor pending, so only finishing the rollback is safe.
     if let Some(a) = applied.iter().find(|a| a.state == ROLLING_BACK) {
         return Err(RunError::History(format!(
-            "migration {}_{} is half rolled back ({} of {} phases of its rollback done); finish it with `rollback` before running",
+            "migration {}_{} is half rolled back ({} of {} phases of its rollback done); finish it with `rollback` (or `complete`, when it waits at a deploy boundary) before running",
             a.version, a.name, a.phases_done, a.phases_total
         )));
     }
@@ -1112,22 +1284,40 @@ fn run_locked(
     }
     if let Some(dest) = backup
         && !pending.is_empty()
+        && !applied.iter().any(|a| a.state == EXPANDED)
     {
         take_backup(backend, &applied, dest, on_event)?;
     }
     for_each_pending(&migrations, &applied, to, |m, before, after| {
+        let row = applied.iter().find(|a| a.version == m.version);
+        let expanded = row.is_some_and(|a| a.state == EXPANDED);
+        if expanded && !completing {
+            // The deploy it waits for is the user's to confirm.
+            on_event(Event::AwaitingComplete {
+                id: m.id(),
+                note: deploy_note(m).unwrap_or_default().to_owned(),
+                since: row.map(|a| a.applied_at.clone()).unwrap_or_default(),
+            });
+            return Ok(ControlFlow::Break(()));
+        }
         let plan = dialect::plan_up_to(backend.dialect(), before, after, m, options).map_err(|e| plan_error(m, e))?;
-        let first = applied.iter().find(|a| a.version == m.version && a.state == APPLYING).map_or(0, |a| a.phases_done);
+        let first = row.filter(|a| a.state == APPLYING || a.state == EXPANDED).map_or(0, |a| a.phases_done);
         // Data steps read their table's key and columns off the schema the
         // migration produces (`after`: a backfill fills columns added before it).
         let started = Instant::now();
-        if run_plan(backend, m, &plan, after, Direction::Up, first, options, on_event)? {
-            *count += 1;
-            on_event(Event::Applied { id: m.id(), duration: started.elapsed() });
-        } else {
-            on_event(Event::Skipped { id: m.id() });
+        match run_plan(backend, m, &plan, after, Direction::Up, first, options, on_event)? {
+            Outcome::Done => {
+                *count += 1;
+                on_event(Event::Applied { id: m.id(), duration: started.elapsed() });
+            }
+            Outcome::AlreadyDone => on_event(Event::Skipped { id: m.id() }),
+            Outcome::AtBoundary(note) => {
+                on_event(Event::Expanded { id: m.id(), note });
+                return Ok(ControlFlow::Break(()));
+            }
         }
-        Ok(())
+        // `complete` finishes the expanded migration and nothing more.
+        Ok(if completing { ControlFlow::Break(()) } else { ControlFlow::Continue(()) })
     })?;
     Ok(*count)
 }
@@ -1196,7 +1386,10 @@ fn mark_applied_locked(
         if applied.iter().any(|a| a.version == m.version) {
             continue;
         }
-        if run_plan(backend, m, &nothing, &expected, Direction::Up, 0, &Options::default(), on_event)? {
+        if matches!(
+            run_plan(backend, m, &nothing, &expected, Direction::Up, 0, &Options::default(), on_event)?,
+            Outcome::Done
+        ) {
             *count += 1;
             on_event(Event::Marked { id: m.id() });
         }
@@ -1224,7 +1417,7 @@ pub fn rollback(
     on_event: &mut dyn FnMut(Event),
 ) -> Result<usize, RunError> {
     with_lock(backend, migrations, on_event, |backend, changed, on_event| {
-        rollback_locked(backend, migrations, target, options, changed, on_event)
+        rollback_locked(backend, migrations, target, options, false, changed, on_event)
     })
 }
 
@@ -1233,6 +1426,7 @@ fn rollback_locked(
     migrations: &[Migration],
     target: RollbackTarget,
     options: &Options,
+    completing: bool,
     count: &mut usize,
     on_event: &mut dyn FnMut(Event),
 ) -> Result<usize, RunError> {
@@ -1265,20 +1459,37 @@ fn rollback_locked(
     for i in chosen {
         let m = &migrations[i];
         let before = &befores[i];
-        let plan = match dialect::plan_down(backend.dialect(), before, m, options) {
+        let Some(row) = applied.iter().find(|a| a.version == m.version) else { continue };
+        let rolled_back = as_rolled_back(m, row);
+        let plan = match dialect::plan_down(backend.dialect(), before, &rolled_back, options) {
             Ok(Ok(plan)) => plan,
             Ok(Err(e)) => return Err(plan_error(m, e)),
             Err(reason) => return Err(RunError::Irreversible { id: m.id(), reason }),
         };
-        let after = schema_after_migration(before, m)?;
-        let first =
-            applied.iter().find(|a| a.version == m.version && a.state == ROLLING_BACK).map_or(0, |a| a.phases_done);
+        let after = schema_after_migration(before, &rolled_back)?;
+        let first = if row.state == ROLLING_BACK { row.phases_done } else { 0 };
+        if !completing
+            && first > 0
+            && let Some(Phase::Deploy(note)) = plan.phases.get(first as usize - 1)
+        {
+            // Stopped at its deploy boundary: the deploy is the user's to confirm.
+            on_event(Event::RollbackWaiting { id: m.id(), note: note.clone() });
+            return Ok(*count);
+        }
         let started = Instant::now();
-        if run_plan(backend, m, &plan, &after, Direction::Down, first, options, on_event)? {
-            *count += 1;
-            on_event(Event::RolledBack { id: m.id(), duration: started.elapsed() });
-        } else {
-            on_event(Event::Skipped { id: m.id() });
+        match run_plan(backend, m, &plan, &after, Direction::Down, first, options, on_event)? {
+            Outcome::Done => {
+                *count += 1;
+                on_event(Event::RolledBack { id: m.id(), duration: started.elapsed() });
+            }
+            Outcome::AlreadyDone => on_event(Event::Skipped { id: m.id() }),
+            Outcome::AtBoundary(note) => {
+                on_event(Event::RollbackWaiting { id: m.id(), note });
+                return Ok(*count);
+            }
+        }
+        if completing {
+            break;
         }
     }
     Ok(*count)
@@ -1292,7 +1503,15 @@ pub fn status(backend: &mut dyn Backend, migrations: &[Migration]) -> Result<Sta
     let entries = compare(&migrations, &applied);
     let applied_known: Vec<&Migration> =
         migrations.iter().filter(|m| applied.iter().any(|a| a.version == m.version && a.state == APPLIED)).collect();
-    let expected = schema_after(&applied_known)?;
+    let mut expected = schema_after(&applied_known)?;
+    // An expanded migration's schema is the one its expand leads to.
+    for m in migrations.iter().filter(|m| applied.iter().any(|a| a.version == m.version && a.state == EXPANDED)) {
+        for step in expand_steps(m).unwrap_or_default() {
+            expected
+                .apply(&step.op)
+                .map_err(|e| RunError::History(format!("migration {} does not replay: {}", m.id(), e.message)))?;
+        }
+    }
     let others = backend.others()?;
     let drift = backend.drift(&expected, &others.objects)?;
     let mut entries = entries;
@@ -1346,7 +1565,7 @@ pub fn dry_run(
             m.version,
             &m.checksum()[..16]
         ));
-        Ok(())
+        Ok(ControlFlow::Continue(()))
     })?;
     if out.is_empty() {
         out.push_str("-- nothing to apply: every migration is applied\n");
@@ -1359,6 +1578,9 @@ mod tests;
 
 #[cfg(all(test, feature = "postgres", feature = "dsl"))]
 mod postgres_tests;
+
+#[cfg(all(test, any(feature = "sqlite", feature = "postgres"), feature = "dsl"))]
+mod online_tests;
 
 /// A PostgreSQL database of its own for one test, dropped afterwards.
 #[cfg(feature = "postgres")]

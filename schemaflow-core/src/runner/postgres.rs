@@ -19,8 +19,8 @@ use super::batches;
 use super::postgres_batches::PostgresBatches;
 use super::postgres_driver::{db_error, message, statement_error};
 use super::{
-    APPLIED, APPLYING, AppliedMigration, BACKUPS_TABLE, BOOKKEEPING_TABLE, Backend, BackfillProgress, BatchDone,
-    Direction, ExecError, OBJECTS_TABLE, Progress, ROLLING_BACK,
+    AppliedMigration, BACKUPS_TABLE, BOOKKEEPING_TABLE, Backend, BackfillProgress, BatchDone, ExecError, OBJECTS_TABLE,
+    Progress,
 };
 use crate::dialect::{self, Dialect, Phase, Plan, Statement, ident};
 use crate::model::{Column, ColumnType, Constraint, ConstraintKind, DefaultValue, FkAction, Index, Table};
@@ -278,18 +278,13 @@ fn check_follows(progress: &Progress, messages: &[postgres::SimpleQueryMessage])
 /// rollback) no row and no batch progress that a later run could take for
 /// its own.
 fn record_sql(p: &Progress) -> String {
-    let (state, done) = match (p.direction, p.is_last()) {
-        (Direction::Down, true) => {
+    match p.recorded_state() {
+        Some((state, done)) => state_sql(p, state, done),
+        None => {
             let condition = format!("WHERE namespace = {} AND version = {}", dialect::literal(&p.namespace), p.version);
-            return format!(
-                "DELETE FROM {BOOKKEEPING_TABLE} {condition}; DELETE FROM schemaflow_backfills {condition}"
-            );
+            format!("DELETE FROM {BOOKKEEPING_TABLE} {condition}; DELETE FROM schemaflow_backfills {condition}")
         }
-        (Direction::Up, true) => (APPLIED, p.phases_total),
-        (Direction::Up, false) => (APPLYING, p.phase + 1),
-        (Direction::Down, false) => (ROLLING_BACK, p.phase + 1),
-    };
-    state_sql(p, state, done)
+    }
 }
 
 /// Checks the bookkeeping and records that the phase has started, in one
@@ -520,7 +515,7 @@ impl Backend for PostgresBackend {
     ) -> Result<(), ExecError> {
         self.session(plan)?;
         match plan.phases.get(phase) {
-            None => self.in_transaction(progress, |_| Ok(())),
+            None | Some(Phase::Deploy(_)) => self.in_transaction(progress, |_| Ok(())),
             Some(Phase::Transaction(statements)) => self.in_transaction(progress, |tx| run_statements(tx, statements)),
             Some(Phase::Outside(statement)) => {
                 // Check first, so a runner that lost the race runs nothing.

@@ -16,10 +16,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use super::batches;
 use super::sqlite_batches::SqliteBatches;
 use super::sqlite_driver::{db_error, statement_error};
-use super::{
-    APPLIED, APPLYING, AppliedMigration, BOOKKEEPING_TABLE, Backend, BackfillProgress, BatchDone, Direction, ExecError,
-    Progress, ROLLING_BACK,
-};
+use super::{AppliedMigration, BOOKKEEPING_TABLE, Backend, BackfillProgress, BatchDone, ExecError, Progress};
 use crate::dialect::{Dialect, Phase, Plan, Statement, ident, sqlite as sqlite_sql};
 use crate::model::{Column, ColumnType, Constraint, ConstraintKind, DefaultValue, FkAction, Index, Table};
 use crate::schema::Schema;
@@ -218,28 +215,23 @@ impl SqliteBackend {
     }
 
     fn record(&self, p: &Progress) -> Result<(), ExecError> {
-        let (state, done) = match (p.direction, p.is_last()) {
-            (Direction::Down, true) => {
-                // Rolled back: no row, and no batch progress that a later
-                // run could take for its own.
-                self.conn
-                    .execute(
-                        &format!("DELETE FROM {BOOKKEEPING_TABLE} WHERE namespace = ?1 AND version = ?2"),
-                        params![p.namespace, p.version as i64],
-                    )
-                    .map_err(db_error)?;
-                return self
-                    .conn
-                    .execute(
-                        "DELETE FROM schemaflow_backfills WHERE namespace = ?1 AND version = ?2",
-                        params![p.namespace, p.version as i64],
-                    )
-                    .map(|_| ())
-                    .map_err(db_error);
-            }
-            (Direction::Up, true) => (APPLIED, p.phases_total),
-            (Direction::Up, false) => (APPLYING, p.phase + 1),
-            (Direction::Down, false) => (ROLLING_BACK, p.phase + 1),
+        let Some((state, done)) = p.recorded_state() else {
+            // Rolled back: no row, and no batch progress that a later run
+            // could take for its own.
+            self.conn
+                .execute(
+                    &format!("DELETE FROM {BOOKKEEPING_TABLE} WHERE namespace = ?1 AND version = ?2"),
+                    params![p.namespace, p.version as i64],
+                )
+                .map_err(db_error)?;
+            return self
+                .conn
+                .execute(
+                    "DELETE FROM schemaflow_backfills WHERE namespace = ?1 AND version = ?2",
+                    params![p.namespace, p.version as i64],
+                )
+                .map(|_| ())
+                .map_err(db_error);
         };
         self.write_state(p, state, done)
     }
@@ -575,7 +567,7 @@ impl Backend for SqliteBackend {
             self.session = wanted;
         }
         match plan.phases.get(phase) {
-            None => self.in_transaction(progress, |_| Ok(())),
+            None | Some(Phase::Deploy(_)) => self.in_transaction(progress, |_| Ok(())),
             Some(Phase::Transaction(statements)) => self.in_transaction(progress, |db| db.run_statements(statements)),
             Some(Phase::Outside(statement)) => {
                 self.mark_started(progress)?;

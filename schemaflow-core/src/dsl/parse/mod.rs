@@ -23,6 +23,9 @@
 //! backfill table set a = value, … [where "sql"] [batch N] [pause 100ms]
 //! backfill table with path::to::f(a, …) -> (b, …) [where "sql"] [batch N] [pause 100ms]
 //! sql "…" (down "…" | irreversible "why")
+//! online_change table { ITEM, … } [batch N] [pause 100ms]
+//!     ITEM = add c: Type = "sql over the retired columns" | retire c = "sql over the added columns"
+//!          | rename old -> new: Type
 //! down { STEP … }            irreversible "why"
 //! lock_timeout 10s           statement_timeout 2min      (PostgreSQL, this migration only)
 //! #[allow(rule_name, "reason")] before any step
@@ -55,6 +58,7 @@ use types::value;
 mod alter;
 mod backfill;
 mod index;
+mod online;
 mod raw;
 mod table;
 mod tokens;
@@ -147,8 +151,7 @@ struct Builder {
     allows_read: usize,
 }
 
-const OPERATIONS: &str =
-    "create_table, drop_table, rename_table, alter_table, create_index, drop_index, backfill, sql, down, irreversible";
+const OPERATIONS: &str = "create_table, drop_table, rename_table, alter_table, create_index, drop_index, backfill, sql, online_change, down, irreversible";
 const ALTER_ITEMS: &str = "add_column, drop_column, rename_column, set_type, set_not_null, drop_not_null, set_default, drop_default, add_constraint, drop_constraint";
 
 struct PendingAllow {
@@ -430,6 +433,7 @@ impl Builder {
                 self.raw_sql(input, steps)?;
                 false
             }
+            "online_change" => self.online_change(input, steps, span)?,
             "add_column" | "drop_column" | "rename_column" | "set_type" | "set_not_null" | "drop_not_null"
             | "set_default" | "drop_default" | "add_constraint" | "drop_constraint" => {
                 return Err(err(span, format!("`{kw_text}` goes inside `alter_table name {{ … }}`")));

@@ -74,6 +74,7 @@ pub(super) const RESUME_AT: &[&str] = &[
     "drop_index",
     "backfill",
     "sql",
+    "online_change",
     "down",
     "irreversible",
 ];

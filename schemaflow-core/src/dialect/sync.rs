@@ -1,0 +1,170 @@
+//! The dual-write sync of an `online_change`, per dialect: triggers that
+//! keep the new columns and the retired ones in step while two app versions
+//! write the table.
+//!
+//! Which side a write came from is read off the row: an insert that leaves
+//! every added column NULL came from the old app (the added columns are
+//! computed from the retired ones), one that leaves every retired column
+//! NULL came from the new app (the other way round); an update that
+//! changes only one side has the other computed from it. A side that
+//! already holds what it would be computed to is left alone, so a value
+//! written by one app is never rewritten by the round trip through the
+//! other shape (a split and its merge need not be exact inverses), and the
+//! triggers never feed each other.
+
+use super::{OpContext, Statement, Unit, ident};
+use crate::model::{Sync, SyncedColumn};
+
+/// `a IS NULL AND b IS NULL`, over `prefix.column`.
+fn all_null(prefix: &str, columns: &[SyncedColumn]) -> String {
+    columns.iter().map(|c| format!("{prefix}{} IS NULL", ident(&c.column))).collect::<Vec<_>>().join(" AND ")
+}
+
+/// Whether any of `columns` differs between `NEW` and `OLD`.
+fn changed(columns: &[SyncedColumn], distinct: &str) -> String {
+    let parts: Vec<String> = columns.iter().map(|c| format!("NEW.{0} {distinct} OLD.{0}", ident(&c.column))).collect();
+    format!("({})", parts.join(" OR "))
+}
+
+/// Whether every column of `columns` already holds its expression's value
+/// (bare column names, read from the row being written).
+fn in_step(columns: &[SyncedColumn], same: &str) -> String {
+    let parts: Vec<String> = columns.iter().map(|c| format!("{} {same} ({})", ident(&c.column), c.expr)).collect();
+    format!("({})", parts.join(" AND "))
+}
+
+/// The trigger function and trigger of a sync on PostgreSQL (a `BEFORE`
+/// trigger sets the row's other side before it is written), after the
+/// retired columns lose their NOT NULL.
+pub fn postgres_create(cx: &OpContext, sync: &Sync) -> Vec<Unit> {
+    let table = ident(&sync.table);
+    let lock = format!("SHARE ROW EXCLUSIVE on {table} (brief)");
+    let mut units: Vec<Unit> = relaxed(cx, sync)
+        .map(|c| {
+            Unit::InTransaction(
+                Statement::new(format!("ALTER TABLE {table} ALTER COLUMN {} DROP NOT NULL", ident(c)))
+                    .locking(format!("ACCESS EXCLUSIVE on {table} (brief)")),
+            )
+        })
+        .collect();
+    let row = format!("FROM (SELECT NEW.*) AS {table}");
+    let compute = |targets: &[SyncedColumn]| {
+        let exprs: Vec<String> = targets.iter().map(|c| format!("({})", c.expr)).collect();
+        let into: Vec<String> = targets.iter().map(|c| format!("NEW.{}", ident(&c.column))).collect();
+        format!("SELECT {} INTO {} {row};", exprs.join(", "), into.join(", "))
+    };
+    let unless = |already: &[SyncedColumn]| format!("NOT (SELECT {} {row})", in_step(already, "IS NOT DISTINCT FROM"));
+    let (added, retired) = (&sync.added, &sync.retired);
+    let body = format!(
+        "BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF {added_null} AND NOT ({retired_null}) THEN
+            {forward}
+        ELSIF {retired_null} AND NOT ({added_null}) THEN
+            {inverse}
+        END IF;
+    ELSIF {retired_changed} AND NOT {added_changed} AND {forward_needed} THEN
+        {forward}
+    ELSIF {added_changed} AND NOT {retired_changed} AND {inverse_needed} THEN
+        {inverse}
+    END IF;
+    RETURN NEW;
+END",
+        added_null = all_null("NEW.", added),
+        retired_null = all_null("NEW.", retired),
+        forward = compute(added),
+        inverse = compute(retired),
+        retired_changed = changed(retired, "IS DISTINCT FROM"),
+        added_changed = changed(added, "IS DISTINCT FROM"),
+        forward_needed = unless(retired),
+        inverse_needed = unless(added),
+    );
+    let function = ident(&sync.name);
+    units.push(Unit::InTransaction(Statement::new(format!(
+        "CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $schemaflow$\n{body}\n$schemaflow$"
+    ))));
+    units.push(Unit::InTransaction(
+        Statement::new(format!(
+            "CREATE TRIGGER {function} BEFORE INSERT OR UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()"
+        ))
+        .locking(lock),
+    ));
+    units
+}
+
+/// Drops the trigger and its function (PostgreSQL).
+pub fn postgres_drop(table: &str, name: &str) -> Vec<Unit> {
+    vec![
+        Unit::InTransaction(
+            Statement::new(format!("DROP TRIGGER {} ON {}", ident(name), ident(table)))
+                .locking(format!("ACCESS EXCLUSIVE on {} (brief)", ident(table))),
+        ),
+        Unit::InTransaction(Statement::new(format!("DROP FUNCTION {}()", ident(name)))),
+    ]
+}
+
+/// The retired columns that are NOT NULL before the sync.
+fn relaxed<'a>(cx: &'a OpContext, sync: &'a Sync) -> impl Iterator<Item = &'a str> + 'a {
+    let table = cx.before.table(&sync.table);
+    sync.retired
+        .iter()
+        .filter(move |c| table.and_then(|t| t.column(&c.column)).is_some_and(|c| !c.nullable))
+        .map(|c| c.column.as_str())
+}
+
+/// The names of the SQLite triggers of a sync.
+fn sqlite_triggers(name: &str) -> [String; 3] {
+    [format!("{name}_insert_old"), format!("{name}_insert_new"), format!("{name}_update")]
+}
+
+/// The triggers of a sync on SQLite, after a rebuild that drops the
+/// retired columns' NOT NULL (SQLite checks it before any trigger could
+/// fill them). `AFTER` triggers update the row just written, found by its
+/// key.
+pub fn sqlite_create(cx: &OpContext, sync: &Sync) -> Vec<Unit> {
+    let mut units = Vec::new();
+    if let Some(column) = relaxed(cx, sync).next() {
+        let op = crate::model::Op::DropNotNull { table: sync.table.clone(), column: column.to_owned() };
+        units.extend(super::sqlite::op_units(cx, &op));
+    }
+    let table = ident(&sync.table);
+    let key: Vec<String> = match cx.after.table(&sync.table).and_then(|t| t.primary_key()) {
+        Some(columns) if !columns.is_empty() => columns.iter().map(|c| format!("{0} = NEW.{0}", ident(c))).collect(),
+        _ => vec!["rowid = NEW.rowid".to_owned()],
+    };
+    let key = key.join(" AND ");
+    let set = |targets: &[SyncedColumn]| {
+        targets.iter().map(|c| format!("{} = ({})", ident(&c.column), c.expr)).collect::<Vec<_>>().join(", ")
+    };
+    let (added, retired) = (&sync.added, &sync.retired);
+    let forward = format!("UPDATE {table} SET {} WHERE {key} AND NOT {}", set(added), in_step(retired, "IS"));
+    let inverse = format!("UPDATE {table} SET {} WHERE {key} AND NOT {}", set(retired), in_step(added, "IS"));
+    let [insert_old, insert_new, update] = sqlite_triggers(&sync.name);
+    let (added_null, retired_null) = (all_null("NEW.", added), all_null("NEW.", retired));
+    let (retired_changed, added_changed) = (changed(retired, "IS NOT"), changed(added, "IS NOT"));
+    for sql in [
+        format!(
+            "CREATE TRIGGER {} AFTER INSERT ON {table} WHEN {added_null} AND NOT ({retired_null}) BEGIN {forward}; END",
+            ident(&insert_old)
+        ),
+        format!(
+            "CREATE TRIGGER {} AFTER INSERT ON {table} WHEN {retired_null} AND NOT ({added_null}) BEGIN {inverse}; END",
+            ident(&insert_new)
+        ),
+        format!(
+            "CREATE TRIGGER {} AFTER UPDATE ON {table} WHEN {retired_changed} <> {added_changed} BEGIN {forward} AND {retired_changed}; {inverse} AND {added_changed}; END",
+            ident(&update)
+        ),
+    ] {
+        units.push(Unit::InTransaction(Statement::new(sql)));
+    }
+    units
+}
+
+/// Drops the triggers of a sync (SQLite).
+pub fn sqlite_drop(name: &str) -> Vec<Unit> {
+    sqlite_triggers(name)
+        .iter()
+        .map(|t| Unit::InTransaction(Statement::new(format!("DROP TRIGGER {}", ident(t)))))
+        .collect()
+}

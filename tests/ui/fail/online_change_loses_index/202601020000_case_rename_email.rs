@@ -1,0 +1,7 @@
+schemaflow::migration! {
+    online_change users {
+        rename email -> login: String,
+    }
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+schemaflow::migration! {
+    online_change users {
+        rename nickname -> handle: String,
+    }
+}
+
+fn main() {}
