@@ -109,7 +109,7 @@ pub fn test_migrations(db: &mut dyn ScratchDatabase, migrations: &[Migration], o
             }
             // Up.
             let started = Instant::now();
-            runner::run(db, history, None, &run_options, &mut |_| {}).map_err(|e| e.to_string())?;
+            run_through(db, history, &run_options).map_err(|e| e.to_string())?;
             result.up_ms = started.elapsed().as_millis() as u64;
             expect_schema(db, &after, "after it was applied")?;
             check_fk_indexes(&after)?;
@@ -123,7 +123,7 @@ pub fn test_migrations(db: &mut dyn ScratchDatabase, migrations: &[Migration], o
             // give back every row, and every value it did not mean to change.
             fill(db, &after, &mut filled, options.rows, &mut rng)?;
             let started = Instant::now();
-            match runner::rollback(db, history, RollbackTarget::Steps(1), &run_options, &mut |_| {}) {
+            match rollback_through(db, history, RollbackTarget::Steps(1), &run_options) {
                 Ok(_) => {}
                 Err(RunError::Irreversible { .. }) => return Ok(()),
                 Err(e) => return Err(format!("its rollback failed: {e}")),
@@ -134,8 +134,7 @@ pub fn test_migrations(db: &mut dyn ScratchDatabase, migrations: &[Migration], o
             compare_data(&before_data, &snapshot(db, &schema)?, &written_columns(m))?;
             // Up again.
             let started = Instant::now();
-            runner::run(db, history, None, &run_options, &mut |_| {})
-                .map_err(|e| format!("applying it again failed: {e}"))?;
+            run_through(db, history, &run_options).map_err(|e| format!("applying it again failed: {e}"))?;
             result.again_ms = Some(started.elapsed().as_millis() as u64);
             expect_schema(db, &after, "after it was applied again")?;
             // Tables it created are empty again: fill them for what follows.
@@ -163,6 +162,45 @@ pub fn test_migrations(db: &mut dyn ScratchDatabase, migrations: &[Migration], o
     TestReport { migrations: results, sweep, already_applied, passed }
 }
 
+/// `run`, each deploy boundary it stops at confirmed at once with
+/// `complete`, as if every deploy went out straight away.
+fn run_through(db: &mut dyn ScratchDatabase, migrations: &[Migration], options: &Options) -> Result<usize, RunError> {
+    let mut count = 0;
+    loop {
+        let mut waits = false;
+        count += runner::run(db, migrations, None, options, &mut |e| {
+            waits |= matches!(e, runner::Event::Expanded { .. } | runner::Event::AwaitingComplete { .. });
+        })?;
+        if !waits {
+            return Ok(count);
+        }
+        count += runner::complete(db, migrations, options, &mut |_| {})?;
+    }
+}
+
+/// `rollback`, each deploy boundary it stops at confirmed at once.
+fn rollback_through(
+    db: &mut dyn ScratchDatabase,
+    migrations: &[Migration],
+    target: RollbackTarget,
+    options: &Options,
+) -> Result<usize, RunError> {
+    let mut count = 0;
+    loop {
+        let mut waits = false;
+        count += runner::rollback(db, migrations, target, options, &mut |e| {
+            waits |= matches!(e, runner::Event::RollbackWaiting { .. });
+        })?;
+        if !waits {
+            return Ok(count);
+        }
+        count += runner::complete(db, migrations, options, &mut |_| {})?;
+        if matches!(target, RollbackTarget::Steps(_)) {
+            return Ok(count);
+        }
+    }
+}
+
 /// The last check: every migration rolled back, newest first, down to
 /// empty (or to the newest irreversible one), then all applied again.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -178,14 +216,14 @@ pub struct Sweep {
 fn full_sweep(db: &mut dyn ScratchDatabase, sorted: &[Migration], end: &Schema, options: &Options) -> Sweep {
     let mut sweep = Sweep { rolled_back: 0, applied_again: 0, failure: None };
     let result = (|| -> Result<(), String> {
-        sweep.rolled_back = match runner::rollback(db, sorted, RollbackTarget::To(0), options, &mut |_| {}) {
+        sweep.rolled_back = match rollback_through(db, sorted, RollbackTarget::To(0), options) {
             Ok(n) => n,
             // Stopped at an irreversible migration: the rest stays applied.
             Err(RunError::Irreversible { .. }) => 0,
             Err(e) => return Err(format!("rolling everything back failed: {e}")),
         };
-        sweep.applied_again = runner::run(db, sorted, None, options, &mut |_| {})
-            .map_err(|e| format!("applying everything again failed: {e}"))?;
+        sweep.applied_again =
+            run_through(db, sorted, options).map_err(|e| format!("applying everything again failed: {e}"))?;
         expect_schema(db, end, "after rolling everything back and applying it again")
     })();
     sweep.failure = result.err();

@@ -177,6 +177,38 @@ mod sqlite {
         let mut db = SqliteBackend::in_memory().unwrap();
         rollback_of_an_expand(&mut db);
     }
+
+    struct Sqlite(rusqlite::Connection);
+
+    impl AppConnection for Sqlite {
+        fn write(&mut self, sql: &str) -> Result<(), String> {
+            self.0.execute_batch(sql).map_err(|e| e.to_string())
+        }
+        fn read(&mut self, sql: &str) -> Result<Option<String>, String> {
+            self.0.query_row(sql, [], |r| r.get::<_, Option<String>>(0)).map_err(|e| e.to_string())
+        }
+    }
+
+    #[test]
+    fn both_app_versions_write_through_every_phase_on_sqlite() {
+        let path = std::env::temp_dir().join(format!("schemaflow-online-load-{}.db", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let mut db = SqliteBackend::open(&path).unwrap();
+        let connect = || -> Box<dyn AppConnection> {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+            Box::new(Sqlite(conn))
+        };
+        rename_under_load(&mut db, &connect);
+        drop(db);
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn the_test_command_goes_through_the_boundaries_on_sqlite() {
+        let mut db = SqliteBackend::in_memory().unwrap();
+        the_test_command_passes(&mut db);
+    }
 }
 
 #[cfg(feature = "postgres")]
@@ -198,4 +230,175 @@ mod postgres {
         let mut b = PostgresBackend::connect(&db.url, "public").unwrap();
         rollback_of_an_expand(&mut b);
     }
+
+    struct Postgres(::postgres::Client);
+
+    impl AppConnection for Postgres {
+        fn write(&mut self, sql: &str) -> Result<(), String> {
+            self.0.batch_execute(sql).map_err(|e| e.to_string())
+        }
+        fn read(&mut self, sql: &str) -> Result<Option<String>, String> {
+            self.0.query_one(sql, &[]).map(|r| r.get::<_, Option<String>>(0)).map_err(|e| e.to_string())
+        }
+    }
+
+    #[test]
+    fn both_app_versions_write_through_every_phase_on_postgres() {
+        let Some(db) = TestDatabase::create("online_load") else { return };
+        let mut b = PostgresBackend::connect(&db.url, "public").unwrap();
+        let url = db.url.clone();
+        let connect = move || -> Box<dyn AppConnection> {
+            Box::new(Postgres(::postgres::Client::connect(&url, ::postgres::NoTls).unwrap()))
+        };
+        rename_under_load(&mut b, &connect);
+    }
+
+    #[test]
+    fn the_test_command_goes_through_the_boundaries_on_postgres() {
+        let Some(db) = TestDatabase::create("online_test_command") else { return };
+        let mut b = PostgresBackend::connect(&db.url, "public").unwrap();
+        the_test_command_passes(&mut b);
+    }
+}
+
+/// `cargo schemaflow test` goes through each boundary as if every deploy
+/// went out at once: forward, back and forward again, data kept.
+fn the_test_command_passes(db: &mut dyn ScratchDatabase) {
+    let options = crate::testing::TestOptions { rows: 300, seed: 7, max_duration: None, generate: true };
+    let report = crate::testing::test_migrations(db, &rename_history(), &options);
+    assert!(report.passed, "{}", crate::testing::summary(&report));
+}
+
+/// A connection an app version writes through.
+trait AppConnection: Send {
+    /// Runs one statement; the error as text.
+    fn write(&mut self, sql: &str) -> Result<(), String>;
+    /// The first column of the first row, as text.
+    fn read(&mut self, sql: &str) -> Result<Option<String>, String>;
+}
+
+/// What one app version did while the migration ran.
+#[derive(Debug, Default)]
+struct Writes {
+    /// Statements that failed.
+    errors: Vec<String>,
+    /// Reads of the other shape, right after a write, that did not show it.
+    mismatches: Vec<String>,
+    /// The last value written to each row.
+    last: std::collections::BTreeMap<i64, String>,
+}
+
+/// One app version writing in a loop until told to stop: it inserts rows
+/// of its own (ids from `first_id`) and updates rows `rows` in turn,
+/// through `column`; once `check` is set, it reads `other` back after each
+/// write and expects the same value there.
+fn app(
+    mut conn: Box<dyn AppConnection>,
+    column: &'static str,
+    other: &'static str,
+    first_id: i64,
+    rows: std::ops::RangeInclusive<i64>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    check: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> std::thread::JoinHandle<Writes> {
+    use std::sync::atomic::Ordering;
+    std::thread::spawn(move || {
+        let mut writes = Writes::default();
+        let span = rows.end() - rows.start() + 1;
+        let mut k = 0i64;
+        while !stop.load(Ordering::SeqCst) {
+            let (id, sql, value) = if k % 2 == 0 {
+                let id = first_id + k;
+                let value = format!("{column} insert {k}");
+                (id, format!("INSERT INTO users (id, {column}) VALUES ({id}, '{value}')"), value)
+            } else {
+                let id = rows.start() + (k % span);
+                let value = format!("{column} update {k}");
+                (id, format!("UPDATE users SET {column} = '{value}' WHERE id = {id}"), value)
+            };
+            // Whether the other shape exists now, decided before the write.
+            let checking = check.load(Ordering::SeqCst);
+            match conn.write(&sql) {
+                Ok(()) => {
+                    writes.last.insert(id, value.clone());
+                    if checking {
+                        match conn.read(&format!("SELECT {other} FROM users WHERE id = {id}")) {
+                            Ok(Some(seen)) if seen == value => {}
+                            seen => writes.mismatches.push(format!("row {id}: wrote {value:?}, {other} is {seen:?}")),
+                        }
+                    }
+                }
+                Err(e) => writes.errors.push(format!("{sql}: {e}")),
+            }
+            k += 1;
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        writes
+    })
+}
+
+/// The rename through its deploys with both app versions writing: the old
+/// app during the expand and until its deploy is replaced, the new app
+/// from the expand on and through the contract. No write fails, every
+/// write reaches the other shape at once, and no row is lost or differs.
+fn rename_under_load(db: &mut dyn ScratchDatabase, connect: &dyn Fn() -> Box<dyn AppConnection>) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let migrations = vec![
+        parse(1, "users", "create_table users { id: i64 primary_key, name: String }"),
+        parse(2, "rename_name", "online_change users { rename name -> full_name: String } batch 200 pause 5ms"),
+    ];
+    let options = Options::default();
+    run(db, &migrations[..1], None, &options, &mut |_| {}).unwrap();
+    db.execute(
+        "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 3000) INSERT INTO users (id, name) SELECT i, 'user ' || i FROM s",
+    )
+    .unwrap();
+    let (old_stop, new_stop) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
+    let (old_checks, new_checks) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(true)));
+    let old_app = app(connect(), "name", "full_name", 100_000, 1..=1000, old_stop.clone(), old_checks.clone());
+
+    // Expand, with the old app writing.
+    let seen = events(db, |db, on| run(db, &migrations, None, &options, on));
+    assert!(seen.iter().any(|e| matches!(e, Event::Expanded { .. })), "{seen:?}");
+    old_checks.store(true, Ordering::SeqCst);
+    // The new version deploys: both write.
+    let new_app = app(connect(), "full_name", "name", 200_000, 1001..=2000, new_stop.clone(), new_checks.clone());
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    // The old version is gone: the contract, with the new app writing.
+    old_stop.store(true, Ordering::SeqCst);
+    let old = old_app.join().unwrap();
+    new_checks.store(false, Ordering::SeqCst);
+    assert_eq!(complete(db, &migrations, &options, &mut |_| {}).unwrap(), 1);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    new_stop.store(true, Ordering::SeqCst);
+    let new = new_app.join().unwrap();
+
+    for (who, writes) in [("old app", &old), ("new app", &new)] {
+        assert!(
+            writes.errors.is_empty(),
+            "{who}: {} failed writes: {:?}",
+            writes.errors.len(),
+            &writes.errors[..writes.errors.len().min(3)]
+        );
+        assert!(writes.mismatches.is_empty(), "{who}: {:?}", &writes.mismatches[..writes.mismatches.len().min(3)]);
+        assert!(writes.last.len() > 20, "{who} wrote only {} rows", writes.last.len());
+        for (id, value) in &writes.last {
+            assert_eq!(
+                one(db, &format!("SELECT full_name FROM users WHERE id = {id}")).as_ref(),
+                Some(value),
+                "row {id}"
+            );
+        }
+    }
+    let inserted = |w: &Writes, from: i64| w.last.keys().filter(|id| **id >= from).count() as i64;
+    assert_eq!(
+        number(db, "SELECT CAST(count(*) AS TEXT) FROM users"),
+        3000 + inserted(&old, 100_000) + inserted(&new, 200_000)
+    );
+    // Rows neither app touched keep their value.
+    let touched = old.last.keys().filter(|id| **id <= 3000).count() + new.last.keys().filter(|id| **id <= 3000).count();
+    let untouched =
+        number(db, "SELECT CAST(count(*) AS TEXT) FROM users WHERE id <= 3000 AND full_name = 'user ' || id");
+    assert_eq!(untouched, 3000 - touched as i64);
 }
