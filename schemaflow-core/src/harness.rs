@@ -437,6 +437,13 @@ fn event_printer<'a>(p: &'a mut Printer<'_>) -> impl FnMut(Event) + 'a {
             p.line("  then: `cargo schemaflow complete`; nothing after it runs until then");
             p.json(serde_json::json!({ "event": "awaiting_complete", "migration": id, "next": note, "since": since }));
         }
+        Event::BoundaryPassed { id, tables } => {
+            let tables = tables.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
+            p.line(&format!(
+                "  {id}: its deploy boundary is passed at once: {tables} was created in this run, so no running code uses the old shape"
+            ));
+            p.json(serde_json::json!({ "event": "boundary_passed", "migration": id, "tables": tables }));
+        }
         Event::RollbackWaiting { id, note } => {
             let word = p.paint("36", "rollback waiting");
             p.line(&format!("  {word} {id}: stopped at its deploy boundary"));

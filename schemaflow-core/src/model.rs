@@ -270,7 +270,7 @@ pub enum Op {
 }
 
 /// Dual-write between two shapes of a table (see [`Op::CreateSync`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Sync {
     /// The table.
     pub table: String,
@@ -282,6 +282,12 @@ pub struct Sync {
     /// The old shape: each retired column with the SQL expression that
     /// computes it from the added columns (written by the new app version).
     pub retired: Vec<SyncedColumn>,
+    /// The defaults the retired columns had, recorded by the replay when
+    /// the sync is created: while it runs the columns have none (a default
+    /// would hide which app wrote a row), and an insert that leaves both
+    /// shapes empty gets them from the sync instead.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub defaults: Vec<(String, DefaultValue)>,
 }
 
 /// One column of a [`Sync`] and how its value is computed from the other shape.

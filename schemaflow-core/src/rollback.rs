@@ -187,6 +187,11 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<St
                     .filter(|c| column_of(&sync.table, &c.column).is_some_and(|c| !c.nullable))
                     .map(|c| Op::SetNotNull { table: sync.table.clone(), column: c.column.clone() }),
             );
+            for c in &sync.retired {
+                if let Some(default) = column_of(&sync.table, &c.column).and_then(|c| c.default) {
+                    ops.push(Op::SetDefault { table: sync.table.clone(), column: c.column.clone(), default });
+                }
+            }
             ops
         }
         // The way back from a contract is an expand in reverse: the sync

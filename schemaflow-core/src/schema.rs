@@ -234,7 +234,8 @@ impl Schema {
     }
 
     /// A sync needs its table, its columns (added ones included) and a
-    /// name of its own; its retired columns become nullable.
+    /// name of its own; its retired columns become nullable and lose their
+    /// defaults (the sync records them).
     fn create_sync(&mut self, sync: &Sync) -> Result<(), SchemaError> {
         if self.syncs.contains_key(&sync.name) {
             return Err(exists(Part::Name, format!("an online change `{}` is already under way", sync.name)));
@@ -243,12 +244,18 @@ impl Schema {
         for c in sync.added.iter().chain(&sync.retired) {
             require_column(t, &c.column)?;
         }
+        let mut recorded = sync.clone();
         for c in &sync.retired {
             if let Some(column) = t.columns.iter_mut().find(|x| x.name == c.column) {
                 column.nullable = true;
+                if let Some(default) = column.default.take()
+                    && !recorded.defaults.iter().any(|(name, _)| *name == c.column)
+                {
+                    recorded.defaults.push((c.column.clone(), default));
+                }
             }
         }
-        self.syncs.insert(sync.name.clone(), sync.clone());
+        self.syncs.insert(sync.name.clone(), recorded);
         Ok(())
     }
 

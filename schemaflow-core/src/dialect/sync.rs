@@ -13,7 +13,7 @@
 //! triggers never feed each other.
 
 use super::{OpContext, Statement, Unit, ident};
-use crate::model::{Sync, SyncedColumn};
+use crate::model::{DefaultValue, Sync, SyncedColumn};
 
 /// `a IS NULL AND b IS NULL`, over `prefix.column`.
 fn all_null(prefix: &str, columns: &[SyncedColumn]) -> String {
@@ -47,6 +47,16 @@ pub fn postgres_create(cx: &OpContext, sync: &Sync) -> Vec<Unit> {
             )
         })
         .collect();
+    units.extend(undefaulted(cx, sync).map(|c| {
+        Unit::InTransaction(
+            Statement::new(format!("ALTER TABLE {table} ALTER COLUMN {} DROP DEFAULT", ident(c)))
+                .locking(format!("ACCESS EXCLUSIVE on {table} (brief)")),
+        )
+    }));
+    let defaults: String = retired_defaults(cx, sync)
+        .iter()
+        .map(|(c, d)| format!("NEW.{} := {};\n            ", ident(c), super::postgres::value(d)))
+        .collect();
     let row = format!("FROM (SELECT NEW.*) AS {table}");
     let compute = |targets: &[SyncedColumn]| {
         let exprs: Vec<String> = targets.iter().map(|c| format!("({})", c.expr)).collect();
@@ -58,7 +68,10 @@ pub fn postgres_create(cx: &OpContext, sync: &Sync) -> Vec<Unit> {
     let body = format!(
         "BEGIN
     IF TG_OP = 'INSERT' THEN
-        IF {added_null} AND NOT ({retired_null}) THEN
+        IF {added_null} AND {retired_null} THEN
+            -- Both shapes left out: the retired columns' defaults, then the new shape from them.
+            {defaults}{forward}
+        ELSIF {added_null} AND NOT ({retired_null}) THEN
             {forward}
         ELSIF {retired_null} AND NOT ({added_null}) THEN
             {inverse}
@@ -112,9 +125,38 @@ fn relaxed<'a>(cx: &'a OpContext, sync: &'a Sync) -> impl Iterator<Item = &'a st
         .map(|c| c.column.as_str())
 }
 
+/// The retired columns that have a default before the sync (it drops them).
+fn undefaulted<'a>(cx: &'a OpContext, sync: &'a Sync) -> impl Iterator<Item = &'a str> + 'a {
+    let table = cx.before.table(&sync.table);
+    sync.retired
+        .iter()
+        .filter(move |c| table.and_then(|t| t.column(&c.column)).is_some_and(|c| c.default.is_some()))
+        .map(|c| c.column.as_str())
+}
+
+/// The defaults an insert that leaves both shapes empty gets for the
+/// retired columns: theirs before the sync, or the ones the sync recorded
+/// (when it comes back on the way back from a contract).
+fn retired_defaults(cx: &OpContext, sync: &Sync) -> Vec<(String, DefaultValue)> {
+    let table = cx.before.table(&sync.table);
+    sync.retired
+        .iter()
+        .filter_map(|c| {
+            let own = table.and_then(|t| t.column(&c.column)).and_then(|col| col.default.clone());
+            let recorded = sync.defaults.iter().find(|(name, _)| *name == c.column).map(|(_, d)| d.clone());
+            own.or(recorded).map(|d| (c.column.clone(), d))
+        })
+        .collect()
+}
+
 /// The names of the SQLite triggers of a sync.
-fn sqlite_triggers(name: &str) -> [String; 3] {
-    [format!("{name}_insert_old"), format!("{name}_insert_new"), format!("{name}_update")]
+fn sqlite_triggers(name: &str) -> [String; 4] {
+    [
+        format!("{name}_insert_old"),
+        format!("{name}_insert_new"),
+        format!("{name}_update"),
+        format!("{name}_insert_default"),
+    ]
 }
 
 /// The triggers of a sync on SQLite, after a rebuild that drops the
@@ -123,7 +165,9 @@ fn sqlite_triggers(name: &str) -> [String; 3] {
 /// key.
 pub fn sqlite_create(cx: &OpContext, sync: &Sync) -> Vec<Unit> {
     let mut units = Vec::new();
-    if let Some(column) = relaxed(cx, sync).next() {
+    if let Some(column) = relaxed(cx, sync).chain(undefaulted(cx, sync)).next() {
+        // One rebuild to the table as the replay leaves it: retired columns
+        // nullable and without defaults.
         let op = crate::model::Op::DropNotNull { table: sync.table.clone(), column: column.to_owned() };
         units.extend(super::sqlite::op_units(cx, &op));
     }
@@ -139,7 +183,7 @@ pub fn sqlite_create(cx: &OpContext, sync: &Sync) -> Vec<Unit> {
     let (added, retired) = (&sync.added, &sync.retired);
     let forward = format!("UPDATE {table} SET {} WHERE {key} AND NOT {}", set(added), in_step(retired, "IS"));
     let inverse = format!("UPDATE {table} SET {} WHERE {key} AND NOT {}", set(retired), in_step(added, "IS"));
-    let [insert_old, insert_new, update] = sqlite_triggers(&sync.name);
+    let [insert_old, insert_new, update, insert_default] = sqlite_triggers(&sync.name);
     let (added_null, retired_null) = (all_null("NEW.", added), all_null("NEW.", retired));
     let (retired_changed, added_changed) = (changed(retired, "IS NOT"), changed(added, "IS NOT"));
     for sql in [
@@ -158,6 +202,18 @@ pub fn sqlite_create(cx: &OpContext, sync: &Sync) -> Vec<Unit> {
     ] {
         units.push(Unit::InTransaction(Statement::new(sql)));
     }
+    let defaults = retired_defaults(cx, sync);
+    if !defaults.is_empty() {
+        // Both shapes left out: the retired columns' defaults; the update
+        // trigger then computes the new shape from them.
+        let set: Vec<String> =
+            defaults.iter().map(|(c, d)| format!("{} = {}", ident(c), super::sqlite::value(d))).collect();
+        units.push(Unit::InTransaction(Statement::new(format!(
+            "CREATE TRIGGER {} AFTER INSERT ON {table} WHEN {added_null} AND {retired_null} BEGIN UPDATE {table} SET {} WHERE {key}; END",
+            ident(&insert_default),
+            set.join(", ")
+        ))));
+    }
     units
 }
 
@@ -165,6 +221,6 @@ pub fn sqlite_create(cx: &OpContext, sync: &Sync) -> Vec<Unit> {
 pub fn sqlite_drop(name: &str) -> Vec<Unit> {
     sqlite_triggers(name)
         .iter()
-        .map(|t| Unit::InTransaction(Statement::new(format!("DROP TRIGGER {}", ident(t)))))
+        .map(|t| Unit::InTransaction(Statement::new(format!("DROP TRIGGER IF EXISTS {}", ident(t)))))
         .collect()
 }

@@ -106,6 +106,13 @@ fn loses_index(cx: &StepContext, sync: &Sync, out: &mut Vec<Diagnostic>) {
     ));
 }
 
+/// Whether the change's contract gives `column` a default.
+fn has_default(cx: &StepContext, sync: &Sync, column: &str) -> bool {
+    cx.rest
+        .iter()
+        .any(|s| matches!(&s.op, Op::SetDefault { table, column: c, .. } if *table == sync.table && c == column))
+}
+
 /// SF040: a rename (`rename old -> new: Type`) whose new column is
 /// narrower, or NOT NULL over a nullable old column.
 fn shape(cx: &StepContext, sync: &Sync, out: &mut Vec<Diagnostic>) {
@@ -131,6 +138,22 @@ fn shape(cx: &StepContext, sync: &Sync, out: &mut Vec<Diagnostic>) {
                 format!(
                     "write `rename {} -> {}: {}`, or change the type with `add {}: {} = \"<{} converted>\", retire {} = \"<{} converted back>\"`",
                     retired.column, added.column, old.ty, added.column, new.ty, retired.column, retired.column, added.column
+                ),
+            ));
+        } else if old.default.is_some() && !has_default(cx, sync, &added.column) {
+            let default = old.default.as_ref().map(ToString::to_string).unwrap_or_default();
+            out.push(Diagnostic::new(
+                &SHAPE,
+                at,
+                format!(
+                    "`{}.{}` has the default `{default}` and `{}` would have none: after the contract, inserts that leave the column out fail or store NULL",
+                    sync.table, retired.column, added.column
+                ),
+                format!(
+                    "give the new column the same default: `rename {} -> {}: {} default {default}`",
+                    retired.column,
+                    added.column,
+                    if old.nullable { format!("Option<{}>", old.ty) } else { old.ty.to_string() },
                 ),
             ));
         } else if old.nullable && declared_not_null {

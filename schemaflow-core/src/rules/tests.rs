@@ -740,3 +740,13 @@ fn sf040_online_change_shape() {
     assert_eq!(codes(&[USERS], "online_change users { rename age -> years: i32 }"), ["SF040"]);
     assert_eq!(codes(&[USERS], "online_change users { rename age -> years: Option<i32> }"), Vec::<&str>::new());
 }
+
+#[test]
+fn sf040_a_rename_keeps_the_default() {
+    let posts = "create_table posts { id: i64 primary_key, body: String = \"\" }";
+    assert_eq!(codes(&[posts], "online_change posts { rename body -> content: String }"), ["SF040"]);
+    assert_eq!(
+        codes(&[posts], "online_change posts { rename body -> content: String default \"\" }"),
+        Vec::<&str>::new()
+    );
+}

@@ -613,6 +613,15 @@ pub enum Event {
         /// When it was expanded, UTC.
         since: String,
     },
+    /// A deploy boundary was passed without stopping: the tables the
+    /// change keeps in sync were created earlier in the same run, so no
+    /// running code uses their old shape.
+    BoundaryPassed {
+        /// The migration, as `YYYYMMDDHHMM_name`.
+        id: String,
+        /// Those tables.
+        tables: Vec<String>,
+    },
     /// A rollback ran up to a deploy boundary (the way back from an
     /// online change's contract); `complete` runs the rest.
     RollbackWaiting {
@@ -1233,6 +1242,35 @@ fn as_rolled_back(m: &Migration, row: &AppliedMigration) -> Migration {
     }
 }
 
+/// The tables `m`'s online changes keep in sync.
+fn synced_tables(m: &Migration) -> Vec<String> {
+    let mut tables: Vec<String> = m
+        .steps
+        .iter()
+        .filter_map(|s| match &s.op {
+            crate::model::Op::CreateSync(sync) => Some(sync.table.clone()),
+            _ => None,
+        })
+        .collect();
+    tables.dedup();
+    tables
+}
+
+/// Adds the tables `m` creates (by their names after it) to `created`.
+fn track_created(created: &mut std::collections::BTreeSet<String>, m: &Migration) {
+    for step in &m.steps {
+        match &step.op {
+            crate::model::Op::CreateTable(t) => {
+                created.insert(t.name.clone());
+            }
+            crate::model::Op::RenameTable { from, to } if created.remove(from) => {
+                created.insert(to.clone());
+            }
+            _ => {}
+        }
+    }
+}
+
 /// The steps of `m` before its first deploy boundary, if it has one.
 pub fn expand_steps(m: &Migration) -> Option<&[crate::model::Step]> {
     let at = m.steps.iter().position(|s| matches!(s.op, crate::model::Op::DeployBoundary { .. }))?;
@@ -1288,6 +1326,8 @@ fn run_locked(
     {
         take_backup(backend, &applied, dest, on_event)?;
     }
+    // Tables created by the migrations this run applies.
+    let mut created_here = std::collections::BTreeSet::new();
     for_each_pending(&migrations, &applied, to, |m, before, after| {
         let row = applied.iter().find(|a| a.version == m.version);
         let expanded = row.is_some_and(|a| a.state == EXPANDED);
@@ -1305,17 +1345,36 @@ fn run_locked(
         // Data steps read their table's key and columns off the schema the
         // migration produces (`after`: a backfill fills columns added before it).
         let started = Instant::now();
-        match run_plan(backend, m, &plan, after, Direction::Up, first, options, on_event)? {
-            Outcome::Done => {
-                *count += 1;
-                on_event(Event::Applied { id: m.id(), duration: started.elapsed() });
+        let mut from = first;
+        loop {
+            match run_plan(backend, m, &plan, after, Direction::Up, from, options, on_event)? {
+                Outcome::Done => {
+                    *count += 1;
+                    on_event(Event::Applied { id: m.id(), duration: started.elapsed() });
+                }
+                Outcome::AlreadyDone => on_event(Event::Skipped { id: m.id() }),
+                Outcome::AtBoundary(note) => {
+                    let synced = synced_tables(m);
+                    if synced.is_empty() || !synced.iter().all(|t| created_here.contains(t)) {
+                        on_event(Event::Expanded { id: m.id(), note });
+                        return Ok(ControlFlow::Break(()));
+                    }
+                    // Its tables came into being in this run: no running
+                    // code knows their old shape, so there is nobody to wait for.
+                    on_event(Event::BoundaryPassed { id: m.id(), tables: synced });
+                    let boundary = plan
+                        .phases
+                        .iter()
+                        .enumerate()
+                        .skip(from as usize)
+                        .position(|(_, p)| matches!(p, Phase::Deploy(_)));
+                    from += boundary.map_or(0, |b| b as u32) + 1;
+                    continue;
+                }
             }
-            Outcome::AlreadyDone => on_event(Event::Skipped { id: m.id() }),
-            Outcome::AtBoundary(note) => {
-                on_event(Event::Expanded { id: m.id(), note });
-                return Ok(ControlFlow::Break(()));
-            }
+            break;
         }
+        track_created(&mut created_here, m);
         // `complete` finishes the expanded migration and nothing more.
         Ok(if completing { ControlFlow::Break(()) } else { ControlFlow::Continue(()) })
     })?;

@@ -205,6 +205,12 @@ mod sqlite {
     }
 
     #[test]
+    fn a_renamed_column_keeps_its_default_on_sqlite() {
+        let mut db = SqliteBackend::in_memory().unwrap();
+        rename_with_default(&mut db);
+    }
+
+    #[test]
     fn the_test_command_goes_through_the_boundaries_on_sqlite() {
         let mut db = SqliteBackend::in_memory().unwrap();
         the_test_command_passes(&mut db);
@@ -254,6 +260,13 @@ mod postgres {
     }
 
     #[test]
+    fn a_renamed_column_keeps_its_default_on_postgres() {
+        let Some(db) = TestDatabase::create("online_default") else { return };
+        let mut b = PostgresBackend::connect(&db.url, "public").unwrap();
+        rename_with_default(&mut b);
+    }
+
+    #[test]
     fn the_test_command_goes_through_the_boundaries_on_postgres() {
         let Some(db) = TestDatabase::create("online_test_command") else { return };
         let mut b = PostgresBackend::connect(&db.url, "public").unwrap();
@@ -288,6 +301,36 @@ struct Writes {
     last: std::collections::BTreeMap<i64, String>,
 }
 
+/// How the test steers an app version: stop it, turn its read-back check
+/// on or off, and see how many writes it has finished.
+#[derive(Clone)]
+struct Controls {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    check: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    done: std::sync::Arc<std::sync::atomic::AtomicI64>,
+}
+
+impl Controls {
+    fn new(check: bool) -> Controls {
+        Controls {
+            stop: Default::default(),
+            check: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(check)),
+            done: Default::default(),
+        }
+    }
+
+    /// Turns the read-back check off, and waits until a write under way
+    /// (which may still read back) has finished.
+    fn stop_checking(&self) {
+        use std::sync::atomic::Ordering;
+        self.check.store(false, Ordering::SeqCst);
+        let seen = self.done.load(Ordering::SeqCst);
+        while self.done.load(Ordering::SeqCst) < seen + 2 && !self.stop.load(Ordering::SeqCst) {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    }
+}
+
 /// One app version writing in a loop until told to stop: it inserts rows
 /// of its own (ids from `first_id`) and updates rows `rows` in turn,
 /// through `column`; once `check` is set, it reads `other` back after each
@@ -298,10 +341,10 @@ fn app(
     other: &'static str,
     first_id: i64,
     rows: std::ops::RangeInclusive<i64>,
-    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    check: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    controls: &Controls,
 ) -> std::thread::JoinHandle<Writes> {
     use std::sync::atomic::Ordering;
+    let Controls { stop, check, done } = controls.clone();
     std::thread::spawn(move || {
         let mut writes = Writes::default();
         let span = rows.end() - rows.start() + 1;
@@ -331,6 +374,7 @@ fn app(
                 Err(e) => writes.errors.push(format!("{sql}: {e}")),
             }
             k += 1;
+            done.store(k, Ordering::SeqCst);
             std::thread::sleep(std::time::Duration::from_millis(2));
         }
         writes
@@ -342,8 +386,7 @@ fn app(
 /// from the expand on and through the contract. No write fails, every
 /// write reaches the other shape at once, and no row is lost or differs.
 fn rename_under_load(db: &mut dyn ScratchDatabase, connect: &dyn Fn() -> Box<dyn AppConnection>) {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::atomic::Ordering;
     let migrations = vec![
         parse(1, "users", "create_table users { id: i64 primary_key, name: String }"),
         parse(2, "rename_name", "online_change users { rename name -> full_name: String } batch 200 pause 5ms"),
@@ -354,25 +397,25 @@ fn rename_under_load(db: &mut dyn ScratchDatabase, connect: &dyn Fn() -> Box<dyn
         "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 3000) INSERT INTO users (id, name) SELECT i, 'user ' || i FROM s",
     )
     .unwrap();
-    let (old_stop, new_stop) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
-    let (old_checks, new_checks) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(true)));
-    let old_app = app(connect(), "name", "full_name", 100_000, 1..=1000, old_stop.clone(), old_checks.clone());
+    let (old_app, new_app) = (Controls::new(false), Controls::new(true));
+    let old_writer = app(connect(), "name", "full_name", 100_000, 1..=1000, &old_app);
 
     // Expand, with the old app writing.
     let seen = events(db, |db, on| run(db, &migrations, None, &options, on));
     assert!(seen.iter().any(|e| matches!(e, Event::Expanded { .. })), "{seen:?}");
-    old_checks.store(true, Ordering::SeqCst);
+    old_app.check.store(true, Ordering::SeqCst);
     // The new version deploys: both write.
-    let new_app = app(connect(), "full_name", "name", 200_000, 1001..=2000, new_stop.clone(), new_checks.clone());
+    let new_writer = app(connect(), "full_name", "name", 200_000, 1001..=2000, &new_app);
     std::thread::sleep(std::time::Duration::from_millis(400));
-    // The old version is gone: the contract, with the new app writing.
-    old_stop.store(true, Ordering::SeqCst);
-    let old = old_app.join().unwrap();
-    new_checks.store(false, Ordering::SeqCst);
+    // The old version is gone: the contract, with the new app writing (it
+    // no longer reads `name` back).
+    old_app.stop.store(true, Ordering::SeqCst);
+    let old = old_writer.join().unwrap();
+    new_app.stop_checking();
     assert_eq!(complete(db, &migrations, &options, &mut |_| {}).unwrap(), 1);
     std::thread::sleep(std::time::Duration::from_millis(200));
-    new_stop.store(true, Ordering::SeqCst);
-    let new = new_app.join().unwrap();
+    new_app.stop.store(true, Ordering::SeqCst);
+    let new = new_writer.join().unwrap();
 
     for (who, writes) in [("old app", &old), ("new app", &new)] {
         assert!(
@@ -401,4 +444,43 @@ fn rename_under_load(db: &mut dyn ScratchDatabase, connect: &dyn Fn() -> Box<dyn
     let untouched =
         number(db, "SELECT CAST(count(*) AS TEXT) FROM users WHERE id <= 3000 AND full_name = 'user ' || id");
     assert_eq!(untouched, 3000 - touched as i64);
+}
+
+/// A renamed column with a default: an insert by either app that leaves
+/// the column out gets the default in both shapes, and the way back
+/// brings back the values, not the default.
+fn rename_with_default(db: &mut dyn ScratchDatabase) {
+    let migrations = vec![
+        parse(1, "posts", "create_table posts { id: i64 primary_key, body: String = \"\" }"),
+        parse(2, "rename_body", "online_change posts { rename body -> content: String default \"\" }"),
+    ];
+    let options = Options::default();
+    run(db, &migrations[..1], None, &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO posts (id, body) VALUES (1, 'first'), (2, 'second')").unwrap();
+    run(db, &migrations, None, &options, &mut |_| {}).unwrap();
+    assert!(matches!(state_of(db, &migrations, 2), State::Expanded { .. }));
+    db.execute("INSERT INTO posts (id) VALUES (3)").unwrap();
+    db.execute("INSERT INTO posts (id, content) VALUES (4, 'new app')").unwrap();
+    db.execute("INSERT INTO posts (id, body) VALUES (5, 'old app')").unwrap();
+    for (id, value) in [(1, "first"), (3, ""), (4, "new app"), (5, "old app")] {
+        assert_eq!(one(db, &format!("SELECT body FROM posts WHERE id = {id}")).as_deref(), Some(value), "body {id}");
+        assert_eq!(
+            one(db, &format!("SELECT content FROM posts WHERE id = {id}")).as_deref(),
+            Some(value),
+            "content {id}"
+        );
+    }
+    complete(db, &migrations, &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO posts (id) VALUES (6)").unwrap();
+    assert_eq!(one(db, "SELECT content FROM posts WHERE id = 6").as_deref(), Some(""));
+    // The way back: to the boundary, then the rest.
+    rollback(db, &migrations, RollbackTarget::Steps(1), &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO posts (id, content) VALUES (7, 'still new')").unwrap();
+    complete(db, &migrations, &options, &mut |_| {}).unwrap();
+    for (id, value) in [(1, "first"), (4, "new app"), (6, ""), (7, "still new")] {
+        assert_eq!(one(db, &format!("SELECT body FROM posts WHERE id = {id}")).as_deref(), Some(value), "body {id}");
+    }
+    db.execute("INSERT INTO posts (id) VALUES (8)").unwrap();
+    assert_eq!(one(db, "SELECT body FROM posts WHERE id = 8").as_deref(), Some(""), "the default is back");
+    assert_eq!(state_of(db, &migrations, 2), State::Pending);
 }

@@ -24,8 +24,9 @@
 //! backfill table with path::to::f(a, …) -> (b, …) [where "sql"] [batch N] [pause 100ms]
 //! sql "…" (down "…" | irreversible "why")
 //! online_change table { ITEM, … } [batch N] [pause 100ms]
-//!     ITEM = add c: Type = "sql over the retired columns" | retire c = "sql over the added columns"
-//!          | rename old -> new: Type
+//!     ITEM = add c: Type = "sql over the retired columns" [default VALUE]
+//!          | retire c = "sql over the added columns" | rename old -> new: Type [default VALUE]
+//!          | create_index NAME on (a, …) [unique]
 //! down { STEP … }            irreversible "why"
 //! lock_timeout 10s           statement_timeout 2min      (PostgreSQL, this migration only)
 //! #[allow(rule_name, "reason")] before any step

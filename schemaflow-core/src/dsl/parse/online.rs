@@ -7,7 +7,7 @@ use super::*;
 
 /// The `add`, `retire`, `rename` and `create_index` items as read.
 struct Item {
-    added: Vec<(Name, ColumnType, bool, String)>,
+    added: Vec<(Name, ColumnType, bool, String, Option<DefaultValue>)>,
     retired: Vec<(Name, String)>,
     indexes: Vec<(Name, Vec<Name>, bool)>,
 }
@@ -70,7 +70,7 @@ impl Builder {
             }
         };
         // Expand: the new columns, nullable until the contract.
-        for (n, ty, _, _) in &items.added {
+        for (n, ty, ..) in &items.added {
             mark_all(self, steps.len());
             steps.push(Step::new(Op::AddColumn {
                 table: t.clone(),
@@ -83,13 +83,14 @@ impl Builder {
             added: items
                 .added
                 .iter()
-                .map(|(n, _, _, e)| SyncedColumn { column: n.text.clone(), expr: e.clone() })
+                .map(|(n, _, _, e, _)| SyncedColumn { column: n.text.clone(), expr: e.clone() })
                 .collect(),
             retired: items
                 .retired
                 .iter()
                 .map(|(n, e)| SyncedColumn { column: n.text.clone(), expr: e.clone() })
                 .collect(),
+            defaults: Vec::new(),
         };
         mark_all(self, steps.len());
         steps.push(Step::new(Op::CreateSync(sync.clone())));
@@ -141,7 +142,17 @@ impl Builder {
             mark_all(self, steps.len());
             steps.push(Step::new(Op::DropColumn { table: t.clone(), column: n.text.clone() }));
         }
-        for (n, _, nullable, _) in &items.added {
+        for (n, _, nullable, _, default) in &items.added {
+            // The default only now: during the expand an insert that leaves
+            // the new column NULL is how the sync knows the old app wrote it.
+            if let Some(default) = default {
+                mark_all(self, steps.len());
+                steps.push(Step::new(Op::SetDefault {
+                    table: t.clone(),
+                    column: n.text.clone(),
+                    default: default.clone(),
+                }));
+            }
             if !nullable {
                 mark_all(self, steps.len());
                 steps.push(Step::new(Op::SetNotNull { table: t.clone(), column: n.text.clone() }));
@@ -161,7 +172,8 @@ impl Builder {
                     err(e.span(), "expected `= \"expression\"`: how the new column is computed from the old ones")
                 })?;
                 let e = expression(input)?;
-                items.added.push((n, ty, nullable, e));
+                let default = default_value(input)?;
+                items.added.push((n, ty, nullable, e, default));
             }
             "retire" => {
                 let n = name(input, "column")?;
@@ -183,7 +195,8 @@ impl Builder {
                 })?;
                 let (ty, nullable, _) = self.column_type(input)?;
                 let (from_sql, to_sql) = (sql_ident(&from.text), sql_ident(&to.text));
-                items.added.push((to, ty, nullable, from_sql));
+                let default = default_value(input)?;
+                items.added.push((to, ty, nullable, from_sql, default));
                 items.retired.push((from, to_sql));
             }
             "create_index" => {
@@ -208,6 +221,16 @@ impl Builder {
 
 const ONLINE_ITEMS: &str =
     "expected `add column: Type = \"expression\"`, `retire column = \"expression\"` or `rename old -> new: Type`";
+
+/// `default VALUE` after an `add` or `rename` item: the new column's
+/// default, set by the contract.
+fn default_value(input: ParseStream) -> Result<Option<DefaultValue>> {
+    if !peek_keyword(input, "default") {
+        return Ok(None);
+    }
+    keyword(input, "default")?;
+    Ok(Some(value(input)?.0))
+}
 
 fn expression(input: ParseStream) -> Result<String> {
     let e: LitStr = input.parse().map_err(|e| err(e.span(), "expected a SQL expression in a string"))?;
