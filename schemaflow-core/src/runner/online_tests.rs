@@ -211,6 +211,16 @@ mod sqlite {
     }
 
     #[test]
+    fn a_type_change_ships_across_deploys_on_sqlite() {
+        type_change_across_deploys(&mut SqliteBackend::in_memory().unwrap());
+    }
+
+    #[test]
+    fn a_split_ships_across_deploys_on_sqlite() {
+        split_across_deploys(&mut SqliteBackend::in_memory().unwrap(), SPLIT_SQLITE);
+    }
+
+    #[test]
     fn the_test_command_goes_through_the_boundaries_on_sqlite() {
         let mut db = SqliteBackend::in_memory().unwrap();
         the_test_command_passes(&mut db);
@@ -264,6 +274,18 @@ mod postgres {
         let Some(db) = TestDatabase::create("online_default") else { return };
         let mut b = PostgresBackend::connect(&db.url, "public").unwrap();
         rename_with_default(&mut b);
+    }
+
+    #[test]
+    fn a_type_change_ships_across_deploys_on_postgres() {
+        let Some(db) = TestDatabase::create("online_type") else { return };
+        type_change_across_deploys(&mut PostgresBackend::connect(&db.url, "public").unwrap());
+    }
+
+    #[test]
+    fn a_split_ships_across_deploys_on_postgres() {
+        let Some(db) = TestDatabase::create("online_split") else { return };
+        split_across_deploys(&mut PostgresBackend::connect(&db.url, "public").unwrap(), SPLIT_POSTGRES);
     }
 
     #[test]
@@ -484,3 +506,90 @@ fn rename_with_default(db: &mut dyn ScratchDatabase) {
     assert_eq!(one(db, "SELECT body FROM posts WHERE id = 8").as_deref(), Some(""), "the default is back");
     assert_eq!(state_of(db, &migrations, 2), State::Pending);
 }
+
+/// A type change shipped online: `orders.total` (whole units, `i32`)
+/// becomes `total_cents` (`i64`), each side computed from the other.
+fn type_change_across_deploys(db: &mut dyn ScratchDatabase) {
+    let migrations = vec![
+        parse(1, "orders", "create_table orders { id: i64 primary_key, total: i32 }"),
+        parse(
+            2,
+            "total_in_cents",
+            r#"online_change orders {
+                add total_cents: i64 = "CAST(total AS BIGINT) * 100",
+                retire total = "CAST(total_cents / 100 AS INTEGER)",
+            }"#,
+        ),
+    ];
+    let options = Options::default();
+    run(db, &migrations[..1], None, &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO orders (id, total) VALUES (1, 12), (2, 30)").unwrap();
+    run(db, &migrations, None, &options, &mut |_| {}).unwrap();
+    assert_eq!(one(db, "SELECT CAST(total_cents AS TEXT) FROM orders WHERE id = 1").as_deref(), Some("1200"));
+    db.execute("INSERT INTO orders (id, total) VALUES (3, 5)").unwrap();
+    db.execute("INSERT INTO orders (id, total_cents) VALUES (4, 700)").unwrap();
+    db.execute("UPDATE orders SET total_cents = 4100 WHERE id = 2").unwrap();
+    db.execute("UPDATE orders SET total = 13 WHERE id = 1").unwrap();
+    let both = |db: &mut dyn ScratchDatabase, id: i64| {
+        let total = one(db, &format!("SELECT CAST(total AS TEXT) FROM orders WHERE id = {id}"));
+        let cents = one(db, &format!("SELECT CAST(total_cents AS TEXT) FROM orders WHERE id = {id}"));
+        (total.unwrap_or_default(), cents.unwrap_or_default())
+    };
+    assert_eq!(both(db, 1), ("13".to_owned(), "1300".to_owned()));
+    assert_eq!(both(db, 2), ("41".to_owned(), "4100".to_owned()));
+    assert_eq!(both(db, 3), ("5".to_owned(), "500".to_owned()));
+    assert_eq!(both(db, 4), ("7".to_owned(), "700".to_owned()));
+    complete(db, &migrations, &options, &mut |_| {}).unwrap();
+    assert!(db.query_text("SELECT total FROM orders").is_err());
+    assert_eq!(number(db, "SELECT CAST(sum(total_cents) AS TEXT) FROM orders"), 1300 + 4100 + 500 + 700);
+}
+
+/// A split of `name` into `first_name` and `last_name`, with the merge
+/// back for the old app, in each database's SQL.
+fn split_across_deploys(db: &mut dyn ScratchDatabase, change: &str) {
+    let migrations = vec![
+        parse(1, "people", "create_table people { id: i64 primary_key, name: String }"),
+        parse(2, "split_name", change),
+    ];
+    let options = Options::default();
+    run(db, &migrations[..1], None, &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO people (id, name) VALUES (1, 'Ada Lovelace'), (2, 'Plato')").unwrap();
+    run(db, &migrations, None, &options, &mut |_| {}).unwrap();
+    let parts = |db: &mut dyn ScratchDatabase, id: i64| {
+        (
+            one(db, &format!("SELECT first_name FROM people WHERE id = {id}")),
+            one(db, &format!("SELECT last_name FROM people WHERE id = {id}")),
+        )
+    };
+    assert_eq!(parts(db, 1), (Some("Ada".into()), Some("Lovelace".into())));
+    assert_eq!(parts(db, 2), (Some("Plato".into()), None));
+    // The old app writes names, the new one parts.
+    db.execute("INSERT INTO people (id, name) VALUES (3, 'Grace Hopper')").unwrap();
+    db.execute("INSERT INTO people (id, first_name, last_name) VALUES (4, 'Alan', 'Turing')").unwrap();
+    db.execute("UPDATE people SET last_name = 'King' WHERE id = 1").unwrap();
+    db.execute("UPDATE people SET name = 'Plato of Athens' WHERE id = 2").unwrap();
+    assert_eq!(parts(db, 3), (Some("Grace".into()), Some("Hopper".into())));
+    assert_eq!(one(db, "SELECT name FROM people WHERE id = 4").as_deref(), Some("Alan Turing"));
+    assert_eq!(one(db, "SELECT name FROM people WHERE id = 1").as_deref(), Some("Ada King"));
+    assert_eq!(parts(db, 2), (Some("Plato".into()), Some("of Athens".into())));
+    complete(db, &migrations, &options, &mut |_| {}).unwrap();
+    assert!(db.query_text("SELECT name FROM people").is_err());
+    // And back: the names come back from the parts.
+    rollback(db, &migrations, RollbackTarget::Steps(1), &options, &mut |_| {}).unwrap();
+    complete(db, &migrations, &options, &mut |_| {}).unwrap();
+    assert_eq!(one(db, "SELECT name FROM people WHERE id = 4").as_deref(), Some("Alan Turing"));
+    assert_eq!(one(db, "SELECT name FROM people WHERE id = 2").as_deref(), Some("Plato of Athens"));
+    assert!(db.query_text("SELECT first_name FROM people").is_err());
+}
+
+const SPLIT_POSTGRES: &str = r#"online_change people {
+    add first_name: Option<String> = "split_part(name, ' ', 1)",
+    add last_name: Option<String> = "nullif(substr(name, strpos(name, ' ') + 1), name)",
+    retire name = "concat_ws(' ', first_name, last_name)",
+}"#;
+
+const SPLIT_SQLITE: &str = r#"online_change people {
+    add first_name: Option<String> = "CASE WHEN instr(name, ' ') > 0 THEN substr(name, 1, instr(name, ' ') - 1) ELSE name END",
+    add last_name: Option<String> = "CASE WHEN instr(name, ' ') > 0 THEN substr(name, instr(name, ' ') + 1) END",
+    retire name = "concat_ws(' ', first_name, last_name)",
+}"#;
