@@ -163,7 +163,8 @@ fn main() {
     let mut backend = PostgresBackend::connect(&db.url, "public").unwrap();
     let mut client = postgres::Client::connect(&db.url, postgres::NoTls).unwrap();
     let seed = |c: &mut dyn Conn| {
-        c.exec(&format!("INSERT INTO users (id, name) SELECT i, 'user ' || i FROM generate_series(1, {rows}) AS i; VACUUM ANALYZE users"))
+        c.exec(&format!("INSERT INTO users (id, name) SELECT i, 'user ' || i FROM generate_series(1, {rows}) AS i"));
+        c.exec("VACUUM ANALYZE users");
     };
     let pg = sync_cost(&mut backend, &mut client, rows, &seed);
     writeln!(report, "\n## PostgreSQL ({rows} rows)\n").unwrap();

@@ -148,6 +148,14 @@ fn new_run_status_rollback_run() {
     assert!(json.contains("\"state\":\"expanded\""), "{json}");
     let out = ok(&ws, &["run", "--database-url", &url]);
     assert!(out.contains("waits for its contract") && out.contains("Nothing to apply"), "{out}");
+    let dry = ok(&ws, &["run", "--dry-run", "--database-url", &url]);
+    assert!(dry.contains("202611271500_rename_post_body is expanded and waits at its deploy boundary"), "{dry}");
+    assert!(
+        dry.contains("DROP TRIGGER IF EXISTS \"posts_content_sync_insert_old\"")
+            && dry.contains("DROP COLUMN \"body\""),
+        "{dry}"
+    );
+    assert!(!dry.contains("_add_post_views"), "nothing after it runs: {dry}");
     let out = ok(&ws, &["complete", "--database-url", &url]);
     assert!(out.contains("applied 202611271500_rename_post_body"), "{out}");
     let out = ok(&ws, &["run", "--database-url", &url]);
@@ -1265,4 +1273,101 @@ fn a_database_diesel_migrated_on_postgres_is_adopted_then_migrated_further() {
     );
     let status = ok(&ws, &["status", "--database-url", &other.url]);
     assert!(status.contains("pending"), "nothing was recorded: {status}");
+}
+
+/// An online change killed at a spread of moments, through its expand and
+/// backfill (`run`) and through its contract (`complete`): after each kill
+/// `status` reads the database, and the next command converges, every
+/// value carried over once.
+fn online_change_killed_at_any_moment(
+    name: &str,
+    url: &str,
+    exec: &mut dyn FnMut(&str),
+    count: &mut dyn FnMut(&str) -> i64,
+) {
+    let ws = example_workspace(name);
+    write_migration_file(
+        &ws,
+        "202612010000_create_labels.rs",
+        "create_table labels { id: i64 primary_key identity, label: String }",
+    );
+    write_migration_file(
+        &ws,
+        "202612020000_rename_label.rs",
+        "online_change labels { rename label -> title: String } batch 100 pause 5ms",
+    );
+    ok(&ws, &["run", "--to", "202612010000", "--database-url", url]);
+    exec(
+        "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 6000) INSERT INTO labels (label) SELECT 'label ' || i FROM s",
+    );
+    let status_reads = |ws: &Path, when: &str| {
+        let out = schemaflow(ws, &["status", "--database-url", url]);
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(matches!(out.status.code(), Some(0 | 1)) && !text.contains("panicked"), "{when}: {text}");
+    };
+    let mut kills = 0;
+    for (command, label) in [
+        (serde_json::json!({ "run": { "to": null, "dry_run": false } }), "run"),
+        (serde_json::json!("complete"), "complete"),
+    ] {
+        for delay in [15, 40, 80, 130, 200, 300] {
+            let (mut child, _pipe) = spawn_harness_for(&ws, url, command.clone());
+            std::thread::sleep(std::time::Duration::from_millis(delay));
+            if child.try_wait().unwrap().is_none() {
+                child.kill().unwrap();
+                kills += 1;
+            }
+            child.wait().unwrap();
+            status_reads(&ws, &format!("{label} killed after {delay} ms"));
+        }
+        let out = schemaflow(&ws, &[label, "--database-url", url]);
+        let out = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        // A kill that came after the last phase leaves nothing to complete.
+        assert!(!out.contains("error") || out.contains("no migration is waiting"), "{out}");
+        if label == "run" {
+            assert!(out.contains("202612020000_rename_label") || out.contains("Nothing to apply"), "{out}");
+            let status = ok(&ws, &["status", "--database-url", url]);
+            assert!(status.contains("expanded 202612020000_rename_label"), "{status}");
+            assert_eq!(count("title = label"), 6000, "the backfill carried every value over once ({kills} kills)");
+        }
+    }
+    ok(&ws, &["status", "--check", "--database-url", url]);
+    assert_eq!(count("title = 'label ' || id"), 6000, "every value came through ({kills} kills)");
+    // The expand and backfill take several hundred ms, the contract less:
+    // the kills land in both, mostly in the first.
+    assert!(kills >= 5, "most kills landed mid-way ({kills})");
+}
+
+fn write_migration_file(ws: &Path, file: &str, body: &str) {
+    std::fs::write(ws.join("blog/migrations").join(file), format!("schemaflow::migration! {{\n    {body}\n}}\n"))
+        .unwrap();
+}
+
+#[test]
+fn an_online_change_killed_at_any_moment_converges_on_sqlite() {
+    let root = repo().join("target/schemaflow-it/cli_online_kill_sqlite");
+    let url = format!("sqlite://{}", root.join("app.db").display());
+    let open = || rusqlite::Connection::open(root.join("app.db")).unwrap();
+    online_change_killed_at_any_moment(
+        "cli_online_kill_sqlite",
+        &url,
+        &mut |sql| open().execute_batch(sql).unwrap(),
+        &mut |filter| {
+            open().query_row(&format!("SELECT count(*) FROM labels WHERE {filter}"), [], |r| r.get(0)).unwrap()
+        },
+    );
+}
+
+#[test]
+fn an_online_change_killed_at_any_moment_converges_on_postgres() {
+    let Some(db) = postgres_database("cli_online_kill") else { return };
+    let url = db.url.clone();
+    online_change_killed_at_any_moment(
+        "cli_online_kill_postgres",
+        &url,
+        &mut |sql| db.connect().batch_execute(sql).unwrap(),
+        &mut |filter| {
+            db.connect().query_one(&format!("SELECT count(*) FROM labels WHERE {filter}"), &[]).unwrap().get(0)
+        },
+    );
 }

@@ -1177,7 +1177,12 @@ pub fn complete(
 ) -> Result<usize, RunError> {
     with_lock(backend, migrations, on_event, |backend, changed, on_event| {
         let applied = backend.applied()?;
-        if applied.iter().any(|a| a.state == EXPANDED) {
+        // Expanded, or its contract cut short (a phase past the boundary
+        // recorded): both go on from where they are.
+        let contract_under_way = |a: &AppliedMigration| {
+            a.state == APPLYING && migrations.iter().any(|m| m.version == a.version && deploy_note(m).is_some())
+        };
+        if applied.iter().any(|a| a.state == EXPANDED || contract_under_way(a)) {
             return run_locked(backend, migrations, None, options, None, true, changed, on_event);
         }
         let sorted = sorted(migrations);
@@ -1610,7 +1615,18 @@ pub fn dry_run(
     check_history(&compare(&migrations, applied))?;
     let mut out = String::new();
     for_each_pending(&migrations, applied, to, |m, before, after| {
-        let plan = dialect::plan_up(dialect, before, m, options).map_err(|e| plan_error(m, e))?;
+        let mut plan = dialect::plan_up(dialect, before, m, options).map_err(|e| plan_error(m, e))?;
+        if let Some(row) = applied.iter().find(|a| a.version == m.version && a.state == EXPANDED) {
+            // `run` runs nothing until `complete`; say what that will run.
+            out.push_str(&format!(
+                "-- migration {} is expanded and waits at its deploy boundary: `run` runs nothing until `cargo schemaflow complete`, which runs:\n",
+                m.id()
+            ));
+            plan.phases.drain(..(row.phases_done as usize).min(plan.phases.len()));
+            out.push_str(&dialect::render_with(dialect, after, &plan, rows));
+            out.push('\n');
+            return Ok(ControlFlow::Break(()));
+        }
         out.push_str(&format!("-- migration {}\n", m.id()));
         // Backfills run against the schema after the migration's steps.
         out.push_str(&dialect::render_with(dialect, after, &plan, rows));
