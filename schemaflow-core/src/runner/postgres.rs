@@ -210,6 +210,30 @@ impl PostgresBackend {
         checked_transaction(&mut self.client, progress, body, &record_sql(progress))
     }
 
+    /// A phase of one statement: the check, the statement and the `BEGIN`
+    /// travel in one message, the record with the `COMMIT` in another: two
+    /// round trips, one fewer than a script that sends `BEGIN`, the
+    /// statement and `COMMIT` one by one. The check raises (SQLSTATE
+    /// `SF001`) when another runner got there first, so the statement never
+    /// runs then.
+    fn one_statement_transaction(&mut self, progress: &Progress, s: &Statement) -> Result<(), ExecError> {
+        let result = (|| {
+            let sql = format!("BEGIN; {}; {}", raising_check_sql(progress), s.sql);
+            if let Err(e) = self.client.batch_execute(&sql) {
+                return Err(if e.code() == Some(&postgres::error::SqlState::from_code(ALREADY_DONE)) {
+                    ExecError::AlreadyDone
+                } else {
+                    statement_error(&s.sql, e)
+                });
+            }
+            self.client.batch_execute(&format!("{}; COMMIT", record_sql(progress))).map_err(db_error)
+        })();
+        if result.is_err() {
+            let _ = self.client.batch_execute("ROLLBACK");
+        }
+        result
+    }
+
     /// Drops an INVALID index of this name, left behind by a failed
     /// concurrent build, so that `CREATE INDEX CONCURRENTLY IF NOT EXISTS`
     /// builds it again instead of keeping the broken one.
@@ -257,6 +281,31 @@ impl PostgresBackend {
 fn check_sql(progress: &Progress) -> String {
     format!(
         "SELECT state, phases_done FROM {BOOKKEEPING_TABLE} WHERE namespace = {} AND version = {} FOR UPDATE",
+        dialect::literal(&progress.namespace),
+        progress.version
+    )
+}
+
+/// The SQLSTATE [`raising_check_sql`] raises when the phase is no longer to do.
+const ALREADY_DONE: &str = "SF001";
+
+/// [`check_sql`] as a statement that locks the row and raises SQLSTATE
+/// [`ALREADY_DONE`] unless the row is in the state the phase follows (the
+/// same conditions as [`Progress::follows`]), so that what comes after it
+/// in the same message does not run.
+pub(super) fn raising_check_sql(progress: &Progress) -> String {
+    use super::{APPLIED, APPLYING, Direction, EXPANDED, ROLLING_BACK};
+    let is = |state: &str| dialect::literal(state);
+    let follows = match (progress.direction, progress.phase) {
+        (Direction::Up, 0) => "NOT FOUND".to_owned(),
+        (Direction::Up, k) => {
+            format!("FOUND AND r.state IN ({}, {}) AND r.phases_done = {k}", is(APPLYING), is(EXPANDED))
+        }
+        (Direction::Down, 0) => format!("FOUND AND r.state IN ({}, {})", is(APPLIED), is(EXPANDED)),
+        (Direction::Down, k) => format!("FOUND AND r.state = {} AND r.phases_done = {k}", is(ROLLING_BACK)),
+    };
+    format!(
+        "DO $schemaflow$ DECLARE r record; BEGIN SELECT state, phases_done INTO r FROM {BOOKKEEPING_TABLE} WHERE namespace = {} AND version = {} FOR UPDATE; IF NOT ({follows}) THEN RAISE EXCEPTION USING ERRCODE = '{ALREADY_DONE}', MESSAGE = 'another runner did this phase first'; END IF; END $schemaflow$",
         dialect::literal(&progress.namespace),
         progress.version
     )
@@ -516,7 +565,10 @@ impl Backend for PostgresBackend {
         self.session(plan)?;
         match plan.phases.get(phase) {
             None | Some(Phase::Deploy(_)) => self.in_transaction(progress, |_| Ok(())),
-            Some(Phase::Transaction(statements)) => self.in_transaction(progress, |tx| run_statements(tx, statements)),
+            Some(Phase::Transaction(statements)) => match statements.as_slice() {
+                [only] => self.one_statement_transaction(progress, only),
+                _ => self.in_transaction(progress, |tx| run_statements(tx, statements)),
+            },
             Some(Phase::Outside(statement)) => {
                 // Check first, so a runner that lost the race runs nothing.
                 mark_started(&mut self.client, progress)?;

@@ -666,3 +666,53 @@ fn drift_names_a_trigger_left_using_a_dropped_column() {
     let summary = crate::testing::summary(&report);
     assert!(!report.passed && summary.contains("trigger `users_sync`"), "{summary}");
 }
+
+/// The check that travels with a one-statement phase raises exactly when
+/// [`Progress::follows`] says the phase is no longer to do, for every
+/// state a bookkeeping row can be in.
+#[test]
+fn the_raising_check_agrees_with_the_bookkeeping_rules() {
+    let Some(db) = TestDatabase::create("raising_check") else { return };
+    let mut b = backend(&db);
+    run_all(&mut b, &[parse(1, "t", "create_table t { id: i64 primary_key }")]).unwrap();
+    let mut client = db.connect();
+    let rows: [Option<(&str, u32)>; 7] = [
+        None,
+        Some((APPLYING, 1)),
+        Some((APPLYING, 2)),
+        Some((EXPANDED, 2)),
+        Some((APPLIED, 3)),
+        Some((ROLLING_BACK, 1)),
+        Some((ROLLING_BACK, 2)),
+    ];
+    for row in rows {
+        client.batch_execute("DELETE FROM schemaflow_migrations WHERE version = 999").unwrap();
+        if let Some((state, done)) = row {
+            client
+                .batch_execute(&format!(
+                    "INSERT INTO schemaflow_migrations (version, name, checksum, applied_at, duration_ms, state, phases_done, phases_total, namespace)
+                     VALUES (999, 'x', 'c', now(), 0, '{state}', {done}, 3, 'default')"
+                ))
+                .unwrap();
+        }
+        for direction in [Direction::Up, Direction::Down] {
+            for phase in 0..3 {
+                let progress = Progress {
+                    namespace: "default".into(),
+                    version: 999,
+                    name: "x".into(),
+                    checksum: "c".into(),
+                    direction,
+                    phase,
+                    phases_total: 3,
+                    started: std::time::Instant::now(),
+                    at_boundary: false,
+                };
+                let raised =
+                    client.batch_execute(&format!("BEGIN; {}", super::postgres::raising_check_sql(&progress))).is_err();
+                client.batch_execute("ROLLBACK").unwrap();
+                assert_eq!(!raised, progress.follows(row), "row {row:?}, {direction:?} phase {phase}");
+            }
+        }
+    }
+}
