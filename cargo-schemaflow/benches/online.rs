@@ -125,6 +125,91 @@ fn cost_rows(report: &mut String, cost: &[Duration; 4]) {
     }
 }
 
+/// A thread updating random rows of the SQLite file by key, one statement
+/// after another (busy timeout 10 s, as an app would set): its latencies
+/// and failed statements.
+struct SqliteWriter {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    handle: std::thread::JoinHandle<(Vec<Duration>, usize)>,
+}
+
+impl SqliteWriter {
+    fn start(path: &Path, rows: u64, column: &'static str) -> SqliteWriter {
+        use std::sync::atomic::Ordering;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (flag, path) = (stop.clone(), path.to_owned());
+        let handle = std::thread::spawn(move || {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.busy_timeout(Duration::from_secs(10)).unwrap();
+            let (mut samples, mut errors) = (Vec::new(), 0);
+            let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+            while !flag.load(Ordering::Relaxed) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let at = Instant::now();
+                let sql = format!("UPDATE users SET {column} = 'app' WHERE id = {}", seed % rows + 1);
+                if conn.execute_batch(&sql).is_err() {
+                    errors += 1;
+                }
+                samples.push(at.elapsed());
+            }
+            (samples, errors)
+        });
+        std::thread::sleep(Duration::from_millis(100));
+        SqliteWriter { stop, handle }
+    }
+
+    /// Stops it: (statements, p99, max, errors).
+    fn finish(self) -> (usize, Duration, Duration, usize) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let (mut samples, errors) = self.handle.join().unwrap();
+        samples.sort();
+        let p99 = samples.get(((samples.len() as f64 - 1.0) * 0.99).round() as usize).copied().unwrap_or_default();
+        (samples.len(), p99, samples.last().copied().unwrap_or_default(), errors)
+    }
+}
+
+/// The online rename of `rows` rows on a SQLite file with a writer
+/// running: the old app during `run`, the new app during `complete`.
+fn sqlite_phases(dir: &Path, rows: u64) -> String {
+    let path = dir.join("online-phases.db");
+    let _ = std::fs::remove_file(&path);
+    let migrations = history();
+    let options = Options::default();
+    let mut backend = SqliteBackend::open(&path).unwrap();
+    runner::run(&mut backend, &migrations[..1], None, &options, &mut |_| {}).unwrap();
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(&format!(
+            "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {rows}) INSERT INTO users (id, name) SELECT i, 'user ' || i FROM s"
+        ))
+        .unwrap();
+    let old_app = SqliteWriter::start(&path, rows, "name");
+    let started = Instant::now();
+    runner::run(&mut backend, &migrations, None, &options, &mut |_| {}).unwrap();
+    let expand = started.elapsed();
+    let old = old_app.finish();
+    let new_app = SqliteWriter::start(&path, rows, "full_name");
+    let started = Instant::now();
+    runner::complete(&mut backend, &migrations, &options, &mut |_| {}).unwrap();
+    let contract = started.elapsed();
+    let new = new_app.finish();
+    format!(
+        "\nA writer updating random rows by key on the same file ({rows} rows), one statement after another, busy timeout 10 s:\n\n| phase | took | statements | p99 | max | errors |\n|---|---|---|---|---|---|\n| expand + backfill (`run`), old app writing `name` | {} | {} | {} | {} | {} |\n| contract (`complete`, a table rebuild on SQLite), new app writing `full_name` | {} | {} | {} | {} | {} |\n",
+        ms(expand),
+        old.0,
+        ms(old.1),
+        ms(old.2),
+        old.3,
+        ms(contract),
+        new.0,
+        ms(new.1),
+        ms(new.2),
+        new.3
+    )
+}
+
 fn main() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
     let dir = repo.join("target/schemaflow-bench/online");
@@ -153,6 +238,7 @@ fn main() {
     let lite = sync_cost(&mut backend, &mut conn, rows, &seed);
     writeln!(report, "## SQLite ({rows} rows, rollback journal, synchronous FULL)\n").unwrap();
     cost_rows(&mut report, &lite);
+    report.push_str(&sqlite_phases(&dir, 1_000_000));
 
     // PostgreSQL.
     let Some(db) = TestDatabase::create("bench_online") else {
