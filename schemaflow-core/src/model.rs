@@ -304,6 +304,25 @@ impl Sync {
     pub fn involves(&self, column: &str) -> bool {
         self.added.iter().chain(&self.retired).any(|c| c.column == column)
     }
+
+    /// The batched backfill that computes one side (`self.added` forward,
+    /// `self.retired` on the way back) from the other, on the rows where
+    /// any of its columns is still NULL.
+    pub fn fill(&self, side: &[SyncedColumn], batch_size: u32, pause_ms: u64) -> Backfill {
+        let unfilled: Vec<String> =
+            side.iter().map(|c| format!("{} IS NULL", crate::dialect::ident(&c.column))).collect();
+        Backfill {
+            table: self.table.clone(),
+            assignments: side
+                .iter()
+                .map(|c| Assignment { column: c.column.clone(), value: DefaultValue::Sql(c.expr.clone()) })
+                .collect(),
+            predicate: Some(unfilled.join(" OR ")),
+            batch_size,
+            pause_ms,
+            transform: None,
+        }
+    }
 }
 
 /// What a raw statement outside the replayed model does.

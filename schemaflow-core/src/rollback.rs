@@ -199,25 +199,9 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<St
         // from the new ones.
         Op::DropSync { name, .. } => {
             let Some(sync) = s.syncs.get(name) else { return Ok(vec![]) };
-            let unfilled: Vec<String> =
-                sync.retired.iter().map(|c| format!("{} IS NULL", crate::dialect::ident(&c.column))).collect();
             vec![
                 Op::CreateSync(sync.clone()),
-                Op::Backfill(crate::model::Backfill {
-                    table: sync.table.clone(),
-                    assignments: sync
-                        .retired
-                        .iter()
-                        .map(|c| crate::model::Assignment {
-                            column: c.column.clone(),
-                            value: crate::model::DefaultValue::Sql(c.expr.clone()),
-                        })
-                        .collect(),
-                    predicate: Some(unfilled.join(" OR ")),
-                    batch_size: crate::model::DEFAULT_BATCH_SIZE,
-                    pause_ms: 0,
-                    transform: None,
-                }),
+                Op::Backfill(sync.fill(&sync.retired, crate::model::DEFAULT_BATCH_SIZE, 0)),
             ]
         }
         Op::DeployBoundary { .. } => vec![Op::DeployBoundary {

@@ -95,20 +95,7 @@ impl Builder {
         mark_all(self, steps.len());
         steps.push(Step::new(Op::CreateSync(sync.clone())));
         mark_all(self, steps.len());
-        let unsynced: Vec<String> =
-            items.added.iter().map(|(n, ..)| format!("{} IS NULL", sql_ident(&n.text))).collect();
-        steps.push(Step::new(Op::Backfill(Backfill {
-            table: t.clone(),
-            assignments: sync
-                .added
-                .iter()
-                .map(|c| Assignment { column: c.column.clone(), value: DefaultValue::Sql(c.expr.clone()) })
-                .collect(),
-            predicate: Some(unsynced.join(" OR ")),
-            batch_size,
-            pause_ms,
-            transform: None,
-        })));
+        steps.push(Step::new(Op::Backfill(sync.fill(&sync.added, batch_size, pause_ms))));
         // The new shape's indexes, built without blocking writes while
         // both app versions run.
         for (n, columns, unique) in &items.indexes {
@@ -194,7 +181,7 @@ impl Builder {
                     )
                 })?;
                 let (ty, nullable, _) = self.column_type(input)?;
-                let (from_sql, to_sql) = (sql_ident(&from.text), sql_ident(&to.text));
+                let (from_sql, to_sql) = (crate::dialect::ident(&from.text), crate::dialect::ident(&to.text));
                 let default = default_value(input)?;
                 items.added.push((to, ty, nullable, from_sql, default));
                 items.retired.push((from, to_sql));
@@ -238,9 +225,4 @@ fn expression(input: ParseStream) -> Result<String> {
         return Err(err(e.span(), "the expression is empty"));
     }
     Ok(e.value())
-}
-
-/// A column name as a quoted SQL identifier (both dialects).
-fn sql_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }
