@@ -447,7 +447,9 @@ fn run_step_rules(cx: &StepContext, forward: bool, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn track_created(created: &mut HashSet<String>, op: &Op) {
+/// Keeps `created` (the tables created so far, by their current names)
+/// up to date with `op`.
+pub(crate) fn track_created(created: &mut HashSet<String>, op: &Op) {
     match op {
         Op::CreateTable(t) => {
             created.insert(t.name.clone());

@@ -977,7 +977,7 @@ fn run_plan(
         };
         let Some((statement, message)) = failure else {
             match boundary {
-                Some(note) if phase + 1 < total => return Ok(Outcome::AtBoundary(note)),
+                Some(note) if phase + 1 < total => return Ok(Outcome::AtBoundary { phase, note }),
                 _ => continue,
             }
         };
@@ -1005,8 +1005,14 @@ enum Outcome {
     Done,
     /// Another runner had done it; nothing ran.
     AlreadyDone,
-    /// It stopped after a deploy boundary: what to deploy next.
-    AtBoundary(String),
+    /// It stopped after the deploy boundary that is phase `phase`: what to
+    /// deploy next.
+    AtBoundary {
+        /// The boundary's phase.
+        phase: u32,
+        /// What to deploy.
+        note: String,
+    },
 }
 
 /// Applies the pending migrations (up to `to`), in version order; resumes a
@@ -1261,21 +1267,6 @@ fn synced_tables(m: &Migration) -> Vec<String> {
     tables
 }
 
-/// Adds the tables `m` creates (by their names after it) to `created`.
-fn track_created(created: &mut std::collections::BTreeSet<String>, m: &Migration) {
-    for step in &m.steps {
-        match &step.op {
-            crate::model::Op::CreateTable(t) => {
-                created.insert(t.name.clone());
-            }
-            crate::model::Op::RenameTable { from, to } if created.remove(from) => {
-                created.insert(to.clone());
-            }
-            _ => {}
-        }
-    }
-}
-
 /// The steps of `m` before its first deploy boundary, if it has one.
 pub fn expand_steps(m: &Migration) -> Option<&[crate::model::Step]> {
     let at = m.steps.iter().position(|s| matches!(s.op, crate::model::Op::DeployBoundary { .. }))?;
@@ -1332,7 +1323,7 @@ fn run_locked(
         take_backup(backend, &applied, dest, on_event)?;
     }
     // Tables created by the migrations this run applies.
-    let mut created_here = std::collections::BTreeSet::new();
+    let mut created_here = std::collections::HashSet::new();
     for_each_pending(&migrations, &applied, to, |m, before, after| {
         let row = applied.iter().find(|a| a.version == m.version);
         let expanded = row.is_some_and(|a| a.state == EXPANDED);
@@ -1346,11 +1337,10 @@ fn run_locked(
             return Ok(ControlFlow::Break(()));
         }
         let plan = dialect::plan_up_to(backend.dialect(), before, after, m, options).map_err(|e| plan_error(m, e))?;
-        let first = row.filter(|a| a.state == APPLYING || a.state == EXPANDED).map_or(0, |a| a.phases_done);
+        let mut from = row.filter(|a| a.state == APPLYING || a.state == EXPANDED).map_or(0, |a| a.phases_done);
         // Data steps read their table's key and columns off the schema the
         // migration produces (`after`: a backfill fills columns added before it).
         let started = Instant::now();
-        let mut from = first;
         loop {
             match run_plan(backend, m, &plan, after, Direction::Up, from, options, on_event)? {
                 Outcome::Done => {
@@ -1358,7 +1348,7 @@ fn run_locked(
                     on_event(Event::Applied { id: m.id(), duration: started.elapsed() });
                 }
                 Outcome::AlreadyDone => on_event(Event::Skipped { id: m.id() }),
-                Outcome::AtBoundary(note) => {
+                Outcome::AtBoundary { phase, note } => {
                     let synced = synced_tables(m);
                     if synced.is_empty() || !synced.iter().all(|t| created_here.contains(t)) {
                         on_event(Event::Expanded { id: m.id(), note });
@@ -1367,19 +1357,15 @@ fn run_locked(
                     // Its tables came into being in this run: no running
                     // code knows their old shape, so there is nobody to wait for.
                     on_event(Event::BoundaryPassed { id: m.id(), tables: synced });
-                    let boundary = plan
-                        .phases
-                        .iter()
-                        .enumerate()
-                        .skip(from as usize)
-                        .position(|(_, p)| matches!(p, Phase::Deploy(_)));
-                    from += boundary.map_or(0, |b| b as u32) + 1;
+                    from = phase + 1;
                     continue;
                 }
             }
             break;
         }
-        track_created(&mut created_here, m);
+        for step in &m.steps {
+            crate::rules::track_created(&mut created_here, &step.op);
+        }
         // `complete` finishes the expanded migration and nothing more.
         Ok(if completing { ControlFlow::Break(()) } else { ControlFlow::Continue(()) })
     })?;
@@ -1547,7 +1533,7 @@ fn rollback_locked(
                 on_event(Event::RolledBack { id: m.id(), duration: started.elapsed() });
             }
             Outcome::AlreadyDone => on_event(Event::Skipped { id: m.id() }),
-            Outcome::AtBoundary(note) => {
+            Outcome::AtBoundary { note, .. } => {
                 on_event(Event::RollbackWaiting { id: m.id(), note });
                 return Ok(*count);
             }
