@@ -1197,7 +1197,7 @@ pub fn complete(
                 && sorted
                     .iter()
                     .find(|m| m.version == a.version)
-                    .is_some_and(|m| rollback_waits(m, &sorted, a, options))
+                    .is_some_and(|m| rollback_waits(backend.dialect(), m, &sorted, a, options))
         });
         match waiting {
             Some(a) => rollback_locked(
@@ -1221,11 +1221,18 @@ fn previous_version(sorted: &[Migration], version: u64) -> u64 {
     sorted.iter().map(|m| m.version).filter(|v| *v < version).max().unwrap_or(0)
 }
 
-/// Whether the half-done rollback `a` of `m` stopped at a deploy boundary.
-fn rollback_waits(m: &Migration, sorted: &[Migration], a: &AppliedMigration, options: &Options) -> bool {
+/// Whether the half-done rollback `a` of `m` stopped at a deploy boundary
+/// of its plan on `dialect` (phases are counted per database).
+fn rollback_waits(
+    dialect: Dialect,
+    m: &Migration,
+    sorted: &[Migration],
+    a: &AppliedMigration,
+    options: &Options,
+) -> bool {
     let Some(i) = sorted.iter().position(|x| x.version == m.version) else { return false };
     let Ok(befores) = schemas_before(&sorted[..=i]) else { return false };
-    let Some(plan) = down_plan(Dialect::Postgres, &befores[i], m, a, options) else { return false };
+    let Some(plan) = down_plan(dialect, &befores[i], m, a, options) else { return false };
     a.phases_done > 0 && matches!(plan.phases.get(a.phases_done as usize - 1), Some(Phase::Deploy(_)))
 }
 

@@ -211,6 +211,11 @@ mod sqlite {
     }
 
     #[test]
+    fn a_rollback_waits_at_its_boundary_and_completes_on_sqlite() {
+        rollback_waits_at_its_own_databases_boundary(&mut SqliteBackend::in_memory().unwrap());
+    }
+
+    #[test]
     fn a_type_change_ships_across_deploys_on_sqlite() {
         type_change_across_deploys(&mut SqliteBackend::in_memory().unwrap());
     }
@@ -274,6 +279,12 @@ mod postgres {
         let Some(db) = TestDatabase::create("online_default") else { return };
         let mut b = PostgresBackend::connect(&db.url, "public").unwrap();
         rename_with_default(&mut b);
+    }
+
+    #[test]
+    fn a_rollback_waits_at_its_boundary_and_completes_on_postgres() {
+        let Some(db) = TestDatabase::create("online_rollback_wait") else { return };
+        rollback_waits_at_its_own_databases_boundary(&mut PostgresBackend::connect(&db.url, "public").unwrap());
     }
 
     #[test]
@@ -593,3 +604,28 @@ const SPLIT_SQLITE: &str = r#"online_change people {
     add last_name: Option<String> = "CASE WHEN instr(name, ' ') > 0 THEN substr(name, instr(name, ' ') + 1) END",
     retire name = "concat_ws(' ', first_name, last_name)",
 }"#;
+
+/// The way back from a completed change whose migration also builds an
+/// index concurrently: on PostgreSQL the rollback drops it outside a
+/// transaction (a phase of its own), on SQLite inside one, so the phase
+/// the rollback waits at differs per database; `complete` finds it on each.
+fn rollback_waits_at_its_own_databases_boundary(db: &mut dyn ScratchDatabase) {
+    let migrations = vec![
+        parse(1, "users", "create_table users { id: i64 primary_key, name: String }"),
+        parse(
+            2,
+            "rename_name",
+            "online_change users { rename name -> full_name: String } create_index users_full_name_idx on users(full_name) concurrently",
+        ),
+    ];
+    let options = Options::default();
+    run(db, &migrations[..1], None, &options, &mut |_| {}).unwrap();
+    seed(db);
+    run(db, &migrations, None, &options, &mut |_| {}).unwrap();
+    complete(db, &migrations, &options, &mut |_| {}).unwrap();
+    let seen = events(db, |db, on| rollback(db, &migrations, RollbackTarget::Steps(1), &options, on));
+    assert!(seen.iter().any(|e| matches!(e, Event::RollbackWaiting { .. })), "{seen:?}");
+    assert_eq!(complete(db, &migrations, &options, &mut |_| {}).unwrap(), 1);
+    assert_eq!(state_of(db, &migrations, 2), State::Pending);
+    assert_eq!(number(db, "SELECT CAST(count(*) AS TEXT) FROM users WHERE name = 'user ' || id"), ROWS);
+}
