@@ -424,17 +424,15 @@ fn event_printer<'a>(p: &'a mut Printer<'_>) -> impl FnMut(Event) + 'a {
             p.json(serde_json::json!({ "event": "backed_up", "path": path, "bytes": bytes, "duration_ms": duration.as_millis() as u64 }));
         }
         Event::Expanded { id, note } => {
-            let word = p.paint("36", "expanded");
-            p.line(&format!("  {word} {id}: stopped at its deploy boundary"));
-            p.line(&format!("  next: {note}"));
-            p.line("  then: `cargo schemaflow complete` runs its contract (`rollback` undoes the expand instead)");
+            let head = format!("{} {id}: stopped at its deploy boundary", p.paint("36", "expanded"));
+            let then = "`cargo schemaflow complete` runs its contract (`rollback` undoes the expand instead)";
+            at_boundary(p, &head, &note, then);
             p.json(serde_json::json!({ "event": "expanded", "migration": id, "next": note }));
         }
         Event::AwaitingComplete { id, note, since } => {
-            let word = p.paint("36", "waiting");
-            p.line(&format!("  {word} {id} is expanded (since {since} UTC) and waits for its contract"));
-            p.line(&format!("  next: {note}"));
-            p.line("  then: `cargo schemaflow complete`; nothing after it runs until then");
+            let head =
+                format!("{} {id} is expanded (since {since} UTC) and waits for its contract", p.paint("36", "waiting"));
+            at_boundary(p, &head, &note, "`cargo schemaflow complete`; nothing after it runs until then");
             p.json(serde_json::json!({ "event": "awaiting_complete", "migration": id, "next": note, "since": since }));
         }
         Event::BoundaryPassed { id, tables } => {
@@ -445,10 +443,8 @@ fn event_printer<'a>(p: &'a mut Printer<'_>) -> impl FnMut(Event) + 'a {
             p.json(serde_json::json!({ "event": "boundary_passed", "migration": id, "tables": tables }));
         }
         Event::RollbackWaiting { id, note } => {
-            let word = p.paint("36", "rollback waiting");
-            p.line(&format!("  {word} {id}: stopped at its deploy boundary"));
-            p.line(&format!("  next: {note}"));
-            p.line("  then: `cargo schemaflow complete` finishes the rollback");
+            let head = format!("{} {id}: stopped at its deploy boundary", p.paint("36", "rollback waiting"));
+            at_boundary(p, &head, &note, "`cargo schemaflow complete` finishes the rollback");
             p.json(serde_json::json!({ "event": "rollback_waiting", "migration": id, "next": note }));
         }
         Event::Waiting => {
@@ -493,6 +489,14 @@ fn event_printer<'a>(p: &'a mut Printer<'_>) -> impl FnMut(Event) + 'a {
             }
         }
     }
+}
+
+/// The lines of a migration stopped at a deploy boundary: what happened,
+/// what to deploy next, and the command that goes on afterwards.
+fn at_boundary(p: &mut Printer, head: &str, next: &str, then: &str) {
+    p.line(&format!("  {head}"));
+    p.line(&format!("  next: {next}"));
+    p.line(&format!("  then: {then}"));
 }
 
 /// Where a backup goes: `path`, or the default when it is empty; made
