@@ -261,6 +261,7 @@ fn two_runs_at_once_apply_each_migration_once() {
     let (a, b) = (spawn_json_run(&ws, &url), spawn_json_run(&ws, &url));
     let outputs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
     let mut applied = Vec::new();
+    let mut passed = Vec::new();
     for out in &outputs {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         for line in String::from_utf8_lossy(&out.stdout).lines() {
@@ -268,8 +269,18 @@ fn two_runs_at_once_apply_each_migration_once() {
             if event["event"] == "applied" {
                 applied.push(event["migration"].as_str().unwrap().to_owned());
             }
+            if event["event"] == "boundary_passed" {
+                passed.push(event.clone());
+            }
         }
     }
+    // The online change's table was created in the same run.
+    assert_eq!(
+        passed,
+        [
+            serde_json::json!({ "event": "boundary_passed", "migration": "202611271500_rename_post_body", "tables": ["posts"] })
+        ]
+    );
     applied.sort();
     let before = applied.len();
     applied.dedup();

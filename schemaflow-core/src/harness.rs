@@ -436,9 +436,9 @@ fn event_printer<'a>(p: &'a mut Printer<'_>) -> impl FnMut(Event) + 'a {
             p.json(serde_json::json!({ "event": "awaiting_complete", "migration": id, "next": note, "since": since }));
         }
         Event::BoundaryPassed { id, tables } => {
-            let tables = tables.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
+            let named = tables.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
             p.line(&format!(
-                "  {id}: its deploy boundary is passed at once: {tables} was created in this run, so no running code uses the old shape"
+                "  {id}: its deploy boundary is passed at once: {named} was created in this run, so no running code uses the old shape"
             ));
             p.json(serde_json::json!({ "event": "boundary_passed", "migration": id, "tables": tables }));
         }
