@@ -13,7 +13,7 @@
 //! triggers never feed each other.
 
 use super::{OpContext, Statement, Unit, ident};
-use crate::model::{DefaultValue, Sync, SyncedColumn};
+use crate::model::{Column, DefaultValue, Op, Sync, SyncedColumn};
 
 /// `a IS NULL AND b IS NULL`, over `prefix.column`.
 fn all_null(prefix: &str, columns: &[SyncedColumn]) -> String {
@@ -39,20 +39,17 @@ fn in_step(columns: &[SyncedColumn], same: &str) -> String {
 pub fn postgres_create(cx: &OpContext, sync: &Sync) -> Vec<Unit> {
     let table = ident(&sync.table);
     let lock = format!("SHARE ROW EXCLUSIVE on {table} (brief)");
-    let mut units: Vec<Unit> = relaxed(cx, sync)
-        .map(|c| {
-            Unit::InTransaction(
-                Statement::new(format!("ALTER TABLE {table} ALTER COLUMN {} DROP NOT NULL", ident(c)))
-                    .locking(format!("ACCESS EXCLUSIVE on {table} (brief)")),
-            )
-        })
-        .collect();
-    units.extend(undefaulted(cx, sync).map(|c| {
-        Unit::InTransaction(
-            Statement::new(format!("ALTER TABLE {table} ALTER COLUMN {} DROP DEFAULT", ident(c)))
-                .locking(format!("ACCESS EXCLUSIVE on {table} (brief)")),
-        )
-    }));
+    // The old shape loses NOT NULL and its defaults, as the DSL's own
+    // `drop_not_null` and `drop_default` do it.
+    let mut units: Vec<Unit> = Vec::new();
+    for c in retired_where(cx, sync, |c| !c.nullable) {
+        let op = Op::DropNotNull { table: sync.table.clone(), column: c.to_owned() };
+        units.extend(super::postgres::op_units(cx, &op));
+    }
+    for c in retired_where(cx, sync, |c| c.default.is_some()) {
+        let op = Op::DropDefault { table: sync.table.clone(), column: c.to_owned() };
+        units.extend(super::postgres::op_units(cx, &op));
+    }
     let defaults: String = retired_defaults(cx, sync)
         .iter()
         .map(|(c, d)| format!("NEW.{} := {};\n            ", ident(c), super::postgres::value(d)))
@@ -116,21 +113,16 @@ pub fn postgres_drop(table: &str, name: &str) -> Vec<Unit> {
     ]
 }
 
-/// The retired columns that are NOT NULL before the sync.
-fn relaxed<'a>(cx: &'a OpContext, sync: &'a Sync) -> impl Iterator<Item = &'a str> + 'a {
+/// The retired columns that are `keep` before the sync.
+fn retired_where<'a>(
+    cx: &'a OpContext,
+    sync: &'a Sync,
+    keep: fn(&Column) -> bool,
+) -> impl Iterator<Item = &'a str> + 'a {
     let table = cx.before.table(&sync.table);
     sync.retired
         .iter()
-        .filter(move |c| table.and_then(|t| t.column(&c.column)).is_some_and(|c| !c.nullable))
-        .map(|c| c.column.as_str())
-}
-
-/// The retired columns that have a default before the sync (it drops them).
-fn undefaulted<'a>(cx: &'a OpContext, sync: &'a Sync) -> impl Iterator<Item = &'a str> + 'a {
-    let table = cx.before.table(&sync.table);
-    sync.retired
-        .iter()
-        .filter(move |c| table.and_then(|t| t.column(&c.column)).is_some_and(|c| c.default.is_some()))
+        .filter(move |c| table.and_then(|t| t.column(&c.column)).is_some_and(keep))
         .map(|c| c.column.as_str())
 }
 
@@ -165,10 +157,10 @@ fn sqlite_triggers(name: &str) -> [String; 4] {
 /// key.
 pub fn sqlite_create(cx: &OpContext, sync: &Sync) -> Vec<Unit> {
     let mut units = Vec::new();
-    if let Some(column) = relaxed(cx, sync).chain(undefaulted(cx, sync)).next() {
+    if let Some(column) = retired_where(cx, sync, |c| !c.nullable || c.default.is_some()).next() {
         // One rebuild to the table as the replay leaves it: retired columns
         // nullable and without defaults.
-        let op = crate::model::Op::DropNotNull { table: sync.table.clone(), column: column.to_owned() };
+        let op = Op::DropNotNull { table: sync.table.clone(), column: column.to_owned() };
         units.extend(super::sqlite::op_units(cx, &op));
     }
     let table = ident(&sync.table);
