@@ -296,13 +296,23 @@ const ALREADY_DONE: &str = "SF001";
 pub(super) fn raising_check_sql(progress: &Progress) -> String {
     use super::{APPLIED, APPLYING, Direction, EXPANDED, ROLLING_BACK};
     let is = |state: &str| dialect::literal(state);
-    let follows = match (progress.direction, progress.phase) {
-        (Direction::Up, 0) => "NOT FOUND".to_owned(),
-        (Direction::Up, k) => {
-            format!("FOUND AND r.state IN ({}, {}) AND r.phases_done = {k}", is(APPLYING), is(EXPANDED))
+    let k = progress.phase;
+    // The row a phase follows: the one the phase before left, or the one
+    // this phase recorded when it started (`Progress::started_state`).
+    let follows = match progress.direction {
+        Direction::Up => {
+            let under_way =
+                format!("FOUND AND r.state IN ({}, {}) AND r.phases_done = {k}", is(APPLYING), is(EXPANDED));
+            if k == 0 { format!("NOT FOUND OR ({under_way})") } else { under_way }
         }
-        (Direction::Down, 0) => format!("FOUND AND r.state IN ({}, {})", is(APPLIED), is(EXPANDED)),
-        (Direction::Down, k) => format!("FOUND AND r.state = {} AND r.phases_done = {k}", is(ROLLING_BACK)),
+        Direction::Down => {
+            let under_way = format!("FOUND AND r.state = {} AND r.phases_done = {k}", is(ROLLING_BACK));
+            if k == 0 {
+                format!("(FOUND AND r.state IN ({}, {})) OR ({under_way})", is(APPLIED), is(EXPANDED))
+            } else {
+                under_way
+            }
+        }
     };
     format!(
         "DO $schemaflow$ DECLARE r record; BEGIN SELECT state, phases_done INTO r FROM {BOOKKEEPING_TABLE} WHERE namespace = {} AND version = {} FOR UPDATE; IF NOT ({follows}) THEN RAISE EXCEPTION USING ERRCODE = '{ALREADY_DONE}', MESSAGE = 'another runner did this phase first'; END IF; END $schemaflow$",

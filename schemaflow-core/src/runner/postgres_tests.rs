@@ -676,12 +676,14 @@ fn the_raising_check_agrees_with_the_bookkeeping_rules() {
     let mut b = backend(&db);
     run_all(&mut b, &[parse(1, "t", "create_table t { id: i64 primary_key }")]).unwrap();
     let mut client = db.connect();
-    let rows: [Option<(&str, u32)>; 7] = [
+    let rows: [Option<(&str, u32)>; 9] = [
         None,
+        Some((APPLYING, 0)),
         Some((APPLYING, 1)),
         Some((APPLYING, 2)),
         Some((EXPANDED, 2)),
         Some((APPLIED, 3)),
+        Some((ROLLING_BACK, 0)),
         Some((ROLLING_BACK, 1)),
         Some((ROLLING_BACK, 2)),
     ];
