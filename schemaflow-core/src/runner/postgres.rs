@@ -199,39 +199,14 @@ impl PostgresBackend {
     }
 
     /// Runs `body` in a transaction that first checks the bookkeeping row
-    /// (locking it) and ends by recording `progress`. The check travels
-    /// with the `BEGIN`, and the record with the `COMMIT`: a migration of
-    /// one statement costs the server the round trips a plain script does.
+    /// (locking it) and ends by recording `progress` (see
+    /// [`checked_transaction`]).
     fn in_transaction(
         &mut self,
         progress: &Progress,
         body: impl FnOnce(&mut Client) -> Result<(), ExecError>,
     ) -> Result<(), ExecError> {
-        checked_transaction(&mut self.client, progress, body, &record_sql(progress))
-    }
-
-    /// A phase of one statement: the check, the statement and the `BEGIN`
-    /// travel in one message, the record with the `COMMIT` in another: two
-    /// round trips, one fewer than a script that sends `BEGIN`, the
-    /// statement and `COMMIT` one by one. The check raises (SQLSTATE
-    /// `SF001`) when another runner got there first, so the statement never
-    /// runs then.
-    fn one_statement_transaction(&mut self, progress: &Progress, s: &Statement) -> Result<(), ExecError> {
-        let result = (|| {
-            let sql = format!("BEGIN; {}; {}", raising_check_sql(progress), s.sql);
-            if let Err(e) = self.client.batch_execute(&sql) {
-                return Err(if e.code() == Some(&postgres::error::SqlState::from_code(ALREADY_DONE)) {
-                    ExecError::AlreadyDone
-                } else {
-                    statement_error(&s.sql, e)
-                });
-            }
-            self.client.batch_execute(&format!("{}; COMMIT", record_sql(progress))).map_err(db_error)
-        })();
-        if result.is_err() {
-            let _ = self.client.batch_execute("ROLLBACK");
-        }
-        result
+        checked_transaction(&mut self.client, progress, None, body, &record_sql(progress))
     }
 
     /// Drops an INVALID index of this name, left behind by a failed
@@ -277,19 +252,11 @@ impl PostgresBackend {
     }
 }
 
-/// The bookkeeping row of `progress`'s migration, locked.
-fn check_sql(progress: &Progress) -> String {
-    format!(
-        "SELECT state, phases_done FROM {BOOKKEEPING_TABLE} WHERE namespace = {} AND version = {} FOR UPDATE",
-        dialect::literal(&progress.namespace),
-        progress.version
-    )
-}
-
 /// The SQLSTATE [`raising_check_sql`] raises when the phase is no longer to do.
 const ALREADY_DONE: &str = "SF001";
 
-/// [`check_sql`] as a statement that locks the row and raises SQLSTATE
+/// The check that a phase is still to do (another runner may have done
+/// it): locks the migration's bookkeeping row and raises SQLSTATE
 /// [`ALREADY_DONE`] unless the row is in the state the phase follows (the
 /// same conditions as [`Progress::follows`]), so that what comes after it
 /// in the same message does not run.
@@ -321,18 +288,6 @@ pub(super) fn raising_check_sql(progress: &Progress) -> String {
     )
 }
 
-/// Whether the phase is still to do, from the rows [`check_sql`] returned:
-/// another runner may have done it.
-fn check_follows(progress: &Progress, messages: &[postgres::SimpleQueryMessage]) -> Result<(), ExecError> {
-    let state = messages.iter().find_map(|m| match m {
-        postgres::SimpleQueryMessage::Row(row) => {
-            Some((row.get(0)?.to_owned(), row.get(1).and_then(|d| d.parse::<u32>().ok())?))
-        }
-        _ => None,
-    });
-    if progress.follows(state.as_ref().map(|(s, d)| (s.as_str(), *d))) { Ok(()) } else { Err(ExecError::AlreadyDone) }
-}
-
 /// What records `p` as done: the row's new state, or (the last phase of a
 /// rollback) no row and no batch progress that a later run could take for
 /// its own.
@@ -351,20 +306,37 @@ fn record_sql(p: &Progress) -> String {
 /// its record.
 fn mark_started(client: &mut Client, progress: &Progress) -> Result<(), ExecError> {
     let (state, done) = progress.started_state();
-    checked_transaction(client, progress, |_| Ok(()), &state_sql(progress, state, done))
+    checked_transaction(client, progress, None, |_| Ok(()), &state_sql(progress, state, done))
 }
 
-/// `BEGIN` with the check that `progress`'s phase is still to do, `body`,
-/// then `record` with the `COMMIT`; rolled back on any error.
+/// `BEGIN` with the check that `progress`'s phase is still to do and, when
+/// given, the phase's one statement, in one message; then `body`; then
+/// `record` with the `COMMIT`; rolled back on any error. A phase of one
+/// statement so costs two round trips, one fewer than a script that sends
+/// `BEGIN`, the statement and `COMMIT` one by one.
 fn checked_transaction(
     client: &mut Client,
     progress: &Progress,
+    along: Option<&Statement>,
     body: impl FnOnce(&mut Client) -> Result<(), ExecError>,
     record: &str,
 ) -> Result<(), ExecError> {
     let result = (|| {
-        let messages = client.simple_query(&format!("BEGIN; {}", check_sql(progress))).map_err(db_error)?;
-        check_follows(progress, &messages)?;
+        let mut first = format!("BEGIN; {}", raising_check_sql(progress));
+        if let Some(s) = along {
+            first.push_str("; ");
+            first.push_str(&s.sql);
+        }
+        client.batch_execute(&first).map_err(|e| {
+            if e.code() == Some(&postgres::error::SqlState::from_code(ALREADY_DONE)) {
+                ExecError::AlreadyDone
+            } else {
+                match along {
+                    Some(s) => statement_error(&s.sql, e),
+                    None => db_error(e),
+                }
+            }
+        })?;
         body(client)?;
         client.batch_execute(&format!("{record}; COMMIT")).map_err(db_error)
     })();
@@ -576,7 +548,9 @@ impl Backend for PostgresBackend {
         match plan.phases.get(phase) {
             None | Some(Phase::Deploy(_)) => self.in_transaction(progress, |_| Ok(())),
             Some(Phase::Transaction(statements)) => match statements.as_slice() {
-                [only] => self.one_statement_transaction(progress, only),
+                [only] => {
+                    checked_transaction(&mut self.client, progress, Some(only), |_| Ok(()), &record_sql(progress))
+                }
                 _ => self.in_transaction(progress, |tx| run_statements(tx, statements)),
             },
             Some(Phase::Outside(statement)) => {
