@@ -711,6 +711,27 @@ fn the_harness_has_no_secret_in_its_environment_and_stops_when_the_cli_is_killed
     assert_eq!(changed(&conn), 5000, "the next run finishes it, each row once");
 }
 
+/// Starts the harness with `command` once per delay and kills it (SIGKILL)
+/// after that delay if it is still running; after each kill `status` must
+/// read the database. Returns how many runs were killed mid-way.
+fn kill_at(ws: &Path, url: &str, command: &serde_json::Value, delays: &[u64], label: &str) -> usize {
+    let mut kills = 0;
+    for &delay in delays {
+        let (mut child, _pipe) = spawn_harness_for(ws, url, command.clone());
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            kills += 1;
+        }
+        child.wait().unwrap();
+        let out = schemaflow(ws, &["status", "--database-url", url]);
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let when = format!("{label} killed after {delay} ms");
+        assert!(matches!(out.status.code(), Some(0 | 1)) && !text.contains("panicked"), "{when}: {text}");
+    }
+    kills
+}
+
 /// Kills the runner (SIGKILL) at a spread of moments, forward through a
 /// batched backfill and then back through its batched rollback; after each
 /// kill `status` reads the database, and in the end the next command
@@ -731,35 +752,13 @@ fn killed_at_any_moment(name: &str, url: &str, exec: &mut dyn FnMut(&str), count
     exec(
         "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 6000) INSERT INTO counters (hits) SELECT 0 FROM s",
     );
-    let status_reads = |ws: &Path, when: &str| {
-        let out = schemaflow(ws, &["status", "--database-url", url]);
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        assert!(matches!(out.status.code(), Some(0 | 1)) && !text.contains("panicked"), "{when}: {text}");
-    };
-    let mut kills = 0;
-    for delay in [15, 40, 80, 130, 200, 280, 380, 500] {
-        let (mut child, _pipe) = spawn_harness(&ws, url);
-        std::thread::sleep(std::time::Duration::from_millis(delay));
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap();
-            kills += 1;
-        }
-        child.wait().unwrap();
-        status_reads(&ws, &format!("run killed after {delay} ms"));
-    }
+    let delays = [15, 40, 80, 130, 200, 280, 380, 500];
+    let run = serde_json::json!({ "run": { "to": null, "dry_run": false } });
+    let mut kills = kill_at(&ws, url, &run, &delays, "run");
     ok(&ws, &["run", "--database-url", url]);
     assert_eq!(count("hits = 1"), 6000, "every row changed once forward ({kills} kills)");
     let back = serde_json::json!({ "rollback": { "steps": null, "to": 202612010000u64 } });
-    for delay in [15, 40, 80, 130, 200, 280, 380, 500] {
-        let (mut child, _pipe) = spawn_harness_for(&ws, url, back.clone());
-        std::thread::sleep(std::time::Duration::from_millis(delay));
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap();
-            kills += 1;
-        }
-        child.wait().unwrap();
-        status_reads(&ws, &format!("rollback killed after {delay} ms"));
-    }
+    kills += kill_at(&ws, url, &back, &delays, "rollback");
     ok(&ws, &["rollback", "--to", "202612010000", "--database-url", url]);
     assert_eq!(count("hits = 0"), 6000, "every row changed once back ({kills} kills)");
     assert!(kills >= 8, "most kills landed mid-way ({kills})");
@@ -1311,26 +1310,12 @@ fn online_change_killed_at_any_moment(
     exec(
         "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 20000) INSERT INTO labels (label) SELECT 'label ' || i FROM s",
     );
-    let status_reads = |ws: &Path, when: &str| {
-        let out = schemaflow(ws, &["status", "--database-url", url]);
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        assert!(matches!(out.status.code(), Some(0 | 1)) && !text.contains("panicked"), "{when}: {text}");
-    };
     let mut kills = 0;
     for (command, label) in [
         (serde_json::json!({ "run": { "to": null, "dry_run": false } }), "run"),
         (serde_json::json!("complete"), "complete"),
     ] {
-        for delay in [15, 40, 80, 130, 200, 300] {
-            let (mut child, _pipe) = spawn_harness_for(&ws, url, command.clone());
-            std::thread::sleep(std::time::Duration::from_millis(delay));
-            if child.try_wait().unwrap().is_none() {
-                child.kill().unwrap();
-                kills += 1;
-            }
-            child.wait().unwrap();
-            status_reads(&ws, &format!("{label} killed after {delay} ms"));
-        }
+        kills += kill_at(&ws, url, &command, &[15, 40, 80, 130, 200, 300], label);
         let out = schemaflow(&ws, &[label, "--database-url", url]);
         let out = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         // A kill that came after the last phase leaves nothing to complete.
