@@ -189,9 +189,9 @@ mod sqlite {
         }
     }
 
-    #[test]
-    fn both_app_versions_write_through_every_phase_on_sqlite() {
-        let path = std::env::temp_dir().join(format!("schemaflow-online-load-{}.db", std::process::id()));
+    /// A file both app connections open, like a deployed app's.
+    fn under_load(name: &str, load: UnderLoad, ending: Ending) {
+        let path = std::env::temp_dir().join(format!("schemaflow-online-{name}-{}.db", std::process::id()));
         let _ = std::fs::remove_file(&path);
         let mut db = SqliteBackend::open(&path).unwrap();
         let connect = || -> Box<dyn AppConnection> {
@@ -199,9 +199,39 @@ mod sqlite {
             conn.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
             Box::new(Sqlite(conn))
         };
-        rename_under_load(&mut db, &connect);
+        change_under_load(&mut db, &connect, &load, ending);
         drop(db);
         let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn both_app_versions_write_through_a_rename_on_sqlite() {
+        under_load("rename", rename_load(), Ending::Complete);
+    }
+
+    #[test]
+    fn the_old_app_writes_through_a_rolled_back_rename_on_sqlite() {
+        under_load("rename-back", rename_load(), Ending::RollBack);
+    }
+
+    #[test]
+    fn both_app_versions_write_through_a_type_change_on_sqlite() {
+        under_load("type", type_change_load(), Ending::Complete);
+    }
+
+    #[test]
+    fn the_old_app_writes_through_a_rolled_back_type_change_on_sqlite() {
+        under_load("type-back", type_change_load(), Ending::RollBack);
+    }
+
+    #[test]
+    fn both_app_versions_write_through_a_split_on_sqlite() {
+        under_load("split", split_load(SPLIT_SQLITE), Ending::Complete);
+    }
+
+    #[test]
+    fn the_old_app_writes_through_a_rolled_back_split_on_sqlite() {
+        under_load("split-back", split_load(SPLIT_SQLITE), Ending::RollBack);
     }
 
     #[test]
@@ -263,15 +293,45 @@ mod postgres {
         }
     }
 
-    #[test]
-    fn both_app_versions_write_through_every_phase_on_postgres() {
-        let Some(db) = TestDatabase::create("online_load") else { return };
+    /// Both app versions on connections of their own.
+    fn under_load(name: &str, load: UnderLoad, ending: Ending) {
+        let Some(db) = TestDatabase::create(name) else { return };
         let mut b = PostgresBackend::connect(&db.url, "public").unwrap();
         let url = db.url.clone();
         let connect = move || -> Box<dyn AppConnection> {
             Box::new(Postgres(::postgres::Client::connect(&url, ::postgres::NoTls).unwrap()))
         };
-        rename_under_load(&mut b, &connect);
+        change_under_load(&mut b, &connect, &load, ending);
+    }
+
+    #[test]
+    fn both_app_versions_write_through_a_rename_on_postgres() {
+        under_load("online_load", rename_load(), Ending::Complete);
+    }
+
+    #[test]
+    fn the_old_app_writes_through_a_rolled_back_rename_on_postgres() {
+        under_load("online_load_back", rename_load(), Ending::RollBack);
+    }
+
+    #[test]
+    fn both_app_versions_write_through_a_type_change_on_postgres() {
+        under_load("online_load_type", type_change_load(), Ending::Complete);
+    }
+
+    #[test]
+    fn the_old_app_writes_through_a_rolled_back_type_change_on_postgres() {
+        under_load("online_load_type_back", type_change_load(), Ending::RollBack);
+    }
+
+    #[test]
+    fn both_app_versions_write_through_a_split_on_postgres() {
+        under_load("online_load_split", split_load(SPLIT_POSTGRES), Ending::Complete);
+    }
+
+    #[test]
+    fn the_old_app_writes_through_a_rolled_back_split_on_postgres() {
+        under_load("online_load_split_back", split_load(SPLIT_POSTGRES), Ending::RollBack);
     }
 
     #[test]
@@ -364,14 +424,47 @@ impl Controls {
     }
 }
 
+/// How one app version writes a change's table, and reads the other shape.
+#[derive(Clone, Copy)]
+struct Writer {
+    /// An insert of row `id` as the `k`th write: its SQL and the value it
+    /// stands for, as text both shapes can be read as.
+    insert: fn(i64, i64) -> (String, String),
+    /// An update of row `id` as the `k`th write, likewise.
+    update: fn(i64, i64) -> (String, String),
+    /// The other shape of a row, read as that text.
+    other: &'static str,
+}
+
+/// An online change with both app versions writing through its phases.
+struct UnderLoad {
+    table: &'static str,
+    /// The table, and the change.
+    migrations: Vec<Migration>,
+    /// Fills the table with 3,000 rows.
+    seed: &'static str,
+    /// The value an untouched row stands for, over its `id`.
+    seeded: &'static str,
+    old: Writer,
+    new: Writer,
+}
+
+/// Whether the new app's deploy goes through (the contract follows) or is
+/// rolled back (and the migration with it).
+#[derive(Clone, Copy, PartialEq)]
+enum Ending {
+    Complete,
+    RollBack,
+}
+
 /// One app version writing in a loop until told to stop: it inserts rows
-/// of its own (ids from `first_id`) and updates rows `rows` in turn,
-/// through `column`; once `check` is set, it reads `other` back after each
-/// write and expects the same value there.
+/// of its own (ids from `first_id`) and updates rows `rows` in turn; once
+/// `check` is set, it reads the other shape back after each write and
+/// expects the value it wrote there.
 fn app(
     mut conn: Box<dyn AppConnection>,
-    column: &'static str,
-    other: &'static str,
+    table: &'static str,
+    writer: Writer,
     first_id: i64,
     rows: std::ops::RangeInclusive<i64>,
     controls: &Controls,
@@ -383,14 +476,12 @@ fn app(
         let span = rows.end() - rows.start() + 1;
         let mut k = 0i64;
         while !stop.load(Ordering::SeqCst) {
-            let (id, sql, value) = if k % 2 == 0 {
+            let (id, (sql, value)) = if k % 2 == 0 {
                 let id = first_id + k;
-                let value = format!("{column} insert {k}");
-                (id, format!("INSERT INTO users (id, {column}) VALUES ({id}, '{value}')"), value)
+                (id, (writer.insert)(id, k))
             } else {
                 let id = rows.start() + (k % span);
-                let value = format!("{column} update {k}");
-                (id, format!("UPDATE users SET {column} = '{value}' WHERE id = {id}"), value)
+                (id, (writer.update)(id, k))
             };
             // Whether the other shape exists now, decided before the write.
             let checking = check.load(Ordering::SeqCst);
@@ -398,9 +489,11 @@ fn app(
                 Ok(()) => {
                     writes.last.insert(id, value.clone());
                     if checking {
-                        match conn.read(&format!("SELECT {other} FROM users WHERE id = {id}")) {
+                        match conn.read(&format!("SELECT {} FROM {table} WHERE id = {id}", writer.other)) {
                             Ok(Some(seen)) if seen == value => {}
-                            seen => writes.mismatches.push(format!("row {id}: wrote {value:?}, {other} is {seen:?}")),
+                            seen => writes
+                                .mismatches
+                                .push(format!("row {id}: wrote {value:?}, the other shape is {seen:?}")),
                         }
                     }
                 }
@@ -414,42 +507,63 @@ fn app(
     })
 }
 
-/// The rename through its deploys with both app versions writing: the old
+/// The change through its deploys with both app versions writing: the old
 /// app during the expand and until its deploy is replaced, the new app
-/// from the expand on and through the contract. No write fails, every
-/// write reaches the other shape at once, and no row is lost or differs.
-fn rename_under_load(db: &mut dyn ScratchDatabase, connect: &dyn Fn() -> Box<dyn AppConnection>) {
+/// from the expand on and through the contract. Or, with
+/// [`Ending::RollBack`], the new deploy is taken back and the migration
+/// rolled back while the old app writes. No write fails, every write
+/// reaches the other shape at once, and no row is lost or differs.
+fn change_under_load(
+    db: &mut dyn ScratchDatabase,
+    connect: &dyn Fn() -> Box<dyn AppConnection>,
+    load: &UnderLoad,
+    ending: Ending,
+) {
     use std::sync::atomic::Ordering;
-    let migrations = vec![
-        parse(1, "users", "create_table users { id: i64 primary_key, name: String }"),
-        parse(2, "rename_name", "online_change users { rename name -> full_name: String } batch 200 pause 5ms"),
-    ];
+    let (migrations, table) = (&load.migrations, load.table);
     let options = Options::default();
     run(db, &migrations[..1], None, &options, &mut |_| {}).unwrap();
-    db.execute(
-        "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 3000) INSERT INTO users (id, name) SELECT i, 'user ' || i FROM s",
-    )
-    .unwrap();
+    db.execute(load.seed).unwrap();
     let (old_app, new_app) = (Controls::new(false), Controls::new(true));
-    let old_writer = app(connect(), "name", "full_name", 100_000, 1..=1000, &old_app);
+    let old_writer = app(connect(), table, load.old, 100_000, 1..=1000, &old_app);
 
     // Expand, with the old app writing.
-    let seen = events(db, |db, on| run(db, &migrations, None, &options, on));
+    let seen = events(db, |db, on| run(db, migrations, None, &options, on));
     assert!(seen.iter().any(|e| matches!(e, Event::Expanded { .. })), "{seen:?}");
     old_app.check.store(true, Ordering::SeqCst);
     // The new version deploys: both write.
-    let new_writer = app(connect(), "full_name", "name", 200_000, 1001..=2000, &new_app);
+    let new_writer = app(connect(), table, load.new, 200_000, 1001..=2000, &new_app);
     std::thread::sleep(std::time::Duration::from_millis(400));
-    // The old version is gone: the contract, with the new app writing (it
-    // no longer reads `name` back).
-    old_app.stop.store(true, Ordering::SeqCst);
-    let old = old_writer.join().unwrap();
-    new_app.stop_checking();
-    assert_eq!(complete(db, &migrations, &options, &mut |_| {}).unwrap(), 1);
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    new_app.stop.store(true, Ordering::SeqCst);
-    let new = new_writer.join().unwrap();
-
+    let (old, new) = match ending {
+        Ending::Complete => {
+            // The old version is gone: the contract, with the new app
+            // writing (it no longer reads the old shape back).
+            old_app.stop.store(true, Ordering::SeqCst);
+            let old = old_writer.join().unwrap();
+            new_app.stop_checking();
+            assert_eq!(complete(db, migrations, &options, &mut |_| {}).unwrap(), 1);
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            new_app.stop.store(true, Ordering::SeqCst);
+            (old, new_writer.join().unwrap())
+        }
+        Ending::RollBack => {
+            // The new version is taken back, then the migration, with the
+            // old app writing throughout.
+            new_app.stop.store(true, Ordering::SeqCst);
+            let new = new_writer.join().unwrap();
+            old_app.stop_checking();
+            rollback(db, migrations, RollbackTarget::Steps(1), &options, &mut |_| {}).unwrap();
+            assert_eq!(state_of(db, migrations, 2), State::Pending);
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            old_app.stop.store(true, Ordering::SeqCst);
+            (old_writer.join().unwrap(), new)
+        }
+    };
+    // The shape that is left, read as text.
+    let settled = match ending {
+        Ending::Complete => load.old.other,
+        Ending::RollBack => load.new.other,
+    };
     for (who, writes) in [("old app", &old), ("new app", &new)] {
         assert!(
             writes.errors.is_empty(),
@@ -459,24 +573,109 @@ fn rename_under_load(db: &mut dyn ScratchDatabase, connect: &dyn Fn() -> Box<dyn
         );
         assert!(writes.mismatches.is_empty(), "{who}: {:?}", &writes.mismatches[..writes.mismatches.len().min(3)]);
         assert!(writes.last.len() > 20, "{who} wrote only {} rows", writes.last.len());
-        for (id, value) in &writes.last {
-            assert_eq!(
-                one(db, &format!("SELECT full_name FROM users WHERE id = {id}")).as_ref(),
-                Some(value),
-                "row {id}"
-            );
-        }
+    }
+    // Each row ends with the last value written to it, by either app.
+    let mut last = old.last.clone();
+    last.extend(new.last.iter().map(|(id, v)| (*id, v.clone())));
+    for (id, value) in &last {
+        assert_eq!(
+            one(db, &format!("SELECT {settled} FROM {table} WHERE id = {id}")).as_ref(),
+            Some(value),
+            "row {id}"
+        );
     }
     let inserted = |w: &Writes, from: i64| w.last.keys().filter(|id| **id >= from).count() as i64;
     assert_eq!(
-        number(db, "SELECT CAST(count(*) AS TEXT) FROM users"),
+        number(db, &format!("SELECT CAST(count(*) AS TEXT) FROM {table}")),
         3000 + inserted(&old, 100_000) + inserted(&new, 200_000)
     );
     // Rows neither app touched keep their value.
-    let touched = old.last.keys().filter(|id| **id <= 3000).count() + new.last.keys().filter(|id| **id <= 3000).count();
-    let untouched =
-        number(db, "SELECT CAST(count(*) AS TEXT) FROM users WHERE id <= 3000 AND full_name = 'user ' || id");
-    assert_eq!(untouched, 3000 - touched as i64);
+    let touched = last.keys().filter(|id| **id <= 3000).count() as i64;
+    let untouched = number(
+        db,
+        &format!("SELECT CAST(count(*) AS TEXT) FROM {table} WHERE id <= 3000 AND {settled} = {}", load.seeded),
+    );
+    assert_eq!(untouched, 3000 - touched);
+}
+
+/// `users.name` renamed to `full_name`.
+fn rename_load() -> UnderLoad {
+    UnderLoad {
+        table: "users",
+        migrations: vec![
+            parse(1, "users", "create_table users { id: i64 primary_key, name: String }"),
+            parse(2, "rename_name", "online_change users { rename name -> full_name: String } batch 200 pause 5ms"),
+        ],
+        seed: "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 3000) INSERT INTO users (id, name) SELECT i, 'user ' || i FROM s",
+        seeded: "'user ' || id",
+        old: Writer {
+            insert: |id, k| (format!("INSERT INTO users (id, name) VALUES ({id}, 'old {k}')"), format!("old {k}")),
+            update: |id, k| (format!("UPDATE users SET name = 'old {k}' WHERE id = {id}"), format!("old {k}")),
+            other: "full_name",
+        },
+        new: Writer {
+            insert: |id, k| (format!("INSERT INTO users (id, full_name) VALUES ({id}, 'new {k}')"), format!("new {k}")),
+            update: |id, k| (format!("UPDATE users SET full_name = 'new {k}' WHERE id = {id}"), format!("new {k}")),
+            other: "name",
+        },
+    }
+}
+
+/// `orders.total` (whole units, `i32`) becomes `total_cents` (`i64`).
+fn type_change_load() -> UnderLoad {
+    UnderLoad {
+        table: "orders",
+        migrations: vec![
+            parse(1, "orders", "create_table orders { id: i64 primary_key, total: i32 }"),
+            parse(2, "total_in_cents", TOTAL_IN_CENTS),
+        ],
+        seed: "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 3000) INSERT INTO orders (id, total) SELECT i, i FROM s",
+        seeded: "CAST(id * 100 AS TEXT)",
+        old: Writer {
+            insert: |id, k| (format!("INSERT INTO orders (id, total) VALUES ({id}, {k})"), (k * 100).to_string()),
+            update: |id, k| (format!("UPDATE orders SET total = {k} WHERE id = {id}"), (k * 100).to_string()),
+            other: "CAST(total_cents AS TEXT)",
+        },
+        new: Writer {
+            insert: |id, k| {
+                (format!("INSERT INTO orders (id, total_cents) VALUES ({id}, {})", k * 100), (k * 100).to_string())
+            },
+            update: |id, k| {
+                (format!("UPDATE orders SET total_cents = {} WHERE id = {id}", k * 100), (k * 100).to_string())
+            },
+            other: "CAST(CAST(total AS BIGINT) * 100 AS TEXT)",
+        },
+    }
+}
+
+/// `people.name` split into `first_name` and `last_name`.
+fn split_load(change: &str) -> UnderLoad {
+    UnderLoad {
+        table: "people",
+        migrations: vec![
+            parse(1, "people", "create_table people { id: i64 primary_key, name: String }"),
+            parse(2, "split_name", change),
+        ],
+        seed: "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 3000) INSERT INTO people (id, name) SELECT i, 'user ' || i FROM s",
+        seeded: "'user ' || id",
+        old: Writer {
+            insert: |id, k| (format!("INSERT INTO people (id, name) VALUES ({id}, 'Old {k}')"), format!("Old {k}")),
+            update: |id, k| (format!("UPDATE people SET name = 'Old {k}' WHERE id = {id}"), format!("Old {k}")),
+            other: "first_name || ' ' || last_name",
+        },
+        new: Writer {
+            insert: |id, k| {
+                (
+                    format!("INSERT INTO people (id, first_name, last_name) VALUES ({id}, 'New', '{k}')"),
+                    format!("New {k}"),
+                )
+            },
+            update: |id, k| {
+                (format!("UPDATE people SET first_name = 'New', last_name = '{k}' WHERE id = {id}"), format!("New {k}"))
+            },
+            other: "name",
+        },
+    }
 }
 
 /// A renamed column with a default: an insert by either app that leaves
@@ -523,14 +722,7 @@ fn rename_with_default(db: &mut dyn ScratchDatabase) {
 fn type_change_across_deploys(db: &mut dyn ScratchDatabase) {
     let migrations = vec![
         parse(1, "orders", "create_table orders { id: i64 primary_key, total: i32 }"),
-        parse(
-            2,
-            "total_in_cents",
-            r#"online_change orders {
-                add total_cents: i64 = "CAST(total AS BIGINT) * 100",
-                retire total = "CAST(total_cents / 100 AS INTEGER)",
-            }"#,
-        ),
+        parse(2, "total_in_cents", TOTAL_IN_CENTS),
     ];
     let options = Options::default();
     run(db, &migrations[..1], None, &options, &mut |_| {}).unwrap();
@@ -592,6 +784,11 @@ fn split_across_deploys(db: &mut dyn ScratchDatabase, change: &str) {
     assert_eq!(one(db, "SELECT name FROM people WHERE id = 2").as_deref(), Some("Plato of Athens"));
     assert!(db.query_text("SELECT first_name FROM people").is_err());
 }
+
+const TOTAL_IN_CENTS: &str = r#"online_change orders {
+    add total_cents: i64 = "CAST(total AS BIGINT) * 100",
+    retire total = "CAST(total_cents / 100 AS INTEGER)",
+} batch 500"#;
 
 const SPLIT_POSTGRES: &str = r#"online_change people {
     add first_name: Option<String> = "split_part(name, ' ', 1)",
