@@ -304,12 +304,19 @@ impl SqliteBackend {
         self.conn.execute_batch(&s.sql).map_err(|e| statement_error(&s.sql, e))
     }
 
-    /// Saves the triggers of `table` and every view, and drops the views:
-    /// SQLite refuses to rename a table while a view refers to a missing one.
+    /// Saves the triggers of `table` and every view, with the views' own
+    /// (`INSTEAD OF`) triggers, and drops the views: SQLite refuses to
+    /// rename a table while a view refers to a missing one, and a view's
+    /// triggers go with it.
     fn save_dependents(&self, table: &str) -> Result<Vec<(String, String)>, ExecError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT type, name, sql FROM sqlite_master WHERE (type = 'trigger' AND tbl_name = ?1) OR type = 'view' ORDER BY rowid")
+            .prepare(
+                "SELECT type, name, sql FROM sqlite_master
+                  WHERE (type = 'trigger' AND (tbl_name = ?1 OR tbl_name IN (SELECT name FROM sqlite_master WHERE type = 'view')))
+                     OR type = 'view'
+                  ORDER BY rowid",
+            )
             .map_err(db_error)?;
         let rows: Vec<(String, String, String)> = stmt
             .query_map([table], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))

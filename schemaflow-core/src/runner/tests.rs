@@ -78,7 +78,7 @@ fn the_blog_applies_rolls_back_and_reapplies_without_drift() {
 }
 
 #[test]
-fn a_table_rebuild_keeps_rows_indexes_triggers_views_and_foreign_keys() {
+fn a_table_rebuild_keeps_rows_indexes_triggers_views_with_their_triggers_and_foreign_keys() {
     let mut db = SqliteBackend::in_memory().unwrap();
     let m1 = parse(
         1,
@@ -91,6 +91,8 @@ fn a_table_rebuild_keeps_rows_indexes_triggers_views_and_foreign_keys() {
         sql "CREATE VIEW adults AS SELECT email FROM users WHERE age >= 18" down "DROP VIEW adults";
         sql "CREATE TABLE audit (email TEXT)" down "DROP TABLE audit";
         sql "CREATE TRIGGER users_audit AFTER INSERT ON users BEGIN INSERT INTO audit VALUES (new.email); END" down "DROP TRIGGER users_audit";
+        sql "CREATE VIEW signups AS SELECT email FROM users" down "DROP VIEW signups";
+        sql "CREATE TRIGGER signups_insert INSTEAD OF INSERT ON signups BEGIN INSERT INTO users (email) VALUES (new.email); END" down "DROP TRIGGER signups_insert";
     "#,
     );
     run_all(&mut db, std::slice::from_ref(&m1));
@@ -115,6 +117,8 @@ fn a_table_rebuild_keeps_rows_indexes_triggers_views_and_foreign_keys() {
     assert_eq!(count(&db, "SELECT count(*) FROM adults"), 1, "the view still works");
     db.connection().execute("INSERT INTO users (email) VALUES ('d@x')", []).unwrap();
     assert_eq!(count(&db, "SELECT count(*) FROM audit"), 4, "the trigger survived (3 before + 1)");
+    db.connection().execute("INSERT INTO signups (email) VALUES ('e@x')", []).unwrap();
+    assert_eq!(count(&db, "SELECT count(*) FROM users WHERE email = 'e@x'"), 1, "the view's own trigger survived");
     assert_eq!(count(&db, "SELECT age FROM users WHERE email = 'd@x'"), 0, "the new default applies");
     assert_eq!(count(&db, "SELECT count(*) FROM sqlite_master WHERE name = 'users_age_idx'"), 1);
     let fks = count(&db, "SELECT count(*) FROM pragma_foreign_key_list('posts')");
