@@ -260,6 +260,22 @@ pub enum Op {
         /// The sync's name.
         name: String,
     },
+    /// The expand of an online table rename (`rename_table a -> b online`),
+    /// right after the rename: a view under the old name over the renamed
+    /// table, which the code still running reads and writes through.
+    CreateCompatView {
+        /// The view: the table's old name.
+        view: String,
+        /// The table: its new name.
+        table: String,
+    },
+    /// The contract of an online table rename: drops that view.
+    DropCompatView {
+        /// The view: the table's old name.
+        view: String,
+        /// The table: its new name.
+        table: String,
+    },
     /// A deploy boundary: `run` stops after the steps before it and
     /// records the migration as expanded; `complete` runs the rest once the
     /// new code is deployed everywhere.
@@ -879,6 +895,7 @@ impl Op {
             Op::Sql { .. } => "sql",
             Op::CreateSync(_) => "online_change",
             Op::DropSync { .. } => "online_change",
+            Op::CreateCompatView { .. } | Op::DropCompatView { .. } => "rename_table",
             Op::DeployBoundary { .. } => "online_change",
         }
     }
@@ -905,6 +922,7 @@ impl Op {
             Op::Sql(s) => s.table.as_deref(),
             Op::CreateSync(sync) => Some(&sync.table),
             Op::DropSync { table, .. } => Some(table),
+            Op::CreateCompatView { table, .. } | Op::DropCompatView { table, .. } => Some(table),
             Op::DropIndex { .. } | Op::DeployBoundary { .. } => None,
         }
     }

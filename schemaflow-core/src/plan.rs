@@ -170,7 +170,7 @@ fn plan_migration(
     // boundary has waited to see gone.
     let mut after_deploy = false;
     let mut contracted: Vec<String> = Vec::new();
-    for step in &m.steps {
+    for (at, step) in m.steps.iter().enumerate() {
         let breaking_before = breaking.len();
         let existing = |t: &str| before.tables.contains_key(t);
         if schema.leaves_unchanged(&step.op) {
@@ -197,7 +197,11 @@ fn plan_migration(
             Op::RenameTable { from, to } => {
                 modification = true;
                 changes.push(format!("renames table `{from}` to `{to}`"));
-                if existing(from) {
+                // Online: the next step keeps the old name as a view.
+                let online = m.steps.get(at + 1).is_some_and(
+                    |next| matches!(&next.op, Op::CreateCompatView { view, .. } if view == from),
+                );
+                if existing(from) && !online {
                     breaking.push(format!("code that still queries `{from}` fails"));
                 }
             }
@@ -335,6 +339,13 @@ fn plan_migration(
                 ));
             }
             Op::DropSync { table, name } => changes.push(format!("drops the dual-write sync `{name}` on `{table}`")),
+            Op::CreateCompatView { view, table } => changes.push(format!(
+                "keeps the old name `{view}` as a view over `{table}` that the code still running reads and writes through"
+            )),
+            Op::DropCompatView { view, table } => {
+                changes.push(format!("drops the view `{view}` that kept the old name of `{table}`"));
+                breaking.push(format!("code that still queries `{view}` fails"));
+            }
             Op::DeployBoundary { note } => {
                 after_deploy = true;
                 changes.push(format!(

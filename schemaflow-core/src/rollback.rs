@@ -204,8 +204,10 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<St
                 Op::Backfill(sync.fill(&sync.retired, crate::model::DEFAULT_BATCH_SIZE, 0)),
             ]
         }
+        Op::CreateCompatView { view, table } => vec![Op::DropCompatView { view: view.clone(), table: table.clone() }],
+        Op::DropCompatView { view, table } => vec![Op::CreateCompatView { view: view.clone(), table: table.clone() }],
         Op::DeployBoundary { .. } => vec![Op::DeployBoundary {
-            note: "deploy the previous code, which reads and writes the old shape, everywhere; until then both versions run side by side and the sync keeps the two shapes in step".to_owned(),
+            note: "deploy the previous code, which uses the old shape, everywhere; until then both versions run side by side and each keeps working".to_owned(),
         }],
         Op::Sql(statement) => {
             return match (&statement.class, &statement.inverse) {

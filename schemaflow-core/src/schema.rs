@@ -25,6 +25,10 @@ pub struct Schema {
     /// The dual-write syncs of online changes under way, by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub syncs: BTreeMap<String, Sync>,
+    /// The views online table renames under way keep under a table's old
+    /// name, by that name, with the table they show.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub compat_views: BTreeMap<String, String>,
 }
 
 /// Why an operation does not fit the schema.
@@ -224,6 +228,21 @@ impl Schema {
                 }
                 _ => Err(missing(Part::Name, format!("no online change `{name}` is under way on `{table}`"))),
             },
+            Op::CreateCompatView { view, table } => {
+                self.table_mut_or_err(table)?;
+                if self.tables.contains_key(view) || self.compat_views.contains_key(view) {
+                    return Err(exists(Part::Table, format!("`{view}` already exists")));
+                }
+                self.compat_views.insert(view.clone(), table.clone());
+                Ok(())
+            }
+            Op::DropCompatView { view, table } => match self.compat_views.get(view) {
+                Some(t) if t == table => {
+                    self.compat_views.remove(view);
+                    Ok(())
+                }
+                _ => Err(missing(Part::Table, format!("no online rename keeps a view `{view}` over `{table}`"))),
+            },
             Op::DeployBoundary { .. } => Ok(()),
         }
     }
@@ -281,7 +300,31 @@ impl Schema {
                     s.name
                 ),
             )),
-            (None, _) => Ok(()),
+            (None, _) => match self.compat_views.iter().find(|(_, t)| *t == table) {
+                // The view selects every column as the rename found them.
+                Some((view, _)) => Err(broken(
+                    column.map_or(Part::Table, |c| Part::Column(c.to_owned())),
+                    format!(
+                        "`{table}` was renamed online and the view `{view}` keeps its old name for the code still running; {what} {} only after that rename's contract (after its deploy boundary)",
+                        column.map_or_else(|| "it".to_owned(), |c| format!("`{c}`")),
+                    ),
+                )),
+                None => Ok(()),
+            },
+        }
+    }
+
+    /// Refuses `name` for a table while an online rename keeps a view by
+    /// that name.
+    fn check_not_a_view(&self, name: &str, part: Part) -> Result<(), SchemaError> {
+        match self.compat_views.get(name) {
+            Some(table) => Err(exists(
+                part,
+                format!(
+                    "`{name}` is the view that keeps the old name of `{table}` while its online rename is under way"
+                ),
+            )),
+            None => Ok(()),
         }
     }
 
@@ -305,6 +348,7 @@ impl Schema {
     /// A table takes a new name; its indexes and the foreign keys to it follow.
     fn rename_table(&mut self, from: &str, to: &str) -> Result<(), SchemaError> {
         self.table_or_err(from)?;
+        self.check_not_a_view(to, Part::NewName)?;
         if self.tables.contains_key(to) {
             return Err(exists(Part::NewName, format!("table `{to}` already exists")));
         }
@@ -570,6 +614,7 @@ impl Schema {
     }
 
     fn create_table(&mut self, table: &Table) -> Result<(), SchemaError> {
+        self.check_not_a_view(&table.name, Part::Table)?;
         let mut resolved = table.clone();
         for c in &mut resolved.constraints {
             if let ConstraintKind::ForeignKey { ref_table, ref_columns, .. } = &mut c.kind

@@ -9,6 +9,7 @@
 //! groups the units into transactions.
 
 pub mod batches;
+pub mod compat_view;
 pub mod postgres;
 pub mod sqlite;
 pub mod sync;

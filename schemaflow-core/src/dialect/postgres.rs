@@ -262,6 +262,8 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
         Op::Sql(s) => raw_units(cx, s),
         Op::CreateSync(sync) => super::sync::postgres_create(cx, sync),
         Op::DropSync { table, name } => super::sync::postgres_drop(table, name),
+        Op::CreateCompatView { view, table } => super::compat_view::postgres_create(view, table),
+        Op::DropCompatView { view, .. } => super::compat_view::postgres_drop(view),
         Op::DeployBoundary { note } => vec![Deploy(note.clone())],
     }
 }

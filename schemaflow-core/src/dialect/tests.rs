@@ -98,6 +98,15 @@ snapshot!(
     per_migration_timeouts,
     "lock_timeout 10s; statement_timeout 2min; alter_table users { add_column note: Option<String> }"
 );
+snapshot!(
+    online_change_rename,
+    "online_change users { rename email -> login: Varchar<200>, create_index users_login_key on (login) unique } batch 500"
+);
+snapshot!(
+    online_change_type,
+    r#"online_change users { add age_months: i64 = "CAST(age AS BIGINT) * 12" default 0, retire age = "CAST(age_months / 12 AS INTEGER)" }"#
+);
+snapshot!(online_rename_table, "rename_table posts -> articles online");
 snapshot!(raw_sql, "sql \"CREATE VIEW adults AS SELECT * FROM users WHERE age >= 18\" down \"DROP VIEW adults\"");
 
 #[test]

@@ -15,7 +15,10 @@ pub(super) const RULE: Rule = Rule {
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     let Op::RenameTable { from, to } = &cx.step.op else { return };
-    if !cx.is_existing(from) {
+    // Online: the next step keeps the old name as a view.
+    let online =
+        cx.rest.first().is_some_and(|next| matches!(&next.op, Op::CreateCompatView { view, .. } if view == from));
+    if !cx.is_existing(from) || online {
         return;
     }
     out.push(Diagnostic::new(
@@ -23,7 +26,7 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
         cx.at(Part::Table),
         format!("renaming table `{from}` to `{to}` breaks the code that still queries `{from}`"),
         format!(
-            "deploy code that reads through a view first: `sql \"CREATE VIEW \\\"{to}\\\" AS SELECT * FROM \\\"{from}\\\"\" down \"DROP VIEW \\\"{to}\\\"\"`, switch the code to `{to}`, then drop the view and rename in a later migration"
+            "rename it across deploys: `rename_table {from} -> {to} online` keeps `{from}` as a view the running code reads and writes through, until `cargo schemaflow complete` drops it once the code uses `{to}`"
         ),
     ));
 }

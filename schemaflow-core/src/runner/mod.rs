@@ -1260,13 +1260,14 @@ fn as_rolled_back(m: &Migration, row: &AppliedMigration) -> Migration {
     }
 }
 
-/// The tables `m`'s online changes keep in sync.
+/// The tables `m`'s online changes keep in sync or under a second name.
 fn synced_tables(m: &Migration) -> Vec<String> {
     let mut tables: Vec<String> = m
         .steps
         .iter()
         .filter_map(|s| match &s.op {
             crate::model::Op::CreateSync(sync) => Some(sync.table.clone()),
+            crate::model::Op::CreateCompatView { table, .. } => Some(table.clone()),
             _ => None,
         })
         .collect();

@@ -161,6 +161,73 @@ fn rollback_of_an_expand(db: &mut dyn ScratchDatabase) {
     assert!(refused.is_err_and(|e| e.contains("no migration is waiting")));
 }
 
+/// A table renamed online: `users` becomes `accounts`, and while both app
+/// versions run the old one reads and writes through the view `users`.
+fn table_rename_across_deploys(db: &mut dyn ScratchDatabase) {
+    let migrations = vec![
+        parse(1, "users", "create_table users { id: i64 primary_key, name: String, active: bool = true }"),
+        parse(2, "rename_users", "rename_table users -> accounts online"),
+        parse(3, "add_age", "alter_table accounts { add_column age: Option<i32> }"),
+    ];
+    let options = Options::default();
+    run(db, &migrations[..1], None, &options, &mut |_| {}).unwrap();
+    seed(db);
+    let seen = events(db, |db, on| run(db, &migrations, None, &options, on));
+    assert!(seen.iter().any(|e| matches!(e, Event::Expanded { id, .. } if id.ends_with("rename_users"))), "{seen:?}");
+    assert!(matches!(state_of(db, &migrations, 2), State::Expanded { .. }));
+    assert_eq!(state_of(db, &migrations, 3), State::Pending);
+
+    // The old app, through the view; the new one, on the table.
+    db.execute("INSERT INTO users (id, name) VALUES (1001, 'old insert')").unwrap();
+    db.execute("UPDATE users SET name = 'old update' WHERE id = 1").unwrap();
+    db.execute("DELETE FROM users WHERE id = 2").unwrap();
+    db.execute("INSERT INTO accounts (id, name) VALUES (1002, 'new insert')").unwrap();
+    db.execute("UPDATE accounts SET name = 'new update' WHERE id = 3").unwrap();
+    let active = "CASE WHEN active THEN 'yes' ELSE 'no' END";
+    assert_eq!(one(db, "SELECT name FROM accounts WHERE id = 1001").as_deref(), Some("old insert"));
+    assert_eq!(
+        one(db, &format!("SELECT {active} FROM accounts WHERE id = 1001")).as_deref(),
+        Some("yes"),
+        "the default"
+    );
+    assert_eq!(one(db, "SELECT name FROM accounts WHERE id = 1").as_deref(), Some("old update"));
+    assert_eq!(one(db, "SELECT name FROM users WHERE id = 1002").as_deref(), Some("new insert"));
+    assert_eq!(one(db, "SELECT name FROM users WHERE id = 3").as_deref(), Some("new update"));
+    assert_eq!(number(db, "SELECT CAST(count(*) AS TEXT) FROM accounts"), ROWS + 1);
+    assert_eq!(number(db, "SELECT CAST(count(*) AS TEXT) FROM users"), ROWS + 1);
+
+    // Contract: the view goes; the later migration runs with the next `run`.
+    assert_eq!(complete(db, &migrations, &options, &mut |_| {}).unwrap(), 1);
+    assert!(matches!(state_of(db, &migrations, 2), State::Applied { .. }));
+    assert!(db.query_text("SELECT name FROM users").is_err(), "the old name is gone");
+    assert_eq!(run(db, &migrations, None, &options, &mut |_| {}).unwrap(), 1);
+
+    // The way back: the old name comes back as a view first, so that the
+    // previous code can be deployed, and `complete` renames the table back.
+    rollback(db, &migrations, RollbackTarget::Steps(1), &options, &mut |_| {}).unwrap();
+    let seen = events(db, |db, on| rollback(db, &migrations, RollbackTarget::Steps(1), &options, on));
+    assert!(seen.iter().any(|e| matches!(e, Event::RollbackWaiting { .. })), "{seen:?}");
+    db.execute("INSERT INTO users (id, name) VALUES (1003, 'old again')").unwrap();
+    db.execute("INSERT INTO accounts (id, name) VALUES (1004, 'new again')").unwrap();
+    assert_eq!(complete(db, &migrations, &options, &mut |_| {}).unwrap(), 1);
+    assert_eq!(state_of(db, &migrations, 2), State::Pending);
+    assert!(db.query_text("SELECT name FROM accounts").is_err(), "the new name is gone");
+    assert_eq!(one(db, "SELECT name FROM users WHERE id = 1003").as_deref(), Some("old again"));
+    assert_eq!(one(db, "SELECT name FROM users WHERE id = 1004").as_deref(), Some("new again"));
+    assert_eq!(number(db, "SELECT CAST(count(*) AS TEXT) FROM users"), ROWS + 3);
+
+    // Forward again, and back from the expand: the view goes and the table
+    // gets its old name back, rows and all.
+    run(db, &migrations, None, &options, &mut |_| {}).unwrap();
+    assert!(matches!(state_of(db, &migrations, 2), State::Expanded { .. }));
+    db.execute("INSERT INTO accounts (id, name) VALUES (1005, 'new during')").unwrap();
+    assert_eq!(rollback(db, &migrations, RollbackTarget::Steps(1), &options, &mut |_| {}).unwrap(), 1);
+    assert_eq!(state_of(db, &migrations, 2), State::Pending);
+    assert!(db.query_text("SELECT name FROM accounts").is_err());
+    assert_eq!(one(db, "SELECT name FROM users WHERE id = 1005").as_deref(), Some("new during"));
+    assert_eq!(number(db, "SELECT CAST(count(*) AS TEXT) FROM users"), ROWS + 4);
+}
+
 #[cfg(feature = "sqlite")]
 mod sqlite {
     use super::*;
@@ -225,6 +292,16 @@ mod sqlite {
     }
 
     #[test]
+    fn both_app_versions_write_through_a_table_rename_on_sqlite() {
+        under_load("table", table_rename_load(), Ending::Complete);
+    }
+
+    #[test]
+    fn the_old_app_writes_through_a_rolled_back_table_rename_on_sqlite() {
+        under_load("table-back", table_rename_load(), Ending::RollBack);
+    }
+
+    #[test]
     fn both_app_versions_write_through_a_split_on_sqlite() {
         under_load("split", split_load(SPLIT_SQLITE), Ending::Complete);
     }
@@ -253,6 +330,11 @@ mod sqlite {
     #[test]
     fn a_split_ships_across_deploys_on_sqlite() {
         split_across_deploys(&mut SqliteBackend::in_memory().unwrap(), SPLIT_SQLITE);
+    }
+
+    #[test]
+    fn a_table_rename_ships_across_deploys_on_sqlite() {
+        table_rename_across_deploys(&mut SqliteBackend::in_memory().unwrap());
     }
 
     #[test]
@@ -325,6 +407,16 @@ mod postgres {
     }
 
     #[test]
+    fn both_app_versions_write_through_a_table_rename_on_postgres() {
+        under_load("online_load_table", table_rename_load(), Ending::Complete);
+    }
+
+    #[test]
+    fn the_old_app_writes_through_a_rolled_back_table_rename_on_postgres() {
+        under_load("online_load_table_back", table_rename_load(), Ending::RollBack);
+    }
+
+    #[test]
     fn both_app_versions_write_through_a_split_on_postgres() {
         under_load("online_load_split", split_load(SPLIT_POSTGRES), Ending::Complete);
     }
@@ -360,6 +452,12 @@ mod postgres {
     }
 
     #[test]
+    fn a_table_rename_ships_across_deploys_on_postgres() {
+        let Some(db) = TestDatabase::create("online_table_rename") else { return };
+        table_rename_across_deploys(&mut PostgresBackend::connect(&db.url, "public").unwrap());
+    }
+
+    #[test]
     fn the_test_command_goes_through_the_boundaries_on_postgres() {
         let Some(db) = TestDatabase::create("online_test_command") else { return };
         let mut b = PostgresBackend::connect(&db.url, "public").unwrap();
@@ -371,7 +469,9 @@ mod postgres {
 /// went out at once: forward, back and forward again, data kept.
 fn the_test_command_passes(db: &mut dyn ScratchDatabase) {
     let options = crate::testing::TestOptions { rows: 300, seed: 7, max_duration: None, generate: true };
-    let report = crate::testing::test_migrations(db, &rename_history(), &options);
+    let mut history = rename_history();
+    history.push(parse(4, "rename_users", "rename_table users -> accounts online"));
+    let report = crate::testing::test_migrations(db, &history, &options);
     assert!(report.passed, "{}", crate::testing::summary(&report));
 }
 
@@ -434,11 +534,12 @@ struct Writer {
     update: fn(i64, i64) -> (String, String),
     /// The other shape of a row, read as that text.
     other: &'static str,
+    /// The table (or view) the other shape is read from.
+    reads: &'static str,
 }
 
 /// An online change with both app versions writing through its phases.
 struct UnderLoad {
-    table: &'static str,
     /// The table, and the change.
     migrations: Vec<Migration>,
     /// Fills the table with 3,000 rows.
@@ -463,7 +564,6 @@ enum Ending {
 /// expects the value it wrote there.
 fn app(
     mut conn: Box<dyn AppConnection>,
-    table: &'static str,
     writer: Writer,
     first_id: i64,
     rows: std::ops::RangeInclusive<i64>,
@@ -489,7 +589,7 @@ fn app(
                 Ok(()) => {
                     writes.last.insert(id, value.clone());
                     if checking {
-                        match conn.read(&format!("SELECT {} FROM {table} WHERE id = {id}", writer.other)) {
+                        match conn.read(&format!("SELECT {} FROM {} WHERE id = {id}", writer.other, writer.reads)) {
                             Ok(Some(seen)) if seen == value => {}
                             seen => writes
                                 .mismatches
@@ -520,19 +620,19 @@ fn change_under_load(
     ending: Ending,
 ) {
     use std::sync::atomic::Ordering;
-    let (migrations, table) = (&load.migrations, load.table);
+    let migrations = &load.migrations;
     let options = Options::default();
     run(db, &migrations[..1], None, &options, &mut |_| {}).unwrap();
     db.execute(load.seed).unwrap();
     let (old_app, new_app) = (Controls::new(false), Controls::new(true));
-    let old_writer = app(connect(), table, load.old, 100_000, 1..=1000, &old_app);
+    let old_writer = app(connect(), load.old, 100_000, 1..=1000, &old_app);
 
     // Expand, with the old app writing.
     let seen = events(db, |db, on| run(db, migrations, None, &options, on));
     assert!(seen.iter().any(|e| matches!(e, Event::Expanded { .. })), "{seen:?}");
     old_app.check.store(true, Ordering::SeqCst);
     // The new version deploys: both write.
-    let new_writer = app(connect(), table, load.new, 200_000, 1001..=2000, &new_app);
+    let new_writer = app(connect(), load.new, 200_000, 1001..=2000, &new_app);
     std::thread::sleep(std::time::Duration::from_millis(400));
     let (old, new) = match ending {
         Ending::Complete => {
@@ -560,9 +660,9 @@ fn change_under_load(
         }
     };
     // The shape that is left, read as text.
-    let settled = match ending {
-        Ending::Complete => load.old.other,
-        Ending::RollBack => load.new.other,
+    let (settled, table) = match ending {
+        Ending::Complete => (load.old.other, load.old.reads),
+        Ending::RollBack => (load.new.other, load.new.reads),
     };
     for (who, writes) in [("old app", &old), ("new app", &new)] {
         assert!(
@@ -601,7 +701,6 @@ fn change_under_load(
 /// `users.name` renamed to `full_name`.
 fn rename_load() -> UnderLoad {
     UnderLoad {
-        table: "users",
         migrations: vec![
             parse(1, "users", "create_table users { id: i64 primary_key, name: String }"),
             parse(2, "rename_name", "online_change users { rename name -> full_name: String } batch 200 pause 5ms"),
@@ -612,11 +711,13 @@ fn rename_load() -> UnderLoad {
             insert: |id, k| (format!("INSERT INTO users (id, name) VALUES ({id}, 'old {k}')"), format!("old {k}")),
             update: |id, k| (format!("UPDATE users SET name = 'old {k}' WHERE id = {id}"), format!("old {k}")),
             other: "full_name",
+            reads: "users",
         },
         new: Writer {
             insert: |id, k| (format!("INSERT INTO users (id, full_name) VALUES ({id}, 'new {k}')"), format!("new {k}")),
             update: |id, k| (format!("UPDATE users SET full_name = 'new {k}' WHERE id = {id}"), format!("new {k}")),
             other: "name",
+            reads: "users",
         },
     }
 }
@@ -624,7 +725,6 @@ fn rename_load() -> UnderLoad {
 /// `orders.total` (whole units, `i32`) becomes `total_cents` (`i64`).
 fn type_change_load() -> UnderLoad {
     UnderLoad {
-        table: "orders",
         migrations: vec![
             parse(1, "orders", "create_table orders { id: i64 primary_key, total: i32 }"),
             parse(2, "total_in_cents", TOTAL_IN_CENTS),
@@ -635,6 +735,7 @@ fn type_change_load() -> UnderLoad {
             insert: |id, k| (format!("INSERT INTO orders (id, total) VALUES ({id}, {k})"), (k * 100).to_string()),
             update: |id, k| (format!("UPDATE orders SET total = {k} WHERE id = {id}"), (k * 100).to_string()),
             other: "CAST(total_cents AS TEXT)",
+            reads: "orders",
         },
         new: Writer {
             insert: |id, k| {
@@ -644,6 +745,7 @@ fn type_change_load() -> UnderLoad {
                 (format!("UPDATE orders SET total_cents = {} WHERE id = {id}", k * 100), (k * 100).to_string())
             },
             other: "CAST(CAST(total AS BIGINT) * 100 AS TEXT)",
+            reads: "orders",
         },
     }
 }
@@ -651,7 +753,6 @@ fn type_change_load() -> UnderLoad {
 /// `people.name` split into `first_name` and `last_name`.
 fn split_load(change: &str) -> UnderLoad {
     UnderLoad {
-        table: "people",
         migrations: vec![
             parse(1, "people", "create_table people { id: i64 primary_key, name: String }"),
             parse(2, "split_name", change),
@@ -662,6 +763,7 @@ fn split_load(change: &str) -> UnderLoad {
             insert: |id, k| (format!("INSERT INTO people (id, name) VALUES ({id}, 'Old {k}')"), format!("Old {k}")),
             update: |id, k| (format!("UPDATE people SET name = 'Old {k}' WHERE id = {id}"), format!("Old {k}")),
             other: "first_name || ' ' || last_name",
+            reads: "people",
         },
         new: Writer {
             insert: |id, k| {
@@ -674,6 +776,32 @@ fn split_load(change: &str) -> UnderLoad {
                 (format!("UPDATE people SET first_name = 'New', last_name = '{k}' WHERE id = {id}"), format!("New {k}"))
             },
             other: "name",
+            reads: "people",
+        },
+    }
+}
+
+/// `users` renamed to `accounts`: the old app uses the old name (a view
+/// during the change), the new app the new one.
+fn table_rename_load() -> UnderLoad {
+    UnderLoad {
+        migrations: vec![
+            parse(1, "users", "create_table users { id: i64 primary_key, name: String }"),
+            parse(2, "rename_users", "rename_table users -> accounts online"),
+        ],
+        seed: "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 3000) INSERT INTO users (id, name) SELECT i, 'user ' || i FROM s",
+        seeded: "'user ' || id",
+        old: Writer {
+            insert: |id, k| (format!("INSERT INTO users (id, name) VALUES ({id}, 'old {k}')"), format!("old {k}")),
+            update: |id, k| (format!("UPDATE users SET name = 'old {k}' WHERE id = {id}"), format!("old {k}")),
+            other: "name",
+            reads: "accounts",
+        },
+        new: Writer {
+            insert: |id, k| (format!("INSERT INTO accounts (id, name) VALUES ({id}, 'new {k}')"), format!("new {k}")),
+            update: |id, k| (format!("UPDATE accounts SET name = 'new {k}' WHERE id = {id}"), format!("new {k}")),
+            other: "name",
+            reads: "users",
         },
     }
 }

@@ -376,7 +376,13 @@ impl Builder {
                 self.mark(i, Part::Op, span);
                 self.mark(i, Part::Table, from.span);
                 self.mark(i, Part::NewName, to.span);
-                steps.push(Step::new(Op::RenameTable { from: from.text, to: to.text }));
+                if !peek_keyword(input, "online") {
+                    steps.push(Step::new(Op::RenameTable { from: from.text, to: to.text }));
+                } else {
+                    // Across deploys: the old name stays as a view until
+                    // the code that uses it is gone.
+                    self.rename_table_online(input, span, from, to, steps)?;
+                }
                 false
             }
             "alter_table" => {

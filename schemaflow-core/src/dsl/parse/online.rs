@@ -13,6 +13,40 @@ struct Item {
 }
 
 impl Builder {
+    /// `rename_table old -> new online`, after `online`: the rename, the
+    /// view that keeps the old name for the code still running, a deploy
+    /// boundary, and the view's drop.
+    pub(super) fn rename_table_online(
+        &mut self,
+        input: ParseStream,
+        kw: Span,
+        from: Name,
+        to: Name,
+        steps: &mut Vec<Step>,
+    ) -> Result<()> {
+        let online = keyword(input, "online")?;
+        let (f, t) = (from.text.clone(), to.text.clone());
+        let ops = [
+            Op::RenameTable { from: f.clone(), to: t.clone() },
+            Op::CreateCompatView { view: f.clone(), table: t.clone() },
+            Op::DeployBoundary {
+                note: format!(
+                    "deploy the code that uses `{t}` instead of `{f}`, everywhere; until then the code still running reads and writes `{t}` through the view `{f}`"
+                ),
+            },
+            Op::DropCompatView { view: f, table: t },
+        ];
+        for op in ops {
+            let i = steps.len();
+            self.mark(i, Part::Op, kw);
+            self.mark(i, Part::Table, from.span);
+            self.mark(i, Part::NewName, to.span);
+            self.mark(i, Part::Modifier("online"), online);
+            steps.push(Step::new(op));
+        }
+        Ok(())
+    }
+
     /// Returns whether it ended with its `{ … }` block.
     pub(super) fn online_change(&mut self, input: ParseStream, steps: &mut Vec<Step>, kw: Span) -> Result<bool> {
         let table = name(input, "table")?;

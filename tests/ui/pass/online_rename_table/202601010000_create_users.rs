@@ -1,0 +1,7 @@
+schemaflow::migration! {
+    create_table users {
+        id: i64 primary_key identity,
+        email: String unique,
+        name: String,
+    }
+}
