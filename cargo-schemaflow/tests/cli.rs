@@ -178,6 +178,12 @@ fn dry_run_touches_nothing() {
     assert!(out.contains("-- migration 202611260900_widen_post_title"), "{out}");
     assert!(out.contains("rebuilds table posts"), "the SQLite rebuild is marked:\n{out}");
     assert!(out.contains("BEGIN;") && out.contains("COMMIT;"));
+    // The online rename, phase by phase, with what each app version may do.
+    assert!(
+        out.contains("-- 1. expand: `cargo schemaflow run`")
+            && out.contains("--     code deployed for it: reads and writes `posts.content`"),
+        "{out}"
+    );
 
     ok(&ws, &["run", "--to", "202611241530", "--database-url", &url]);
     let before = std::fs::read(ws.join("app.db")).unwrap();

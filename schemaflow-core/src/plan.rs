@@ -41,6 +41,11 @@ pub struct MigrationPlan {
     pub backward_compatible: bool,
     /// Why (or why not).
     pub compatibility: String,
+    /// For a migration with a deploy boundary, its phases in order, with
+    /// what the code deployed before it and the code deployed for it may
+    /// do in each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub phases: Vec<DeployPhase>,
     /// Its data steps, one sentence each.
     pub data: Vec<String>,
     /// Whether a statement takes a strong lock for longer than an instant.
@@ -60,6 +65,84 @@ pub struct MigrationPlan {
     pub rollback: Rollback,
     /// Acknowledged rules, with the authors' reasons.
     pub acknowledged: Vec<String>,
+}
+
+/// One phase of a migration shipped across deploys, and what each app
+/// version may read and write while it runs and after it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DeployPhase {
+    /// The phase and the command that runs it.
+    pub phase: String,
+    /// What the code deployed before the migration (the old shape) may do.
+    pub old_code: String,
+    /// What the code deployed for it (the new shape) may do.
+    pub new_code: String,
+}
+
+/// The two shapes an online change keeps side by side, as names and as
+/// what carries each version's writes to the other.
+struct Shapes {
+    old: Vec<String>,
+    new: Vec<String>,
+    old_writes: Vec<String>,
+    new_writes: Vec<String>,
+}
+
+/// The phases of a migration with a deploy boundary (none without one).
+pub(crate) fn deploy_phases(m: &Migration) -> Vec<DeployPhase> {
+    let Some(boundary) = m.steps.iter().position(|s| matches!(s.op, Op::DeployBoundary { .. })) else {
+        return Vec::new();
+    };
+    let mut shapes = Shapes { old: Vec::new(), new: Vec::new(), old_writes: Vec::new(), new_writes: Vec::new() };
+    let quoted = |t: &str, cs: &[crate::model::SyncedColumn]| {
+        cs.iter().map(|c| format!("`{t}.{}`", c.column)).collect::<Vec<_>>().join(", ")
+    };
+    for step in &m.steps[..boundary] {
+        match &step.op {
+            Op::CreateSync(sync) => {
+                let (old, new) = (quoted(&sync.table, &sync.retired), quoted(&sync.table, &sync.added));
+                shapes.old_writes.push(format!("the sync computes {new} from each of its writes"));
+                shapes.new_writes.push(format!("the sync computes {old} from each of its writes"));
+                shapes.old.push(old);
+                shapes.new.push(new);
+            }
+            Op::CreateCompatView { view, table } => {
+                shapes.old_writes.push(format!("its reads and writes of `{view}` go through the view to `{table}`"));
+                shapes.new_writes.push(format!("the old code sees its writes through the view `{view}`"));
+                shapes.old.push(format!("`{view}`"));
+                shapes.new.push(format!("`{table}`"));
+            }
+            _ => {}
+        }
+    }
+    if shapes.old.is_empty() {
+        return Vec::new();
+    }
+    let (old, new) = (shapes.old.join(", "), shapes.new.join(", "));
+    let (old_writes, new_writes) = (shapes.old_writes.join("; "), shapes.new_writes.join("; "));
+    vec![
+        DeployPhase {
+            phase: "1. expand: `cargo schemaflow run`, which stops at the deploy boundary".to_owned(),
+            old_code: format!("runs, reading and writing {old} as before; {old_writes}"),
+            new_code: "not deployed yet: deploy it once `cargo schemaflow status` shows the migration expanded"
+                .to_owned(),
+        },
+        DeployPhase {
+            phase: "2. deploy the new code, instance by instance".to_owned(),
+            old_code: format!("keeps working on the instances not yet replaced; {old_writes}"),
+            new_code: format!("reads and writes {new}; {new_writes}"),
+        },
+        DeployPhase {
+            phase: "3. contract: `cargo schemaflow complete`, once no instance runs the old code".to_owned(),
+            old_code: format!("must be gone: the contract drops {old}"),
+            new_code: format!("keeps reading and writing {new}; the contract's locks are brief"),
+        },
+        DeployPhase {
+            phase: "the way back, before the contract: `cargo schemaflow rollback`".to_owned(),
+            old_code: format!("keeps working: the rollback leaves the data of {old} as it is"),
+            new_code: format!("must be rolled back first: the rollback drops {new}"),
+        },
+    ]
 }
 
 /// What one statement locks, and for how long it is likely to hold it.
@@ -414,6 +497,7 @@ fn plan_migration(
         changes,
         backward_compatible: breaking.is_empty() && unanalysed.is_empty(),
         compatibility,
+        phases: deploy_phases(m),
         data,
         needs_quiet_period,
         locking,
@@ -778,6 +862,12 @@ pub fn to_markdown(doc: &PlanDocument) -> String {
         out.push_str(&format!("- **Kind:** {}\n", m.kind));
         out.push_str(&format!("- **Backward compatible:** {}\n", m.compatibility));
         out.push_str(&format!("- **Downtime:** {}\n", m.locking.first().map(String::as_str).unwrap_or("none")));
+        if !m.phases.is_empty() {
+            out.push_str("\n**Deploy phases**\n\n| Phase | Code deployed before it | Code deployed for it |\n| --- | --- | --- |\n");
+            for p in &m.phases {
+                out.push_str(&format!("| {} | {} | {} |\n", p.phase, p.old_code, p.new_code));
+            }
+        }
         out.push_str("\n**Changes**\n\n");
         for c in &m.changes {
             out.push_str(&format!("- {c}\n"));

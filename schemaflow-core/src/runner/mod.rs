@@ -1622,6 +1622,12 @@ pub fn dry_run(
             return Ok(ControlFlow::Break(()));
         }
         out.push_str(&format!("-- migration {}\n", m.id()));
+        for phase in crate::plan::deploy_phases(m) {
+            out.push_str(&format!(
+                "-- {}\n--     code deployed before it: {}\n--     code deployed for it: {}\n",
+                phase.phase, phase.old_code, phase.new_code
+            ));
+        }
         // Backfills run against the schema after the migration's steps.
         out.push_str(&dialect::render_with(dialect, after, &plan, rows));
         let recorded = if plan.phases.len() > 1 {

@@ -341,6 +341,39 @@ fn the_plan_says_when_a_migration_needs_a_quiet_period_and_why_it_breaks_old_cod
 }
 
 #[test]
+fn the_plan_of_an_online_rename_says_what_each_app_version_may_do_in_each_phase() {
+    let ms = vec![
+        parse(1, "base", "create_table users { id: i64 primary_key, email: String }"),
+        parse(2, "rename", "rename_table users -> accounts online"),
+    ];
+    let doc = plan_from_second(&ms, Dialect::Postgres, &[], |_| Some(200));
+    let m = &doc.migrations[0];
+    assert!(m.backward_compatible, "{}", m.compatibility);
+    assert!(
+        m.compatibility.starts_with("yes, phase by phase")
+            && m.compatibility.contains("code that still queries `users` fails"),
+        "{}",
+        m.compatibility
+    );
+    let phases: Vec<_> = m.phases.iter().map(|p| p.phase.as_str()).collect();
+    assert_eq!(phases.len(), 4, "{phases:?}");
+    assert!(
+        phases[0].contains("cargo schemaflow run") && phases[2].contains("cargo schemaflow complete"),
+        "{phases:?}"
+    );
+    assert!(m.phases[0].old_code.contains("through the view to `accounts`"), "{:?}", m.phases[0]);
+    assert!(m.phases[2].old_code.starts_with("must be gone") && m.phases[2].old_code.contains("`users`"));
+    assert!(m.phases[3].new_code.starts_with("must be rolled back first"));
+    let text = crate::plan::to_markdown(&doc);
+    assert!(text.contains("| Phase | Code deployed before it | Code deployed for it |"), "{text}");
+    // A migration without a boundary has no phases to tell apart.
+    let plain = vec![ms[0].clone(), parse(2, "add", "alter_table users { add_column age: Option<i32> }")];
+    let doc = plan_from_second(&plain, Dialect::Postgres, &[], |_| None);
+    assert_eq!(doc.migrations.len(), 1);
+    assert!(doc.migrations[0].phases.is_empty());
+}
+
+#[test]
 fn the_plan_judges_a_derived_rollback_too() {
     let ms = vec![
         parse(1, "base", "create_table posts { id: i64 primary_key, title: Varchar<200> }"),
