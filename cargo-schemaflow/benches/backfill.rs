@@ -94,6 +94,7 @@ fn sql_backfill() -> Migration {
             batch_size: 1000,
             pause_ms: 0,
             transform: None,
+            catch_up: None,
         }),
     )
 }
@@ -115,6 +116,7 @@ fn rust_backfill() -> Migration {
                 inputs: vec!["a".into(), "b".into()],
                 outputs: vec!["v".into()],
             }),
+            catch_up: None,
         }),
     );
     m.transforms.register(

@@ -253,6 +253,8 @@ pub enum Op {
     /// writes. The retired columns become nullable, so that the new app
     /// version can insert without them.
     CreateSync(Sync),
+    /// The catch-up of a sync with Rust functions.
+    CatchUp(CatchUp),
     /// The contract of an `online_change` drops its sync first.
     DropSync {
         /// The table the sync is on.
@@ -304,6 +306,60 @@ pub struct Sync {
     /// shapes empty gets them from the sync instead.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub defaults: Vec<(String, DefaultValue)>,
+    /// Rust functions that compute each side instead of SQL expressions
+    /// (the columns' `expr` are then empty). A function cannot run in a
+    /// trigger: the trigger logs which side each write changed, and the
+    /// catch-up ([`Op::CatchUp`]) runs the functions on the logged rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub functions: Option<SyncFunctions>,
+}
+
+/// The two Rust functions of a [`Sync`]: the new shape from the old one,
+/// and back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncFunctions {
+    /// Computes the added columns from the retired ones.
+    pub forward: TransformSpec,
+    /// Computes the retired columns from the added ones.
+    pub back: TransformSpec,
+}
+
+/// Which shape of a [`Sync`] a write changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SyncSide {
+    /// The retired columns (the old app version's).
+    Old,
+    /// The added columns (the new app version's).
+    New,
+}
+
+impl SyncSide {
+    /// How the change log spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncSide::Old => "old",
+            SyncSide::New => "new",
+        }
+    }
+}
+
+/// The catch-up of a sync with Rust functions: runs them, in batches, on
+/// the rows its change log lists, each with the function for the side
+/// its last write changed; the log entries go in the same transaction.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CatchUp {
+    /// The table.
+    pub table: String,
+    /// The sync's name.
+    pub sync: String,
+    /// First log every row whose other side is still empty as a write of
+    /// this side (the fill of a side just added).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fill_from: Option<SyncSide>,
+    /// Rows per batch, each batch its own transaction.
+    pub batch_size: u32,
+    /// Pause between batches, in milliseconds.
+    pub pause_ms: u64,
 }
 
 /// One column of a [`Sync`] and how its value is computed from the other shape.
@@ -337,6 +393,30 @@ impl Sync {
             batch_size,
             pause_ms,
             transform: None,
+            catch_up: None,
+        }
+    }
+
+    /// The change log's table: the keys of the rows written since the
+    /// sync began, and which side each write changed.
+    pub fn log_table(&self) -> String {
+        format!("{}_changes", self.name)
+    }
+
+    /// The catch-up as a data step the runner runs in batches, over
+    /// `table` as it is when the step runs (both sides there).
+    pub fn catch_up(&self, step: &CatchUp, table: &Table) -> Backfill {
+        let typed = |c: &String| table.column(c).map(|col| (c.clone(), col.ty.clone()));
+        let key = table.primary_key().unwrap_or_default().iter().filter_map(typed).collect();
+        let types = self.retired.iter().chain(&self.added).filter_map(|c| typed(&c.column)).collect();
+        Backfill {
+            table: self.table.clone(),
+            assignments: Vec::new(),
+            predicate: None,
+            batch_size: step.batch_size,
+            pause_ms: step.pause_ms,
+            transform: None,
+            catch_up: Some(Box::new(CatchUpRun { sync: self.clone(), fill_from: step.fill_from, key, types })),
         }
     }
 }
@@ -833,6 +913,25 @@ pub struct Backfill {
     /// (or besides) SQL assignments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transform: Option<TransformSpec>,
+    /// Set for the catch-up of a sync with Rust functions ([`Op::CatchUp`]
+    /// as the runner sees it): the rows come from the sync's change log,
+    /// not from a range of keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catch_up: Option<Box<CatchUpRun>>,
+}
+
+/// What the runner needs to catch a sync up: its definition, and whether
+/// to log the rows of an empty side first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CatchUpRun {
+    /// The sync, as the replay recorded it.
+    pub sync: Sync,
+    /// See [`CatchUp::fill_from`].
+    pub fill_from: Option<SyncSide>,
+    /// The table's primary key columns, with their types.
+    pub key: Vec<(String, ColumnType)>,
+    /// The types of the sync's columns (both sides), by name.
+    pub types: Vec<(String, ColumnType)>,
 }
 
 /// `with path::to::function(input, …) -> (output, …)` in a backfill: the
@@ -893,7 +992,7 @@ impl Op {
             Op::ValidateConstraint { .. } => "validate_constraint",
             Op::Backfill(_) => "backfill",
             Op::Sql { .. } => "sql",
-            Op::CreateSync(_) => "online_change",
+            Op::CreateSync(_) | Op::CatchUp(_) => "online_change",
             Op::DropSync { .. } => "online_change",
             Op::CreateCompatView { .. } | Op::DropCompatView { .. } => "rename_table",
             Op::DeployBoundary { .. } => "online_change",
@@ -921,6 +1020,7 @@ impl Op {
             Op::Backfill(b) => Some(&b.table),
             Op::Sql(s) => s.table.as_deref(),
             Op::CreateSync(sync) => Some(&sync.table),
+            Op::CatchUp(c) => Some(&c.table),
             Op::DropSync { table, .. } => Some(table),
             Op::CreateCompatView { table, .. } | Op::DropCompatView { table, .. } => Some(table),
             Op::DropIndex { .. } | Op::DeployBoundary { .. } => None,

@@ -101,8 +101,17 @@ pub(crate) fn deploy_phases(m: &Migration) -> Vec<DeployPhase> {
         match &step.op {
             Op::CreateSync(sync) => {
                 let (old, new) = (quoted(&sync.table, &sync.retired), quoted(&sync.table, &sync.added));
-                shapes.old_writes.push(format!("the sync computes {new} from each of its writes"));
-                shapes.new_writes.push(format!("the sync computes {old} from each of its writes"));
+                match &sync.functions {
+                    Some(f) => {
+                        let later = "not at once: each write is logged, and the catch-up (each `run` while the migration waits, and `complete`) computes";
+                        shapes.old_writes.push(format!("{later} {new} from it with `{}`", f.forward.function));
+                        shapes.new_writes.push(format!("{later} {old} from it with `{}`", f.back.function));
+                    }
+                    None => {
+                        shapes.old_writes.push(format!("the sync computes {new} from each of its writes"));
+                        shapes.new_writes.push(format!("the sync computes {old} from each of its writes"));
+                    }
+                }
                 shapes.old.push(old);
                 shapes.new.push(new);
             }
@@ -414,14 +423,36 @@ fn plan_migration(
                 let names = |cs: &[crate::model::SyncedColumn]| {
                     cs.iter().map(|c| format!("`{}`", c.column)).collect::<Vec<_>>().join(", ")
                 };
-                changes.push(format!(
-                    "keeps {} and {} of `{}` in step with a trigger (dual-write) while old and new code run side by side",
-                    names(&sync.retired),
-                    names(&sync.added),
-                    sync.table
-                ));
+                match &sync.functions {
+                    Some(f) => changes.push(format!(
+                        "logs each write to {} or {} of `{}` in `{}` (a trigger), for a catch-up with `{}` / `{}` while old and new code run side by side",
+                        names(&sync.retired),
+                        names(&sync.added),
+                        sync.table,
+                        sync.log_table(),
+                        f.forward.function,
+                        f.back.function
+                    )),
+                    None => changes.push(format!(
+                        "keeps {} and {} of `{}` in step with a trigger (dual-write) while old and new code run side by side",
+                        names(&sync.retired),
+                        names(&sync.added),
+                        sync.table
+                    )),
+                }
             }
             Op::DropSync { table, name } => changes.push(format!("drops the dual-write sync `{name}` on `{table}`")),
+            Op::CatchUp(c) => {
+                transformation = true;
+                let what = match c.fill_from {
+                    Some(_) => "fills the empty side of every row",
+                    None => "catches up the rows written since the expand",
+                };
+                data.push(format!(
+                    "catch-up of `{}`: {what} with the change's Rust functions, in batches of {} rows, one transaction each; resumable",
+                    c.table, c.batch_size
+                ));
+            }
             Op::CreateCompatView { view, table } => changes.push(format!(
                 "keeps the old name `{view}` as a view over `{table}` that the code still running reads and writes through"
             )),

@@ -199,11 +199,20 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<St
         // from the new ones.
         Op::DropSync { name, .. } => {
             let Some(sync) = s.syncs.get(name) else { return Ok(vec![]) };
-            vec![
-                Op::CreateSync(sync.clone()),
-                Op::Backfill(sync.fill(&sync.retired, crate::model::DEFAULT_BATCH_SIZE, 0)),
-            ]
+            let fill = match &sync.functions {
+                Some(_) => Op::CatchUp(crate::model::CatchUp {
+                    table: sync.table.clone(),
+                    sync: sync.name.clone(),
+                    fill_from: Some(crate::model::SyncSide::New),
+                    batch_size: crate::model::DEFAULT_BATCH_SIZE,
+                    pause_ms: 0,
+                }),
+                None => Op::Backfill(sync.fill(&sync.retired, crate::model::DEFAULT_BATCH_SIZE, 0)),
+            };
+            vec![Op::CreateSync(sync.clone()), fill]
         }
+        // Catching up changes only values the two shapes already agree on.
+        Op::CatchUp(_) => vec![],
         Op::CreateCompatView { view, table } => vec![Op::DropCompatView { view: view.clone(), table: table.clone() }],
         Op::DropCompatView { view, table } => vec![Op::CreateCompatView { view: view.clone(), table: table.clone() }],
         Op::DeployBoundary { .. } => vec![Op::DeployBoundary {

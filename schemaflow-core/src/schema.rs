@@ -221,6 +221,13 @@ impl Schema {
             // Raw statements outside the model change no table it replays.
             Op::Sql(_) => Ok(()),
             Op::CreateSync(sync) => self.create_sync(sync),
+            Op::CatchUp(c) => match self.syncs.get(&c.sync) {
+                Some(s) if s.table == c.table && s.functions.is_some() => Ok(()),
+                _ => Err(missing(
+                    Part::Name,
+                    format!("no online change `{}` with functions is under way on `{}`", c.sync, c.table),
+                )),
+            },
             Op::DropSync { table, name } => match self.syncs.get(name) {
                 Some(s) if s.table == *table => {
                     self.syncs.remove(name);
@@ -260,6 +267,15 @@ impl Schema {
             return Err(exists(Part::Name, format!("an online change `{}` is already under way", sync.name)));
         }
         let t = self.table_mut_or_err(&sync.table)?;
+        if sync.functions.is_some() && t.primary_key().is_none() {
+            return Err(broken(
+                Part::Table,
+                format!(
+                    "`{}` has no primary key: an online change with Rust functions logs the key of each row written, to run the functions on it later",
+                    sync.table
+                ),
+            ));
+        }
         for c in sync.added.iter().chain(&sync.retired) {
             require_column(t, &c.column)?;
         }

@@ -13,6 +13,7 @@ pub mod compat_view;
 pub mod postgres;
 pub mod sqlite;
 pub mod sync;
+pub mod sync_log;
 
 use std::time::Duration;
 
@@ -56,7 +57,7 @@ impl Dialect {
 }
 
 /// One SQL statement and what running it costs.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Statement {
     /// The SQL, exactly as executed.
     pub sql: String,
@@ -69,12 +70,16 @@ pub struct Statement {
     /// an INVALID index of that name, left by a failed build, is dropped
     /// before it runs.
     pub builds_index: Option<String>,
+    /// Set when the statement is the last catch-up of a sync with Rust
+    /// functions, run by the runner inside the transaction (its SQL is a
+    /// comment saying so).
+    pub drains: Option<Box<Backfill>>,
 }
 
 impl Statement {
     /// A statement with no notable lock.
     pub fn new(sql: impl Into<String>) -> Statement {
-        Statement { sql: sql.into(), lock: None, rebuilds: None, builds_index: None }
+        Statement { sql: sql.into(), lock: None, rebuilds: None, builds_index: None, drains: None }
     }
 
     /// The same statement, annotated with the lock it takes.
@@ -517,6 +522,7 @@ pub fn render_with(
                     "-- deploy boundary: `run` records the migration as expanded and stops here.\n-- Next: {note}.\n-- Then `cargo schemaflow complete` runs what follows.\n"
                 ));
             }
+            Phase::Backfill(b) if b.catch_up.is_some() => out.push_str(&catch_up_text(dialect, b)),
             Phase::Backfill(b) => {
                 let pause =
                     if b.pause_ms > 0 { format!(", {}ms pause between batches", b.pause_ms) } else { String::new() };
@@ -554,6 +560,38 @@ pub fn render_with(
     out
 }
 
+/// What a catch-up phase runs, as the dry run prints it.
+fn catch_up_text(dialect: Dialect, b: &Backfill) -> String {
+    let Some(run) = &b.catch_up else { return String::new() };
+    let sync = &run.sync;
+    let pause = if b.pause_ms > 0 { format!(", {}ms pause between batches", b.pause_ms) } else { String::new() };
+    let mut out = format!(
+        "-- catch-up {}: runs {} on the rows {} lists, in batches of {} rows, one transaction each{pause}\n",
+        b.table,
+        sync_log::functions_of(sync),
+        sync.log_table(),
+        b.batch_size
+    );
+    let Ok(sql) = sync_log::LogSql::new(dialect, b) else { return out };
+    if let Some(side) = run.fill_from {
+        out.push_str(&format!(
+            "--   first, every row whose other side is empty, logged as a write of the {} side:\n{};\n",
+            side.as_str(),
+            sql.seed(side)
+        ));
+    }
+    out.push_str(&format!(
+        "--   a batch takes the oldest logged keys, reads their rows{}, runs the function for the side each row's last write changed, writes the other side and forgets the keys:\n{};\n{};\n{};\n{};\n{};\n",
+        if dialect == Dialect::Postgres { " (locking them)" } else { "" },
+        sql.pick(),
+        sql.read_rows(),
+        sql.last_sides(),
+        sql.write(crate::model::SyncSide::New),
+        sql.forget()
+    ));
+    out
+}
+
 fn push_statements(out: &mut String, statements: &[Statement], indent: &str) {
     let mut rebuilding: Option<&str> = None;
     for s in statements {
@@ -569,7 +607,7 @@ fn push_statements(out: &mut String, statements: &[Statement], indent: &str) {
             out.push_str(&format!("{indent}-- lock: {lock}\n"));
         }
         for (i, line) in s.sql.lines().enumerate() {
-            let end = if i + 1 == s.sql.lines().count() { ";" } else { "" };
+            let end = if i + 1 == s.sql.lines().count() && s.drains.is_none() { ";" } else { "" };
             out.push_str(&format!("{indent}{line}{end}\n"));
         }
     }

@@ -261,7 +261,11 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
         // `plan_steps`); here only where it runs and what it locks.
         Op::Sql(s) => raw_units(cx, s),
         Op::CreateSync(sync) => super::sync::postgres_create(cx, sync),
-        Op::DropSync { table, name } => super::sync::postgres_drop(table, name),
+        Op::DropSync { table, name } => super::sync::postgres_drop(cx, table, name),
+        Op::CatchUp(c) => match (cx.before.syncs.get(&c.sync), cx.before.table(&c.table)) {
+            (Some(sync), Some(table)) => vec![Unit::Backfill(sync.catch_up(c, table))],
+            _ => Vec::new(),
+        },
         Op::CreateCompatView { view, table } => super::compat_view::postgres_create(view, table),
         Op::DropCompatView { view, .. } => super::compat_view::postgres_drop(view),
         Op::DeployBoundary { note } => vec![Deploy(note.clone())],

@@ -171,7 +171,11 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
         }
         Op::Sql(_) => plain(String::new()),
         Op::CreateSync(sync) => super::sync::sqlite_create(cx, sync),
-        Op::DropSync { name, .. } => super::sync::sqlite_drop(name),
+        Op::DropSync { name, .. } => super::sync::sqlite_drop(cx, name),
+        Op::CatchUp(c) => match (cx.before.syncs.get(&c.sync), cx.before.table(&c.table)) {
+            (Some(sync), Some(table)) => vec![Unit::Backfill(sync.catch_up(c, table))],
+            _ => Vec::new(),
+        },
         Op::CreateCompatView { view, table } => super::compat_view::sqlite_create(cx, view, table),
         Op::DropCompatView { view, .. } => super::compat_view::sqlite_drop(view),
         Op::DeployBoundary { note } => vec![Unit::Deploy(note.clone())],

@@ -38,7 +38,6 @@ fn in_step(columns: &[SyncedColumn], same: &str) -> String {
 /// retired columns lose their NOT NULL.
 pub fn postgres_create(cx: &OpContext, sync: &Sync) -> Vec<Unit> {
     let table = ident(&sync.table);
-    let lock = format!("SHARE ROW EXCLUSIVE on {table} (brief)");
     // The old shape loses NOT NULL and its defaults, as the DSL's own
     // `drop_not_null` and `drop_default` do it.
     let mut units: Vec<Unit> = Vec::new();
@@ -54,6 +53,10 @@ pub fn postgres_create(cx: &OpContext, sync: &Sync) -> Vec<Unit> {
         .iter()
         .map(|(c, d)| format!("NEW.{} := {};\n            ", ident(c), super::postgres::value(d)))
         .collect();
+    if sync.functions.is_some() {
+        units.extend(super::sync_log::postgres_create(cx, sync, &defaults));
+        return units;
+    }
     let row = format!("FROM (SELECT NEW.*) AS {table}");
     let compute = |targets: &[SyncedColumn]| {
         let exprs: Vec<String> = targets.iter().map(|c| format!("({})", c.expr)).collect();
@@ -89,28 +92,41 @@ END",
         forward_needed = unless(retired),
         inverse_needed = unless(added),
     );
-    let function = ident(&sync.name);
-    units.push(Unit::InTransaction(Statement::new(format!(
-        "CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $schemaflow$\n{body}\n$schemaflow$"
-    ))));
-    units.push(Unit::InTransaction(
-        Statement::new(format!(
-            "CREATE TRIGGER {function} BEFORE INSERT OR UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()"
-        ))
-        .locking(lock),
-    ));
+    units.extend(postgres_trigger(sync, &body));
     units
 }
 
-/// Drops the trigger and its function (PostgreSQL).
-pub fn postgres_drop(table: &str, name: &str) -> Vec<Unit> {
-    vec![
+/// The trigger function with `body` and its `BEFORE INSERT OR UPDATE`
+/// trigger (PostgreSQL), both named after the sync.
+pub(super) fn postgres_trigger(sync: &Sync, body: &str) -> [Unit; 2] {
+    let (function, table) = (ident(&sync.name), ident(&sync.table));
+    [
+        Unit::InTransaction(Statement::new(format!(
+            "CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $schemaflow$\n{body}\n$schemaflow$"
+        ))),
+        Unit::InTransaction(
+            Statement::new(format!(
+                "CREATE TRIGGER {function} BEFORE INSERT OR UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()"
+            ))
+            .locking(format!("SHARE ROW EXCLUSIVE on {table} (brief)")),
+        ),
+    ]
+}
+
+/// Drops the trigger and its function (PostgreSQL); with Rust functions,
+/// catches up the last logged rows first and drops the log after.
+pub fn postgres_drop(cx: &OpContext, table: &str, name: &str) -> Vec<Unit> {
+    let logged = cx.before.syncs.get(name).filter(|s| s.functions.is_some());
+    let mut units = logged.map(|s| super::sync_log::drain(super::Dialect::Postgres, cx, s)).unwrap_or_default();
+    units.extend([
         Unit::InTransaction(
             Statement::new(format!("DROP TRIGGER {} ON {}", ident(name), ident(table)))
                 .locking(format!("ACCESS EXCLUSIVE on {} (brief)", ident(table))),
         ),
         Unit::InTransaction(Statement::new(format!("DROP FUNCTION {}()", ident(name)))),
-    ]
+    ]);
+    units.extend(logged.map(super::sync_log::drop_log));
+    units
 }
 
 /// The retired columns that are `keep` before the sync.
@@ -164,6 +180,12 @@ pub fn sqlite_create(cx: &OpContext, sync: &Sync) -> Vec<Unit> {
         units.extend(super::sqlite::op_units(cx, &op));
     }
     let table = ident(&sync.table);
+    let names = sqlite_triggers(&sync.name);
+    if sync.functions.is_some() {
+        let default = sqlite_default_trigger(cx, sync, &names[3]);
+        units.extend(super::sync_log::sqlite_create(cx, sync, &names, default));
+        return units;
+    }
     let key: Vec<String> = match cx.after.table(&sync.table).and_then(|t| t.primary_key()) {
         Some(columns) if !columns.is_empty() => columns.iter().map(|c| format!("{0} = NEW.{0}", ident(c))).collect(),
         _ => vec!["rowid = NEW.rowid".to_owned()],
@@ -194,25 +216,49 @@ pub fn sqlite_create(cx: &OpContext, sync: &Sync) -> Vec<Unit> {
     ] {
         units.push(Unit::InTransaction(Statement::new(sql)));
     }
-    let defaults = retired_defaults(cx, sync);
-    if !defaults.is_empty() {
-        // Both shapes left out: the retired columns' defaults; the update
-        // trigger then computes the new shape from them.
-        let set: Vec<String> =
-            defaults.iter().map(|(c, d)| format!("{} = {}", ident(c), super::sqlite::value(d))).collect();
-        units.push(Unit::InTransaction(Statement::new(format!(
-            "CREATE TRIGGER {} AFTER INSERT ON {table} WHEN {added_null} AND {retired_null} BEGIN UPDATE {table} SET {} WHERE {key}; END",
-            ident(&insert_default),
-            set.join(", ")
-        ))));
-    }
+    units.extend(sqlite_default_trigger(cx, sync, &insert_default).map(|sql| Unit::InTransaction(Statement::new(sql))));
     units
 }
 
-/// Drops the triggers of a sync (SQLite).
-pub fn sqlite_drop(name: &str) -> Vec<Unit> {
-    sqlite_triggers(name)
-        .iter()
-        .map(|t| Unit::InTransaction(Statement::new(format!("DROP TRIGGER IF EXISTS {}", ident(t)))))
-        .collect()
+/// The SQLite trigger that gives an insert leaving both shapes empty the
+/// retired columns' defaults (the update trigger then syncs the new shape
+/// from them), when they have any.
+fn sqlite_default_trigger(cx: &OpContext, sync: &Sync, name: &str) -> Option<String> {
+    let defaults = retired_defaults(cx, sync);
+    if defaults.is_empty() {
+        return None;
+    }
+    let table = ident(&sync.table);
+    let key = sqlite_key(cx, sync);
+    let (added_null, retired_null) = (all_null("NEW.", &sync.added), all_null("NEW.", &sync.retired));
+    let set: Vec<String> =
+        defaults.iter().map(|(c, d)| format!("{} = {}", ident(c), super::sqlite::value(d))).collect();
+    Some(format!(
+        "CREATE TRIGGER {} AFTER INSERT ON {table} WHEN {added_null} AND {retired_null} BEGIN UPDATE {table} SET {} WHERE {key}; END",
+        ident(name),
+        set.join(", ")
+    ))
+}
+
+/// The row a SQLite trigger just wrote: by primary key, or by rowid.
+fn sqlite_key(cx: &OpContext, sync: &Sync) -> String {
+    let key: Vec<String> = match cx.after.table(&sync.table).and_then(|t| t.primary_key()) {
+        Some(columns) if !columns.is_empty() => columns.iter().map(|c| format!("{0} = NEW.{0}", ident(c))).collect(),
+        _ => vec!["rowid = NEW.rowid".to_owned()],
+    };
+    key.join(" AND ")
+}
+
+/// Drops the triggers of a sync (SQLite); with Rust functions, catches up
+/// the last logged rows first and drops the log after.
+pub fn sqlite_drop(cx: &OpContext, name: &str) -> Vec<Unit> {
+    let logged = cx.before.syncs.get(name).filter(|s| s.functions.is_some());
+    let mut units = logged.map(|s| super::sync_log::drain(super::Dialect::Sqlite, cx, s)).unwrap_or_default();
+    units.extend(
+        sqlite_triggers(name)
+            .iter()
+            .map(|t| Unit::InTransaction(Statement::new(format!("DROP TRIGGER IF EXISTS {}", ident(t))))),
+    );
+    units.extend(logged.map(super::sync_log::drop_log));
+    units
 }

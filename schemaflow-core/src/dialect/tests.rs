@@ -106,6 +106,10 @@ snapshot!(
     online_change_type,
     r#"online_change users { add age_months: i64 = "CAST(age AS BIGINT) * 12" default 0, retire age = "CAST(age_months / 12 AS INTEGER)" }"#
 );
+snapshot!(
+    online_change_with_rust_functions,
+    "online_change users { add display_name: Option<String>, retire name, with people::display(name) -> display_name, with people::plain(display_name) -> name } batch 500"
+);
 snapshot!(online_rename_table, "rename_table posts -> articles online");
 snapshot!(raw_sql, "sql \"CREATE VIEW adults AS SELECT * FROM users WHERE age >= 18\" down \"DROP VIEW adults\"");
 

@@ -56,7 +56,34 @@ pub struct TransformSignature {
 fn transform_signatures(before: &crate::schema::Schema, parsed: &Parsed) -> Vec<TransformSignature> {
     let mut schema = before.clone();
     let mut out = Vec::new();
+    // The migration's end: the new columns of an online change as declared.
+    let mut end = before.clone();
+    for step in &parsed.migration.steps {
+        let _ = end.apply(&step.op);
+    }
     for (index, step) in parsed.migration.steps.iter().enumerate() {
+        if let crate::model::Op::CreateSync(sync) = &step.op
+            && let (Some(functions), Some(old), Some(new)) =
+                (&sync.functions, schema.table(&sync.table), end.table(&sync.table))
+        {
+            // The old columns as the old app knows them (before the sync
+            // relaxes them), the new ones as the new app will.
+            let type_of = |c: &String| {
+                old.column(c).filter(|_| sync.retired.iter().any(|r| r.column == *c)).or_else(|| new.column(c))
+            };
+            let types = |columns: &[String]| -> Vec<String> {
+                columns.iter().filter_map(&type_of).map(|c| rust_type(&c.ty, c.nullable)).collect()
+            };
+            for (spec, part) in [(&functions.forward, "with"), (&functions.back, "with back")] {
+                let location = crate::location::Location::up(index, crate::location::Part::Modifier(part));
+                out.push(TransformSignature {
+                    function: spec.function.clone(),
+                    inputs: types(&spec.inputs),
+                    outputs: types(&spec.outputs),
+                    span: parsed.spans.get(&location, Span::call_site()),
+                });
+            }
+        }
         if let crate::model::Op::Backfill(b) = &step.op
             && let (Some(t), Some(table)) = (&b.transform, schema.table(&b.table))
         {

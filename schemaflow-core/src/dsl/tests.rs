@@ -167,6 +167,43 @@ fn gathers_every_syntax_error_of_a_migration() {
 }
 
 #[test]
+fn an_online_change_computes_each_side_one_way() {
+    // Rust functions: the fill and the catch-up before the contract are
+    // catch-ups of the change log.
+    let lowered = ops(
+        "online_change people { add first_name: String, retire name, with names::split(name) -> first_name, with names::join(first_name) -> (name) } batch 10",
+    );
+    let Some(Op::CreateSync(sync)) = lowered.iter().find(|op| matches!(op, Op::CreateSync(_))) else {
+        panic!("{lowered:?}")
+    };
+    let functions = sync.functions.as_ref().expect("functions");
+    assert_eq!(
+        (functions.forward.function.as_str(), functions.back.function.as_str()),
+        ("names::split", "names::join")
+    );
+    let catch_ups: Vec<_> =
+        lowered.iter().filter_map(|op| if let Op::CatchUp(c) = op { Some(c.fill_from) } else { None }).collect();
+    assert_eq!(catch_ups, vec![Some(SyncSide::Old), None]);
+    assert!(!lowered.iter().any(|op| matches!(op, Op::Backfill(_))));
+    let boundary = lowered.iter().position(|op| matches!(op, Op::DeployBoundary { .. })).unwrap();
+    assert!(matches!(lowered[boundary + 1], Op::CatchUp(_)) && matches!(lowered[boundary + 2], Op::DropSync { .. }));
+
+    let error = |src: &str| parse(src).err().map(|e| e.to_string()).unwrap_or_else(|| panic!("{src} parses"));
+    let mixed = error(
+        r#"online_change people { add first_name: String = "name", retire name, with f(name) -> first_name, with g(first_name) -> name }"#,
+    );
+    assert!(mixed.contains("drop the expression of `first_name`"), "{mixed}");
+    let one_way = error("online_change people { add first_name: String, retire name, with f(name) -> first_name }");
+    assert!(one_way.contains("needs both"), "{one_way}");
+    let wrong = error(
+        "online_change people { add first_name: String, retire name, with f(first_name) -> first_name, with g(first_name) -> name }",
+    );
+    assert!(wrong.contains("`f` must compute the new columns (first_name) from old ones"), "{wrong}");
+    let bare = error("online_change people { add first_name: String, retire name = \"first_name\" }");
+    assert!(bare.contains("`first_name` needs `= \"expression over the old columns\"`"), "{bare}");
+}
+
+#[test]
 fn type_suggestions() {
     let err = parse("create_table t { id: u64 primary_key, at: DateTime<Utc> }").unwrap_err();
     let text: Vec<String> = err.into_iter().map(|e| e.to_string()).collect();
@@ -303,6 +340,8 @@ fn mutate(rng: &mut Rng, src: &str) -> String {
 }
 
 const VALID: &[&str] = &[
+    "online_change people { add a : String , retire b , with m :: f ( b ) -> a , with m :: g ( a ) -> ( b ) , } batch 5 pause 1ms",
+    "rename_table users -> accounts online",
     "create_table users { id : i64 primary_key identity , email : Varchar < 100 > unique , n : Option < i32 > = 3 , }",
     "alter_table users { add_column v : bool = false , rename_column a -> b , set_type c : String using \"c::text\" }",
     "create_index i on users ( email , id ) unique where \"x\" concurrently ; drop_index j concurrently",

@@ -10,6 +10,8 @@
 pub mod backup;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod batches;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod catch_up;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "postgres")]
@@ -431,6 +433,16 @@ pub trait Backend {
         phase: usize,
         schema: &Schema,
         progress: &Progress,
+        transforms: &crate::transform::Transforms,
+        on_batch: &mut dyn FnMut(BatchDone),
+    ) -> Result<(), ExecError>;
+    /// Runs the catch-up of a sync with Rust functions in batches (see
+    /// [`crate::dialect::sync_log`]), outside any phase: the rows the apps
+    /// wrote since, brought to the other shape while the migration waits at
+    /// its deploy boundary.
+    fn catch_up(
+        &mut self,
+        backfill: &crate::model::Backfill,
         transforms: &crate::transform::Transforms,
         on_batch: &mut dyn FnMut(BatchDone),
     ) -> Result<(), ExecError>;
@@ -1336,6 +1348,27 @@ fn run_locked(
         let row = applied.iter().find(|a| a.version == m.version);
         let expanded = row.is_some_and(|a| a.state == EXPANDED);
         if expanded && !completing {
+            // Rows the apps wrote since the expand reach the other shape
+            // now, when a Rust function computes it (a trigger could not).
+            let plan =
+                dialect::plan_up_to(backend.dialect(), before, after, m, options).map_err(|e| plan_error(m, e))?;
+            let waiting = row.map_or(0, |a| a.phases_done as usize);
+            if let Some(Phase::Backfill(b)) =
+                plan.phases.iter().skip(waiting).find(|p| matches!(p, Phase::Backfill(b) if b.catch_up.is_some()))
+            {
+                let id = m.id();
+                let mut on_batch = |batch: BatchDone| on_event(Event::Batch { id: id.clone(), batch });
+                match backend.catch_up(b, &m.transforms, &mut on_batch) {
+                    Err(ExecError::Interrupted) => return Err(RunError::Interrupted { id: m.id() }),
+                    // Nothing is left half done: each batch commits whole.
+                    other => other.map_err(|e| match RunError::from(e) {
+                        RunError::Database(message) => {
+                            RunError::Database(format!("the catch-up of {} failed: {message}", m.id()))
+                        }
+                        e => e,
+                    })?,
+                }
+            }
             // The deploy it waits for is the user's to confirm.
             on_event(Event::AwaitingComplete {
                 id: m.id(),

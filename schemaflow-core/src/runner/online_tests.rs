@@ -228,6 +228,118 @@ fn table_rename_across_deploys(db: &mut dyn ScratchDatabase) {
     assert_eq!(number(db, "SELECT CAST(count(*) AS TEXT) FROM users"), ROWS + 4);
 }
 
+/// `people.name` split into `first_name` and `last_name` by Rust
+/// functions (as a crate's `names::split` and `names::join` would).
+const RUST_SPLIT: &str = r#"online_change people {
+    add first_name: String,
+    add last_name: Option<String>,
+    retire name,
+    with names::split(name) -> (first_name, last_name),
+    with names::join(first_name, last_name) -> name,
+} batch 2"#;
+
+/// The migration with `names::split` and `names::join` registered, as the
+/// `migration!` expansion registers them.
+fn with_name_functions(mut m: Migration) -> Migration {
+    use crate::transform::{FromValue, IntoValue, Value};
+    m.transforms.register(
+        "names::split",
+        std::sync::Arc::new(|row: Vec<Value>| {
+            let name = String::from_value(row.into_iter().next().unwrap_or(Value::Null))?;
+            let (first, last) = match name.split_once(' ') {
+                Some((first, last)) => (first.to_owned(), Some(last.to_owned())),
+                None => (name, None),
+            };
+            Ok(vec![first.into_value(), last.into_value()])
+        }),
+    );
+    m.transforms.register(
+        "names::join",
+        std::sync::Arc::new(|row: Vec<Value>| {
+            let mut row = row.into_iter();
+            let first = String::from_value(row.next().unwrap_or(Value::Null))?;
+            let last = Option::<String>::from_value(row.next().unwrap_or(Value::Null))?;
+            Ok(vec![last.map_or(first.clone(), |last| format!("{first} {last}")).into_value()])
+        }),
+    );
+    m
+}
+
+/// The split by Rust functions through its deploys: the triggers log
+/// each app's writes, the catch-up runs the functions on them (the fill at
+/// the expand, the rest at `complete`, the last few under the contract's
+/// lock), and the way back does the same in reverse.
+fn rust_split_across_deploys(db: &mut dyn ScratchDatabase) {
+    let migrations = vec![
+        parse(1, "people", "create_table people { id: i64 primary_key, name: String }"),
+        with_name_functions(parse(2, "split_name", RUST_SPLIT)),
+    ];
+    let options = Options::default();
+    run(db, &migrations[..1], None, &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO people (id, name) VALUES (1, 'Ada Lovelace'), (2, 'Plato'), (3, 'Grace Hopper')").unwrap();
+    let seen = events(db, |db, on| run(db, &migrations, None, &options, on));
+    assert!(seen.iter().any(|e| matches!(e, Event::Expanded { .. })), "{seen:?}");
+    let parts = |db: &mut dyn ScratchDatabase, id: i64| {
+        (
+            one(db, &format!("SELECT first_name FROM people WHERE id = {id}")),
+            one(db, &format!("SELECT last_name FROM people WHERE id = {id}")),
+        )
+    };
+    assert_eq!(parts(db, 1), (Some("Ada".into()), Some("Lovelace".into())), "the fill ran the function");
+    assert_eq!(parts(db, 2), (Some("Plato".into()), None));
+    let logged = "SELECT CAST(count(*) AS TEXT) FROM people_first_name_sync_changes";
+    assert_eq!(number(db, logged), 0, "the fill's own writes are not logged");
+
+    // Both apps write; each write is logged, for the catch-up.
+    db.execute("INSERT INTO people (id, name) VALUES (4, 'Alan Turing')").unwrap();
+    db.execute("UPDATE people SET name = 'Ada King' WHERE id = 1").unwrap();
+    db.execute("INSERT INTO people (id, first_name, last_name) VALUES (5, 'Edsger', 'Dijkstra')").unwrap();
+    db.execute("UPDATE people SET last_name = 'of Athens' WHERE id = 2").unwrap();
+    assert_eq!(number(db, logged), 4);
+    assert_eq!(parts(db, 4), (None, None), "the other shape lags until the catch-up");
+    assert!(matches!(state_of(db, &migrations, 2), State::Expanded { .. }), "no drift from the log table");
+    // A `run` while the migration waits catches up, and still waits.
+    let seen = events(db, |db, on| run(db, &migrations, None, &options, on));
+    assert!(seen.iter().any(|e| matches!(e, Event::AwaitingComplete { .. })), "{seen:?}");
+    assert!(seen.iter().any(|e| matches!(e, Event::Batch { .. })), "{seen:?}");
+    assert_eq!(parts(db, 4), (Some("Alan".into()), Some("Turing".into())));
+    assert_eq!(one(db, "SELECT name FROM people WHERE id = 5").as_deref(), Some("Edsger Dijkstra"));
+    assert_eq!(number(db, logged), 0);
+    // Writes after it are caught up by `complete`, the last one winning.
+    db.execute("UPDATE people SET last_name = 'Hopper-Murray' WHERE id = 3").unwrap();
+    db.execute("UPDATE people SET name = 'Grace Brewster Hopper' WHERE id = 3").unwrap();
+    db.execute("UPDATE people SET name = 'Alan Mathison Turing' WHERE id = 4").unwrap();
+    assert_eq!(number(db, logged), 3);
+
+    assert_eq!(complete(db, &migrations, &options, &mut |_| {}).unwrap(), 1);
+    assert_eq!(parts(db, 4), (Some("Alan".into()), Some("Mathison Turing".into())));
+    assert_eq!(parts(db, 1), (Some("Ada".into()), Some("King".into())));
+    assert_eq!(parts(db, 5), (Some("Edsger".into()), Some("Dijkstra".into())));
+    assert_eq!(parts(db, 2), (Some("Plato".into()), Some("of Athens".into())));
+    assert_eq!(parts(db, 3), (Some("Grace".into()), Some("Brewster Hopper".into())), "the last write wins");
+    assert!(db.query_text("SELECT name FROM people").is_err());
+    assert!(db.query_text("SELECT seq FROM people_first_name_sync_changes").is_err(), "the log is gone");
+    assert!(db.execute("INSERT INTO people (id, last_name) VALUES (6, 'x')").is_err(), "first_name is NOT NULL");
+
+    // The way back: `name` comes back, computed by `names::join`.
+    rollback(db, &migrations, RollbackTarget::Steps(1), &options, &mut |_| {}).unwrap();
+    assert_eq!(one(db, "SELECT name FROM people WHERE id = 5").as_deref(), Some("Edsger Dijkstra"));
+    db.execute("INSERT INTO people (id, first_name) VALUES (7, 'Barbara')").unwrap();
+    assert_eq!(complete(db, &migrations, &options, &mut |_| {}).unwrap(), 1);
+    assert_eq!(state_of(db, &migrations, 2), State::Pending);
+    assert_eq!(one(db, "SELECT name FROM people WHERE id = 2").as_deref(), Some("Plato of Athens"));
+    assert_eq!(one(db, "SELECT name FROM people WHERE id = 7").as_deref(), Some("Barbara"));
+    assert!(db.query_text("SELECT first_name FROM people").is_err());
+
+    // Forward again, and back from the expand: a write of the new app not
+    // caught up yet reaches `name` before the new columns go.
+    run(db, &migrations, None, &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO people (id, first_name, last_name) VALUES (8, 'Barbara', 'Liskov')").unwrap();
+    assert_eq!(rollback(db, &migrations, RollbackTarget::Steps(1), &options, &mut |_| {}).unwrap(), 1);
+    assert_eq!(one(db, "SELECT name FROM people WHERE id = 8").as_deref(), Some("Barbara Liskov"));
+    assert_eq!(number(db, "SELECT CAST(count(*) AS TEXT) FROM people"), 7);
+}
+
 #[cfg(feature = "sqlite")]
 mod sqlite {
     use super::*;
@@ -302,6 +414,16 @@ mod sqlite {
     }
 
     #[test]
+    fn both_app_versions_write_through_a_split_by_rust_functions_on_sqlite() {
+        under_load("rust-split", rust_split_load(), Ending::Complete);
+    }
+
+    #[test]
+    fn the_old_app_writes_through_a_rolled_back_split_by_rust_functions_on_sqlite() {
+        under_load("rust-split-back", rust_split_load(), Ending::RollBack);
+    }
+
+    #[test]
     fn both_app_versions_write_through_a_split_on_sqlite() {
         under_load("split", split_load(SPLIT_SQLITE), Ending::Complete);
     }
@@ -330,6 +452,11 @@ mod sqlite {
     #[test]
     fn a_split_ships_across_deploys_on_sqlite() {
         split_across_deploys(&mut SqliteBackend::in_memory().unwrap(), SPLIT_SQLITE);
+    }
+
+    #[test]
+    fn a_split_by_rust_functions_ships_across_deploys_on_sqlite() {
+        rust_split_across_deploys(&mut SqliteBackend::in_memory().unwrap());
     }
 
     #[test]
@@ -417,6 +544,16 @@ mod postgres {
     }
 
     #[test]
+    fn both_app_versions_write_through_a_split_by_rust_functions_on_postgres() {
+        under_load("online_load_rust_split", rust_split_load(), Ending::Complete);
+    }
+
+    #[test]
+    fn the_old_app_writes_through_a_rolled_back_split_by_rust_functions_on_postgres() {
+        under_load("online_load_rust_split_back", rust_split_load(), Ending::RollBack);
+    }
+
+    #[test]
     fn both_app_versions_write_through_a_split_on_postgres() {
         under_load("online_load_split", split_load(SPLIT_POSTGRES), Ending::Complete);
     }
@@ -449,6 +586,12 @@ mod postgres {
     fn a_split_ships_across_deploys_on_postgres() {
         let Some(db) = TestDatabase::create("online_split") else { return };
         split_across_deploys(&mut PostgresBackend::connect(&db.url, "public").unwrap(), SPLIT_POSTGRES);
+    }
+
+    #[test]
+    fn a_split_by_rust_functions_ships_across_deploys_on_postgres() {
+        let Some(db) = TestDatabase::create("online_rust_split") else { return };
+        rust_split_across_deploys(&mut PostgresBackend::connect(&db.url, "public").unwrap());
     }
 
     #[test]
@@ -548,6 +691,9 @@ struct UnderLoad {
     seeded: &'static str,
     old: Writer,
     new: Writer,
+    /// The other shape catches up later (Rust functions), not at once:
+    /// the apps do not read it back right after writing.
+    lags: bool,
 }
 
 /// Whether the new app's deploy goes through (the contract follows) or is
@@ -624,13 +770,13 @@ fn change_under_load(
     let options = Options::default();
     run(db, &migrations[..1], None, &options, &mut |_| {}).unwrap();
     db.execute(load.seed).unwrap();
-    let (old_app, new_app) = (Controls::new(false), Controls::new(true));
+    let (old_app, new_app) = (Controls::new(false), Controls::new(!load.lags));
     let old_writer = app(connect(), load.old, 100_000, 1..=1000, &old_app);
 
     // Expand, with the old app writing.
     let seen = events(db, |db, on| run(db, migrations, None, &options, on));
     assert!(seen.iter().any(|e| matches!(e, Event::Expanded { .. })), "{seen:?}");
-    old_app.check.store(true, Ordering::SeqCst);
+    old_app.check.store(!load.lags, Ordering::SeqCst);
     // The new version deploys: both write.
     let new_writer = app(connect(), load.new, 200_000, 1001..=2000, &new_app);
     std::thread::sleep(std::time::Duration::from_millis(400));
@@ -707,6 +853,7 @@ fn rename_load() -> UnderLoad {
         ],
         seed: "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 3000) INSERT INTO users (id, name) SELECT i, 'user ' || i FROM s",
         seeded: "'user ' || id",
+        lags: false,
         old: Writer {
             insert: |id, k| (format!("INSERT INTO users (id, name) VALUES ({id}, 'old {k}')"), format!("old {k}")),
             update: |id, k| (format!("UPDATE users SET name = 'old {k}' WHERE id = {id}"), format!("old {k}")),
@@ -731,6 +878,7 @@ fn type_change_load() -> UnderLoad {
         ],
         seed: "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 3000) INSERT INTO orders (id, total) SELECT i, i FROM s",
         seeded: "CAST(id * 100 AS TEXT)",
+        lags: false,
         old: Writer {
             insert: |id, k| (format!("INSERT INTO orders (id, total) VALUES ({id}, {k})"), (k * 100).to_string()),
             update: |id, k| (format!("UPDATE orders SET total = {k} WHERE id = {id}"), (k * 100).to_string()),
@@ -759,6 +907,7 @@ fn split_load(change: &str) -> UnderLoad {
         ],
         seed: "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 3000) INSERT INTO people (id, name) SELECT i, 'user ' || i FROM s",
         seeded: "'user ' || id",
+        lags: false,
         old: Writer {
             insert: |id, k| (format!("INSERT INTO people (id, name) VALUES ({id}, 'Old {k}')"), format!("Old {k}")),
             update: |id, k| (format!("UPDATE people SET name = 'Old {k}' WHERE id = {id}"), format!("Old {k}")),
@@ -781,6 +930,15 @@ fn split_load(change: &str) -> UnderLoad {
     }
 }
 
+/// The split by Rust functions: each app's writes reach the other shape
+/// with the catch-up, not at once.
+fn rust_split_load() -> UnderLoad {
+    let mut load = split_load(&RUST_SPLIT.replace("batch 2", "batch 200 pause 5ms"));
+    load.migrations[1] = with_name_functions(load.migrations[1].clone());
+    load.lags = true;
+    load
+}
+
 /// `users` renamed to `accounts`: the old app uses the old name (a view
 /// during the change), the new app the new one.
 fn table_rename_load() -> UnderLoad {
@@ -791,6 +949,7 @@ fn table_rename_load() -> UnderLoad {
         ],
         seed: "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 3000) INSERT INTO users (id, name) SELECT i, 'user ' || i FROM s",
         seeded: "'user ' || id",
+        lags: false,
         old: Writer {
             insert: |id, k| (format!("INSERT INTO users (id, name) VALUES ({id}, 'old {k}')"), format!("old {k}")),
             update: |id, k| (format!("UPDATE users SET name = 'old {k}' WHERE id = {id}"), format!("old {k}")),

@@ -366,9 +366,12 @@ fn state_sql(p: &Progress, state: &str, done: u32) -> String {
     )
 }
 
-fn run_statements(client: &mut Client, statements: &[Statement]) -> Result<(), ExecError> {
+fn run_statements(client: &mut Client, statements: &[Statement], transforms: &Transforms) -> Result<(), ExecError> {
     for s in statements {
-        client.batch_execute(&s.sql).map_err(|e| statement_error(&s.sql, e))?;
+        match &s.drains {
+            Some(backfill) => super::catch_up::postgres_drain(client, backfill, transforms)?,
+            None => client.batch_execute(&s.sql).map_err(|e| statement_error(&s.sql, e))?,
+        }
     }
     Ok(())
 }
@@ -548,10 +551,10 @@ impl Backend for PostgresBackend {
         match plan.phases.get(phase) {
             None | Some(Phase::Deploy(_)) => self.in_transaction(progress, |_| Ok(())),
             Some(Phase::Transaction(statements)) => match statements.as_slice() {
-                [only] => {
+                [only] if only.drains.is_none() => {
                     checked_transaction(&mut self.client, progress, Some(only), |_| Ok(()), &record_sql(progress))
                 }
-                _ => self.in_transaction(progress, |tx| run_statements(tx, statements)),
+                _ => self.in_transaction(progress, |tx| run_statements(tx, statements, transforms)),
             },
             Some(Phase::Outside(statement)) => {
                 // Check first, so a runner that lost the race runs nothing.
@@ -560,6 +563,11 @@ impl Backend for PostgresBackend {
                     self.drop_invalid_index(index)?;
                 }
                 self.client.batch_execute(&statement.sql).map_err(|e| statement_error(&statement.sql, e))?;
+                self.in_transaction(progress, |_| Ok(()))
+            }
+            Some(Phase::Backfill(backfill)) if backfill.catch_up.is_some() => {
+                mark_started(&mut self.client, progress)?;
+                super::catch_up::postgres_phase(&mut self.client, backfill, transforms, on_batch)?;
                 self.in_transaction(progress, |_| Ok(()))
             }
             Some(Phase::Backfill(backfill)) => {
@@ -579,6 +587,15 @@ impl Backend for PostgresBackend {
                 })
             }
         }
+    }
+
+    fn catch_up(
+        &mut self,
+        backfill: &crate::model::Backfill,
+        transforms: &Transforms,
+        on_batch: &mut dyn FnMut(BatchDone),
+    ) -> Result<(), ExecError> {
+        super::catch_up::postgres_phase(&mut self.client, backfill, transforms, on_batch)
     }
 
     fn introspect(&mut self) -> Result<Schema, ExecError> {

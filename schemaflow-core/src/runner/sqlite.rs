@@ -263,7 +263,7 @@ impl SqliteBackend {
 
     /// Runs the statements of one transaction, keeping the triggers and
     /// views of each rebuilt table, and failing on a foreign key violation.
-    fn run_statements(&self, statements: &[Statement]) -> Result<(), ExecError> {
+    fn run_statements(&self, statements: &[Statement], transforms: &Transforms) -> Result<(), ExecError> {
         let mut saved: Vec<(String, String)> = Vec::new();
         let mut rebuilding: Option<&str> = None;
         for s in statements {
@@ -276,7 +276,10 @@ impl SqliteBackend {
                     saved = self.save_dependents(table)?;
                 }
             }
-            self.run_statement(s)?;
+            match &s.drains {
+                Some(backfill) => super::catch_up::sqlite_drain(&self.conn, backfill, transforms)?,
+                None => self.run_statement(s)?,
+            }
         }
         if rebuilding.is_some() {
             self.restore(&mut saved)?;
@@ -575,10 +578,17 @@ impl Backend for SqliteBackend {
         }
         match plan.phases.get(phase) {
             None | Some(Phase::Deploy(_)) => self.in_transaction(progress, |_| Ok(())),
-            Some(Phase::Transaction(statements)) => self.in_transaction(progress, |db| db.run_statements(statements)),
+            Some(Phase::Transaction(statements)) => {
+                self.in_transaction(progress, |db| db.run_statements(statements, transforms))
+            }
             Some(Phase::Outside(statement)) => {
                 self.mark_started(progress)?;
                 self.run_statement(statement)?;
+                self.in_transaction(progress, |_| Ok(()))
+            }
+            Some(Phase::Backfill(backfill)) if backfill.catch_up.is_some() => {
+                self.mark_started(progress)?;
+                super::catch_up::sqlite_phase(&self.conn, backfill, transforms, on_batch)?;
                 self.in_transaction(progress, |_| Ok(()))
             }
             Some(Phase::Backfill(backfill)) => {
@@ -598,6 +608,15 @@ impl Backend for SqliteBackend {
                 })
             }
         }
+    }
+
+    fn catch_up(
+        &mut self,
+        backfill: &crate::model::Backfill,
+        transforms: &Transforms,
+        on_batch: &mut dyn FnMut(BatchDone),
+    ) -> Result<(), ExecError> {
+        super::catch_up::sqlite_phase(&self.conn, backfill, transforms, on_batch)
     }
 
     fn introspect(&mut self) -> Result<Schema, ExecError> {

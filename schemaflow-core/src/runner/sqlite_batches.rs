@@ -23,7 +23,7 @@ use crate::transform::{TransformFn, Transforms, Value};
 /// The `last_key` of a backfill whose last batch has committed.
 const FINISHED: &str = "\"finished\"";
 
-fn from_sqlite(v: &SqlValue) -> Value {
+pub(super) fn from_sqlite(v: &SqlValue) -> Value {
     match v {
         SqlValue::Null => Value::Null,
         SqlValue::Integer(i) => Value::Int(*i),
@@ -33,7 +33,7 @@ fn from_sqlite(v: &SqlValue) -> Value {
     }
 }
 
-fn to_sqlite(v: Value) -> SqlValue {
+pub(super) fn to_sqlite(v: Value) -> SqlValue {
     match v {
         Value::Null => SqlValue::Null,
         Value::Bool(b) => SqlValue::Integer(i64::from(b)),

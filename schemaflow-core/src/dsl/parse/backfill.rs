@@ -15,17 +15,12 @@ impl Builder {
             batch_size: DEFAULT_BATCH_SIZE,
             pause_ms: 0,
             transform: None,
+            catch_up: None,
         };
         if peek_keyword(input, "with") {
             // `with path::to::f(a, b) -> (c, d)`: a typed Rust transform.
             keyword(input, "with")?;
-            let first = input.call(Ident::parse_any)?;
-            let with_span = first.span();
-            let mut path = vec![first.to_string()];
-            while input.peek(Token![::]) {
-                input.parse::<Token![::]>()?;
-                path.push(input.call(Ident::parse_any)?.to_string());
-            }
+            let (function, with_span) = function_path(input)?;
             let inputs = self.column_list(input, i)?;
             input.parse::<Token![->]>().map_err(|e| {
                 err(e.span(), "expected `->` and the columns the function returns: `-> (first_name, last_name)`")
@@ -38,7 +33,7 @@ impl Builder {
                 vec![c.text]
             };
             self.mark(i, Part::Modifier("with"), with_span);
-            backfill.transform = Some(TransformSpec { function: path.join("::"), inputs, outputs });
+            backfill.transform = Some(TransformSpec { function, inputs, outputs });
         } else {
             keyword(input, "set").map_err(|e| {
                 err(e.span(), "expected `set column = value, …` or `with path::to::function(columns) -> (columns)`")

@@ -5,11 +5,18 @@
 
 use super::*;
 
-/// The `add`, `retire`, `rename` and `create_index` items as read.
+/// An `add` (or the new side of a `rename`): the column, its type, whether
+/// it is nullable, its expression over the old columns (`None` when a
+/// `with` function computes it) and its default.
+type Added = (Name, ColumnType, bool, Option<String>, Option<DefaultValue>);
+
+/// The `add`, `retire`, `rename`, `with` and `create_index` items as read
+/// (a column's expression is `None` when a `with` function computes it).
 struct Item {
-    added: Vec<(Name, ColumnType, bool, String, Option<DefaultValue>)>,
-    retired: Vec<(Name, String)>,
+    added: Vec<Added>,
+    retired: Vec<(Name, Option<String>)>,
     indexes: Vec<(Name, Vec<Name>, bool)>,
+    functions: Vec<(Span, TransformSpec)>,
 }
 
 impl Builder {
@@ -52,7 +59,7 @@ impl Builder {
         let table = name(input, "table")?;
         let content;
         braced!(content in input);
-        let mut items = Item { added: Vec::new(), retired: Vec::new(), indexes: Vec::new() };
+        let mut items = Item { added: Vec::new(), retired: Vec::new(), indexes: Vec::new(), functions: Vec::new() };
         while !content.is_empty() {
             self.online_item(&content, &mut items)?;
             if content.is_empty() {
@@ -69,6 +76,7 @@ impl Builder {
                 ),
             ));
         }
+        let functions = sync_functions(&items)?;
         let (mut batch_size, mut pause_ms) = (DEFAULT_BATCH_SIZE, 0);
         let mut ended_with_block = true;
         loop {
@@ -93,6 +101,7 @@ impl Builder {
         }
         let t = table.text.clone();
         let sync_name = format!("{t}_{}_sync", items.added[0].0.text);
+        let functions_at = functions.as_ref().map(|(forward, back, _)| (*forward, *back));
         let mark_all = |builder: &mut Builder, i: usize| {
             builder.mark(i, Part::Op, kw);
             builder.mark(i, Part::Table, table.span);
@@ -101,6 +110,10 @@ impl Builder {
             }
             for (n, _) in &items.retired {
                 builder.mark(i, Part::Column(n.text.clone()), n.span);
+            }
+            if let Some((forward, back)) = functions_at {
+                builder.mark(i, Part::Modifier("with"), forward);
+                builder.mark(i, Part::Modifier("with back"), back);
             }
         };
         // Expand: the new columns, nullable until the contract.
@@ -117,19 +130,30 @@ impl Builder {
             added: items
                 .added
                 .iter()
-                .map(|(n, _, _, e, _)| SyncedColumn { column: n.text.clone(), expr: e.clone() })
+                .map(|(n, _, _, e, _)| SyncedColumn { column: n.text.clone(), expr: e.clone().unwrap_or_default() })
                 .collect(),
             retired: items
                 .retired
                 .iter()
-                .map(|(n, e)| SyncedColumn { column: n.text.clone(), expr: e.clone() })
+                .map(|(n, e)| SyncedColumn { column: n.text.clone(), expr: e.clone().unwrap_or_default() })
                 .collect(),
             defaults: Vec::new(),
+            functions: functions.map(|(_, _, f)| f),
         };
+        let catch_up = |fill_from| {
+            Op::CatchUp(CatchUp { table: t.clone(), sync: sync_name.clone(), fill_from, batch_size, pause_ms })
+        };
+        let with_functions = sync.functions.is_some();
         mark_all(self, steps.len());
         steps.push(Step::new(Op::CreateSync(sync.clone())));
         mark_all(self, steps.len());
-        steps.push(Step::new(Op::Backfill(sync.fill(&sync.added, batch_size, pause_ms))));
+        if with_functions {
+            // The fill is a catch-up of every row, as if the old app had
+            // just written it.
+            steps.push(Step::new(catch_up(Some(SyncSide::Old))));
+        } else {
+            steps.push(Step::new(Op::Backfill(sync.fill(&sync.added, batch_size, pause_ms))));
+        }
         // The new shape's indexes, built without blocking writes while
         // both app versions run.
         for (n, columns, unique) in &items.indexes {
@@ -151,14 +175,25 @@ impl Builder {
         let new = names(items.added.iter().map(|(n, ..)| n.text.as_str()).collect());
         let old = names(items.retired.iter().map(|(n, _)| n.text.as_str()).collect());
         mark_all(self, steps.len());
+        let in_step = if with_functions {
+            "each write reaches the other shape with the next catch-up (`cargo schemaflow run` runs one)"
+        } else {
+            "the sync keeps the two shapes in step"
+        };
         steps.push(Step::new(Op::DeployBoundary {
             note: format!(
-                "deploy the code that reads and writes {new} of `{t}` instead of {old}, everywhere; until then both versions run side by side and the sync keeps the two shapes in step"
+                "deploy the code that reads and writes {new} of `{t}` instead of {old}, everywhere; until then both versions run side by side and {in_step}"
             ),
         }));
-        // Contract.
+        // Contract: with functions, the rows written since the expand are
+        // caught up first, in batches, while both versions may still write
+        // (the drop of the sync catches up the last few under its lock).
+        if with_functions {
+            mark_all(self, steps.len());
+            steps.push(Step::new(catch_up(None)));
+        }
         mark_all(self, steps.len());
-        steps.push(Step::new(Op::DropSync { table: t.clone(), name: sync_name }));
+        steps.push(Step::new(Op::DropSync { table: t.clone(), name: sync_name.clone() }));
         for (n, _) in &items.retired {
             mark_all(self, steps.len());
             steps.push(Step::new(Op::DropColumn { table: t.clone(), column: n.text.clone() }));
@@ -189,19 +224,13 @@ impl Builder {
                 let n = name(input, "column")?;
                 input.parse::<Token![:]>()?;
                 let (ty, nullable, _) = self.column_type(input)?;
-                input.parse::<Token![=]>().map_err(|e| {
-                    err(e.span(), "expected `= \"expression\"`: how the new column is computed from the old ones")
-                })?;
-                let e = expression(input)?;
+                let e = optional_expression(input)?;
                 let default = default_value(input)?;
                 items.added.push((n, ty, nullable, e, default));
             }
             "retire" => {
                 let n = name(input, "column")?;
-                input.parse::<Token![=]>().map_err(|e| {
-                    err(e.span(), "expected `= \"expression\"`: how the old column is computed from the new ones")
-                })?;
-                let e = expression(input)?;
+                let e = optional_expression(input)?;
                 items.retired.push((n, e));
             }
             "rename" => {
@@ -217,8 +246,23 @@ impl Builder {
                 let (ty, nullable, _) = self.column_type(input)?;
                 let (from_sql, to_sql) = (crate::dialect::ident(&from.text), crate::dialect::ident(&to.text));
                 let default = default_value(input)?;
-                items.added.push((to, ty, nullable, from_sql, default));
-                items.retired.push((from, to_sql));
+                items.added.push((to, ty, nullable, Some(from_sql), default));
+                items.retired.push((from, Some(to_sql)));
+            }
+            "with" => {
+                // `with path::to::f(inputs) -> (outputs)`: a Rust function
+                // that computes one side from the other.
+                let (function, span) = function_path(input)?;
+                let inputs = texts(&name_list(input, "column")?);
+                input.parse::<Token![->]>().map_err(|e| {
+                    err(e.span(), "expected `->` and the columns the function returns: `-> (first_name, last_name)`")
+                })?;
+                let outputs = if input.peek(syn::token::Paren) {
+                    texts(&name_list(input, "column")?)
+                } else {
+                    vec![name(input, "column")?.text]
+                };
+                items.functions.push((span, TransformSpec { function, inputs, outputs }));
             }
             "create_index" => {
                 let n = name(input, "index")?;
@@ -240,8 +284,7 @@ impl Builder {
     }
 }
 
-const ONLINE_ITEMS: &str =
-    "expected `add column: Type = \"expression\"`, `retire column = \"expression\"` or `rename old -> new: Type`";
+const ONLINE_ITEMS: &str = "expected `add column: Type = \"expression\"`, `retire column = \"expression\"`, `rename old -> new: Type`, `with path::to::function(columns) -> (columns)` or `create_index name on (columns)`";
 
 /// `default VALUE` after an `add` or `rename` item: the new column's
 /// default, set by the contract.
@@ -251,6 +294,83 @@ fn default_value(input: ParseStream) -> Result<Option<DefaultValue>> {
     }
     keyword(input, "default")?;
     Ok(Some(value(input)?.0))
+}
+
+/// `= "expression"` after an `add` or `retire` item, if written.
+fn optional_expression(input: ParseStream) -> Result<Option<String>> {
+    if !input.peek(Token![=]) {
+        return Ok(None);
+    }
+    input.parse::<Token![=]>()?;
+    expression(input).map(Some)
+}
+
+/// The change's Rust functions (with where each is written: forward,
+/// back), or `None` when SQL expressions compute both sides. Each side is
+/// computed one way or the other, never both.
+fn sync_functions(items: &Item) -> Result<Option<(Span, Span, SyncFunctions)>> {
+    let added: Vec<&str> = items.added.iter().map(|(n, ..)| n.text.as_str()).collect();
+    let retired: Vec<&str> = items.retired.iter().map(|(n, _)| n.text.as_str()).collect();
+    let same = |columns: &[String], side: &[&str]| {
+        columns.len() == side.len() && side.iter().all(|c| columns.iter().any(|o| o == c))
+    };
+    let within = |columns: &[String], side: &[&str]| columns.iter().all(|c| side.contains(&c.as_str()));
+    if items.functions.is_empty() {
+        let added = items.added.iter().map(|(n, .., e, _)| (n, e, "old"));
+        let retired = items.retired.iter().map(|(n, e)| (n, e, "new"));
+        if let Some((n, _, over)) = added.chain(retired).find(|(_, e, _)| e.is_none()) {
+            return Err(err(
+                n.span,
+                format!(
+                    "`{}` needs `= \"expression over the {over} columns\"`, or a `with` function that returns it",
+                    n.text
+                ),
+            ));
+        }
+        return Ok(None);
+    }
+    let written: Vec<&Name> = items
+        .added
+        .iter()
+        .filter(|(.., e, _)| e.is_some())
+        .map(|(n, ..)| n)
+        .chain(items.retired.iter().filter(|(_, e)| e.is_some()).map(|(n, _)| n))
+        .collect();
+    if let Some(n) = written.first() {
+        return Err(err(
+            n.span,
+            format!(
+                "with `with` functions, both sides are computed by them: drop the expression of `{}` (a `rename` is SQL too; write `add` and `retire` instead)",
+                n.text
+            ),
+        ));
+    }
+    let (mut forward, mut back) = (None, None);
+    for (span, f) in &items.functions {
+        if same(&f.outputs, &added) && within(&f.inputs, &retired) && forward.is_none() {
+            forward = Some((*span, f.clone()));
+        } else if same(&f.outputs, &retired) && within(&f.inputs, &added) && back.is_none() {
+            back = Some((*span, f.clone()));
+        } else {
+            return Err(err(
+                *span,
+                format!(
+                    "`{}` must compute the new columns ({}) from old ones, or the old columns ({}) from new ones, once each",
+                    f.function,
+                    added.join(", "),
+                    retired.join(", ")
+                ),
+            ));
+        }
+    }
+    match (forward, back) {
+        (Some((fs, forward)), Some((bs, back))) => Ok(Some((fs, bs, SyncFunctions { forward, back }))),
+        (Some((span, _)), None) | (None, Some((span, _))) => Err(err(
+            span,
+            "an online change with Rust functions needs both: one computing the new columns from the old ones (for the old app's writes) and one computing the old columns from the new ones (for the new app's writes)",
+        )),
+        (None, None) => Ok(None),
+    }
 }
 
 fn expression(input: ParseStream) -> Result<String> {

@@ -136,3 +136,16 @@ pub(super) fn reason(input: ParseStream, span: Span, what: &str) -> Result<Strin
     }
     Ok(r.value())
 }
+
+/// A Rust function's path, `name` or `path::to::name`, and where its first
+/// segment is written.
+pub(super) fn function_path(input: ParseStream) -> Result<(String, Span)> {
+    let first = input.call(Ident::parse_any)?;
+    let span = first.span();
+    let mut path = vec![first.to_string()];
+    while input.peek(Token![::]) {
+        input.parse::<Token![::]>()?;
+        path.push(input.call(Ident::parse_any)?.to_string());
+    }
+    Ok((path.join("::"), span))
+}
