@@ -438,6 +438,13 @@ pub struct RawStatement {
     /// The session setting it changes, for `SET` and `RESET`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setting: Option<SessionSetting>,
+    /// The view, trigger or function it creates or drops, by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// For a view, trigger or function it creates: the statement, whose
+    /// words tell which columns the object uses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definition: Option<String>,
 }
 
 /// A session setting changed by raw SQL: `SET [LOCAL] name = value`,

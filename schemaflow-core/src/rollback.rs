@@ -229,6 +229,9 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<St
                         table: statement.table.clone(),
                         inverse: None,
                         setting: None,
+                        // `DROP VIEW v` for `CREATE VIEW v`: the same object.
+                        object: statement.object.clone(),
+                        definition: None,
                     }))
                 }]),
                 // Reads and session settings leave nothing behind.

@@ -29,6 +29,31 @@ pub struct Schema {
     /// name, by that name, with the table they show.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub compat_views: BTreeMap<String, String>,
+    /// Views, triggers and functions created in raw SQL, by name: the
+    /// replay does not model them, but knows which columns their text uses.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub dependents: BTreeMap<String, Dependent>,
+}
+
+/// A view, trigger or function created in raw SQL.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dependent {
+    /// `view`, `trigger` or `function`.
+    pub kind: String,
+    /// The table a trigger is on.
+    pub table: Option<String>,
+    /// The statement that created it.
+    pub definition: String,
+}
+
+/// A change that what raw SQL created may still rely on (see
+/// [`Schema::users_of`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Use {
+    /// A drop.
+    Drop,
+    /// A rename.
+    Rename,
 }
 
 /// Why an operation does not fit the schema.
@@ -42,12 +67,20 @@ pub struct SchemaError {
     pub part: Part,
     /// A name that exists and is close to a missing one ("did you mean").
     pub suggestion: Option<String>,
+    /// The safe way, when it is more particular than the rule's.
+    pub help: Option<String>,
 }
 
 impl SchemaError {
     /// The same error, suggesting the candidate closest to `name`.
     fn suggesting<'a>(mut self, name: &str, candidates: impl IntoIterator<Item = &'a str>) -> SchemaError {
         self.suggestion = crate::spelling::closest(name, candidates).map(str::to_owned);
+        self
+    }
+
+    /// The same error, with its own safe way.
+    fn helping(mut self, help: String) -> SchemaError {
+        self.help = Some(help);
         self
     }
 }
@@ -66,15 +99,15 @@ pub enum SchemaErrorKind {
 }
 
 fn missing(part: Part, message: String) -> SchemaError {
-    SchemaError { kind: SchemaErrorKind::Missing, message, part, suggestion: None }
+    SchemaError { kind: SchemaErrorKind::Missing, message, part, suggestion: None, help: None }
 }
 
 fn exists(part: Part, message: String) -> SchemaError {
-    SchemaError { kind: SchemaErrorKind::Exists, message, part, suggestion: None }
+    SchemaError { kind: SchemaErrorKind::Exists, message, part, suggestion: None, help: None }
 }
 
 fn broken(part: Part, message: String) -> SchemaError {
-    SchemaError { kind: SchemaErrorKind::BrokenReference, message, part, suggestion: None }
+    SchemaError { kind: SchemaErrorKind::BrokenReference, message, part, suggestion: None, help: None }
 }
 
 impl Schema {
@@ -166,19 +199,29 @@ impl Schema {
             Op::CreateTable(table) => self.create_table(&Table { if_not_exists: false, ..table.clone() }),
             Op::DropTable { table, .. } => {
                 self.check_not_synced(table, None, "drop")?;
-                self.drop_table(table)
+                self.check_unused(table, None, Use::Drop)?;
+                self.drop_table(table)?;
+                // Its triggers go with it.
+                self.dependents.retain(|_, d| d.table.as_deref() != Some(table));
+                Ok(())
             }
             Op::RenameTable { from, to } => {
                 self.check_not_synced(from, None, "rename")?;
-                self.rename_table(from, to)
+                self.rename_table(from, to)?;
+                for d in self.dependents.values_mut().filter(|d| d.table.as_deref() == Some(from)) {
+                    d.table = Some(to.clone());
+                }
+                Ok(())
             }
             Op::AddColumn { table, column } => self.add_column(table, column),
             Op::DropColumn { table, column } => {
                 self.check_not_synced(table, Some(column), "drop")?;
+                self.check_unused(table, Some(column), Use::Drop)?;
                 self.drop_column(table, column)
             }
             Op::RenameColumn { table, from, to } => {
                 self.check_not_synced(table, Some(from), "rename")?;
+                self.check_unused(table, Some(from), Use::Rename)?;
                 self.rename_column(table, from, to)
             }
             Op::AlterColumnType { table, column, ty, .. } => {
@@ -218,8 +261,12 @@ impl Schema {
             Op::DropConstraint { table, name } => self.drop_constraint(table, name),
             Op::Backfill(backfill) => self.check_backfill(backfill),
             Op::ValidateConstraint { table, name } => self.validate_constraint(table, name),
-            // Raw statements outside the model change no table it replays.
-            Op::Sql(_) => Ok(()),
+            // Raw statements outside the model change no table it replays;
+            // the views, triggers and functions they create are kept by name.
+            Op::Sql(statement) => {
+                self.record_dependent(statement);
+                Ok(())
+            }
             Op::CreateSync(sync) => self.create_sync(sync),
             Op::CatchUp(c) => match self.syncs.get(&c.sync) {
                 Some(s) if s.table == c.table && s.functions.is_some() => Ok(()),
@@ -328,6 +375,80 @@ impl Schema {
                 None => Ok(()),
             },
         }
+    }
+
+    /// Keeps the view, trigger or function a raw statement creates, or
+    /// forgets the one it drops.
+    fn record_dependent(&mut self, statement: &crate::model::RawStatement) {
+        let Some(name) = &statement.object else { return };
+        let kind = match statement.kind.as_str() {
+            "CREATE VIEW" | "CREATE MATERIALIZED VIEW" => "view",
+            "CREATE TRIGGER" => "trigger",
+            "CREATE FUNCTION" => "function",
+            "DROP VIEW" | "DROP MATERIALIZED VIEW" | "DROP TRIGGER" | "DROP FUNCTION" => {
+                self.dependents.remove(name);
+                return;
+            }
+            _ => return,
+        };
+        if let Some(definition) = &statement.definition {
+            let dependent =
+                Dependent { kind: kind.to_owned(), table: statement.table.clone(), definition: definition.clone() };
+            self.dependents.insert(name.clone(), dependent);
+        }
+    }
+
+    /// What still uses `table` (or its `column`) in a way `change` would
+    /// break: a view that reads it (a drop), a trigger
+    /// whose code names the column (a drop, or a rename: a function's body
+    /// is text that does not follow it), an expression index over it (a
+    /// drop, which takes the index with it).
+    pub fn users_of(&self, table: &str, column: Option<&str>, change: Use) -> Option<String> {
+        use crate::sql_text::mentions_in_code as uses;
+        for (name, d) in &self.dependents {
+            match (d.kind.as_str(), column) {
+                ("view", _)
+                    if change != Use::Rename
+                        && uses(&d.definition, table)
+                        && column.is_none_or(|c| uses(&d.definition, c)) =>
+                {
+                    return Some(format!("the view `{name}`"));
+                }
+                ("trigger", Some(c)) if d.table.as_deref() == Some(table) => {
+                    // Its code: the trigger, and the functions it calls.
+                    let functions =
+                        self.dependents.iter().filter(|(f, other)| other.kind == "function" && uses(&d.definition, f));
+                    let in_function = functions.clone().any(|(_, f)| uses(&f.definition, c));
+                    // SQLite rewrites a trigger's own body on a rename.
+                    if in_function || (change == Use::Drop && uses(&d.definition, c)) {
+                        return Some(format!("the trigger `{name}`"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let c = column.filter(|_| change == Use::Drop)?;
+        self.indexes_on(table)
+            .find(|i| i.key.as_deref().is_some_and(|key| crate::sql_text::mentions(key, c)))
+            .map(|i| format!("the expression index `{}`", i.name))
+    }
+
+    /// Refuses a change to `table` (or its `column`) that something raw SQL
+    /// created still uses (see [`Schema::users_of`]).
+    fn check_unused(&self, table: &str, column: Option<&str>, change: Use) -> Result<(), SchemaError> {
+        let Some(user) = self.users_of(table, column, change) else { return Ok(()) };
+        let (what, part) = match column {
+            Some(c) => (format!("column `{table}.{c}`"), Part::Column(c.to_owned())),
+            None => (format!("table `{table}`"), Part::Table),
+        };
+        let verb = match change {
+            Use::Drop => "dropping",
+            Use::Rename => "renaming",
+        };
+        Err(broken(part, format!("{user} still uses {what}: {verb} it would leave {user} broken, or be refused"))
+            .helping(format!(
+                "drop {user} first, in this migration (`sql \"DROP …\"` before this step), and create it again after without {what} if it is still needed"
+            )))
     }
 
     /// Refuses `name` for a table while an online rename keeps a view by

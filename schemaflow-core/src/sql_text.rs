@@ -27,7 +27,13 @@ pub fn enclosed(sql: &str) -> Option<&str> {
 /// Calls `f` with each word (an identifier or keyword, or the text of a
 /// quoted identifier) outside string literals, comments and dollar-quoted
 /// bodies, with its byte range.
-fn words(sql: &str, mut f: impl FnMut(std::ops::Range<usize>)) {
+fn words(sql: &str, f: impl FnMut(std::ops::Range<usize>)) {
+    words_in(sql, false, f)
+}
+
+/// [`words`], reading dollar-quoted bodies (a function's code) as SQL
+/// too when `into_bodies`.
+fn words_in(sql: &str, into_bodies: bool, mut f: impl FnMut(std::ops::Range<usize>)) {
     let bytes = sql.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -45,6 +51,13 @@ fn words(sql: &str, mut f: impl FnMut(std::ops::Range<usize>)) {
             while i < bytes.len() && bytes[i] != b'\n' {
                 i += 1;
             }
+        } else if c == b'$'
+            && into_bodies
+            && let Some(tag_len) = sql[i + 1..].find('$')
+            && sql[i + 1..i + 1 + tag_len].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            // The body's delimiter; what it encloses is read as code.
+            i += tag_len + 2;
         } else if c == b'$'
             && let Some(end) = dollar_end(sql, i)
         {
@@ -94,6 +107,14 @@ fn dollar_end(sql: &str, start: usize) -> Option<usize> {
 pub fn mentions(sql: &str, name: &str) -> bool {
     let mut found = false;
     words(sql, |r| found |= sql[r].eq_ignore_ascii_case(name));
+    found
+}
+
+/// Whether `sql` uses `name` as a word, reading the bodies of functions
+/// (dollar-quoted) as code too.
+pub fn mentions_in_code(sql: &str, name: &str) -> bool {
+    let mut found = false;
+    words_in(sql, true, |r| found |= sql[r].eq_ignore_ascii_case(name));
     found
 }
 

@@ -12,7 +12,23 @@ use crate::model::{Op, RawClass, RawStatement, SessionSetting};
 
 /// A classified statement.
 pub fn object(kind: &str, class: RawClass, table: Option<String>, inverse: Option<String>) -> Op {
-    Op::Sql(RawStatement { kind: kind.to_owned(), class, table, inverse, setting: None })
+    Op::Sql(RawStatement {
+        kind: kind.to_owned(),
+        class,
+        table,
+        inverse,
+        setting: None,
+        object: None,
+        definition: None,
+    })
+}
+
+/// The same statement, naming the object it creates or drops.
+fn named(op: Op, name: Option<String>) -> Op {
+    match op {
+        Op::Sql(s) => Op::Sql(RawStatement { object: name, ..s }),
+        other => other,
+    }
 }
 
 /// The class of a statement that is not replayed.
@@ -25,15 +41,20 @@ pub fn classify(statement: &Statement) -> Op {
             let inverse = (!v.or_replace && !v.or_alter).then(|| format!("DROP {what} {name}"));
             // A materialized view is filled by running its query.
             let class = if v.materialized { Unanalysed } else { Object };
-            object(&format!("CREATE {what}"), class, None, inverse)
+            named(object(&format!("CREATE {what}"), class, None, inverse), Some(object_name(&v.name)))
         }
-        Statement::CreateFunction(f) => object("CREATE FUNCTION", Object, None, drop_function(f)),
+        Statement::CreateFunction(f) => {
+            named(object("CREATE FUNCTION", Object, None, drop_function(f)), Some(object_name(&f.name)))
+        }
         Statement::CreateTrigger(t) => {
             let table = object_name(&t.table_name);
             let inverse = (!t.or_replace).then(|| format!("DROP TRIGGER {} ON {}", t.name, t.table_name));
-            object("CREATE TRIGGER", Object, Some(table), inverse)
+            named(object("CREATE TRIGGER", Object, Some(table), inverse), Some(object_name(&t.name)))
         }
-        Statement::DropTrigger(t) => object("DROP TRIGGER", Object, t.table_name.as_ref().map(object_name), None),
+        Statement::DropTrigger(t) => named(
+            object("DROP TRIGGER", Object, t.table_name.as_ref().map(object_name), None),
+            Some(object_name(&t.trigger_name)),
+        ),
         Statement::CreateExtension(e) => {
             let inverse = (!e.if_not_exists).then(|| format!("DROP EXTENSION {}", e.name));
             object("CREATE EXTENSION", Object, None, inverse)
@@ -48,15 +69,17 @@ pub fn classify(statement: &Statement) -> Op {
         Statement::CreateDomain(_) => object("CREATE DOMAIN", Object, None, None),
         Statement::CreateRole(_) => object("CREATE ROLE", Object, None, None),
         Statement::CreatePolicy(_) => object("CREATE POLICY", Object, None, None),
-        Statement::Drop { object_type, .. } => {
+        Statement::Drop { object_type, names, .. } => {
             let class = match object_type {
                 // Dropping these loses what they held.
                 ObjectType::Schema | ObjectType::Database | ObjectType::MaterializedView => Unanalysed,
                 _ => Object,
             };
-            object(&format!("DROP {object_type}"), class, None, None)
+            named(object(&format!("DROP {object_type}"), class, None, None), names.first().map(object_name))
         }
-        Statement::DropFunction(_) => object("DROP FUNCTION", Object, None, None),
+        Statement::DropFunction(d) => {
+            named(object("DROP FUNCTION", Object, None, None), d.func_desc.first().map(|f| object_name(&f.name)))
+        }
         Statement::DropExtension(_) => object("DROP EXTENSION", Object, None, None),
         Statement::DropDomain(_) => object("DROP DOMAIN", Object, None, None),
         Statement::DropPolicy(_) => object("DROP POLICY", Object, None, None),
@@ -134,7 +157,15 @@ pub fn classify(statement: &Statement) -> Op {
 
 /// A statement that changes the session, with the setting it changes.
 fn session(kind: &str, setting: Option<SessionSetting>) -> Op {
-    Op::Sql(RawStatement { kind: kind.to_owned(), class: RawClass::Session, table: None, inverse: None, setting })
+    Op::Sql(RawStatement {
+        kind: kind.to_owned(),
+        class: RawClass::Session,
+        table: None,
+        inverse: None,
+        setting,
+        object: None,
+        definition: None,
+    })
 }
 
 /// The setting a `SET` changes, when it names one setting.

@@ -83,7 +83,17 @@ fn read_statement(piece: split::Piece, flavor: Flavor) -> ReadStatement {
         };
         match parser.and_then(|mut p| p.parse_statements()) {
             Ok(parsed) if parsed.len() == 1 => {
-                let ops = lower::lower(&parsed[0], flavor);
+                let mut ops = lower::lower(&parsed[0], flavor);
+                // A view, trigger or function keeps its text: which columns
+                // it uses is read off it when a later step drops one.
+                for op in &mut ops {
+                    if let Op::Sql(s) = op
+                        && s.object.is_some()
+                        && s.kind.starts_with("CREATE ")
+                    {
+                        s.definition = Some(text.clone());
+                    }
+                }
                 return ReadStatement { sql: text, ops };
             }
             Ok(parsed) => {
@@ -111,6 +121,8 @@ fn unreadable(kind: &str, why: String) -> Op {
         table: None,
         inverse: None,
         setting: None,
+        object: None,
+        definition: None,
     })
 }
 

@@ -27,8 +27,8 @@ pub(super) const ALREADY_EXISTS: Rule = Rule {
 pub(super) const BROKEN_REFERENCE: Rule = Rule {
     code: "SF028",
     name: "broken-reference",
-    summary: "a foreign key to columns that are not a key, or a drop of something a foreign key still references",
-    why: "the database refuses it; a foreign key must reference a primary key or unique constraint, and an object cannot be dropped while a foreign key depends on it",
+    summary: "a foreign key to columns that are not a key, or a drop or change of something a foreign key, a view, a trigger, an expression index or an online change still uses",
+    why: "the database refuses it, or leaves the object that used it broken until it next runs: a foreign key must reference a primary key or unique constraint, and a column or table cannot go while something still uses it",
     allowable: false,
     advice: false,
 };
@@ -45,9 +45,10 @@ pub(super) fn diagnostic(location: Location, error: &SchemaError) -> Diagnostic 
             "reference a primary key or unique column set, and drop the dependent foreign keys first",
         ),
     };
-    let help = match &error.suggestion {
-        Some(name) => format!("did you mean `{name}`? {help}"),
-        None => help.to_owned(),
+    let help = match (&error.suggestion, &error.help) {
+        (_, Some(own)) => own.clone(),
+        (Some(name), None) => format!("did you mean `{name}`? {help}"),
+        (None, None) => help.to_owned(),
     };
     Diagnostic::new(rule, location, error.message.clone(), help)
 }

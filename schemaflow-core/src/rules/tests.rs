@@ -455,6 +455,47 @@ fn a_key_a_foreign_key_needs_cannot_be_dropped() {
 }
 
 #[test]
+fn a_column_a_view_trigger_or_expression_index_uses_cannot_be_dropped() {
+    let view = r#"sql "CREATE VIEW adults AS SELECT id, email FROM users WHERE age >= 18""#;
+    let drop_age = "#[allow(drop_column, \"t\")] alter_table users { drop_column age }";
+    let report = report_for(&Targets::default(), &[USERS, view], drop_age);
+    let drawn: Vec<_> = report.diagnostics.iter().map(|d| d.rule.code).collect();
+    assert_eq!(drawn, ["SF028"]);
+    let d = &report.diagnostics[0];
+    assert!(d.message.contains("the view `adults` still uses column `users.age`"), "{}", d.message);
+    assert!(d.help.contains("drop the view `adults` first"), "{}", d.help);
+    // Columns the view does not read, and the view dropped first, are fine.
+    assert!(codes_for_all(&[USERS, view], "#[allow(drop_column, \"t\")] alter_table users { drop_column name }"));
+    let dropped_first = format!("sql \"DROP VIEW adults\" irreversible \"test\"; {drop_age}");
+    assert_eq!(codes(&[USERS, view], &dropped_first), Vec::<&str>::new());
+    // A table a view reads.
+    assert_eq!(codes(&[USERS, view], "#[allow(drop_table, \"t\")] drop_table users"), ["SF028"]);
+
+    // A trigger whose function names the column: a rename breaks it too (a
+    // function's body does not follow a rename).
+    let trigger = r#"sql "CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.name := lower(NEW.name); RETURN NEW; END $$" down "DROP FUNCTION stamp()"; sql "CREATE TRIGGER users_stamp BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION stamp()""#;
+    let rename = "#[allow(rename_column, \"t\")] alter_table users { rename_column name -> full_name }";
+    assert!(pg_codes(&[USERS, trigger], rename).contains(&"SF028"), "{:?}", pg_codes(&[USERS, trigger], rename));
+    let drop_name = "#[allow(drop_column, \"t\")] alter_table users { drop_column name }";
+    assert!(pg_codes(&[USERS, trigger], drop_name).contains(&"SF028"));
+    assert!(!pg_codes(&[USERS, trigger], drop_age).contains(&"SF028"), "the trigger does not use `age`");
+
+    // An index over an expression of the column.
+    let index = r#"sql "CREATE INDEX users_lower_email ON users (lower(email))""#;
+    let drop_email = "#[allow(drop_column, \"t\")] alter_table users { drop_column email }";
+    assert!(codes(&[USERS, index], drop_email).contains(&"SF028"), "{:?}", codes(&[USERS, index], drop_email));
+
+    // The contract of an online change that retires a column a view reads.
+    let retire = "online_change users { rename age -> age_years: Option<i32> }";
+    assert!(codes(&[USERS, view], retire).contains(&"SF028"), "{:?}", codes(&[USERS, view], retire));
+}
+
+/// Whether `src` draws no SF028 after `history`.
+fn codes_for_all(history: &[&str], src: &str) -> bool {
+    !codes(history, src).contains(&"SF028")
+}
+
+#[test]
 fn one_allow_covers_every_step_its_item_lowers_to() {
     let posts = "create_table posts { id: i64 primary_key, title: String } ";
     let src = "#[allow(constraint_without_not_valid, \"posts has 40 rows\")] alter_table posts { add_column author_id: Option<i64> references users(id) } create_index on posts(author_id) concurrently;";
