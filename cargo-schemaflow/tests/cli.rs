@@ -280,11 +280,12 @@ fn two_runs_at_once_apply_each_migration_once() {
             }
         }
     }
-    // The online change's table was created in the same run.
+    // The tables both changes across deploys work on were created in the same run.
     assert_eq!(
         passed,
         [
-            serde_json::json!({ "event": "boundary_passed", "migration": "202611271500_rename_post_body", "tables": ["posts"] })
+            serde_json::json!({ "event": "boundary_passed", "migration": "202611271200_drop_user_name", "tables": ["users"], "reason": "created_in_this_run" }),
+            serde_json::json!({ "event": "boundary_passed", "migration": "202611271500_rename_post_body", "tables": ["posts"], "reason": "created_in_this_run" })
         ]
     );
     applied.sort();
@@ -914,7 +915,9 @@ fn run_backup_on_sqlite_copies_the_database_first_and_the_plan_ticks_it() {
     let copy = ws.join("backups/before-deploy.db");
     let out = ok(&ws, &["run", "--backup-to", copy.to_str().unwrap(), "--database-url", &url]);
     assert!(out.contains(&format!("backed up the database to {}", copy.display())), "{out}");
-    assert!(out.contains("7 migrations applied"), "{out}");
+    // The expand of the display-name rename and its contract in one run:
+    // it stops at the contract's deploy boundary.
+    assert!(out.contains("4 migrations applied") && out.contains("expanded 202611271200_drop_user_name"), "{out}");
     let before = rusqlite::Connection::open(&copy).unwrap();
     let recorded: i64 = before.query_row("SELECT count(*) FROM schemaflow_migrations", [], |r| r.get(0)).unwrap();
     assert_eq!(recorded, 3, "the copy is of the database before the run");
@@ -928,6 +931,11 @@ fn run_backup_on_sqlite_copies_the_database_first_and_the_plan_ticks_it() {
     // A plan of a range no backup was taken before stays open.
     let plan = ok(&ws, &["plan", "--from", "202611010905", "--database-url", &url]);
     assert!(plan.contains("- [ ] backup taken: "), "{plan}");
+    // The contract, once its deploy is out, then the rest up to the
+    // online change's own boundary.
+    ok(&ws, &["complete", "--database-url", &url]);
+    let out = ok(&ws, &["run", "--database-url", &url]);
+    assert!(out.contains("expanded 202611271500_rename_post_body"), "{out}");
 
     // Nothing pending: no backup is written.
     let out = ok(&ws, &["run", "--backup", "--database-url", &url]);
@@ -969,7 +977,7 @@ fn run_backup_on_postgres_dumps_a_restorable_archive_or_runs_nothing() {
     assert!(leftovers.is_empty(), "a failed dump leaves no file");
 
     let out = ok(&ws, &["run", "--backup", "--database-url", &db.url]);
-    assert!(out.contains("7 migrations applied"), "{out}");
+    assert!(out.contains("4 migrations applied") && out.contains("expanded 202611271200_drop_user_name"), "{out}");
     let dump = out.split("backed up the database to ").nth(1).unwrap().split(" (").next().unwrap().to_owned();
     assert!(dump.starts_with(&ws.display().to_string()) && dump.ends_with(".dump"), "{dump}");
     let plan = ok(&ws, &["plan", "--from", "202611241530", "--database-url", &db.url]);

@@ -435,12 +435,18 @@ fn event_printer<'a>(p: &'a mut Printer<'_>) -> impl FnMut(Event) + 'a {
             at_boundary(p, &head, &note, "`cargo schemaflow complete`; nothing after it runs until then");
             p.json(serde_json::json!({ "event": "awaiting_complete", "migration": id, "next": note, "since": since }));
         }
+        Event::BoundaryPassed { id, tables } if tables.is_empty() => {
+            p.line(&format!(
+                "  {id}: its deploy boundary is passed: nothing ran before it in this run, so the deploy it waits for went out since the last one"
+            ));
+            p.json(serde_json::json!({ "event": "boundary_passed", "migration": id, "tables": tables, "reason": "deployed_since_last_run" }));
+        }
         Event::BoundaryPassed { id, tables } => {
             let named = tables.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
             p.line(&format!(
                 "  {id}: its deploy boundary is passed at once: {named} was created in this run, so no running code uses the old shape"
             ));
-            p.json(serde_json::json!({ "event": "boundary_passed", "migration": id, "tables": tables }));
+            p.json(serde_json::json!({ "event": "boundary_passed", "migration": id, "tables": tables, "reason": "created_in_this_run" }));
         }
         Event::RollbackWaiting { id, note } => {
             let head = format!("{} {id}: stopped at its deploy boundary", p.paint("36", "rollback waiting"));

@@ -33,6 +33,12 @@ pub struct Schema {
     /// replay does not model them, but knows which columns their text uses.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub dependents: BTreeMap<String, Dependent>,
+    /// Columns a backfill copied into another column (the expand of a
+    /// hand-written expand/contract), as `(table, from, into)`, until a
+    /// deploy boundary: dropping `from` before one is the contract running
+    /// in the same deploy as its expand.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub copies: std::collections::BTreeSet<(String, String, String)>,
 }
 
 /// A view, trigger or function created in raw SQL.
@@ -203,6 +209,7 @@ impl Schema {
                 self.drop_table(table)?;
                 // Its triggers go with it.
                 self.dependents.retain(|_, d| d.table.as_deref() != Some(table));
+                self.copies.retain(|(t, ..)| t != table);
                 Ok(())
             }
             Op::RenameTable { from, to } => {
@@ -217,7 +224,9 @@ impl Schema {
             Op::DropColumn { table, column } => {
                 self.check_not_synced(table, Some(column), "drop")?;
                 self.check_unused(table, Some(column), Use::Drop)?;
-                self.drop_column(table, column)
+                self.drop_column(table, column)?;
+                self.copies.retain(|(t, from, into)| !(t == table && (from == column || into == column)));
+                Ok(())
             }
             Op::RenameColumn { table, from, to } => {
                 self.check_not_synced(table, Some(from), "rename")?;
@@ -259,7 +268,11 @@ impl Schema {
             Op::DropIndex { name, .. } => self.drop_index(name),
             Op::AddConstraint { table, constraint, online } => self.add_constraint(table, constraint, *online),
             Op::DropConstraint { table, name } => self.drop_constraint(table, name),
-            Op::Backfill(backfill) => self.check_backfill(backfill),
+            Op::Backfill(backfill) => {
+                self.check_backfill(backfill)?;
+                self.record_copies(backfill);
+                Ok(())
+            }
             Op::ValidateConstraint { table, name } => self.validate_constraint(table, name),
             // Raw statements outside the model change no table it replays;
             // the views, triggers and functions they create are kept by name.
@@ -297,8 +310,41 @@ impl Schema {
                 }
                 _ => Err(missing(Part::Table, format!("no online rename keeps a view `{view}` over `{table}`"))),
             },
-            Op::DeployBoundary { .. } => Ok(()),
+            Op::DeployBoundary { .. } => {
+                // The code deployed after it knows the new shape.
+                self.copies.clear();
+                Ok(())
+            }
         }
+    }
+
+    /// Remembers the columns `backfill` reads to fill other columns.
+    fn record_copies(&mut self, backfill: &Backfill) {
+        let Some(table) = self.tables.get(&backfill.table) else { return };
+        let mut found = Vec::new();
+        for a in &backfill.assignments {
+            if let crate::model::DefaultValue::Sql(expr) = &a.value {
+                for c in table.columns.iter().filter(|c| c.name != a.column) {
+                    if crate::sql_text::mentions(expr, &c.name) {
+                        found.push((c.name.clone(), a.column.clone()));
+                    }
+                }
+            }
+        }
+        if let Some(t) = &backfill.transform {
+            for input in &t.inputs {
+                found.extend(t.outputs.iter().filter(|o| *o != input).map(|o| (input.clone(), o.clone())));
+            }
+        }
+        for (from, into) in found {
+            self.copies.insert((backfill.table.clone(), from, into));
+        }
+    }
+
+    /// The column a backfill since the last deploy boundary copied
+    /// `table.column` into, if any.
+    pub fn copied_into(&self, table: &str, column: &str) -> Option<&str> {
+        self.copies.iter().find(|(t, from, _)| t == table && from == column).map(|(_, _, into)| into.as_str())
     }
 
     /// The sync of an online change on `table` that reads or writes `column`.

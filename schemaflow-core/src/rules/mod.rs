@@ -16,6 +16,7 @@ mod blocking_drop_index;
 mod blocking_index;
 mod blocking_unique_constraint;
 mod constraint_without_not_valid;
+mod contract_before_deploy;
 mod default_type_mismatch;
 mod down_does_not_restore;
 mod drop_column;
@@ -140,6 +141,7 @@ pub const CATALOGUE: &[&Rule] = &[
     &advice::NARROWING_ROLLBACK,
     &online_change::LOSES_INDEX,
     &online_change::SHAPE,
+    &contract_before_deploy::RULE,
 ];
 
 /// Finds a rule by code (`SF013`), kebab name (`blocking-index`) or the
@@ -293,6 +295,7 @@ const STEP_RULES: &[(StepRule, Runs)] = &[
     (advice::check, Runs::UpOnly),
     (keys::check, Runs::Both),
     (online_change::check, Runs::UpOnly),
+    (contract_before_deploy::check, Runs::UpOnly),
 ];
 
 /// Checks `migration` against `before`, the schema the earlier migrations

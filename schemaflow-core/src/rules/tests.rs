@@ -490,6 +490,29 @@ fn a_column_a_view_trigger_or_expression_index_uses_cannot_be_dropped() {
     assert!(codes(&[USERS, view], retire).contains(&"SF028"), "{:?}", codes(&[USERS, view], retire));
 }
 
+#[test]
+fn sf041_a_contract_needs_a_deploy_after_its_expand() {
+    let expand = r#"alter_table users { add_column age_years: Option<i32> } backfill users set age_years = sql("age")"#;
+    let contract = "#[allow(drop_column, \"t\")] alter_table users { drop_column age }";
+    // In the next migration, and in the same one.
+    assert_eq!(codes(&[USERS, expand], contract), ["SF041"]);
+    assert!(codes(&[USERS], &format!("{expand}; {contract}")).contains(&"SF041"));
+    // With a deploy boundary in between, in either place.
+    let waits = format!("deploy_boundary \"deploy the code that reads age_years\"; {contract}");
+    assert_eq!(codes(&[USERS, expand], &waits), Vec::<&str>::new());
+    assert_eq!(codes(&[USERS, expand, "deploy_boundary \"deployed\""], contract), Vec::<&str>::new());
+    // A column nothing was copied from, and an acknowledged one.
+    assert_eq!(
+        codes(&[USERS, expand], "#[allow(drop_column, \"t\")] alter_table users { drop_column created_at }"),
+        Vec::<&str>::new()
+    );
+    let acknowledged = "#[allow(drop_column, \"t\")] #[allow(contract_before_deploy, \"deployed 2026-11-02\")] alter_table users { drop_column age }";
+    assert_eq!(codes(&[USERS, expand], acknowledged), Vec::<&str>::new());
+    // A Rust transform reads its inputs too.
+    let transform = "alter_table users { add_column decade: Option<i32> } backfill users with decade_of(age) -> decade";
+    assert_eq!(codes(&[USERS, transform], contract), ["SF041"]);
+}
+
 /// Whether `src` draws no SF028 after `history`.
 fn codes_for_all(history: &[&str], src: &str) -> bool {
     !codes(history, src).contains(&"SF028")

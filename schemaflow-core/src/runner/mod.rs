@@ -627,11 +627,13 @@ pub enum Event {
     },
     /// A deploy boundary was passed without stopping: the tables the
     /// change keeps in sync were created earlier in the same run, so no
-    /// running code uses their old shape.
+    /// running code uses their old shape; or (no tables) the boundary comes
+    /// first in its migration and nothing was applied before it in this
+    /// run, so the deploy it waits for went out since the last run.
     BoundaryPassed {
         /// The migration, as `YYYYMMDDHHMM_name`.
         id: String,
-        /// Those tables.
+        /// Those tables (none for a deploy since the last run).
         tables: Vec<String>,
     },
     /// A rollback ran up to a deploy boundary (the way back from an
@@ -1272,18 +1274,18 @@ fn as_rolled_back(m: &Migration, row: &AppliedMigration) -> Migration {
     }
 }
 
-/// The tables `m`'s online changes keep in sync or under a second name.
-fn synced_tables(m: &Migration) -> Vec<String> {
-    let mut tables: Vec<String> = m
-        .steps
-        .iter()
-        .filter_map(|s| match &s.op {
-            crate::model::Op::CreateSync(sync) => Some(sync.table.clone()),
-            crate::model::Op::CreateCompatView { table, .. } => Some(table.clone()),
-            _ => None,
-        })
-        .collect();
-    tables.dedup();
+/// The tables the steps after `m`'s first deploy boundary work on: the
+/// ones whose old shape running code may still use.
+fn contract_tables(m: &Migration) -> Vec<String> {
+    let Some(expand) = expand_steps(m) else { return Vec::new() };
+    let mut tables: Vec<String> = Vec::new();
+    for step in &m.steps[expand.len()..] {
+        if let Some(t) = step.op.table()
+            && !tables.iter().any(|known| known == t)
+        {
+            tables.push(t.to_owned());
+        }
+    }
     tables
 }
 
@@ -1390,14 +1392,27 @@ fn run_locked(
                 }
                 Outcome::AlreadyDone => on_event(Event::Skipped { id: m.id() }),
                 Outcome::AtBoundary { phase, note } => {
-                    let synced = synced_tables(m);
-                    if synced.is_empty() || !synced.iter().all(|t| created_here.contains(t)) {
+                    if phase == 0 && *count == 0 {
+                        // A boundary before anything of its migration, and
+                        // nothing applied before it in this run: the
+                        // deploy it waits for went out between runs.
+                        on_event(Event::BoundaryPassed { id: m.id(), tables: Vec::new() });
+                        from = phase + 1;
+                        continue;
+                    }
+                    // The tables as the expand leaves them (a rename included).
+                    let mut created = created_here.clone();
+                    for step in expand_steps(m).unwrap_or_default() {
+                        crate::rules::track_created(&mut created, &step.op);
+                    }
+                    let tables = contract_tables(m);
+                    if tables.is_empty() || !tables.iter().all(|t| created.contains(t)) {
                         on_event(Event::Expanded { id: m.id(), note });
                         return Ok(ControlFlow::Break(()));
                     }
                     // Its tables came into being in this run: no running
                     // code knows their old shape, so there is nobody to wait for.
-                    on_event(Event::BoundaryPassed { id: m.id(), tables: synced });
+                    on_event(Event::BoundaryPassed { id: m.id(), tables });
                     from = phase + 1;
                     continue;
                 }

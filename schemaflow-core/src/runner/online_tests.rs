@@ -228,6 +228,55 @@ fn table_rename_across_deploys(db: &mut dyn ScratchDatabase) {
     assert_eq!(number(db, "SELECT CAST(count(*) AS TEXT) FROM users"), ROWS + 4);
 }
 
+/// The four-phase rename written by hand across migrations: the contract
+/// starts with a `deploy_boundary`, so one `run` stops between the expand
+/// and the contract, and a later `run` (the deploy went out in between)
+/// goes straight on.
+fn hand_written_contract_waits_for_its_deploy(db: &mut dyn ScratchDatabase) {
+    let migrations = vec![
+        parse(1, "users", "create_table users { id: i64 primary_key, name: Option<String> }"),
+        parse(
+            2,
+            "add_full_name",
+            r#"alter_table users { add_column full_name: Option<String> } backfill users set full_name = sql("name")"#,
+        ),
+        parse(
+            3,
+            "drop_name",
+            r#"deploy_boundary "deploy the code that reads full_name, everywhere";
+            #[allow(drop_column, "no code reads name since 2.0")] alter_table users { drop_column name }"#,
+        ),
+    ];
+    let options = Options::default();
+    run(db, &migrations[..1], None, &options, &mut |_| {}).unwrap();
+    seed(db);
+    // One run with both: it stops at the contract's boundary.
+    let seen = events(db, |db, on| run(db, &migrations, None, &options, on));
+    assert!(seen.iter().any(|e| matches!(e, Event::Expanded { id, .. } if id.ends_with("drop_name"))), "{seen:?}");
+    assert!(matches!(state_of(db, &migrations, 3), State::Expanded { .. }));
+    assert!(db.query_text("SELECT name FROM users").is_ok(), "the old column is still there");
+    assert_eq!(complete(db, &migrations, &options, &mut |_| {}).unwrap(), 1);
+    assert!(db.query_text("SELECT name FROM users").is_err());
+
+    // The expand in one run, the contract in a later one: nothing to wait for.
+    // The way back adds the column again (empty: its data went with the
+    // drop); the boundary is then last, with nothing after it to wait for.
+    let seen = events(db, |db, on| rollback(db, &migrations, RollbackTarget::Steps(1), &options, on));
+    assert!(seen.iter().any(|e| matches!(e, Event::RolledBack { .. })), "{seen:?}");
+    assert_eq!(state_of(db, &migrations, 3), State::Pending);
+    rollback(db, &migrations, RollbackTarget::Steps(1), &options, &mut |_| {}).unwrap();
+    assert_eq!(state_of(db, &migrations, 2), State::Pending);
+    run(db, &migrations, Some(2), &options, &mut |_| {}).unwrap();
+    let seen = events(db, |db, on| run(db, &migrations, None, &options, on));
+    assert!(
+        seen.iter().any(
+            |e| matches!(e, Event::BoundaryPassed { id, tables } if id.ends_with("drop_name") && tables.is_empty())
+        ),
+        "{seen:?}"
+    );
+    assert!(matches!(state_of(db, &migrations, 3), State::Applied { .. }));
+}
+
 /// `people.name` split into `first_name` and `last_name` by Rust
 /// functions (as a crate's `names::split` and `names::join` would).
 const RUST_SPLIT: &str = r#"online_change people {
@@ -460,6 +509,11 @@ mod sqlite {
     }
 
     #[test]
+    fn a_hand_written_contract_waits_for_its_deploy_on_sqlite() {
+        hand_written_contract_waits_for_its_deploy(&mut SqliteBackend::in_memory().unwrap());
+    }
+
+    #[test]
     fn a_table_rename_ships_across_deploys_on_sqlite() {
         table_rename_across_deploys(&mut SqliteBackend::in_memory().unwrap());
     }
@@ -592,6 +646,12 @@ mod postgres {
     fn a_split_by_rust_functions_ships_across_deploys_on_postgres() {
         let Some(db) = TestDatabase::create("online_rust_split") else { return };
         rust_split_across_deploys(&mut PostgresBackend::connect(&db.url, "public").unwrap());
+    }
+
+    #[test]
+    fn a_hand_written_contract_waits_for_its_deploy_on_postgres() {
+        let Some(db) = TestDatabase::create("online_hand_written") else { return };
+        hand_written_contract_waits_for_its_deploy(&mut PostgresBackend::connect(&db.url, "public").unwrap());
     }
 
     #[test]

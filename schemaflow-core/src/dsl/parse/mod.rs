@@ -368,6 +368,20 @@ impl Builder {
                 steps.push(Step::new(Op::DropTable { table: t.text, if_exists: false }));
                 false
             }
+            "deploy_boundary" => {
+                // Hand-written expand/contract across migrations: `run`
+                // stops here until `cargo schemaflow complete`.
+                let note: LitStr = input.parse().map_err(|e| {
+                    err(e.span(), "expected what to deploy before the rest runs, as a string: `deploy_boundary \"deploy the code that reads `full_name`, everywhere\"`")
+                })?;
+                if note.value().trim().is_empty() {
+                    return Err(err(note.span(), "say what to deploy before the rest runs"));
+                }
+                self.mark(steps.len(), Part::Op, span);
+                steps
+                    .push(Step::new(Op::DeployBoundary { note: note.value().trim().trim_end_matches('.').to_owned() }));
+                false
+            }
             "rename_table" => {
                 let from = name(input, "table")?;
                 input.parse::<Token![->]>().map_err(|e| err(e.span(), "expected `->`: `rename_table old -> new`"))?;
