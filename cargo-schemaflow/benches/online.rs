@@ -2,9 +2,10 @@
 //!
 //! 1. The sync's price per write: the same single-row writes by key
 //!    (updates of random rows, then inserts), each its own transaction as an
-//!    app's are, on the table without the sync and with it (the migration
-//!    expanded), interleaved, medians over the rounds: the ratio is what
-//!    each write pays while two app versions run.
+//!    app's are, on the table without a sync, with the SQL sync and with
+//!    the logged sync of a change written with Rust functions (the
+//!    migration expanded), interleaved, medians over the rounds: the ratio
+//!    is what each write pays while two app versions run.
 //! 2. What a writer sees while the change runs on 1M rows (PostgreSQL):
 //!    the old app's updates during the expand and backfill (`run`), the new
 //!    app's during the contract (`complete`): statements, p99, max, errors.
@@ -24,6 +25,7 @@ use schemaflow_core::model::Migration;
 use schemaflow_core::runner::{
     self, Backend, postgres::PostgresBackend, sqlite::SqliteBackend, test_database::TestDatabase,
 };
+use schemaflow_core::transform::Value;
 use support::{Writer, median, ms};
 
 const ROUNDS: usize = 5;
@@ -39,6 +41,18 @@ fn history() -> Vec<Migration> {
         parse(1, "users", "create_table users { id: i64 primary_key, name: String }"),
         parse(2, "rename_name", "online_change users { rename name -> full_name: String }"),
     ]
+}
+
+/// The same rename with each side computed by a Rust function: the
+/// trigger logs each write for the catch-up instead of computing it.
+fn logged_history() -> Vec<Migration> {
+    let mut change = parse(
+        2,
+        "rename_name",
+        "online_change users { add full_name: String, retire name, with same(name) -> full_name, with same(full_name) -> name }",
+    );
+    change.transforms.register("same", std::sync::Arc::new(|row: Vec<Value>| Ok(row)));
+    vec![history().remove(0), change]
 }
 
 /// A connection writing as an app does.
@@ -79,30 +93,35 @@ fn writes(conn: &mut dyn Conn, rows: u64, next_id: &mut u64, column: &str) -> (D
     (updates, started.elapsed())
 }
 
-/// Per-write times without and with the sync, interleaved over rounds:
-/// (updates without, with; inserts without, with), medians.
+/// Per-write times without a sync, with the SQL sync and with the logged
+/// sync (Rust functions), interleaved over rounds: updates, then inserts,
+/// each in that order, medians.
 fn sync_cost(
     backend: &mut dyn Backend,
     conn: &mut dyn Conn,
     rows: u64,
     seed_rows: &dyn Fn(&mut dyn Conn),
-) -> [Duration; 4] {
-    let migrations = history();
+) -> [Duration; 6] {
+    let (migrations, logged) = (history(), logged_history());
     let options = Options::default();
     runner::run(backend, &migrations[..1], None, &options, &mut |_| {}).unwrap();
     seed_rows(conn);
     let mut next_id = rows;
-    let mut samples: [Vec<Duration>; 4] = Default::default();
+    let mut samples: [Vec<Duration>; 6] = Default::default();
     for _ in 0..ROUNDS {
         let (u, i) = writes(conn, rows, &mut next_id, "name");
         samples[0].push(u);
-        samples[2].push(i);
-        // Expanded: the sync is on.
-        runner::run(backend, &migrations, None, &options, &mut |_| {}).unwrap();
-        let (u, i) = writes(conn, rows, &mut next_id, "name");
-        samples[1].push(u);
         samples[3].push(i);
-        runner::rollback(backend, &migrations, runner::RollbackTarget::Steps(1), &options, &mut |_| {}).unwrap();
+        // Expanded: the sync is on.
+        for (at, change) in [(1, &migrations), (2, &logged)] {
+            runner::run(backend, change, None, &options, &mut |_| {}).unwrap();
+            let (u, i) = writes(conn, rows, &mut next_id, "name");
+            samples[at].push(u);
+            samples[3 + at].push(i);
+            // The way back (for the logged sync, after a catch-up of what
+            // the writes logged).
+            runner::rollback(backend, change, runner::RollbackTarget::Steps(1), &options, &mut |_| {}).unwrap();
+        }
     }
     samples.map(median)
 }
@@ -111,15 +130,22 @@ fn per_write(d: Duration) -> String {
     format!("{:.1} µs", d.as_secs_f64() * 1e6 / WRITES as f64)
 }
 
-fn cost_rows(report: &mut String, cost: &[Duration; 4]) {
-    writeln!(report, "| writes | without the sync | with the sync | ratio |\n|---|---|---|---|").unwrap();
-    for (what, without, with) in [("update by key", cost[0], cost[1]), ("insert", cost[2], cost[3])] {
+fn cost_rows(report: &mut String, cost: &[Duration; 6]) {
+    writeln!(
+        report,
+        "| writes | without a sync | SQL sync | ratio | logged sync (Rust functions) | ratio |\n|---|---|---|---|---|---|"
+    )
+    .unwrap();
+    for (what, at) in [("update by key", 0), ("insert", 3)] {
+        let ratio = |with: Duration| with.as_secs_f64() / cost[at].as_secs_f64();
         writeln!(
             report,
-            "| {what} | {} | {} | {:.2}× |",
-            per_write(without),
-            per_write(with),
-            with.as_secs_f64() / without.as_secs_f64()
+            "| {what} | {} | {} | {:.2}× | {} | {:.2}× |",
+            per_write(cost[at]),
+            per_write(cost[at + 1]),
+            ratio(cost[at + 1]),
+            per_write(cost[at + 2]),
+            ratio(cost[at + 2])
         )
         .unwrap();
     }
@@ -218,7 +244,7 @@ fn main() {
     writeln!(report, "# Online changes: what the application pays\n").unwrap();
     writeln!(
         report,
-        "Generated by `cargo bench -p cargo-schemaflow --bench online` ({} cores). `online_change users {{ rename name -> full_name: String }}` on `users(id, name)`. Sync cost: {WRITES} updates of random rows by key and {WRITES} inserts, each statement its own transaction, without the sync and with it (the migration expanded), interleaved over {ROUNDS} rounds, medians.\n",
+        "Generated by `cargo bench -p cargo-schemaflow --bench online` ({} cores). `online_change users {{ rename name -> full_name: String }}` on `users(id, name)`. Sync cost: {WRITES} updates of random rows by key and {WRITES} inserts, each statement its own transaction, without a sync, with the SQL sync (the migration expanded) and with the logged sync of the same rename written with Rust functions (`with same(name) -> full_name, with same(full_name) -> name`: the trigger logs the key for the catch-up), interleaved over {ROUNDS} rounds, medians.\n",
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0)
     )
     .unwrap();
