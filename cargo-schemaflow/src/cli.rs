@@ -188,6 +188,16 @@ pub enum Command {
         #[arg(long, value_name = "NAME", default_value = "public")]
         schema: String,
     },
+    /// Convert a sqlx, diesel or refinery migrations directory into
+    /// migration files, and report which ones the rules reject and why.
+    Import {
+        /// The directory the other tool's migrations are in.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Report what would be written, and the verdicts; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Record migrations as applied without running them, for a database
     /// already at those versions; refused when its schema differs.
     MarkApplied {

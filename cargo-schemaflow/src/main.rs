@@ -6,6 +6,7 @@ mod cli;
 mod discover;
 mod env;
 mod harness;
+mod import;
 mod new;
 
 use std::io::{IsTerminal, Write};
@@ -72,6 +73,10 @@ fn execute(cli: Cli) -> Result<ExitCode, String> {
             (Request::MarkApplied { versions, accept_drift }, db, format)
         }
         Command::Init { from, schema } => return init(&workspace, package, global, color, from, schema),
+        Command::Import { dir, dry_run } => {
+            let dir = std::path::PathBuf::from(absolute(&dir.display().to_string()));
+            return import::run(package, &dir, dry_run, global.quiet);
+        }
         Command::Test { rows, seed, max_duration, junit, from, db, format } => {
             let junit = junit.as_deref().map(absolute);
             (Request::Test { rows, seed, max_duration_ms: max_duration, junit, from }, db, format)

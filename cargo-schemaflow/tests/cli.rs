@@ -324,6 +324,48 @@ fn new_sets_up_a_package_without_migrations() {
 }
 
 #[test]
+fn import_brings_a_sqlx_directory_over_and_says_what_the_rules_reject() {
+    let root = empty_workspace("cli_import");
+    let source = root.join("sqlx-migrations");
+    std::fs::create_dir_all(&source).unwrap();
+    for (file, sql) in [
+        (
+            "20230105120000_create_orders.up.sql",
+            "CREATE TABLE orders (id INTEGER PRIMARY KEY, total INTEGER NOT NULL DEFAULT 0);",
+        ),
+        ("20230105120000_create_orders.down.sql", "DROP TABLE orders;"),
+        ("20230210093000_add_note.up.sql", "ALTER TABLE orders ADD COLUMN note TEXT;"),
+        ("20230210093000_add_note.down.sql", "ALTER TABLE orders DROP COLUMN note;"),
+        ("20230301080000_index_note.up.sql", "CREATE INDEX orders_note ON orders (note);"),
+        ("20230301080000_index_note.down.sql", "DROP INDEX orders_note;"),
+    ] {
+        std::fs::write(source.join(file), sql).unwrap();
+    }
+    let out = ok(&root, &["import", "sqlx-migrations", "--dry-run"]);
+    assert!(out.contains("Would import 3 sqlx migrations"), "{out}");
+    assert!(!root.join("shop/migrations").exists(), "a dry run writes nothing");
+    let out = ok(&root, &["import", "sqlx-migrations"]);
+    assert!(out.contains("202301051200_create_orders.rs: compiles"), "{out}");
+    assert!(out.contains("202302100930_add_note.rs: compiles"), "{out}");
+    // An index built while writes wait, on a table in use: what an expert
+    // would reject, with its rule code.
+    assert!(out.contains("202303010800_index_note.rs: rejected") && out.contains("[SF013"), "{out}");
+    assert!(out.contains("2 compile, 1 would be rejected"), "{out}");
+    assert!(
+        std::fs::read_to_string(root.join("shop/src/lib.rs")).unwrap().contains("schemaflow::embed_migrations!();")
+    );
+    let (_, out) = fails(&root, &["import", "sqlx-migrations"]);
+    assert!(out.contains("already holds 3 migrations"), "{out}");
+
+    // The two that compile run, and roll back.
+    std::fs::remove_file(root.join("shop/migrations/202303010800_index_note.rs")).unwrap();
+    let out = ok(&root, &["run"]);
+    assert!(out.contains("2 migrations applied"), "{out}");
+    let out = ok(&root, &["rollback", "--to", "0"]);
+    assert!(out.contains("2 migrations rolled back"), "{out}");
+}
+
+#[test]
 fn an_unsafe_migration_does_not_run() {
     let ws = example_workspace("cli_unsafe");
     std::fs::write(

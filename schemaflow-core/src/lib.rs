@@ -32,6 +32,8 @@ pub mod type_change;
 
 #[cfg(feature = "dsl")]
 pub mod dsl;
+#[cfg(feature = "dsl")]
+pub mod import;
 
 pub use config::Targets;
 pub use model::*;

@@ -1,0 +1,133 @@
+//! Importing sqlx, diesel and refinery directories: the files, their
+//! versions and order, and what the rules say of them; an imported history
+//! applies and rolls back.
+
+use std::path::{Path, PathBuf};
+
+use super::*;
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("schemaflow-import-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn write(dir: &Path, file: &str, text: &str) {
+    let path = dir.join(file);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Writes the files into `into` and returns each one's verdict.
+fn import_into(source: &Path, into: &Path, targets: &crate::Targets) -> (Tool, Vec<ImportedFile>, Vec<Vec<String>>) {
+    let (tool, migrations) = read_dir(source).unwrap();
+    let files = convert(tool, &migrations);
+    for f in &files {
+        std::fs::write(into.join(&f.file_name), &f.text).unwrap();
+    }
+    let verdicts = verdicts(into, &files, targets);
+    (tool, files, verdicts)
+}
+
+#[test]
+fn a_sqlx_directory_keeps_its_order_and_its_down_migrations() {
+    let source = dir("sqlx");
+    write(
+        &source,
+        "20220301101500_create_users.up.sql",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\nCREATE UNIQUE INDEX users_email ON users (email);",
+    );
+    write(&source, "20220301101500_create_users.down.sql", "DROP TABLE users;");
+    write(&source, "20220301101530_add_name.up.sql", "ALTER TABLE users ADD COLUMN name TEXT;");
+    write(&source, "20220301101530_add_name.down.sql", "ALTER TABLE users DROP COLUMN name;");
+    write(&source, "20220415090000_drop_email.up.sql", "-- no-transaction\nALTER TABLE users DROP COLUMN email;");
+    let into = dir("sqlx-into");
+    let (tool, files, verdicts) = import_into(&source, &into, &crate::Targets::default());
+    assert_eq!(tool, Tool::Sqlx);
+    let names: Vec<&str> = files.iter().map(|f| f.file_name.as_str()).collect();
+    // Two migrations in one minute: the second takes the next.
+    assert_eq!(names, ["202203011015_create_users.rs", "202203011016_add_name.rs", "202204150900_drop_email.rs"]);
+    assert!(files[1].notes.iter().any(|n| n.contains("`20220301101530` is `202203011016`")), "{:?}", files[1].notes);
+    assert!(files[0].text.contains("down r#\""), "{}", files[0].text);
+    assert!(files[2].notes.iter().any(|n| n.contains("outside a transaction")));
+    assert_eq!(verdicts[0], Vec::<String>::new(), "{:?}", verdicts[0]);
+    assert_eq!(verdicts[1], Vec::<String>::new(), "{:?}", verdicts[1]);
+    // Dropping a column of a table in use: rejected, with its rule code.
+    assert!(verdicts[2].iter().any(|v| v.contains("SF009")), "{:?}", verdicts[2]);
+
+    // The imported history applies and rolls back.
+    let migrations: Vec<_> = files[..2].iter().map(|f| crate::dsl::load(&into.join(&f.file_name)).unwrap()).collect();
+    let mut db = crate::runner::sqlite::SqliteBackend::in_memory().unwrap();
+    let options = crate::dialect::Options::default();
+    assert_eq!(crate::runner::run(&mut db, &migrations, None, &options, &mut |_| {}).unwrap(), 2);
+    db.connection().execute_batch("INSERT INTO users (id, email, name) VALUES (1, 'a@x', 'Ada')").unwrap();
+    let back = crate::runner::RollbackTarget::Steps(2);
+    assert_eq!(crate::runner::rollback(&mut db, &migrations, back, &options, &mut |_| {}).unwrap(), 2);
+    let left: i64 =
+        db.connection().query_row("SELECT count(*) FROM sqlite_master WHERE name = 'users'", [], |r| r.get(0)).unwrap();
+    assert_eq!(left, 0);
+}
+
+#[test]
+fn a_diesel_directory_with_its_setup_migration_and_metadata() {
+    let source = dir("diesel");
+    write(&source, "00000000000000_diesel_initial_setup/up.sql", "-- This file was automatically created by Diesel\n");
+    write(&source, "00000000000000_diesel_initial_setup/down.sql", "-- nothing\n");
+    write(
+        &source,
+        "2019-02-26-152226_create_posts/up.sql",
+        "CREATE TABLE posts (id BIGSERIAL PRIMARY KEY, title TEXT NOT NULL);",
+    );
+    write(&source, "2019-02-26-152226_create_posts/down.sql", "DROP TABLE posts;");
+    write(&source, "2019-03-01-080000_index_titles/up.sql", "CREATE INDEX CONCURRENTLY posts_title ON posts (title);");
+    write(&source, "2019-03-01-080000_index_titles/down.sql", "DROP INDEX posts_title;");
+    write(&source, "2019-03-01-080000_index_titles/metadata.toml", "run_in_transaction = false\n");
+    let into = dir("diesel-into");
+    // A PostgreSQL project: `BIGSERIAL` is fine there.
+    let postgres = crate::Targets { sqlite: false, ..crate::Targets::default() };
+    let (tool, files, verdicts) = import_into(&source, &into, &postgres);
+    assert_eq!(tool, Tool::Diesel);
+    let names: Vec<&str> = files.iter().map(|f| f.file_name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["200001010000_diesel_initial_setup.rs", "201902261522_create_posts.rs", "201903010800_index_titles.rs"]
+    );
+    assert!(files[0].notes.iter().any(|n| n.contains("holds no statement")), "{:?}", files[0].notes);
+    assert!(files[2].notes.iter().any(|n| n.contains("outside a transaction")));
+    assert!(files[1].text.starts_with("// Imported from diesel: `2019-02-26-152226_create_posts/`"));
+    assert!(verdicts[0].is_empty() && verdicts[1].is_empty(), "{verdicts:?}");
+    // The way back drops the index with a lock: what an expert would say.
+    assert!(verdicts[2].len() == 1 && verdicts[2][0].contains("SF014") && verdicts[2][0].contains("in `down`"));
+}
+
+#[test]
+fn a_refinery_directory_gets_minutes_in_its_order() {
+    let source = dir("refinery");
+    write(&source, "V1__initial.sql", "CREATE TABLE items (id BIGINT PRIMARY KEY, label TEXT);");
+    write(&source, "V2__add_price.sql", "ALTER TABLE items ADD COLUMN price INTEGER NOT NULL;");
+    write(&source, "V10__label_index.sql", "CREATE INDEX items_label ON items (label);");
+    let into = dir("refinery-into");
+    let (tool, files, verdicts) = import_into(&source, &into, &crate::Targets::default());
+    assert_eq!(tool, Tool::Refinery);
+    let names: Vec<&str> = files.iter().map(|f| f.file_name.as_str()).collect();
+    assert_eq!(names, ["200001010000_initial.rs", "200001010001_add_price.rs", "200001010002_label_index.rs"]);
+    assert!(verdicts[0].is_empty(), "{:?}", verdicts[0]);
+    // A NOT NULL column without a default on a table in use; an index
+    // built while writes wait.
+    assert!(verdicts[1].iter().any(|v| v.contains("SF003")), "{:?}", verdicts[1]);
+    assert!(verdicts[2].iter().any(|v| v.contains("SF013")), "{:?}", verdicts[2]);
+}
+
+#[test]
+fn names_and_literals_survive_what_sources_hold() {
+    assert_eq!(description("CreateUsers-Table"), "createusers_table");
+    assert_eq!(description("2fa tokens"), "m_2fa_tokens");
+    assert_eq!(description(""), "imported");
+    assert_eq!(raw_literal("SELECT '\"#'"), "r##\"\nSELECT '\"#'\n\"##");
+    assert_eq!(next_minute(202212312359), 202301010000);
+    assert_eq!(next_minute(202402282359), 202402290000);
+    assert_eq!(minute_of("2019-02-26-152226"), Some(201902261522));
+    assert_eq!(minute_of("1"), None);
+    assert_eq!(minute_of("00000000000000"), None);
+}
