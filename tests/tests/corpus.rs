@@ -179,3 +179,92 @@ fn the_dry_run_of_real_raw_sql_shows_the_locks_the_dsl_ops_would() {
     }
     assert!(checked >= 20, "only {checked} corpus migrations change an existing table");
 }
+
+/// The SQL of a raw string literal after `prefix` in `text` (`sql r###"…"###`).
+fn literal_after(text: &str, prefix: &str) -> Option<String> {
+    let start = text.find(prefix)? + prefix.len();
+    let end = text[start..].find("\"###")?;
+    Some(text[start..start + end].to_owned())
+}
+
+/// A project's corpus as the diesel directory it came from: each file's
+/// first line names its directory, its `sql` literal is `up.sql`, its
+/// `down` literal `down.sql`.
+fn diesel_directory(project: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("schemaflow-corpus-{project}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for file in corpus(project) {
+        let text = std::fs::read_to_string(&file).expect("reads the corpus file");
+        let first = text.lines().next().expect("a first line");
+        let origin = first.trim_start_matches("// ").split('/').rev().nth(1).expect("names its directory");
+        let migration = dir.join(origin);
+        std::fs::create_dir_all(&migration).expect("creates the migration directory");
+        let up = literal_after(&text, "sql r###\"").expect("an up literal");
+        std::fs::write(migration.join("up.sql"), up).expect("writes up.sql");
+        if let Some(down) = literal_after(&text, "down r###\"") {
+            std::fs::write(migration.join("down.sql"), down).expect("writes down.sql");
+        }
+    }
+    dir
+}
+
+/// `cargo schemaflow import` of the projects' diesel directories gives the
+/// corpus's files (same versions, same SQL), and the rules reject the same
+/// ones; the imported lemmy history applies on PostgreSQL and rolls back.
+#[test]
+fn importing_the_real_diesel_directories_gives_files_that_compile_or_are_rejected_as_expected() {
+    use schemaflow_core::import;
+    let targets = Targets { sqlite: false, postgres: true, ..Targets::default() };
+    let mut lemmy = Vec::new();
+    for project in ["vaultwarden", "lemmy"] {
+        let source = diesel_directory(project);
+        let (tool, migrations) = import::read_dir(&source).expect("reads the diesel directory");
+        assert_eq!(tool, import::Tool::Diesel);
+        let files = import::convert(tool, &migrations);
+        let checked_in = corpus(project);
+        assert_eq!(files.len(), checked_in.len(), "{project}");
+        // The crate the files land in targets PostgreSQL, as the corpus does.
+        let into = std::env::temp_dir().join(format!("schemaflow-imported-{project}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&into);
+        std::fs::create_dir_all(into.join("migrations")).expect("creates the crate");
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(project).join("Cargo.toml");
+        std::fs::copy(manifest, into.join("Cargo.toml")).expect("copies the manifest");
+        for f in &files {
+            std::fs::write(into.join("migrations").join(&f.file_name), &f.text).expect("writes the file");
+        }
+        let verdicts = import::verdicts(&into.join("migrations"), &files, &targets);
+        for ((f, verdict), corpus_file) in files.iter().zip(&verdicts).zip(&checked_in) {
+            let name = corpus_file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            assert_eq!(f.file_name, name, "{project}: the version keeps its minute");
+            let text = std::fs::read_to_string(corpus_file).expect("reads the corpus file");
+            let line = text.lines().find_map(|l| l.strip_prefix("// expect:")).expect("an expect line");
+            let want = expected(line.trim()).rejected;
+            let got = codes(verdict.iter().map(String::as_str));
+            assert_eq!(got, want, "{project}/{name}: the import's verdict");
+        }
+        if project == "lemmy" {
+            lemmy =
+                files.iter().map(|f| dsl::load(&into.join("migrations").join(&f.file_name)).expect("loads")).collect();
+        }
+        let _ = std::fs::remove_dir_all(&source);
+    }
+
+    // The imported lemmy history on PostgreSQL: forward, then all the way back.
+    let Some(db) = schemaflow_core::runner::test_database::TestDatabase::create("corpus_lemmy") else { return };
+    let mut backend = schemaflow_core::runner::postgres::PostgresBackend::connect(&db.url, "public").expect("connects");
+    let options = dialect::Options::default();
+    let runner = schemaflow_core::runner::run(&mut backend, &lemmy, None, &options, &mut |_| {});
+    assert_eq!(runner.expect("the lemmy history applies"), lemmy.len());
+    let back = schemaflow_core::runner::RollbackTarget::To(0);
+    let rolled = schemaflow_core::runner::rollback(&mut backend, &lemmy, back, &options, &mut |_| {});
+    assert_eq!(rolled.expect("and rolls back"), lemmy.len());
+    let left: i64 = db
+        .connect()
+        .query_one(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'schemaflow%'",
+            &[],
+        )
+        .expect("counts the tables")
+        .get(0);
+    assert_eq!(left, 0, "every table the history created is gone");
+}
