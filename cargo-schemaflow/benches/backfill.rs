@@ -95,6 +95,7 @@ fn sql_backfill() -> Migration {
             pause_ms: 0,
             transform: None,
             catch_up: None,
+            delete: false,
         }),
     )
 }
@@ -117,6 +118,7 @@ fn rust_backfill() -> Migration {
                 outputs: vec!["v".into()],
             }),
             catch_up: None,
+            delete: false,
         }),
     );
     m.transforms.register(

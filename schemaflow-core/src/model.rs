@@ -394,6 +394,7 @@ impl Sync {
             pause_ms,
             transform: None,
             catch_up: None,
+            delete: false,
         }
     }
 
@@ -417,6 +418,7 @@ impl Sync {
             pause_ms: step.pause_ms,
             transform: None,
             catch_up: Some(Box::new(CatchUpRun { sync: self.clone(), fill_from: step.fill_from, key, types })),
+            delete: false,
         }
     }
 }
@@ -925,6 +927,10 @@ pub struct Backfill {
     /// not from a range of keys.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catch_up: Option<Box<CatchUpRun>>,
+    /// `delete_rows`: the batches delete the rows matching the predicate
+    /// instead of changing them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub delete: bool,
 }
 
 /// What the runner needs to catch a sync up: its definition, and whether
@@ -997,6 +1003,7 @@ impl Op {
             Op::AddConstraint { .. } => "add_constraint",
             Op::DropConstraint { .. } => "drop_constraint",
             Op::ValidateConstraint { .. } => "validate_constraint",
+            Op::Backfill(b) if b.delete => "delete_rows",
             Op::Backfill(_) => "backfill",
             Op::Sql { .. } => "sql",
             Op::CreateSync(_) | Op::CatchUp(_) => "online_change",

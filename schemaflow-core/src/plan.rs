@@ -376,6 +376,16 @@ fn plan_migration(
                 modification = true;
                 changes.push(format!("drops constraint `{name}` on `{table}`"));
             }
+            Op::Backfill(b) if b.delete => {
+                transformation = true;
+                let pause = if b.pause_ms > 0 { format!(", {} ms between batches", b.pause_ms) } else { String::new() };
+                data.push(format!(
+                    "delete_rows `{}` where {}: in batches of {} rows, one transaction each{pause}; resumable; the rows are gone for good",
+                    b.table,
+                    b.predicate.as_deref().unwrap_or("true"),
+                    b.batch_size
+                ));
+            }
             Op::Backfill(b) => {
                 transformation |= b.transform.is_some()
                     || !b.written_columns().iter().all(|c| {

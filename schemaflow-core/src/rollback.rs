@@ -162,6 +162,12 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<St
             let Some(k) = s.table(table).and_then(|t| t.constraint(name)) else { return Ok(vec![]) };
             vec![Op::AddConstraint { table: table.clone(), constraint: k.clone(), online: true }]
         }
+        Op::Backfill(b) if b.delete => {
+            return Err(Stop::NotDerivable(format!(
+                "it deletes rows of `{}`, which cannot be brought back automatically",
+                b.table
+            )));
+        }
         Op::Backfill(b) => {
             let all_new =
                 b.written_columns().iter().all(|column| added_here.iter().any(|(t, c)| *t == b.table && c == column));

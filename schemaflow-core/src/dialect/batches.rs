@@ -29,6 +29,8 @@ pub struct BatchSql {
     input_types: Vec<ColumnType>,
     /// The types of a transform's outputs, in order.
     output_types: Vec<ColumnType>,
+    /// `delete_rows`: a batch deletes its rows.
+    deletes: bool,
 }
 
 /// [`BatchSql::record_progress`] on PostgreSQL.
@@ -70,6 +72,7 @@ impl BatchSql {
                 .map(|t| t.outputs.iter().map(type_of).collect())
                 .unwrap_or_default(),
             transform: backfill.transform.clone(),
+            deletes: backfill.delete,
         })
     }
 
@@ -181,6 +184,9 @@ impl BatchSql {
     /// The `UPDATE` of the SQL assignments over a batch's range, when there
     /// are any.
     pub fn update(&self, lower: bool, upper: bool) -> Option<String> {
+        if self.deletes {
+            return Some(format!("DELETE FROM {} WHERE {}", self.table, self.range(lower, upper)));
+        }
         (!self.sets.is_empty())
             .then(|| format!("UPDATE {} SET {} WHERE {}", self.table, self.sets.join(", "), self.range(lower, upper)))
     }
@@ -273,7 +279,7 @@ impl BatchSql {
             "WITH bound AS (
   SELECT {k} AS upper_key FROM {t} WHERE true{after} ORDER BY {k} OFFSET {offset}::bigint LIMIT 1
 ), changed AS (
-  UPDATE {t} SET {sets}
+  {change}
   WHERE true{after} AND {k} <= COALESCE((SELECT upper_key FROM bound), (SELECT max({k}) FROM {t})){predicate}
   RETURNING 1
 )
@@ -282,7 +288,7 @@ VALUES ({v}, {ph}, (SELECT ARRAY[upper_key::text] FROM bound), {done}::bigint + 
 ON CONFLICT (namespace, version, phase) DO UPDATE SET last_key = excluded.last_key, rows_done = excluded.rows_done, rows_total = excluded.rows_total
 RETURNING last_key, rows_done",
             offset = p(0),
-            sets = self.sets.join(", "),
+            change = if self.deletes { format!("DELETE FROM {t}") } else { format!("UPDATE {t} SET {}", self.sets.join(", ")) },
             predicate = self.predicate,
             v = p(1),
             ph = p(2),

@@ -548,10 +548,12 @@ pub fn render_with(
                     Dialect::Sqlite => "",
                 };
                 out.push_str(&format!(
-                    "-- backfill {}: batches of {} rows, one transaction each{pause}{estimate}\n--   a batch takes the next {} keys after the last one done, changes their range and records the last key in schemaflow_backfills, in one transaction:{commits}\n{}\n",
+                    "-- {} {}: batches of {} rows, one transaction each{pause}{estimate}\n--   a batch takes the next {} keys after the last one done, {} their range and records the last key in schemaflow_backfills, in one transaction:{commits}\n{}\n",
+                    if b.delete { "delete_rows" } else { "backfill" },
                     b.table,
                     b.batch_size,
                     b.batch_size,
+                    if b.delete { "deletes the matching rows of" } else { "changes" },
                     backfill_batch_sql(dialect, schema, b)
                 ));
             }

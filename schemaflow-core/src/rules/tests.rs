@@ -513,6 +513,23 @@ fn sf041_a_contract_needs_a_deploy_after_its_expand() {
     assert_eq!(codes(&[USERS, transform], contract), ["SF041"]);
 }
 
+#[test]
+fn delete_rows_needs_a_key_and_says_it_cannot_be_undone() {
+    let purge = r#"delete_rows users where "age IS NULL" batch 500"#;
+    assert_eq!(codes(&[USERS], purge), ["SF004"], "the rows cannot come back");
+    assert_eq!(
+        codes(&[USERS], &format!(r#"{purge}; irreversible "unverified accounts are purged""#)),
+        Vec::<&str>::new()
+    );
+    let no_key = "create_table events { at: TimestampTz, kind: String }";
+    let purge_events = r#"delete_rows events where "kind = 'debug'"; irreversible "debug events""#;
+    assert!(codes(&[no_key], purge_events).contains(&"SF032"), "{:?}", codes(&[no_key], purge_events));
+    // A raw DELETE over a table in use points at it.
+    let report =
+        report_for(&Targets::default(), &[USERS], r#"sql "DELETE FROM users WHERE age IS NULL" irreversible "t""#);
+    assert!(report.diagnostics.iter().any(|d| d.rule.code == "SF018" && d.help.contains("delete_rows users where")));
+}
+
 /// Whether `src` draws no SF028 after `history`.
 fn codes_for_all(history: &[&str], src: &str) -> bool {
     !codes(history, src).contains(&"SF028")

@@ -24,7 +24,9 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
         "UPDATE" => format!(
             "use `backfill {table} set … where \"…\"`: it runs in batches (1000 rows by default), one short transaction each, with an optional pause between batches"
         ),
-        "DELETE" | "TRUNCATE" => "delete by ranges of the primary key, a few thousand rows per statement, each range its own `sql` step; or acknowledge it, with the number of rows as the reason".to_owned(),
+        "DELETE" | "TRUNCATE" => format!(
+            "use `delete_rows {table} where \"…\"`: it deletes in batches (1000 rows by default), one short transaction each, with an optional pause between batches, and resumes where it stopped"
+        ),
         _ => "copy by ranges of the source's primary key, a few thousand rows per statement; or acknowledge it, with the number of rows as the reason".to_owned(),
     };
     out.push(Diagnostic::new(

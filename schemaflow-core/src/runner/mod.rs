@@ -1705,6 +1705,9 @@ mod postgres_tests;
 #[cfg(all(test, any(feature = "sqlite", feature = "postgres"), feature = "dsl"))]
 mod online_tests;
 
+#[cfg(all(test, any(feature = "sqlite", feature = "postgres"), feature = "dsl"))]
+mod delete_tests;
+
 /// A PostgreSQL database of its own for one test, dropped afterwards.
 #[cfg(feature = "postgres")]
 pub mod test_database;

@@ -595,8 +595,15 @@ impl Backend for SqliteBackend {
                 // Check first, then one short transaction per batch, then
                 // record the phase and forget its batch progress.
                 self.mark_started(progress)?;
-                let mut batches = SqliteBatches::new(&self.conn, backfill, schema, progress, transforms)?;
-                batches::run(&mut batches, backfill, on_batch)?;
+                // Rows change here, not tables: foreign keys apply as they
+                // do to the app's writes (a deleted parent's ON DELETE
+                // action, a backfilled reference checked), then go back
+                // off for the migration's table rebuilds.
+                self.conn.execute_batch("PRAGMA foreign_keys = ON").map_err(db_error)?;
+                let ran = SqliteBatches::new(&self.conn, backfill, schema, progress, transforms)
+                    .and_then(|mut batches| batches::run(&mut batches, backfill, on_batch));
+                self.conn.execute_batch("PRAGMA foreign_keys = OFF").map_err(db_error)?;
+                ran?;
                 self.in_transaction(progress, |db| {
                     db.conn
                         .execute(

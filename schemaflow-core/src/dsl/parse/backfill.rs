@@ -16,6 +16,7 @@ impl Builder {
             pause_ms: 0,
             transform: None,
             catch_up: None,
+            delete: false,
         };
         if peek_keyword(input, "with") {
             // `with path::to::f(a, b) -> (c, d)`: a typed Rust transform.
@@ -54,6 +55,39 @@ impl Builder {
                 input.parse::<Token![,]>()?;
             }
         }
+        self.data_step_options(input, i, &mut backfill)?;
+        Ok(backfill)
+    }
+
+    /// `delete_rows table where "predicate" [batch N] [pause T]`: the rows
+    /// matching the predicate deleted in batches, as a backfill changes
+    /// them.
+    pub(super) fn delete_rows(&mut self, input: ParseStream, i: usize, kw: Span) -> Result<Backfill> {
+        self.mark(i, Part::Op, kw);
+        let table = name(input, "table")?;
+        self.mark(i, Part::Table, table.span);
+        if !input.peek(Token![where]) {
+            return Err(err(
+                table.span,
+                "expected `where \"predicate\"`: the rows to delete (`where \"true\"` for all of them)",
+            ));
+        }
+        let mut backfill = Backfill {
+            table: table.text,
+            assignments: Vec::new(),
+            predicate: None,
+            batch_size: DEFAULT_BATCH_SIZE,
+            pause_ms: 0,
+            transform: None,
+            catch_up: None,
+            delete: true,
+        };
+        self.data_step_options(input, i, &mut backfill)?;
+        Ok(backfill)
+    }
+
+    /// The `where`, `batch` and `pause` of a data step.
+    fn data_step_options(&mut self, input: ParseStream, i: usize, backfill: &mut Backfill) -> Result<()> {
         loop {
             if input.peek(Token![where]) {
                 input.parse::<Token![where]>()?;
@@ -83,6 +117,6 @@ impl Builder {
                 _ => break,
             }
         }
-        Ok(backfill)
+        Ok(())
     }
 }

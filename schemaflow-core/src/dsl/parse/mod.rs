@@ -450,6 +450,11 @@ impl Builder {
                 steps.push(Step::new(Op::Backfill(backfill)));
                 false
             }
+            "delete_rows" => {
+                let delete = self.delete_rows(input, steps.len(), span)?;
+                steps.push(Step::new(Op::Backfill(delete)));
+                false
+            }
             "sql" => {
                 self.raw_sql(input, steps)?;
                 false

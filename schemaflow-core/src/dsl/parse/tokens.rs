@@ -73,6 +73,8 @@ pub(super) const RESUME_AT: &[&str] = &[
     "create_index",
     "drop_index",
     "backfill",
+    "delete_rows",
+    "deploy_boundary",
     "sql",
     "online_change",
     "down",
