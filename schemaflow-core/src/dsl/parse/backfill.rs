@@ -8,16 +8,7 @@ impl Builder {
         self.mark(i, Part::Op, kw);
         let table = name(input, "table")?;
         self.mark(i, Part::Table, table.span);
-        let mut backfill = Backfill {
-            table: table.text,
-            assignments: Vec::new(),
-            predicate: None,
-            batch_size: DEFAULT_BATCH_SIZE,
-            pause_ms: 0,
-            transform: None,
-            catch_up: None,
-            delete: false,
-        };
+        let mut backfill = empty_step(table.text, false);
         if peek_keyword(input, "with") {
             // `with path::to::f(a, b) -> (c, d)`: a typed Rust transform.
             keyword(input, "with")?;
@@ -72,16 +63,7 @@ impl Builder {
                 "expected `where \"predicate\"`: the rows to delete (`where \"true\"` for all of them)",
             ));
         }
-        let mut backfill = Backfill {
-            table: table.text,
-            assignments: Vec::new(),
-            predicate: None,
-            batch_size: DEFAULT_BATCH_SIZE,
-            pause_ms: 0,
-            transform: None,
-            catch_up: None,
-            delete: true,
-        };
+        let mut backfill = empty_step(table.text, true);
         self.data_step_options(input, i, &mut backfill)?;
         Ok(backfill)
     }
@@ -118,5 +100,19 @@ impl Builder {
             }
         }
         Ok(())
+    }
+}
+
+/// A data step over `table` with nothing to do yet, the defaults set.
+fn empty_step(table: String, delete: bool) -> Backfill {
+    Backfill {
+        table,
+        assignments: Vec::new(),
+        predicate: None,
+        batch_size: DEFAULT_BATCH_SIZE,
+        pause_ms: 0,
+        transform: None,
+        catch_up: None,
+        delete,
     }
 }
