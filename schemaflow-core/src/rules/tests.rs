@@ -530,6 +530,14 @@ fn delete_rows_needs_a_key_and_says_it_cannot_be_undone() {
     assert!(report.diagnostics.iter().any(|d| d.rule.code == "SF018" && d.help.contains("delete_rows users where")));
 }
 
+#[test]
+fn create_extension_is_postgres_only_and_stays_on_the_way_back() {
+    assert_eq!(pg_codes(&[USERS], "create_extension citext"), Vec::<&str>::new());
+    assert_eq!(pg_codes(&[USERS], r#"create_extension "uuid-ossp""#), Vec::<&str>::new());
+    // A crate that also targets SQLite: SQLite has no extensions.
+    assert_eq!(codes(&[USERS], "create_extension citext"), ["SF036"]);
+}
+
 /// Whether `src` draws no SF028 after `history`.
 fn codes_for_all(history: &[&str], src: &str) -> bool {
     !codes(history, src).contains(&"SF028")

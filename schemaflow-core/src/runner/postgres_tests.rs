@@ -718,3 +718,23 @@ fn the_raising_check_agrees_with_the_bookkeeping_rules() {
         }
     }
 }
+
+#[test]
+fn create_extension_installs_it_and_the_way_back_leaves_it() {
+    let Some(db) = TestDatabase::create("create_extension") else { return };
+    let mut b = PostgresBackend::connect(&db.url, "public").unwrap();
+    let migrations = vec![
+        parse(1, "citext", "create_extension citext"),
+        parse(2, "emails", "create_table emails { id: i64 primary_key, address: String }"),
+    ];
+    assert_eq!(run_all(&mut b, &migrations).unwrap(), 2);
+    let installed = |b: &mut PostgresBackend| -> i64 {
+        b.client().query_one("SELECT count(*) FROM pg_extension WHERE extname = 'citext'", &[]).unwrap().get(0)
+    };
+    assert_eq!(installed(&mut b), 1);
+    // A second database that had it already: IF NOT EXISTS.
+    let options = Options::default();
+    assert_eq!(rollback(&mut b, &migrations, RollbackTarget::To(0), &options, &mut |_| {}).unwrap(), 2);
+    assert_eq!(installed(&mut b), 1, "the way back leaves the extension");
+    assert_eq!(run_all(&mut b, &migrations).unwrap(), 2, "and the next run finds it there");
+}

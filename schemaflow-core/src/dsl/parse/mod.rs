@@ -459,6 +459,10 @@ impl Builder {
                 self.raw_sql(input, steps)?;
                 false
             }
+            "create_extension" => {
+                self.create_extension(input, steps, span)?;
+                false
+            }
             "online_change" => self.online_change(input, steps, span)?,
             "add_column" | "drop_column" | "rename_column" | "set_type" | "set_not_null" | "drop_not_null"
             | "set_default" | "drop_default" | "add_constraint" | "drop_constraint" => {

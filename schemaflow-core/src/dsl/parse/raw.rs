@@ -77,4 +77,29 @@ impl Builder {
         }
         Ok(())
     }
+
+    /// `create_extension name` (or `"uuid-ossp"`): `CREATE EXTENSION IF NOT
+    /// EXISTS`, read as the raw statement it is (on a crate that targets
+    /// SQLite it is not portable). The way back leaves the extension: the
+    /// database may have had it before, and other objects may use it.
+    pub(super) fn create_extension(&mut self, input: ParseStream, steps: &mut Vec<Step>, kw: Span) -> Result<()> {
+        let (extension, span) = if input.peek(LitStr) {
+            let s: LitStr = input.parse()?;
+            (s.value(), s.span())
+        } else {
+            let n = name(input, "extension")?;
+            (n.text, n.span)
+        };
+        if extension.trim().is_empty() {
+            return Err(err(span, "the extension's name is empty"));
+        }
+        let sql = format!("CREATE EXTENSION IF NOT EXISTS {}", crate::dialect::ident(&extension));
+        let first = steps.len();
+        steps.extend(raw_steps(crate::raw_sql::read(&sql, self.flavor), |_| Undo::Written(Vec::new())));
+        for i in first..steps.len() {
+            self.mark(i, Part::Op, kw);
+            self.mark(i, Part::Sql, span);
+        }
+        Ok(())
+    }
 }

@@ -74,6 +74,7 @@ pub(super) const RESUME_AT: &[&str] = &[
     "drop_index",
     "backfill",
     "delete_rows",
+    "create_extension",
     "deploy_boundary",
     "sql",
     "online_change",
