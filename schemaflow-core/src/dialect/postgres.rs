@@ -105,13 +105,14 @@ pub fn create_table(t: &Table) -> String {
 }
 
 fn create_index(i: &Index, concurrently: bool) -> String {
+    // An expression, method or ordered key as written (see `Index::key`).
+    let key = i.key.clone().unwrap_or_else(|| format!("({})", ident_list(&i.columns)));
     let mut sql = format!(
-        "CREATE {}INDEX {}{} ON {} ({})",
+        "CREATE {}INDEX {}{} ON {} {key}",
         if i.unique { "UNIQUE " } else { "" },
         if concurrently { "CONCURRENTLY IF NOT EXISTS " } else { "" },
         ident(&i.name),
         ident(&i.table),
-        ident_list(&i.columns)
     );
     if let Some(p) = &i.predicate {
         sql.push_str(&format!(" WHERE {p}"));

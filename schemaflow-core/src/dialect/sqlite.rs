@@ -88,12 +88,13 @@ pub fn create_table(t: &Table, name: &str) -> String {
 
 /// `CREATE INDEX` for an index (SQLite builds every index in place).
 pub fn create_index(i: &Index) -> String {
+    // An expression or ordered key as written (see `Index::key`).
+    let key = i.key.clone().unwrap_or_else(|| format!("({})", ident_list(&i.columns)));
     let mut sql = format!(
-        "CREATE {}INDEX {} ON {} ({})",
+        "CREATE {}INDEX {} ON {} {key}",
         if i.unique { "UNIQUE " } else { "" },
         ident(&i.name),
         ident(&i.table),
-        ident_list(&i.columns)
     );
     if let Some(p) = &i.predicate {
         sql.push_str(&format!(" WHERE {p}"));

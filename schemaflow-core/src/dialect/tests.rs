@@ -94,6 +94,10 @@ snapshot!(
     "alter_table users { add_column first_name: Option<String>, add_column born: Option<i32> } backfill users with crate::people::split(name, age) -> (first_name, born) batch 250;"
 );
 snapshot!(delete_rows, r#"delete_rows users where "age < 13" batch 500 pause 20ms; irreversible "COPPA""#);
+snapshot!(
+    expression_index,
+    r#"create_index users_lower_email on users(sql("lower(email)"), created_at desc nulls last) unique concurrently"#
+);
 snapshot!(rename_and_drop_table, "create_table tmp { id: i64 primary_key } rename_table tmp -> tmp2; drop_table tmp2");
 snapshot!(
     per_migration_timeouts,

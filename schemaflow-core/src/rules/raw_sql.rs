@@ -120,6 +120,7 @@ const POSTGRES_ONLY: &[&str] = &[
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     not_portable(cx, out);
+    postgres_only_index(cx, out);
     let Op::Sql(statement) = &cx.step.op else { return };
     match &statement.class {
         RawClass::Unreadable(why) => out.push(Diagnostic::new(
@@ -139,6 +140,28 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
         }
         _ => {}
     }
+}
+
+/// SF036 for a DSL index whose key SQLite has no form of: a method, an
+/// operator class or `include`.
+fn postgres_only_index(cx: &StepContext, out: &mut Vec<Diagnostic>) {
+    let Op::CreateIndex(index) = &cx.step.op else { return };
+    let Some(key) = index.key.as_deref().filter(|_| cx.step.raw.is_none() && cx.targets.sqlite) else { return };
+    let what = if key.starts_with("USING ") {
+        "an index method (`using`)"
+    } else if key.contains(" INCLUDE (") {
+        "`include`"
+    } else if key.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').any(|w| w.ends_with("_ops")) {
+        "an operator class"
+    } else {
+        return;
+    };
+    out.push(Diagnostic::new(
+        &NOT_PORTABLE,
+        cx.at(Part::Op),
+        format!("SQLite cannot build index `{}`: it has no form of {what}", index.name),
+        "if the crate runs on PostgreSQL only, say so in its Cargo.toml: `[package.metadata.schemaflow] databases = [\"postgres\"]`; otherwise index the column or the expression without it",
+    ));
 }
 
 /// SF036, once per statement, on its first step: an `ALTER TABLE` of

@@ -538,6 +538,26 @@ fn create_extension_is_postgres_only_and_stays_on_the_way_back() {
     assert_eq!(codes(&[USERS], "create_extension citext"), ["SF036"]);
 }
 
+#[test]
+fn expression_and_method_indexes() {
+    let lower = r#"create_index users_lower_email on users(sql("lower(email)")) unique concurrently"#;
+    assert_eq!(codes(&[USERS], lower), ["SF031"], "unique over rows already there: advice");
+    let report = report_for(&Targets::default(), &[USERS], lower);
+    let index = &report.schema_after.indexes["users_lower_email"];
+    assert_eq!(index.key.as_deref(), Some("((lower(email)))"));
+    assert_eq!(index.columns, ["email"], "the columns it uses, for the checks that follow");
+    let ordered = "create_index on users(created_at desc nulls last, id) concurrently";
+    assert_eq!(codes(&[USERS], ordered), Vec::<&str>::new());
+    // A method, an operator class, `include`: PostgreSQL's only.
+    let trigram = r#"create_index users_name_trgm on users(name gin_trgm_ops) using gin concurrently"#;
+    assert_eq!(codes(&[USERS], trigram), ["SF036"]);
+    assert_eq!(pg_codes(&[USERS], trigram), Vec::<&str>::new());
+    assert_eq!(codes(&[USERS], "create_index on users(email) include (name) concurrently"), ["SF036"]);
+    // The column an expression index uses cannot be dropped from under it.
+    let drop_email = "#[allow(drop_column, \"t\")] alter_table users { drop_column email }";
+    assert!(codes(&[USERS, lower], drop_email).contains(&"SF028"));
+}
+
 /// Whether `src` draws no SF028 after `history`.
 fn codes_for_all(history: &[&str], src: &str) -> bool {
     !codes(history, src).contains(&"SF028")

@@ -1,6 +1,7 @@
-//! `delete_rows` on SQLite and PostgreSQL: the matching rows go in batches
-//! with the progress recorded, the others stay, and the way back is
-//! refused (the rows cannot be brought back).
+//! Data-shaped DSL steps on SQLite and PostgreSQL: `delete_rows` (the
+//! matching rows go in batches with the progress recorded, the others stay,
+//! and the way back is refused) and expression indexes (built as written,
+//! enforced, and dropped on the way back).
 
 use std::str::FromStr;
 
@@ -70,4 +71,37 @@ fn delete_rows_deletes_in_batches_on_sqlite() {
 fn delete_rows_deletes_in_batches_on_postgres() {
     let Some(db) = crate::runner::test_database::TestDatabase::create("delete_rows") else { return };
     deletes_in_batches(&mut crate::runner::postgres::PostgresBackend::connect(&db.url, "public").unwrap());
+}
+
+fn expression_index_is_built_and_enforced(db: &mut dyn ScratchDatabase) {
+    let migrations = vec![
+        parse(1, "users", "create_table users { id: i64 primary_key, email: String }"),
+        parse(2, "lower_email", r#"create_index users_lower_email on users(sql("lower(email)")) unique concurrently"#),
+    ];
+    let options = Options::default();
+    run(db, &migrations, None, &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO users (id, email) VALUES (1, 'Ada@example.com')").unwrap();
+    assert!(
+        db.execute("INSERT INTO users (id, email) VALUES (2, 'ada@EXAMPLE.com')").is_err(),
+        "unique on lower(email)"
+    );
+    let s = status(db, &migrations).unwrap();
+    assert!(s.drift.is_empty(), "{:?}", s.drift);
+    rollback(db, &migrations, RollbackTarget::Steps(1), &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO users (id, email) VALUES (2, 'ada@EXAMPLE.com')").unwrap();
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn an_expression_index_is_built_and_enforced_on_sqlite() {
+    expression_index_is_built_and_enforced(&mut crate::runner::sqlite::SqliteBackend::in_memory().unwrap());
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn an_expression_index_is_built_and_enforced_on_postgres() {
+    let Some(db) = crate::runner::test_database::TestDatabase::create("expression_index") else { return };
+    expression_index_is_built_and_enforced(
+        &mut crate::runner::postgres::PostgresBackend::connect(&db.url, "public").unwrap(),
+    );
 }
