@@ -32,8 +32,8 @@ pub(super) const UNANALYSED: Rule = Rule {
 pub(super) const NOT_PORTABLE: Rule = Rule {
     code: "SF036",
     name: "sql-not-portable",
-    summary: "raw SQL that SQLite cannot run, in a crate that targets SQLite",
-    why: "raw SQL runs as written on every target database: the migration compiles, then fails on SQLite (in tests, on a developer's machine, or in production), where ALTER TABLE cannot change a column or a constraint",
+    summary: "raw SQL (or a PostgreSQL-only index form) that SQLite cannot run, in a crate that targets SQLite",
+    why: "raw SQL runs as written on every target database, and an index method, operator class or `include` exists only on PostgreSQL: the migration compiles, then fails on SQLite (in tests, on a developer's machine, or in production)",
     allowable: true,
     advice: false,
 };
