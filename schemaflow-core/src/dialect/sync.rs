@@ -16,12 +16,12 @@ use super::{OpContext, Statement, Unit, ident};
 use crate::model::{Column, DefaultValue, Op, Sync, SyncedColumn};
 
 /// `a IS NULL AND b IS NULL`, over `prefix.column`.
-fn all_null(prefix: &str, columns: &[SyncedColumn]) -> String {
+pub(super) fn all_null(prefix: &str, columns: &[SyncedColumn]) -> String {
     columns.iter().map(|c| format!("{prefix}{} IS NULL", ident(&c.column))).collect::<Vec<_>>().join(" AND ")
 }
 
 /// Whether any of `columns` differs between `NEW` and `OLD`.
-fn changed(columns: &[SyncedColumn], distinct: &str) -> String {
+pub(super) fn changed(columns: &[SyncedColumn], distinct: &str) -> String {
     let parts: Vec<String> = columns.iter().map(|c| format!("NEW.{0} {distinct} OLD.{0}", ident(&c.column))).collect();
     format!("({})", parts.join(" OR "))
 }

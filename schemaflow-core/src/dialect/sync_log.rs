@@ -15,6 +15,7 @@
 //! [`LogSql`] holds the statements the catch-up runs.
 
 use super::postgres::column_type;
+use super::sync::{all_null, changed};
 use super::{Dialect, OpContext, Statement, Unit, ident};
 use crate::model::{Backfill, ColumnType, Sync, SyncSide, SyncedColumn};
 
@@ -33,15 +34,6 @@ fn key_of(cx: &OpContext, sync: &Sync) -> Vec<(String, ColumnType)> {
         .iter()
         .filter_map(|k| table.column(k).map(|c| (k.clone(), c.ty.clone())))
         .collect()
-}
-
-fn all_null(prefix: &str, columns: &[SyncedColumn]) -> String {
-    columns.iter().map(|c| format!("{prefix}{} IS NULL", ident(&c.column))).collect::<Vec<_>>().join(" AND ")
-}
-
-fn changed(columns: &[SyncedColumn], distinct: &str) -> String {
-    let parts: Vec<String> = columns.iter().map(|c| format!("NEW.{0} {distinct} OLD.{0}", ident(&c.column))).collect();
-    format!("({})", parts.join(" OR "))
 }
 
 /// The log table and its key index.
