@@ -2,9 +2,9 @@
 //! embedding set up in a package that has none yet.
 
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
-use schemaflow_core::files;
+use schemaflow_core::files::{self, next_minute};
 
 use crate::cli::Template;
 use crate::discover::MigrationPackage;
@@ -14,24 +14,6 @@ pub fn utc_version(now: SystemTime) -> u64 {
     // `YYYYMMDDTHHMMSSZ` without the `T`, the seconds and the `Z`.
     let stamp = schemaflow_core::runner::backup::utc_stamp(now);
     format!("{}{}", &stamp[..8], &stamp[9..13]).parse().unwrap_or(0)
-}
-
-/// The version one minute after `version` (`YYYYMMDDHHMM`), across hours,
-/// days, months and years.
-pub fn next_minute(version: u64) -> u64 {
-    let (year, month, day) =
-        ((version / 100_000_000) as i64, (version / 1_000_000 % 100) as i64, (version / 10_000 % 100) as i64);
-    let (hour, minute) = (version / 100 % 100, version % 100);
-    // Days since 1970-01-01 from the civil date (Howard Hinnant's algorithm).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = if month > 2 { month - 3 } else { month + 9 };
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = u64::try_from(days).unwrap_or(0) * 86_400 + hour * 3600 + minute * 60 + 60;
-    utc_version(UNIX_EPOCH + std::time::Duration::from_secs(secs))
 }
 
 /// What `new` did.
@@ -231,7 +213,7 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
+    use std::time::{Duration, UNIX_EPOCH};
 
     #[test]
     fn formats_utc_versions() {

@@ -86,6 +86,33 @@ pub fn scan_dir(dir: &Path) -> Result<Vec<MigrationFile>, Vec<String>> {
     if errors.is_empty() { Ok(files) } else { Err(errors) }
 }
 
+/// The minute after `version` (`YYYYMMDDHHMM`), across hours, days,
+/// months and years.
+pub fn next_minute(version: u64) -> u64 {
+    let (date, hour, minute) = (version / 10_000, version / 100 % 100, version % 100);
+    if minute < 59 {
+        return version + 1;
+    }
+    if hour < 23 {
+        return date * 10_000 + (hour + 1) * 100;
+    }
+    // The next day: a day past the month's end reads as the first of the next.
+    let (year, month, day) = (date / 10_000, date / 100 % 100, date % 100);
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    let (year, month, day) = match (day < days, month < 12) {
+        (true, _) => (year, month, day + 1),
+        (false, true) => (year, month + 1, 1),
+        (false, false) => (year + 1, 1, 1),
+    };
+    (year * 10_000 + month * 100 + day) * 10_000
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

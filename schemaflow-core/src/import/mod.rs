@@ -12,6 +12,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::files::next_minute;
+
 /// The tool a migrations directory was written for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tool {
@@ -172,32 +174,6 @@ fn minute_of(version: &str) -> Option<u64> {
     let (month, day, hour, min) = (minute / 1_000_000 % 100, minute / 10_000 % 100, minute / 100 % 100, minute % 100);
     ((1..=12).contains(&month) && (1..=31).contains(&day) && hour < 24 && min < 60 && minute >= FIRST_MINUTE)
         .then_some(minute)
-}
-
-/// The minute after `version` (`YYYYMMDDHHMM`).
-fn next_minute(version: u64) -> u64 {
-    let (date, hour, minute) = (version / 10_000, version / 100 % 100, version % 100);
-    if minute < 59 {
-        return version + 1;
-    }
-    if hour < 23 {
-        return date * 10_000 + (hour + 1) * 100;
-    }
-    // The next day: a day past the month's end reads as the first of the next.
-    let (year, month, day) = (date / 10_000, date / 100 % 100, date % 100);
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
-    let (year, month, day) = match (day < days, month < 12) {
-        (true, _) => (year, month, day + 1),
-        (false, true) => (year, month + 1, 1),
-        (false, false) => (year + 1, 1, 1),
-    };
-    (year * 10_000 + month * 100 + day) * 10_000
 }
 
 /// A description in schemaflow's form: lowercase words and underscores,
