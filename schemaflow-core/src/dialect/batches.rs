@@ -220,31 +220,9 @@ impl BatchSql {
         let t = &self.table;
         Some(match self.dialect {
             Dialect::Postgres => {
-                let sets: Vec<String> = spec
-                    .outputs
-                    .iter()
-                    .zip(&self.output_types)
-                    .enumerate()
-                    .map(|(i, (c, ty))| format!("{} = v.o{i}::{}", ident(c), column_type(ty)))
-                    .collect();
-                let columns: Vec<String> = (0..spec.outputs.len())
-                    .map(|i| format!("o{i}"))
-                    .chain((0..self.key.len()).map(|i| format!("k{i}")))
-                    .collect();
-                let arrays: Vec<String> = (1..=columns.len()).map(|i| format!("${i}::text[]")).collect();
-                let matches: Vec<String> = self
-                    .key
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (k, ty))| format!("{t}.{k} = v.k{i}::{}", column_type(ty)))
-                    .collect();
-                format!(
-                    "UPDATE {t} SET {} FROM unnest({}) AS v({}) WHERE {}",
-                    sets.join(", "),
-                    arrays.join(", "),
-                    columns.join(", "),
-                    matches.join(" AND ")
-                )
+                let columns: Vec<(String, ColumnType)> =
+                    spec.outputs.iter().zip(&self.output_types).map(|(c, ty)| (ident(c), ty.clone())).collect();
+                unnest_update(t, &columns, &self.key)
             }
             Dialect::Sqlite => {
                 let sets: Vec<String> =
@@ -335,4 +313,24 @@ RETURNING last_key, rows_done",
         out.push(format!("{};", self.record_progress()));
         out.join("\n")
     }
+}
+
+/// PostgreSQL: one `UPDATE` of `columns` (quoted, with their types) over
+/// many rows, the values passed as one text array per column and then per
+/// key column, joined on the key: `$1` .. for the columns, then the key.
+pub(crate) fn unnest_update(table: &str, columns: &[(String, ColumnType)], key: &[(String, ColumnType)]) -> String {
+    let sets: Vec<String> =
+        columns.iter().enumerate().map(|(i, (c, ty))| format!("{c} = v.o{i}::{}", column_type(ty))).collect();
+    let names: Vec<String> =
+        (0..columns.len()).map(|i| format!("o{i}")).chain((0..key.len()).map(|i| format!("k{i}"))).collect();
+    let arrays: Vec<String> = (1..=names.len()).map(|i| format!("${i}::text[]")).collect();
+    let matches: Vec<String> =
+        key.iter().enumerate().map(|(i, (k, ty))| format!("{table}.{k} = v.k{i}::{}", column_type(ty))).collect();
+    format!(
+        "UPDATE {table} SET {} FROM unnest({}) AS v({}) WHERE {}",
+        sets.join(", "),
+        arrays.join(", "),
+        names.join(", "),
+        matches.join(" AND ")
+    )
 }

@@ -358,32 +358,7 @@ impl LogSql {
     pub fn write(&self, side: SyncSide) -> String {
         let columns = self.side(side);
         match self.dialect {
-            Dialect::Postgres => {
-                let sets: Vec<String> = columns
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (c, ty))| format!("{c} = v.o{i}::{}", column_type(ty)))
-                    .collect();
-                let names: Vec<String> = (0..columns.len())
-                    .map(|i| format!("o{i}"))
-                    .chain((0..self.key.len()).map(|i| format!("k{i}")))
-                    .collect();
-                let arrays: Vec<String> = (1..=names.len()).map(|i| format!("${i}::text[]")).collect();
-                let matches: Vec<String> = self
-                    .key
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (k, ty))| format!("{}.{k} = v.k{i}::{}", self.table, column_type(ty)))
-                    .collect();
-                format!(
-                    "UPDATE {} SET {} FROM unnest({}) AS v({}) WHERE {}",
-                    self.table,
-                    sets.join(", "),
-                    arrays.join(", "),
-                    names.join(", "),
-                    matches.join(" AND ")
-                )
-            }
+            Dialect::Postgres => super::batches::unnest_update(&self.table, columns, &self.key),
             Dialect::Sqlite => {
                 let sets: Vec<String> =
                     columns.iter().enumerate().map(|(i, (c, _))| format!("{c} = ?{}", i + 1)).collect();
