@@ -1043,6 +1043,12 @@ impl Op {
 }
 
 impl Step {
+    /// Whether this step keeps `table`'s old name as a view for the code
+    /// still running: it follows the rename of an online table rename.
+    pub fn keeps_old_name_of(&self, table: &str) -> bool {
+        matches!(&self.op, Op::CreateCompatView { view, .. } if view == table)
+    }
+
     /// A step with no acknowledged rules.
     pub fn new(op: Op) -> Step {
         Step { op, allows: Vec::new(), raw: None }

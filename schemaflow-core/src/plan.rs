@@ -290,9 +290,7 @@ fn plan_migration(
                 modification = true;
                 changes.push(format!("renames table `{from}` to `{to}`"));
                 // Online: the next step keeps the old name as a view.
-                let online = m.steps.get(at + 1).is_some_and(
-                    |next| matches!(&next.op, Op::CreateCompatView { view, .. } if view == from),
-                );
+                let online = m.steps.get(at + 1).is_some_and(|next| next.keeps_old_name_of(from));
                 if existing(from) && !online {
                     breaking.push(format!("code that still queries `{from}` fails"));
                 }

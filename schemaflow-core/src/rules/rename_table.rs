@@ -16,8 +16,7 @@ pub(super) const RULE: Rule = Rule {
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     let Op::RenameTable { from, to } = &cx.step.op else { return };
     // Online: the next step keeps the old name as a view.
-    let online =
-        cx.rest.first().is_some_and(|next| matches!(&next.op, Op::CreateCompatView { view, .. } if view == from));
+    let online = cx.rest.first().is_some_and(|next| next.keeps_old_name_of(from));
     if !cx.is_existing(from) || online {
         return;
     }
