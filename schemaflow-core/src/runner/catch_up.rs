@@ -246,6 +246,33 @@ fn sqlite_logged(conn: &Connection, c: &CatchUp) -> Result<(u64, i64), ExecError
     Ok((n as u64, last))
 }
 
+/// A phase's batches, each committed by `batch` (the number of keys it
+/// took), until one takes nothing: each reported against the `total`
+/// logged when the pass began, with the pause between them.
+fn committed_batches(
+    backfill: &Backfill,
+    total: u64,
+    on_batch: &mut dyn FnMut(BatchDone),
+    mut batch: impl FnMut() -> Result<usize, ExecError>,
+) -> Result<(), ExecError> {
+    let mut done = 0;
+    loop {
+        let started = Instant::now();
+        let taken = batch()?;
+        if taken == 0 {
+            return Ok(());
+        }
+        done += taken as u64;
+        on_batch(BatchDone {
+            table: backfill.table.clone(),
+            rows_done: done,
+            rows_total: total.max(done),
+            took: started.elapsed(),
+        });
+        between_batches(backfill.pause_ms)?;
+    }
+}
+
 #[cfg(feature = "postgres")]
 /// The catch-up as a phase of its own on PostgreSQL: each batch commits.
 pub(crate) fn postgres_phase(
@@ -261,24 +288,12 @@ pub(crate) fn postgres_phase(
         client.batch_execute(&seed).map_err(|e| statement_error(&seed, e))?;
     }
     let (total, last) = postgres_logged(client, &c)?;
-    let mut done = 0;
-    loop {
-        let started = Instant::now();
+    committed_batches(backfill, total, on_batch, || {
         let mut tx = client.transaction().map_err(db_error)?;
         let taken = postgres_batch(&mut tx, &c, last)?;
         tx.commit().map_err(db_error)?;
-        if taken == 0 {
-            return Ok(());
-        }
-        done += taken as u64;
-        on_batch(BatchDone {
-            table: backfill.table.clone(),
-            rows_done: done,
-            rows_total: total.max(done),
-            took: started.elapsed(),
-        });
-        between_batches(backfill.pause_ms)?;
-    }
+        Ok(taken)
+    })
 }
 
 #[cfg(feature = "postgres")]
@@ -302,39 +317,31 @@ pub(crate) fn sqlite_phase(
     transforms: &Transforms,
     on_batch: &mut dyn FnMut(BatchDone),
 ) -> Result<(), ExecError> {
-    use super::sqlite_driver::{db_error, statement_error};
+    use super::sqlite_driver::statement_error;
     let c = CatchUp::new(Dialect::Sqlite, backfill, transforms)?;
     if let Some(side) = c.run.fill_from {
         let seed = c.sql.seed(side);
-        conn.execute_batch(&format!("BEGIN IMMEDIATE; {seed}; COMMIT")).map_err(|e| {
-            let _ = conn.execute_batch("ROLLBACK");
-            statement_error(&seed, e)
-        })?;
+        immediate(conn, || conn.execute_batch(&seed).map_err(|e| statement_error(&seed, e)))?;
     }
     let (total, last) = sqlite_logged(conn, &c)?;
-    let mut done = 0;
-    loop {
-        let started = Instant::now();
-        conn.execute_batch("BEGIN IMMEDIATE").map_err(db_error)?;
-        let taken = match sqlite_batch(conn, &c, last) {
-            Ok(taken) => taken,
-            Err(e) => {
-                let _ = conn.execute_batch("ROLLBACK");
-                return Err(e);
-            }
-        };
-        conn.execute_batch("COMMIT").map_err(db_error)?;
-        if taken == 0 {
-            return Ok(());
+    committed_batches(backfill, total, on_batch, || immediate(conn, || sqlite_batch(conn, &c, last)))
+}
+
+#[cfg(feature = "sqlite")]
+/// Runs `body` in a `BEGIN IMMEDIATE` transaction: committed when it
+/// succeeds, rolled back when it fails.
+fn immediate<T>(conn: &Connection, body: impl FnOnce() -> Result<T, ExecError>) -> Result<T, ExecError> {
+    use super::sqlite_driver::db_error;
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(db_error)?;
+    match body() {
+        Ok(value) => {
+            conn.execute_batch("COMMIT").map_err(db_error)?;
+            Ok(value)
         }
-        done += taken as u64;
-        on_batch(BatchDone {
-            table: backfill.table.clone(),
-            rows_done: done,
-            rows_total: total.max(done),
-            took: started.elapsed(),
-        });
-        between_batches(backfill.pause_ms)?;
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
     }
 }
 
