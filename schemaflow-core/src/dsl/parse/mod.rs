@@ -386,11 +386,11 @@ impl Builder {
                 let from = name(input, "table")?;
                 input.parse::<Token![->]>().map_err(|e| err(e.span(), "expected `->`: `rename_table old -> new`"))?;
                 let to = name(input, "table")?;
-                let i = steps.len();
-                self.mark(i, Part::Op, span);
-                self.mark(i, Part::Table, from.span);
-                self.mark(i, Part::NewName, to.span);
                 if !peek_keyword(input, "online") {
+                    let i = steps.len();
+                    self.mark(i, Part::Op, span);
+                    self.mark(i, Part::Table, from.span);
+                    self.mark(i, Part::NewName, to.span);
                     steps.push(Step::new(Op::RenameTable { from: from.text, to: to.text }));
                 } else {
                     // Across deploys: the old name stays as a view until
