@@ -188,9 +188,11 @@ fn items(
         let text = match (dsl_types, ddl.get(&table.name), dialect) {
             (true, _, _) => create_table(table, &inline),
             (false, Some(sql), _) => sql_step(sql),
-            (false, None, crate::dialect::Dialect::Sqlite) => {
-                sql_step(&crate::dialect::sqlite::create_table(&sql_table(table, &inline), &table.name))
-            }
+            (false, None, crate::dialect::Dialect::Sqlite) => sql_step(&crate::dialect::sqlite::create_table(
+                &sql_table(table, &inline),
+                &table.name,
+                &Default::default(),
+            )),
             (false, None, crate::dialect::Dialect::Postgres) => {
                 sql_step(&crate::dialect::postgres::create_table(&sql_table(table, &inline)))
             }

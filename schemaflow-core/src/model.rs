@@ -278,6 +278,30 @@ pub enum Op {
         /// The table: its new name.
         table: String,
     },
+    /// `create_enum name { a, b, … }`: an enum type with its values in order.
+    CreateEnum {
+        /// The type's name.
+        name: String,
+        /// Its values, in their sort order.
+        values: Vec<String>,
+    },
+    /// `alter_enum name add_value "v" [before | after "w"]`.
+    AddEnumValue {
+        /// The enum type.
+        name: String,
+        /// The new value.
+        value: String,
+        /// Where it sorts: `Some((true, w))` before `w`, `Some((false, w))`
+        /// after it, `None` last.
+        position: Option<(bool, String)>,
+    },
+    /// `drop_enum name`.
+    DropEnum {
+        /// The enum type.
+        name: String,
+        /// `IF EXISTS`: a type that is not there is no error.
+        if_exists: bool,
+    },
     /// A deploy boundary: `run` stops after the steps before it and
     /// records the migration as expanded; `complete` runs the rest once the
     /// new code is deployed everywhere.
@@ -616,6 +640,15 @@ pub enum ColumnType {
     Uuid,
     /// `Json` (`jsonb` on PostgreSQL).
     Json,
+    /// `Citext`: text compared without regard to case (PostgreSQL's
+    /// `citext` extension; `TEXT COLLATE NOCASE` on SQLite).
+    Citext,
+    /// `Vec<T>`: an array of `T` (PostgreSQL only).
+    Array(Box<ColumnType>),
+    /// `Enum<name>`: one of the values of an enum declared with
+    /// `create_enum` (a PostgreSQL enum type; on SQLite text checked
+    /// against the values).
+    Enum(String),
     /// A type the DSL has no name for, as raw SQL wrote it, lowercased
     /// (`text[]`, `citext`, `inet`, `numeric`): passed to the database as it is.
     Sql(String),
@@ -629,7 +662,17 @@ impl ColumnType {
 
     /// Whether the type holds text.
     pub fn is_text(&self) -> bool {
-        matches!(self, ColumnType::Text | ColumnType::Varchar(_))
+        matches!(self, ColumnType::Text | ColumnType::Varchar(_) | ColumnType::Citext)
+    }
+
+    /// The enum type this column type names, itself or as an array's
+    /// element.
+    pub fn enum_name(&self) -> Option<&str> {
+        match self {
+            ColumnType::Enum(name) => Some(name),
+            ColumnType::Array(inner) => inner.enum_name(),
+            _ => None,
+        }
     }
 }
 
@@ -653,6 +696,9 @@ impl std::fmt::Display for ColumnType {
             ColumnType::TimestampTz => f.write_str("TimestampTz"),
             ColumnType::Uuid => f.write_str("Uuid"),
             ColumnType::Json => f.write_str("Json"),
+            ColumnType::Citext => f.write_str("Citext"),
+            ColumnType::Array(inner) => write!(f, "Vec<{inner}>"),
+            ColumnType::Enum(name) => write!(f, "Enum<{name}>"),
             ColumnType::Sql(sql) => write!(f, "sql({sql:?})"),
         }
     }
@@ -1010,6 +1056,9 @@ impl Op {
             Op::DropSync { .. } => "online_change",
             Op::CreateCompatView { .. } | Op::DropCompatView { .. } => "rename_table",
             Op::DeployBoundary { .. } => "online_change",
+            Op::CreateEnum { .. } => "create_enum",
+            Op::AddEnumValue { .. } => "alter_enum",
+            Op::DropEnum { .. } => "drop_enum",
         }
     }
 
@@ -1037,7 +1086,11 @@ impl Op {
             Op::CatchUp(c) => Some(&c.table),
             Op::DropSync { table, .. } => Some(table),
             Op::CreateCompatView { table, .. } | Op::DropCompatView { table, .. } => Some(table),
-            Op::DropIndex { .. } | Op::DeployBoundary { .. } => None,
+            Op::DropIndex { .. }
+            | Op::DeployBoundary { .. }
+            | Op::CreateEnum { .. }
+            | Op::AddEnumValue { .. }
+            | Op::DropEnum { .. } => None,
         }
     }
 }

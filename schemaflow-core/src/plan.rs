@@ -277,6 +277,18 @@ fn plan_migration(
             continue;
         }
         match &step.op {
+            Op::CreateEnum { name, values } => {
+                changes.push(format!("creates enum `{name}` ({})", values.join(", ")))
+            }
+            Op::AddEnumValue { name, value, position } => changes.push(format!(
+                "adds `{value}` to enum `{name}`{}; the way back leaves it (PostgreSQL cannot remove an enum value)",
+                match position {
+                    Some((true, w)) => format!(" before `{w}`"),
+                    Some((false, w)) => format!(" after `{w}`"),
+                    None => String::new(),
+                }
+            )),
+            Op::DropEnum { name, .. } => changes.push(format!("drops enum `{name}`")),
             Op::CreateTable(t) => changes.push(format!("creates table `{}` ({} columns)", t.name, t.columns.len())),
             Op::DropTable { table, .. } if !existing(table) => {
                 changes.push(format!("drops table `{table}` if it exists"))

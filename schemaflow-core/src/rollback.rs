@@ -221,6 +221,15 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<St
         Op::CatchUp(_) => vec![],
         Op::CreateCompatView { view, table } => vec![Op::DropCompatView { view: view.clone(), table: table.clone() }],
         Op::DropCompatView { view, table } => vec![Op::CreateCompatView { view: view.clone(), table: table.clone() }],
+        Op::CreateEnum { name, .. } => vec![Op::DropEnum { name: name.clone(), if_exists: false }],
+        Op::DropEnum { name, .. } => {
+            let Some(values) = s.enums.get(name) else { return Ok(vec![]) };
+            vec![Op::CreateEnum { name: name.clone(), values: values.clone() }]
+        }
+        // PostgreSQL cannot remove a value from an enum: the way back
+        // leaves it (rows that hold it stay valid), and the forward step
+        // adds it `IF NOT EXISTS`.
+        Op::AddEnumValue { .. } => vec![],
         Op::DeployBoundary { .. } => vec![Op::DeployBoundary {
             note: "deploy the previous code, which uses the old shape, everywhere; until then both versions run side by side and each keeps working".to_owned(),
         }],

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::location::Part;
-use crate::model::{Backfill, Column, Constraint, ConstraintKind, Index, Migration, Op, Sync, Table};
+use crate::model::{Backfill, Column, ColumnType, Constraint, ConstraintKind, Index, Migration, Op, Sync, Table};
 
 /// Tables and indexes at one point of the history.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -39,6 +39,9 @@ pub struct Schema {
     /// in the same deploy as its expand.
     #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
     pub copies: std::collections::BTreeSet<(String, String, String)>,
+    /// Enum types by name, with their values in sort order.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub enums: BTreeMap<String, Vec<String>>,
 }
 
 /// A view, trigger or function created in raw SQL.
@@ -143,6 +146,7 @@ impl Schema {
             Op::DropIndex { name, if_exists: true, .. } => !self.indexes.contains_key(name),
             Op::CreateTable(t) => t.if_not_exists && self.tables.contains_key(&t.name),
             Op::CreateIndex(i) => i.if_not_exists && self.indexes.contains_key(&i.name),
+            Op::DropEnum { name, if_exists: true } => !self.enums.contains_key(name),
             _ => false,
         }
     }
@@ -202,7 +206,13 @@ impl Schema {
             return Ok(());
         }
         match op {
-            Op::CreateTable(table) => self.create_table(&Table { if_not_exists: false, ..table.clone() }),
+            Op::CreateTable(table) => {
+                let mut table = Table { if_not_exists: false, ..table.clone() };
+                for c in &mut table.columns {
+                    c.ty = self.resolve_type(&c.name, &c.ty)?;
+                }
+                self.create_table(&table)
+            }
             Op::DropTable { table, .. } => {
                 self.check_not_synced(table, None, "drop")?;
                 self.check_unused(table, None, Use::Drop)?;
@@ -220,7 +230,10 @@ impl Schema {
                 }
                 Ok(())
             }
-            Op::AddColumn { table, column } => self.add_column(table, column),
+            Op::AddColumn { table, column } => {
+                let column = Column { ty: self.resolve_type(&column.name, &column.ty)?, ..column.clone() };
+                self.add_column(table, &column)
+            }
             Op::DropColumn { table, column } => {
                 self.check_not_synced(table, Some(column), "drop")?;
                 self.check_unused(table, Some(column), Use::Drop)?;
@@ -237,8 +250,9 @@ impl Schema {
                 self.check_not_synced(table, Some(column), "change")?;
                 // A change to the type the column already has is a no-op
                 // that PostgreSQL accepts (no rewrite, no check).
+                let ty = self.resolve_type(column, ty)?;
                 let c = self.column_mut(table, column)?;
-                c.ty = ty.clone();
+                c.ty = ty;
                 Ok(())
             }
             Op::SetNotNull { table, column } => {
@@ -277,6 +291,13 @@ impl Schema {
             // Raw statements outside the model change no table it replays;
             // the views, triggers and functions they create are kept by name.
             Op::Sql(statement) => {
+                // `DROP TYPE` of an enum (raw SQL cannot tell an enum from
+                // another type; PostgreSQL refuses it while a column uses it).
+                if statement.kind == "DROP TYPE"
+                    && let Some(name) = &statement.object
+                {
+                    self.enums.remove(name);
+                }
                 self.record_dependent(statement);
                 Ok(())
             }
@@ -310,11 +331,91 @@ impl Schema {
                 }
                 _ => Err(missing(Part::Table, format!("no online rename keeps a view `{view}` over `{table}`"))),
             },
+            Op::CreateEnum { name, values } => {
+                if self.enums.contains_key(name) {
+                    return Err(exists(Part::Name, format!("enum `{name}` already exists")));
+                }
+                if let Some(twice) = values.iter().enumerate().find(|(i, v)| values[..*i].contains(v)) {
+                    return Err(exists(Part::Name, format!("enum `{name}` lists `{}` twice", twice.1)));
+                }
+                self.enums.insert(name.clone(), values.clone());
+                Ok(())
+            }
+            Op::AddEnumValue { name, value, position } => {
+                let Some(values) = self.enums.get(name) else {
+                    return Err(self.no_enum(Part::Name, name));
+                };
+                if values.contains(value) {
+                    return Err(exists(Part::Column(value.clone()), format!("enum `{name}` already has `{value}`")));
+                }
+                let at = match position {
+                    None => values.len(),
+                    Some((before, neighbour)) => match values.iter().position(|v| v == neighbour) {
+                        Some(i) if *before => i,
+                        Some(i) => i + 1,
+                        None => {
+                            return Err(missing(
+                                Part::Column(neighbour.clone()),
+                                format!("enum `{name}` has no value `{neighbour}`"),
+                            )
+                            .suggesting(neighbour, values.iter().map(String::as_str)));
+                        }
+                    },
+                };
+                if let Some(values) = self.enums.get_mut(name) {
+                    values.insert(at, value.clone());
+                }
+                Ok(())
+            }
+            Op::DropEnum { name, .. } => {
+                if !self.enums.contains_key(name) {
+                    return Err(self.no_enum(Part::Name, name));
+                }
+                let user = self.tables.values().find_map(|t| {
+                    t.columns.iter().find(|c| c.ty.enum_name() == Some(name)).map(|c| format!("{}.{}", t.name, c.name))
+                });
+                if let Some(user) = user {
+                    return Err(broken(Part::Name, format!("enum `{name}` is the type of `{user}`"))
+                        .helping(format!("drop or retype `{user}` first, in this migration or an earlier one")));
+                }
+                self.enums.remove(name);
+                Ok(())
+            }
             Op::DeployBoundary { .. } => {
                 // The code deployed after it knows the new shape.
                 self.copies.clear();
                 Ok(())
             }
+        }
+    }
+
+    fn no_enum(&self, part: Part, name: &str) -> SchemaError {
+        missing(part, format!("enum `{name}` does not exist")).suggesting(name, self.enums.keys().map(String::as_str))
+    }
+
+    /// A column's type as the schema knows it: `Enum<name>` must name an
+    /// enum declared earlier, and a type raw SQL named that is an enum's
+    /// name (or an array of one) is that enum.
+    fn resolve_type(&self, column: &str, ty: &ColumnType) -> Result<ColumnType, SchemaError> {
+        match ty {
+            ColumnType::Enum(name) if !self.enums.contains_key(name) => Err(self
+                .no_enum(Part::ColumnType(column.to_owned()), name)
+                .helping(format!("declare it first: `create_enum {name} {{ … }};`"))),
+            ColumnType::Array(inner) => Ok(ColumnType::Array(Box::new(self.resolve_type(column, inner)?))),
+            ColumnType::Sql(sql) => {
+                let name = sql.trim_matches('"');
+                if self.enums.contains_key(name) {
+                    Ok(ColumnType::Enum(name.to_owned()))
+                } else if let Some(element) = sql.strip_suffix("[]") {
+                    match self.resolve_type(column, &ColumnType::Sql(element.to_owned()))? {
+                        ColumnType::Enum(e) => Ok(ColumnType::Array(Box::new(ColumnType::Enum(e)))),
+                        _ => Ok(ty.clone()),
+                    }
+                } else {
+                    Ok(ty.clone())
+                }
+            }
+            _ => Ok(ty.clone()),
         }
     }
 

@@ -424,13 +424,19 @@ fn fill(
         }
     }
     for table in order {
-        insert_rows(db, table, rows, rng)?;
+        insert_rows(db, table, &schema.enums, rows, rng)?;
         filled.insert(table.name.clone());
     }
     Ok(())
 }
 
-fn insert_rows(db: &mut dyn ScratchDatabase, t: &Table, rows: u64, rng: &mut u64) -> Result<(), String> {
+fn insert_rows(
+    db: &mut dyn ScratchDatabase,
+    t: &Table,
+    enums: &BTreeMap<String, Vec<String>>,
+    rows: u64,
+    rng: &mut u64,
+) -> Result<(), String> {
     let unique: std::collections::BTreeSet<&str> = t
         .constraints
         .iter()
@@ -470,7 +476,7 @@ fn insert_rows(db: &mut dyn ScratchDatabase, t: &Table, rows: u64, rng: &mut u64
                         Some(keys) => dialect::literal(&keys[(next(rng) % keys.len() as u64) as usize]),
                         None => match c.ty {
                             ColumnType::Bytes => db.bytes_literal(&format!("{:016x}", i + 1)),
-                            _ => value(c, i, unique.contains(c.name.as_str()), rng),
+                            _ => value(c, enums, i, unique.contains(c.name.as_str()), rng),
                         },
                     })
                     .collect();
@@ -497,7 +503,7 @@ fn next(rng: &mut u64) -> u64 {
 
 /// A value for row `i` of a column: distinct per row where the column is
 /// unique, NULL for one row in ten where it is nullable.
-fn value(c: &Column, i: u64, unique: bool, rng: &mut u64) -> String {
+fn value(c: &Column, enums: &BTreeMap<String, Vec<String>>, i: u64, unique: bool, rng: &mut u64) -> String {
     if c.nullable && !unique && next(rng).is_multiple_of(10) {
         return "NULL".into();
     }
@@ -528,6 +534,13 @@ fn value(c: &Column, i: u64, unique: bool, rng: &mut u64) -> String {
         }
         ColumnType::Uuid => text(format!("00000000-0000-4000-8000-{n:012x}")),
         ColumnType::Json => text(format!("{{\"n\": {n}}}")),
+        ColumnType::Citext => text(format!("{} {n}", c.name)),
+        // The empty array, in the text form PostgreSQL reads for any array.
+        ColumnType::Array(_) => text("{}".to_owned()),
+        ColumnType::Enum(name) => match enums.get(&name) {
+            Some(values) if !values.is_empty() => text(values[(n % values.len() as u64) as usize].clone()),
+            _ => "NULL".into(),
+        },
         // A type known only by its SQL name: the database converts the text.
         ColumnType::Sql(_) => text(n.to_string()),
     }

@@ -37,6 +37,9 @@ pub fn column_type(ty: &ColumnType) -> String {
         ColumnType::TimestampTz => "timestamptz".into(),
         ColumnType::Uuid => "uuid".into(),
         ColumnType::Json => "jsonb".into(),
+        ColumnType::Citext => "citext".into(),
+        ColumnType::Array(inner) => format!("{}[]", column_type(inner)),
+        ColumnType::Enum(name) => ident(name),
         ColumnType::Sql(sql) => sql.clone(),
     }
 }
@@ -270,6 +273,28 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
         Op::CreateCompatView { view, table } => super::compat_view::postgres_create(view, table),
         Op::DropCompatView { view, .. } => super::compat_view::postgres_drop(view),
         Op::DeployBoundary { note } => vec![Deploy(note.clone())],
+        Op::CreateEnum { name, values } => {
+            let values: Vec<String> = values.iter().map(|v| literal(v)).collect();
+            vec![InTransaction(Statement::new(format!("CREATE TYPE {} AS ENUM ({})", ident(name), values.join(", "))))]
+        }
+        // PostgreSQL 12+ adds a value inside a transaction; `IF NOT EXISTS`
+        // because the way back cannot remove it.
+        Op::AddEnumValue { name, value, position } => {
+            let place = match position {
+                Some((true, w)) => format!(" BEFORE {}", literal(w)),
+                Some((false, w)) => format!(" AFTER {}", literal(w)),
+                None => String::new(),
+            };
+            vec![InTransaction(
+                Statement::new(format!("ALTER TYPE {} ADD VALUE IF NOT EXISTS {}{place}", ident(name), literal(value)))
+                    .locking(format!("ACCESS EXCLUSIVE on type {} (brief)", ident(name))),
+            )]
+        }
+        Op::DropEnum { name, if_exists } => vec![InTransaction(Statement::new(format!(
+            "DROP TYPE {}{}",
+            super::if_exists_clause(*if_exists),
+            ident(name)
+        )))],
     }
 }
 

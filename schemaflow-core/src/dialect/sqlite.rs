@@ -37,6 +37,10 @@ pub fn column_type(ty: &ColumnType) -> String {
         ColumnType::TimestampTz => "TIMESTAMPTZ".into(),
         ColumnType::Uuid => "UUID".into(),
         ColumnType::Json => "JSON".into(),
+        ColumnType::Citext => "CITEXT".into(),
+        // Refused on SQLite at compile time (SF036).
+        ColumnType::Array(inner) => format!("{}[]", column_type(inner)),
+        ColumnType::Enum(_) => "TEXT".into(),
         ColumnType::Sql(sql) => sql.clone(),
     }
 }
@@ -64,13 +68,28 @@ fn is_constant(value: &DefaultValue) -> bool {
     matches!(value, DefaultValue::Bool(_) | DefaultValue::Int(_) | DefaultValue::Float(_) | DefaultValue::Text(_))
 }
 
-fn column_def(c: &Column) -> String {
+/// Enum types by name, with their values (see [`crate::schema::Schema::enums`]).
+pub type Enums = std::collections::BTreeMap<String, Vec<String>>;
+
+fn column_def(c: &Column, enums: &Enums) -> String {
     let mut sql = format!("{} {}", ident(&c.name), column_type(&c.ty));
     if !c.nullable {
         sql.push_str(" NOT NULL");
     }
     if let Some(d) = &c.default {
         sql.push_str(&format!(" DEFAULT {}", value(d)));
+    }
+    match &c.ty {
+        // `CITEXT` has TEXT affinity; the collation compares ASCII letters
+        // without regard to case, as `citext` does.
+        ColumnType::Citext => sql.push_str(" COLLATE NOCASE"),
+        // SQLite has no enum types: the column holds text, checked against
+        // the enum's values (a new value rebuilds the table).
+        ColumnType::Enum(name) => {
+            let values: Vec<String> = enums.get(name).into_iter().flatten().map(|v| literal(v)).collect();
+            sql.push_str(&format!(" CHECK ({} IN ({}))", ident(&c.name), values.join(", ")));
+        }
+        _ => {}
     }
     sql
 }
@@ -79,9 +98,10 @@ fn constraint_def(c: &Constraint) -> String {
     super::postgres::constraint_def(c)
 }
 
-/// `CREATE TABLE` for a table definition, under `name`.
-pub fn create_table(t: &Table, name: &str) -> String {
-    let mut lines: Vec<String> = t.columns.iter().map(column_def).collect();
+/// `CREATE TABLE` for a table definition, under `name`; `enums` gives the
+/// values of the enum types its columns use.
+pub fn create_table(t: &Table, name: &str, enums: &Enums) -> String {
+    let mut lines: Vec<String> = t.columns.iter().map(|c| column_def(c, enums)).collect();
     lines.extend(t.constraints.iter().map(constraint_def));
     format!("CREATE TABLE {} (\n    {}\n)", ident(name), lines.join(",\n    "))
 }
@@ -110,7 +130,7 @@ fn alter(table: &str, action: &str) -> String {
 pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
     let plain = |sql: String| vec![Unit::InTransaction(Statement::new(sql))];
     match op {
-        Op::CreateTable(t) => plain(create_table(t, &t.name)),
+        Op::CreateTable(t) => plain(create_table(t, &t.name, &cx.after.enums)),
         Op::DropTable { table, if_exists } => {
             plain(format!("DROP TABLE {}{}", if_exists_clause(*if_exists), ident(table)))
         }
@@ -120,7 +140,7 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
                 && column.default.as_ref().is_none_or(is_constant)
                 && (column.nullable || column.default.is_some());
             if native {
-                plain(alter(table, &format!("ADD COLUMN {}", column_def(column))))
+                plain(alter(table, &format!("ADD COLUMN {}", column_def(column, &cx.after.enums))))
             } else {
                 rebuild(cx, table, &[])
             }
@@ -180,6 +200,16 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
         Op::CreateCompatView { view, table } => super::compat_view::sqlite_create(cx, view, table),
         Op::DropCompatView { view, .. } => super::compat_view::sqlite_drop(view),
         Op::DeployBoundary { note } => vec![Unit::Deploy(note.clone())],
+        // An enum is the model's: its columns are text with a check.
+        Op::CreateEnum { .. } | Op::DropEnum { .. } => Vec::new(),
+        // Each table with a column of the enum is rebuilt with the new check.
+        Op::AddEnumValue { name, .. } => cx
+            .after
+            .tables
+            .values()
+            .filter(|t| t.columns.iter().any(|c| c.ty.enum_name() == Some(name)))
+            .flat_map(|t| rebuild(cx, &t.name, &[]))
+            .collect(),
     }
 }
 
@@ -212,7 +242,7 @@ fn rebuild(cx: &OpContext, table: &str, conversions: &[(String, String)]) -> Vec
         })
         .collect();
     let mut statements = vec![
-        Statement::new(create_table(after, &temp)),
+        Statement::new(create_table(after, &temp, &cx.after.enums)),
         Statement::new(format!(
             "INSERT INTO {} ({}) SELECT {} FROM {}",
             ident(&temp),

@@ -116,6 +116,18 @@ snapshot!(
     "online_change users { add display_name: Option<String>, retire name, with people::display(name) -> display_name, with people::plain(display_name) -> name } batch 500"
 );
 snapshot!(online_rename_table, "rename_table posts -> articles online");
+snapshot!(
+    enum_type,
+    r#"create_enum post_status { draft, published } alter_table posts { add_column status: Enum<post_status> = "draft", add_column slug: Option<Citext> }"#
+);
+snapshot!(
+    enum_add_value,
+    r#"create_enum mood { ok, sad } alter_table users { add_column mood: Enum<mood> = "ok" } alter_enum mood add_value "so so" after ok"#
+);
+snapshot!(
+    array_column,
+    r#"alter_table posts { add_column tags: Vec<String> = "{}", add_column scores: Option<Vec<i32>> }"#
+);
 snapshot!(raw_sql, "sql \"CREATE VIEW adults AS SELECT * FROM users WHERE age >= 18\" down \"DROP VIEW adults\"");
 
 #[test]

@@ -261,9 +261,20 @@ fn rust_type(ty: &crate::model::ColumnType, nullable: bool) -> String {
         F32 => "f32",
         F64 => "f64",
         Bytes => "::std::vec::Vec<u8>",
-        Text | Varchar(_) | Decimal { .. } | Date | Time | Timestamp | TimestampTz | Uuid | Json | Sql(_) => {
-            "::std::string::String"
-        }
+        // An array reaches a function in its text form (`{a,b}`).
+        Text
+        | Varchar(_)
+        | Citext
+        | Enum(_)
+        | Array(_)
+        | Decimal { .. }
+        | Date
+        | Time
+        | Timestamp
+        | TimestampTz
+        | Uuid
+        | Json
+        | Sql(_) => "::std::string::String",
     };
     if nullable { format!("::std::option::Option<{base}>") } else { base.to_owned() }
 }

@@ -5,7 +5,9 @@
 use sqlparser::ast::{
     AlterColumnOperation, AlterTable, AlterTableOperation, ColumnDef, ColumnOption, CreateIndex, CreateTable, Expr,
     GeneratedAs, Ident, ObjectType, ReferentialAction, RenameTableNameKind, Statement, TableConstraint,
+    UserDefinedTypeRepresentation,
 };
+use sqlparser::ast::{AlterType, AlterTypeAddValuePosition as AlterTypePosition, AlterTypeOperation};
 use sqlparser::tokenizer::Token;
 
 use super::classify::{self, object};
@@ -26,6 +28,19 @@ pub fn lower(statement: &Statement, flavor: Flavor) -> Vec<Op> {
             .iter()
             .map(|n| Op::DropIndex { name: object_name(n), concurrently: false, if_exists: *if_exists })
             .collect(),
+        Statement::CreateType { name, representation: Some(UserDefinedTypeRepresentation::Enum { labels }) } => {
+            vec![Op::CreateEnum { name: object_name(name), values: labels.iter().map(|l| l.value.clone()).collect() }]
+        }
+        Statement::AlterType(AlterType { name, operation: AlterTypeOperation::AddValue(add) }) => {
+            vec![Op::AddEnumValue {
+                name: object_name(name),
+                value: add.value.value.clone(),
+                position: add.position.as_ref().map(|p| match p {
+                    AlterTypePosition::Before(w) => (true, w.value.clone()),
+                    AlterTypePosition::After(w) => (false, w.value.clone()),
+                }),
+            }]
+        }
         other => vec![classify::classify(other)],
     }
 }

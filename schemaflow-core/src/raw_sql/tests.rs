@@ -63,7 +63,7 @@ fn create_table_becomes_the_dsl_table() {
     assert!(t.column("body").unwrap().nullable);
     assert_eq!(t.column("published").unwrap().default, Some(DefaultValue::Function(DefaultFunction::Now)));
     assert_eq!(t.column("score").unwrap().ty, ColumnType::Decimal { precision: 10, scale: 2 });
-    assert_eq!(t.column("tags").unwrap().ty, ColumnType::Sql("text[]".into()));
+    assert_eq!(t.column("tags").unwrap().ty, ColumnType::Array(Box::new(ColumnType::Text)));
     let names: Vec<&str> = t.constraints.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["post_pkey", "post_author_id_fkey", "post_author_id_Title_key", "post_score_check"]);
     assert!(matches!(&t.constraint("post_author_id_fkey").unwrap().kind,

@@ -3,7 +3,8 @@
 //! the DSL would have created.
 
 use sqlparser::ast::{
-    CharacterLength, DataType, ExactNumberInfo, Expr, Ident, ObjectName, TimezoneInfo, UnaryOperator, Value,
+    ArrayElemTypeDef, CharacterLength, DataType, ExactNumberInfo, Expr, Ident, ObjectName, TimezoneInfo, UnaryOperator,
+    Value,
 };
 
 use super::Flavor;
@@ -60,7 +61,17 @@ pub fn column_type(ty: &DataType, flavor: Flavor) -> (ColumnType, bool) {
             "smallserial" | "serial2" => return (ColumnType::I16, true),
             "timestamptz" => ColumnType::TimestampTz,
             "bool" => ColumnType::Bool,
+            "citext" => ColumnType::Citext,
             _ => sql(),
+        },
+        // An array of a type the model names: `text[]`, `integer ARRAY`.
+        DataType::Array(
+            ArrayElemTypeDef::SquareBracket(element, _)
+            | ArrayElemTypeDef::Qualified(element, _)
+            | ArrayElemTypeDef::AngleBracket(element),
+        ) if flavor == Flavor::Postgres => match column_type(element, flavor) {
+            (ColumnType::Sql(_) | ColumnType::Array(_) | ColumnType::Bytes, _) | (_, true) => sql(),
+            (inner, false) => ColumnType::Array(Box::new(inner)),
         },
         _ => sql(),
     };

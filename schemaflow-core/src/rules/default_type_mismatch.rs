@@ -16,7 +16,7 @@ pub(super) const RULE: Rule = Rule {
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     let mut report = |column: &str, ty: ColumnType, value: &DefaultValue| {
-        if let Err(why) = value_fits(value, &ty) {
+        if let Err(why) = value_fits(value, &ty).and_then(|()| enum_value_fits(cx, value, &ty)) {
             out.push(Diagnostic::new(
                 &RULE,
                 cx.at(Part::Default(column.to_owned())),
@@ -56,6 +56,25 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// An enum column's literal must be one of the enum's values, and (on
+/// PostgreSQL) not one this same migration adds: PostgreSQL refuses a
+/// value in the transaction that added it.
+fn enum_value_fits(cx: &StepContext, value: &DefaultValue, ty: &ColumnType) -> Result<(), String> {
+    let (ColumnType::Enum(name), DefaultValue::Text(v)) = (ty, value) else { return Ok(()) };
+    let Some(values) = cx.schema.enums.get(name) else { return Ok(()) };
+    if !values.contains(v) {
+        return Err(format!("enum `{name}` has no value `{v}` (its values: {})", values.join(", ")));
+    }
+    let added_here =
+        cx.earlier.iter().any(|s| matches!(&s.op, Op::AddEnumValue { name: n, value, .. } if n == name && value == v));
+    if added_here && cx.targets.postgres {
+        return Err(format!(
+            "`{v}` is added to enum `{name}` by this same migration, and PostgreSQL refuses a new enum value in the transaction that added it; use it from the next migration on"
+        ));
+    }
+    Ok(())
+}
+
 fn help_for(ty: &ColumnType) -> String {
     let example = match ty {
         ColumnType::Bool => "`true` or `false`".to_owned(),
@@ -77,6 +96,11 @@ fn help_for(ty: &ColumnType) -> String {
         ColumnType::TimestampTz => "`\"YYYY-MM-DD HH:MM:SS+00:00\"` or `now()`".to_owned(),
         ColumnType::Uuid => "`\"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"` or `gen_random_uuid()`".to_owned(),
         ColumnType::Json => "a string literal holding valid JSON, e.g. `\"{}\"`".to_owned(),
+        ColumnType::Citext => "a string literal, e.g. `\"\"`".to_owned(),
+        ColumnType::Array(_) => {
+            "an array literal in PostgreSQL's text form, e.g. `\"{}\"` (empty) or `\"{a,b}\"`".to_owned()
+        }
+        ColumnType::Enum(name) => format!("a string literal naming one of the values of enum `{name}`"),
         ColumnType::Sql(_) => "a literal the database accepts for it".to_owned(),
     };
     format!("a column of type `{ty}` takes {example}; for an expression the DSL cannot check, write `sql(\"…\")`")
@@ -160,7 +184,17 @@ fn decimal_fits(text: &str, precision: u32, scale: u32) -> Result<(), String> {
 
 fn text_fits(text: &str, ty: &ColumnType) -> Result<(), String> {
     let ok = match ty {
-        ColumnType::Text => return Ok(()),
+        ColumnType::Text | ColumnType::Citext => return Ok(()),
+        // Checked against the enum's values where the schema is known.
+        ColumnType::Enum(_) => return Ok(()),
+        ColumnType::Array(_) => {
+            let t = text.trim();
+            return if t.starts_with('{') && t.ends_with('}') {
+                Ok(())
+            } else {
+                Err(format!("`{text}` is not an array literal: write it as `\"{{a,b}}\"` (or `\"{{}}\"` for none)"))
+            };
+        }
         ColumnType::Varchar(n) => {
             let len = text.chars().count();
             return if len <= *n as usize {

@@ -32,8 +32,8 @@ pub(super) const UNANALYSED: Rule = Rule {
 pub(super) const NOT_PORTABLE: Rule = Rule {
     code: "SF036",
     name: "sql-not-portable",
-    summary: "raw SQL (or a PostgreSQL-only index form) that SQLite cannot run, in a crate that targets SQLite",
-    why: "raw SQL runs as written on every target database, and an index method, operator class or `include` exists only on PostgreSQL: the migration compiles, then fails on SQLite (in tests, on a developer's machine, or in production)",
+    summary: "raw SQL (or a PostgreSQL-only index form or array column) that SQLite cannot run, in a crate that targets SQLite",
+    why: "raw SQL runs as written on every target database, and an index method, operator class, `include` or array type exists only on PostgreSQL: the migration compiles, then fails on SQLite (in tests, on a developer's machine, or in production)",
     allowable: true,
     advice: false,
 };
@@ -63,6 +63,9 @@ fn sqlite_cannot_run(op: &Op, sql: &str, targets: &Targets) -> Option<(String, &
             dsl("identity or serial columns", "create_table … { id: i64 primary_key identity }")
         }
         Op::Sql(s) if POSTGRES_ONLY.contains(&s.kind.as_str()) => Some((s.kind.clone(), "")),
+        Op::CreateEnum { .. } => dsl("CREATE TYPE … AS ENUM", "create_enum name { … }"),
+        Op::AddEnumValue { .. } => dsl("ALTER TYPE … ADD VALUE", "alter_enum name add_value …"),
+        Op::DropEnum { .. } => dsl("DROP TYPE", "drop_enum name"),
         _ => None,
     }
 }
@@ -121,6 +124,7 @@ const POSTGRES_ONLY: &[&str] = &[
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     not_portable(cx, out);
     postgres_only_index(cx, out);
+    postgres_only_type(cx, out);
     let Op::Sql(statement) = &cx.step.op else { return };
     match &statement.class {
         RawClass::Unreadable(why) => out.push(Diagnostic::new(
@@ -139,6 +143,32 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
             ));
         }
         _ => {}
+    }
+}
+
+/// SF036 for a DSL column of a type SQLite has no form of: an array.
+fn postgres_only_type(cx: &StepContext, out: &mut Vec<Diagnostic>) {
+    use crate::model::ColumnType;
+    if cx.step.raw.is_some() || !cx.targets.sqlite {
+        return;
+    }
+    let columns: Vec<&Column> = match &cx.step.op {
+        Op::CreateTable(t) => t.columns.iter().collect(),
+        Op::AddColumn { column, .. } => vec![column],
+        _ => Vec::new(),
+    };
+    let typed = match &cx.step.op {
+        Op::AlterColumnType { column, ty, .. } => Some((column.as_str(), ty)),
+        _ => None,
+    };
+    let arrays = columns.into_iter().map(|c| (c.name.as_str(), &c.ty)).chain(typed);
+    for (name, _) in arrays.filter(|(_, ty)| matches!(ty, ColumnType::Array(_))) {
+        out.push(Diagnostic::new(
+            &NOT_PORTABLE,
+            cx.at(Part::ColumnType(name.to_owned())),
+            format!("SQLite has no array type for column `{name}`"),
+            "if the crate runs on PostgreSQL only, say so in its Cargo.toml: `[package.metadata.schemaflow] databases = [\"postgres\"]`; otherwise store the list as `Json`, or in a table of its own",
+        ));
     }
 }
 

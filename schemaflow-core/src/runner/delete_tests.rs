@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use super::*;
 
-fn parse(version: u64, name: &str, src: &str) -> Migration {
+pub(super) fn parse(version: u64, name: &str, src: &str) -> Migration {
     let tokens = proc_macro2::TokenStream::from_str(src).unwrap();
     match crate::dsl::parse_migration(tokens, version, name) {
         Ok(p) => p.migration,

@@ -1708,6 +1708,9 @@ mod online_tests;
 #[cfg(all(test, any(feature = "sqlite", feature = "postgres"), feature = "dsl"))]
 mod delete_tests;
 
+#[cfg(all(test, any(feature = "sqlite", feature = "postgres"), feature = "dsl"))]
+mod types_tests;
+
 /// A PostgreSQL database of its own for one test, dropped afterwards.
 #[cfg(feature = "postgres")]
 pub mod test_database;

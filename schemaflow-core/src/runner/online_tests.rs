@@ -715,6 +715,17 @@ impl Controls {
         }
     }
 
+    /// Waits until the app has made `n` more writes (a loaded machine may
+    /// schedule its thread late), for at most a minute.
+    fn wait_for_writes(&self, n: i64) {
+        use std::sync::atomic::Ordering;
+        let target = self.done.load(Ordering::SeqCst) + n;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while self.done.load(Ordering::SeqCst) < target && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+    }
+
     /// Turns the read-back check off, and waits until a write under way
     /// (which may still read back) has finished.
     fn stop_checking(&self) {
@@ -840,6 +851,8 @@ fn change_under_load(
     // The new version deploys: both write.
     let new_writer = app(connect(), load.new, 200_000, 1001..=2000, &new_app);
     std::thread::sleep(std::time::Duration::from_millis(400));
+    old_app.wait_for_writes(25);
+    new_app.wait_for_writes(25);
     let (old, new) = match ending {
         Ending::Complete => {
             // The old version is gone: the contract, with the new app
@@ -849,6 +862,7 @@ fn change_under_load(
             new_app.stop_checking();
             assert_eq!(complete(db, migrations, &options, &mut |_| {}).unwrap(), 1);
             std::thread::sleep(std::time::Duration::from_millis(200));
+            new_app.wait_for_writes(10);
             new_app.stop.store(true, Ordering::SeqCst);
             (old, new_writer.join().unwrap())
         }
@@ -861,6 +875,7 @@ fn change_under_load(
             rollback(db, migrations, RollbackTarget::Steps(1), &options, &mut |_| {}).unwrap();
             assert_eq!(state_of(db, migrations, 2), State::Pending);
             std::thread::sleep(std::time::Duration::from_millis(200));
+            old_app.wait_for_writes(10);
             old_app.stop.store(true, Ordering::SeqCst);
             (old_writer.join().unwrap(), new)
         }

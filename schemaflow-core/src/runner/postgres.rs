@@ -786,6 +786,38 @@ fn column_type(data_type: &str, length: Option<i32>, precision: Option<i32>, sca
     })
 }
 
+/// A type as `format_type` names it, for the types `information_schema`
+/// calls `ARRAY` or `USER-DEFINED`: arrays of the model's types, `citext`
+/// and enums.
+fn formatted_type(formatted: &str, enums: &std::collections::BTreeMap<String, Vec<String>>) -> Option<ColumnType> {
+    let formatted = formatted.trim();
+    if let Some(element) = formatted.strip_suffix("[]") {
+        return match formatted_type(element, enums)? {
+            ColumnType::Array(_) | ColumnType::Bytes => None,
+            inner => Some(ColumnType::Array(Box::new(inner))),
+        };
+    }
+    let name = formatted.trim_matches('"');
+    if enums.contains_key(name) {
+        return Some(ColumnType::Enum(name.to_owned()));
+    }
+    let args = |prefix: &str| -> Option<Vec<u32>> {
+        let inner = formatted.strip_prefix(prefix)?.strip_prefix('(')?.strip_suffix(')')?;
+        inner.split(',').map(|n| n.trim().parse().ok()).collect()
+    };
+    if let Some([n]) = args("character varying").as_deref() {
+        return Some(ColumnType::Varchar(*n));
+    }
+    if let Some([p, s]) = args("numeric").as_deref() {
+        return Some(ColumnType::Decimal { precision: *p, scale: *s });
+    }
+    match formatted {
+        "citext" => Some(ColumnType::Citext),
+        "character varying" => Some(ColumnType::Text),
+        other => column_type(other, None, None, None),
+    }
+}
+
 fn fk_action(code: i8) -> FkAction {
     match code as u8 {
         b'r' => FkAction::Restrict,
@@ -814,6 +846,18 @@ fn introspect(client: &mut Client, schema_name: &str) -> Result<(Schema, Vec<Str
             .tables
             .insert(name.clone(), Table { name, columns: Vec::new(), constraints: Vec::new(), if_not_exists: false });
     }
+    let enum_rows = client
+        .query(
+            "SELECT t.typname::text, array_agg(e.enumlabel::text ORDER BY e.enumsortorder)
+             FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
+             WHERE n.nspname = $1 GROUP BY t.typname",
+            &[&schema_name],
+        )
+        .map_err(db_error)?;
+    for row in enum_rows {
+        schema.enums.insert(row.get(0), row.get(1));
+    }
+    let enums = schema.enums.clone();
     let columns = client
         .query(
             "SELECT table_name::text, column_name::text, data_type::text, character_maximum_length::int,
@@ -829,8 +873,10 @@ fn introspect(client: &mut Client, schema_name: &str) -> Result<(Schema, Vec<Str
         let Some(t) = schema.tables.get_mut(&table) else { continue };
         let name: String = r.get(1);
         let data_type: String = r.get(2);
+        let formatted: Option<String> = r.get(9);
         let ty = column_type(&data_type, r.get(3), r.get(4), r.get(5))
-            .unwrap_or_else(|| ColumnType::Sql(r.get::<_, Option<String>>(9).unwrap_or(data_type)));
+            .or_else(|| formatted.as_deref().and_then(|f| formatted_type(f, &enums)))
+            .unwrap_or_else(|| ColumnType::Sql(formatted.unwrap_or(data_type)));
         let mut default: Option<String> = r.get(7);
         let mut identity = r.get::<_, String>(8) == "YES";
         // `serial`: an integer whose default takes the next value of the

@@ -759,6 +759,7 @@ fn column_type(declared: &str) -> Option<ColumnType> {
         "TIMESTAMPTZ" => ColumnType::TimestampTz,
         "UUID" => ColumnType::Uuid,
         "JSON" => ColumnType::Json,
+        "CITEXT" => ColumnType::Citext,
         _ => {
             if let Some([p, s]) = args("NUMERIC").as_deref() {
                 ColumnType::Decimal { precision: *p, scale: *s }
@@ -927,6 +928,10 @@ fn normalize(schema: &Schema) -> Schema {
         table.constraints.sort_by(|a, b| a.name.cmp(&b.name));
         for column in &mut table.columns {
             column.identity = false;
+            // An enum column is text with a check (checks are left out).
+            if matches!(column.ty, ColumnType::Enum(_)) {
+                column.ty = ColumnType::Text;
+            }
             column.default = column.default.as_ref().map(|d| match d {
                 DefaultValue::Sql(stored) => DefaultValue::Sql(stored.clone()),
                 other => DefaultValue::Sql(sqlite_sql::value(other)),

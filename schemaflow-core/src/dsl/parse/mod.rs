@@ -20,6 +20,8 @@
 //!          | add_constraint [NAME] CONSTRAINT [not_valid | concurrently]   (a check needs its NAME)
 //! create_index [NAME] on table(a, …) [unique] [where "sql"] [concurrently]
 //! drop_index NAME [concurrently]
+//! create_enum NAME { value, "value", … }    alter_enum NAME add_value V [before W | after W]
+//! drop_enum NAME
 //! backfill table set a = value, … [where "sql"] [batch N] [pause 100ms]
 //! backfill table with path::to::f(a, …) -> (b, …) [where "sql"] [batch N] [pause 100ms]
 //! sql "…" (down "…" | irreversible "why")
@@ -58,6 +60,7 @@ use types::value;
 
 mod alter;
 mod backfill;
+mod enums;
 mod index;
 mod online;
 mod raw;
@@ -152,7 +155,7 @@ struct Builder {
     allows_read: usize,
 }
 
-const OPERATIONS: &str = "create_table, drop_table, rename_table, alter_table, create_index, drop_index, backfill, sql, online_change, down, irreversible";
+const OPERATIONS: &str = "create_table, drop_table, rename_table, alter_table, create_index, drop_index, create_enum, alter_enum, drop_enum, create_extension, backfill, delete_rows, sql, online_change, deploy_boundary, down, irreversible";
 const ALTER_ITEMS: &str = "add_column, drop_column, rename_column, set_type, set_not_null, drop_not_null, set_default, drop_default, add_constraint, drop_constraint";
 
 struct PendingAllow {
@@ -461,6 +464,18 @@ impl Builder {
             }
             "create_extension" => {
                 self.create_extension(input, steps, span)?;
+                false
+            }
+            "create_enum" => {
+                self.create_enum(input, steps, span)?;
+                true
+            }
+            "alter_enum" => {
+                self.alter_enum(input, steps, span)?;
+                false
+            }
+            "drop_enum" => {
+                self.drop_enum(input, steps, span)?;
                 false
             }
             "online_change" => self.online_change(input, steps, span)?,

@@ -4,8 +4,7 @@
 use super::*;
 
 /// The type names a column may have (generic ones without their arguments).
-const COLUMN_TYPES: &str =
-    "bool, i16, i32, i64, f32, f64, Decimal, String, Varchar, Date, Time, Timestamp, TimestampTz, Uuid, Json, Option";
+const COLUMN_TYPES: &str = "bool, i16, i32, i64, f32, f64, Decimal, String, Varchar, Citext, Date, Time, Timestamp, TimestampTz, Uuid, Json, Enum, Vec, Option";
 
 pub(super) fn suggest_type(name: &str) -> &'static str {
     match name {
@@ -13,6 +12,8 @@ pub(super) fn suggest_type(name: &str) -> &'static str {
             "databases have no unsigned or 8/128-bit integers: use `i16`, `i32` or `i64`; "
         }
         "str" | "Text" | "text" | "char" | "Char" => "for text write `String` (or `Varchar<N>`); ",
+        "citext" | "CiText" | "CIText" => "write `Citext`; ",
+        "Array" | "array" => "for an array write `Vec<T>`, e.g. `Vec<String>`; ",
         "Integer" | "int" | "Int" | "integer" | "bigint" | "BigInt" => "write the Rust name: `i32` or `i64`; ",
         "DateTime" | "OffsetDateTime" => "for a point in time write `TimestampTz`; ",
         "NaiveDateTime" | "PrimitiveDateTime" => "write `Timestamp` (or better `TimestampTz`); ",
@@ -140,6 +141,26 @@ impl Builder {
             "TimestampTz" => ColumnType::TimestampTz,
             "Uuid" => ColumnType::Uuid,
             "Json" => ColumnType::Json,
+            "Citext" => ColumnType::Citext,
+            "Enum" => {
+                input.parse::<Token![<]>()?;
+                let n = name(input, "enum")?;
+                input.parse::<Token![>]>()?;
+                ColumnType::Enum(n.text)
+            }
+            "sql" if input.peek(syn::token::Paren) => {
+                // A type the DSL has no name for, passed to the database as
+                // written: `sql("char(36)")`, `sql("inet")`.
+                let content;
+                parenthesized!(content in input);
+                let s: LitStr =
+                    content.parse().map_err(|e| err(e.span(), "expected the SQL type as a string: `sql(\"inet\")`"))?;
+                let text = s.value().split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_lowercase();
+                if text.is_empty() {
+                    return Err(err(s.span(), "the SQL type is empty"));
+                }
+                ColumnType::Sql(text)
+            }
             "Decimal" => {
                 input.parse::<Token![<]>()?;
                 let p: LitInt = input.parse()?;
@@ -167,15 +188,23 @@ impl Builder {
             }
             "Vec" => {
                 input.parse::<Token![<]>()?;
-                let inner = input.call(Ident::parse_any)?;
+                if input.peek(Ident) && input.fork().call(Ident::parse_any).is_ok_and(|i| i == "u8") {
+                    input.call(Ident::parse_any)?;
+                    input.parse::<Token![>]>()?;
+                    return Ok((ColumnType::Bytes, false, span));
+                }
+                let (inner, nullable, inner_span) = self.column_type(input)?;
                 input.parse::<Token![>]>()?;
-                if inner != "u8" {
+                if nullable {
+                    return Err(err(inner_span, "write the element type without `Option`: array elements may be NULL"));
+                }
+                if matches!(inner, ColumnType::Array(_) | ColumnType::Bytes) {
                     return Err(err(
-                        inner.span(),
-                        format!("`Vec<{inner}>` is not a column type; `Vec<u8>` is (bytes); store lists as `Json`"),
+                        inner_span,
+                        "an array of arrays (or of bytes) is not a column type; store it as `Json`",
                     ));
                 }
-                ColumnType::Bytes
+                ColumnType::Array(Box::new(inner))
             }
             _ => {
                 // Skip generic arguments so the error stays on the name.
@@ -211,7 +240,7 @@ impl Builder {
                 self.errors.push(err(
                     span,
                     format!(
-                        "[{} {}] unknown column type `{text}`\n  = why: {}\n  = help: {suggestion}the column types are bool, i16, i32, i64, f32, f64, Decimal<P, S>, String, Varchar<N>, Vec<u8>, Date, Time, Timestamp, TimestampTz, Uuid, Json, and Option<T> for a nullable column",
+                        "[{} {}] unknown column type `{text}`\n  = why: {}\n  = help: {suggestion}the column types are bool, i16, i32, i64, f32, f64, Decimal<P, S>, String, Varchar<N>, Citext, Vec<u8>, Date, Time, Timestamp, TimestampTz, Uuid, Json, Enum<name>, Vec<T> (an array), sql(\"type\"), and Option<T> for a nullable column",
                         rule.code, rule.name, rule.why
                     ),
                 ));

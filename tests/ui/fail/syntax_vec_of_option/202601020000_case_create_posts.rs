@@ -1,7 +1,7 @@
 schemaflow::migration! {
     create_table posts {
         id: i64 primary_key identity,
-        tags: Vec<String>,
+        tags: Vec<Option<String>>,
     }
 }
 

@@ -1,0 +1,95 @@
+//! The DSL's richer column types on SQLite and PostgreSQL: enums (declared
+//! once, used as a column type, a value added later), `Citext` and arrays,
+//! each created, enforced, free of drift, and through the way back and
+//! forward again.
+
+use super::delete_tests::parse;
+use super::*;
+
+fn text(db: &mut dyn ScratchDatabase, sql: &str) -> String {
+    let rows = db.query_text(sql).unwrap();
+    rows[0][0].clone().unwrap_or_default()
+}
+
+fn enums_and_citext(db: &mut dyn ScratchDatabase, mut migrations: Vec<Migration>) {
+    migrations.push(parse(
+        2,
+        "posts",
+        r#"create_enum post_status { draft, published, "on hold" }
+           create_table posts { id: i64 primary_key, status: Enum<post_status> = "draft", title: Citext unique }"#,
+    ));
+    migrations.push(parse(3, "archived", r#"alter_enum post_status add_value archived after published"#));
+    let options = Options::default();
+    let first = migrations.len() - 1;
+    run(db, &migrations[..first], None, &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO posts (id, title) VALUES (1, 'Hello')").unwrap();
+    db.execute("INSERT INTO posts (id, status, title) VALUES (2, 'on hold', 'Other')").unwrap();
+    assert_eq!(text(db, "SELECT CAST(status AS TEXT) FROM posts WHERE id = 1"), "draft", "the enum default");
+    assert!(db.execute("INSERT INTO posts (id, status, title) VALUES (3, 'bogus', 'x')").is_err(), "not a value");
+    assert!(db.execute("INSERT INTO posts (id, status, title) VALUES (3, 'archived', 'x')").is_err(), "not yet");
+    // Citext: compared and unique without regard to case.
+    assert_eq!(text(db, "SELECT CAST(count(*) AS TEXT) FROM posts WHERE title = 'HELLO'"), "1");
+    assert!(db.execute("INSERT INTO posts (id, title) VALUES (4, 'hello')").is_err(), "unique ignoring case");
+
+    run(db, &migrations, None, &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO posts (id, status, title) VALUES (3, 'archived', 'x')").unwrap();
+    assert!(db.execute("INSERT INTO posts (id, status, title) VALUES (5, 'bogus', 'y')").is_err(), "still checked");
+    assert_eq!(text(db, "SELECT CAST(count(*) AS TEXT) FROM posts"), "3", "rows kept through the change");
+    let s = status(db, &migrations).unwrap();
+    assert!(s.drift.is_empty(), "{:?}", s.drift);
+
+    // The way back leaves the value (PostgreSQL cannot remove one), then
+    // drops the table and the type; forward again works.
+    rollback(db, &migrations, RollbackTarget::Steps(2), &options, &mut |_| {}).unwrap();
+    run(db, &migrations, None, &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO posts (id, status, title) VALUES (1, 'archived', 'again')").unwrap();
+    let s = status(db, &migrations).unwrap();
+    assert!(s.drift.is_empty(), "{:?}", s.drift);
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn enums_and_citext_work_on_sqlite() {
+    enums_and_citext(&mut crate::runner::sqlite::SqliteBackend::in_memory().unwrap(), Vec::new());
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn enums_and_citext_work_on_postgres() {
+    let Some(db) = crate::runner::test_database::TestDatabase::create("enum_types") else { return };
+    let mut backend = crate::runner::postgres::PostgresBackend::connect(&db.url, "public").unwrap();
+    enums_and_citext(&mut backend, vec![parse(1, "citext", "create_extension citext")]);
+    let kind = text(&mut backend, "SELECT typtype::text FROM pg_type WHERE typname = 'post_status'");
+    assert_eq!(kind, "e", "a real enum type");
+    let labels = text(
+        &mut backend,
+        "SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE typname = 'post_status'",
+    );
+    assert_eq!(labels, "draft,published,archived,on hold");
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn arrays_work_on_postgres() {
+    let Some(db) = crate::runner::test_database::TestDatabase::create("array_types") else { return };
+    let db = &mut crate::runner::postgres::PostgresBackend::connect(&db.url, "public").unwrap();
+    let migrations = vec![
+        parse(1, "posts", "create_table posts { id: i64 primary_key, tags: Vec<String> = \"{}\" }"),
+        parse(2, "scores", "alter_table posts { add_column scores: Option<Vec<i32>> }"),
+        parse(3, "tags_index", "create_index posts_tags on posts(tags) using gin concurrently"),
+    ];
+    let options = Options::default();
+    run(db, &migrations, None, &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO posts (id, tags, scores) VALUES (1, '{rust,sql}', '{1,2}')").unwrap();
+    db.execute("INSERT INTO posts (id) VALUES (2)").unwrap();
+    assert_eq!(text(db, "SELECT CAST(count(*) AS TEXT) FROM posts WHERE tags @> '{rust}'"), "1");
+    assert_eq!(
+        text(db, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attname = 'scores'"),
+        "integer[]"
+    );
+    let s = status(db, &migrations).unwrap();
+    assert!(s.drift.is_empty(), "{:?}", s.drift);
+    rollback(db, &migrations, RollbackTarget::Steps(2), &options, &mut |_| {}).unwrap();
+    let s = status(db, &migrations[..1]).unwrap();
+    assert!(s.drift.is_empty(), "{:?}", s.drift);
+}
