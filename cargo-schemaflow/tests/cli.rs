@@ -87,7 +87,7 @@ fn new_run_status_rollback_run() {
     // A fresh database: the online change's table was created in this run,
     // so its deploy boundary has nobody to wait for.
     assert!(out.contains("202611271500_rename_post_body: its deploy boundary is passed at once"), "{out}");
-    assert!(out.contains("11 migrations applied"), "{out}");
+    assert!(out.contains("12 migrations applied"), "{out}");
 
     let out = ok(&ws, &["new", "add_post_views"]);
     assert!(out.contains("Created"), "{out}");
@@ -113,12 +113,12 @@ fn new_run_status_rollback_run() {
     let out = ok(&ws, &["run", "--database-url", &url]);
     assert!(out.contains("_add_post_views") && out.contains("1 migration applied"), "{out}");
     let status = ok(&ws, &["status", "--check", "--database-url", &url]);
-    assert!(status.contains("Status: up to date (12 applied)"), "{status}");
+    assert!(status.contains("Status: up to date (13 applied)"), "{status}");
 
     // Back through the online change: its rollback stops at its own
     // deploy boundary until `complete`.
-    let out = ok(&ws, &["rollback", "--steps", "3", "--database-url", &url]);
-    assert!(out.contains("1 migration rolled back"), "{out}");
+    let out = ok(&ws, &["rollback", "--steps", "4", "--database-url", &url]);
+    assert!(out.contains("2 migrations rolled back"), "{out}");
     assert!(out.contains("rollback waiting 202611271500_rename_post_body"), "{out}");
     let out = ok(&ws, &["complete", "--database-url", &url]);
     assert!(out.contains("rolled back 202611271500_rename_post_body"), "{out}");
@@ -126,7 +126,7 @@ fn new_run_status_rollback_run() {
     let json = ok(&ws, &["status", "--format", "json", "--database-url", &url]);
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
     let pending = value["migrations"].as_array().unwrap().iter().filter(|m| m["state"] == "pending").count();
-    assert_eq!(pending, 3);
+    assert_eq!(pending, 4);
     assert_eq!(value["drift"], serde_json::json!([]));
 
     // Forward again on a database in use: `run` stops at the boundary, the
@@ -159,14 +159,14 @@ fn new_run_status_rollback_run() {
     let out = ok(&ws, &["complete", "--database-url", &url]);
     assert!(out.contains("applied 202611271500_rename_post_body"), "{out}");
     let out = ok(&ws, &["run", "--database-url", &url]);
-    assert!(out.contains("1 migration applied"), "{out}");
+    assert!(out.contains("2 migrations applied"), "{out}");
     ok(&ws, &["status", "--check", "--database-url", &url]);
 
     ok(&ws, &["rollback", "--to", "0", "--database-url", &url]);
     ok(&ws, &["complete", "--database-url", &url]);
     ok(&ws, &["rollback", "--to", "0", "--database-url", &url]);
     let status = ok(&ws, &["status", "--database-url", &url]);
-    assert!(status.contains("12 pending"), "{status}");
+    assert!(status.contains("13 pending"), "{status}");
 }
 
 #[test]
@@ -291,11 +291,11 @@ fn two_runs_at_once_apply_each_migration_once() {
     applied.sort();
     let before = applied.len();
     applied.dedup();
-    assert_eq!(before, 11, "each of the 11 migrations was applied exactly once: {applied:?}");
-    assert_eq!(applied.len(), 11);
+    assert_eq!(before, 12, "each of the 12 migrations was applied exactly once: {applied:?}");
+    assert_eq!(applied.len(), 12);
     let conn = rusqlite::Connection::open(ws.join("app.db")).unwrap();
     let rows: i64 = conn.query_row("SELECT count(*) FROM schemaflow_migrations", [], |r| r.get(0)).unwrap();
-    assert_eq!(rows, 11);
+    assert_eq!(rows, 12);
 }
 
 #[test]
@@ -421,9 +421,9 @@ fn the_example_on_postgres_with_two_runners_at_once() {
             }
         }
     }
-    assert_eq!(applied.len(), 11, "each migration applied once in all: {applied:?}");
+    assert_eq!(applied.len(), 12, "each migration applied once in all: {applied:?}");
     let status = ok(&ws, &["status", "--check", "--schema", "blog", "--database-url", &db.url]);
-    assert!(status.contains("Status: up to date (11 applied)"), "{status}");
+    assert!(status.contains("Status: up to date (12 applied)"), "{status}");
 
     // The online change's way back waits at its boundary for the old code.
     let out = ok(&ws, &["rollback", "--to", "0", "--schema", "blog", "--database-url", &db.url]);
@@ -432,7 +432,7 @@ fn the_example_on_postgres_with_two_runners_at_once() {
     let out = ok(&ws, &["rollback", "--to", "0", "--schema", "blog", "--database-url", &db.url]);
     assert!(out.contains("10 migrations rolled back"), "{out}");
     let out = ok(&ws, &["run", "--schema", "blog", "--database-url", &db.url]);
-    assert!(out.contains("11 migrations applied"), "{out}");
+    assert!(out.contains("12 migrations applied"), "{out}");
     let dry = ok(&ws, &["run", "--dry-run", "--schema", "blog", "--database-url", &db.url]);
     assert!(dry.contains("nothing to apply"), "{dry}");
 }
@@ -618,7 +618,7 @@ fn plan_describes_the_pending_migrations() {
     let json =
         ok(&ws, &["plan", "--format", "json", "--for", "postgres", "--from", "202611010900", "--database-url", &url]);
     let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(doc["migrations"].as_array().unwrap().len(), 11);
+    assert_eq!(doc["migrations"].as_array().unwrap().len(), 12);
     assert_eq!(doc["database"], "postgres");
     let out = ok(
         &ws,
@@ -634,7 +634,7 @@ fn plan_describes_the_pending_migrations() {
             "sqlite://missing.db",
         ],
     );
-    assert!(out.contains("Wrote the plan of 11 migration(s)"), "{out}");
+    assert!(out.contains("Wrote the plan of 12 migration(s)"), "{out}");
     let written = std::fs::read_to_string(ws.join("plan.md")).unwrap();
     let checked_in = std::fs::read_to_string(repo().join("examples/blog/docs/migration-plan.md")).unwrap();
     assert_eq!(written, checked_in, "the CLI writes the plan the example keeps in its docs");
@@ -644,12 +644,12 @@ fn plan_describes_the_pending_migrations() {
 fn test_passes_on_the_example_on_sqlite_and_postgres_and_fails_on_a_down_that_loses_data() {
     let ws = example_workspace("cli_test");
     let out = ok(&ws, &["test", "--rows", "500", "--junit", "junit.xml"]);
-    assert!(out.contains("11 passed, 0 failed"), "{out}");
+    assert!(out.contains("12 passed, 0 failed"), "{out}");
     let xml = std::fs::read_to_string(ws.join("junit.xml")).unwrap();
-    assert!(xml.contains("tests=\"11\" failures=\"0\""), "{xml}");
+    assert!(xml.contains("tests=\"12\" failures=\"0\""), "{xml}");
     if let Some(db) = postgres_database("cli_test_pg") {
         let out = ok(&ws, &["test", "--rows", "500", "--database-url", &db.url]);
-        assert!(out.contains("11 passed, 0 failed"), "{out}");
+        assert!(out.contains("12 passed, 0 failed"), "{out}");
     }
 
     // A way back that drops and re-adds the wrong column keeps the schema
@@ -902,7 +902,7 @@ fn new_twice_in_a_minute_gives_the_second_the_next_minute() {
     assert!(versions[1].ends_with("_add_likes.rs"), "the second comes after the first: {versions:?}");
     let url = db_url(&ws);
     let out = ok(&ws, &["run", "--database-url", &url]);
-    assert!(out.contains("13 migrations applied"), "both new files compile and apply: {out}");
+    assert!(out.contains("14 migrations applied"), "both new files compile and apply: {out}");
 }
 
 #[test]
@@ -988,7 +988,7 @@ fn run_backup_on_sqlite_copies_the_database_first_and_the_plan_ticks_it() {
     let (_, out) = fails(&ws, &["run", "--backup-to", copy.to_str().unwrap(), "--database-url", &url]);
     assert!(out.contains("exists already"), "{out}");
     let status = ok(&ws, &["status", "--database-url", &url]);
-    assert!(status.contains("1 pending"), "{status}");
+    assert!(status.contains("2 pending"), "{status}");
 }
 
 #[test]
@@ -1011,7 +1011,7 @@ fn run_backup_on_postgres_dumps_a_restorable_archive_or_runs_nothing() {
     assert!(!out.status.success() && text.contains("/nonexistent/pg_dump was not found"), "{text}");
     assert!(text.contains("nothing ran"), "{text}");
     let status = ok(&ws, &["status", "--database-url", &db.url]);
-    assert!(status.contains("8 pending"), "{status}");
+    assert!(status.contains("9 pending"), "{status}");
     let leftovers: Vec<_> = std::fs::read_dir(&ws)
         .unwrap()
         .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".dump"))

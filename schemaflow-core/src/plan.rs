@@ -364,11 +364,14 @@ fn plan_migration(
             }
             Op::DropDefault { table, column } => changes.push(format!("drops the default of `{table}.{column}`")),
             Op::CreateIndex(i) => changes.push(format!(
-                "creates {}index `{}` on `{}({})`{}",
+                "creates {}index `{}` on `{}`{}",
                 if i.unique { "unique " } else { "" },
                 i.name,
-                i.table,
-                i.columns.join(", "),
+                match &i.key {
+                    // An expression, ordered or method key, as written.
+                    Some(key) => format!("{} {key}", i.table),
+                    None => format!("{}({})", i.table, i.columns.join(", ")),
+                },
                 if i.predicate.is_some() { " (partial)" } else { "" }
             )),
             Op::DropIndex { name, .. } => changes.push(format!("drops index `{name}`")),

@@ -268,3 +268,103 @@ fn importing_the_real_diesel_directories_gives_files_that_compile_or_are_rejecte
         .get(0);
     assert_eq!(left, 0, "every table the history created is gone");
 }
+
+/// A project's history with its DSL ports (`ports/<project>/`) in place of
+/// the raw files they port: the corpus crate copied to a scratch directory,
+/// each port over the file of the same name. Returns the directory's
+/// migration files and the ports among them.
+fn ported_history(project: &str) -> (PathBuf, Vec<PathBuf>) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::temp_dir().join(format!("schemaflow-ported-{project}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("migrations")).expect("creates the crate");
+    std::fs::copy(root.join("corpus").join(project).join("Cargo.toml"), dir.join("Cargo.toml")).expect("copies");
+    for file in corpus(project) {
+        let name = file.file_name().expect("a file name");
+        std::fs::copy(&file, dir.join("migrations").join(name)).expect("copies a corpus file");
+    }
+    let mut ports = Vec::new();
+    for entry in std::fs::read_dir(root.join("ports").join(project)).expect("reads the ports") {
+        let port = entry.expect("reads a directory entry").path();
+        let name = port.file_name().expect("a file name").to_owned();
+        assert!(dir.join("migrations").join(&name).exists(), "{}: no corpus file of that name", port.display());
+        std::fs::copy(&port, dir.join("migrations").join(&name)).expect("copies a port");
+        ports.push(dir.join("migrations").join(name));
+    }
+    ports.sort();
+    (dir, ports)
+}
+
+/// The schema a migration file leaves: the history before it replayed,
+/// then its own steps.
+fn schema_after(file: &Path) -> schemaflow_core::schema::Schema {
+    let text = std::fs::read_to_string(file).expect("reads the file");
+    let body = dsl::find_migration_body(TokenStream::from_str(&text).expect("lexes")).expect("has migration!");
+    let stem = file.file_stem().and_then(|s| s.to_str()).expect("a file name");
+    let (version, name) = files::parse_file_stem(stem).expect("a migration file name");
+    let migration = dsl::parse_migration_for(body, version, &name, Flavor::Postgres).expect("parses").migration;
+    let dsl::History::Known(mut schema) = dsl::schema_before(file, version, None) else {
+        panic!("{stem}: the files before it replay")
+    };
+    for step in &migration.steps {
+        schema.apply(&step.op).unwrap_or_else(|e| panic!("{stem}: {}", e.message));
+    }
+    schema
+}
+
+/// Real migrations written in the DSL instead of raw SQL: each gets the
+/// verdict in its `// expect:` line, and builds exactly the tables,
+/// columns, constraints and indexes the raw original builds. The ported
+/// history applies on PostgreSQL without drift and rolls back.
+#[test]
+fn dsl_ports_of_real_migrations_get_their_verdict_and_build_what_the_sql_built() {
+    let targets = Targets { sqlite: false, postgres: true, ..Targets::default() };
+    let (dir, ports) = ported_history("vaultwarden");
+    assert!(ports.len() >= 30, "only {} ports", ports.len());
+    let mut wrong = Vec::new();
+    for port in &ports {
+        let name = port.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let text = std::fs::read_to_string(port).expect("reads the port");
+        assert!(!text.contains("sql r") && !text.contains("sql \""), "{name}: a port is written in the DSL");
+        let line = text.lines().find_map(|l| l.strip_prefix("// expect:")).expect("an expect line");
+        let want = expected(line.trim());
+        let got = check(port, &targets);
+        if got != want {
+            wrong.push(format!("{name}: expected {want}, got {got}"));
+        }
+        let original = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/vaultwarden/migrations").join(&name);
+        let (ported, raw) = (schema_after(port), schema_after(&original));
+        // Constraints compare by name: their order in the table is not the schema's.
+        let tables = |s: &schemaflow_core::schema::Schema| {
+            let mut tables = s.tables.clone();
+            tables.values_mut().for_each(|t| t.constraints.sort_by(|a, b| a.name.cmp(&b.name)));
+            tables
+        };
+        let (ported_tables, raw_tables) = (tables(&ported), tables(&raw));
+        for (table, raw_table) in &raw_tables {
+            assert_eq!(ported_tables.get(table), Some(raw_table), "{name}: the port builds `{table}` otherwise");
+        }
+        assert_eq!(ported_tables.len(), raw_tables.len(), "{name}: the port builds other tables than the SQL");
+        assert_eq!(ported.indexes, raw.indexes, "{name}: the port builds other indexes than the SQL");
+    }
+    assert!(wrong.is_empty(), "{} of {} verdicts differ:\n{}", wrong.len(), ports.len(), wrong.join("\n"));
+
+    // The ported history on PostgreSQL: forward, no drift, all the way back.
+    let mut history: Vec<PathBuf> = std::fs::read_dir(dir.join("migrations"))
+        .expect("reads the history")
+        .map(|e| e.expect("reads a directory entry").path())
+        .collect();
+    history.sort();
+    let migrations: Vec<_> = history.iter().map(|f| dsl::load(f).expect("loads")).collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    let Some(db) = schemaflow_core::runner::test_database::TestDatabase::create("ported_vaultwarden") else { return };
+    let mut backend = schemaflow_core::runner::postgres::PostgresBackend::connect(&db.url, "public").expect("connects");
+    let options = dialect::Options::default();
+    let applied = schemaflow_core::runner::run(&mut backend, &migrations, None, &options, &mut |_| {});
+    assert_eq!(applied.expect("the ported history applies"), migrations.len());
+    let status = schemaflow_core::runner::status(&mut backend, &migrations).expect("reads the status");
+    assert!(status.drift.is_empty(), "{:?}", status.drift);
+    let back = schemaflow_core::runner::RollbackTarget::To(0);
+    let rolled = schemaflow_core::runner::rollback(&mut backend, &migrations, back, &options, &mut |_| {});
+    assert_eq!(rolled.expect("and rolls back"), migrations.len());
+}

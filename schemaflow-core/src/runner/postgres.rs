@@ -811,6 +811,10 @@ fn formatted_type(formatted: &str, enums: &std::collections::BTreeMap<String, Ve
     if let Some([p, s]) = args("numeric").as_deref() {
         return Some(ColumnType::Decimal { precision: *p, scale: *s });
     }
+    // Spelled as the raw SQL reader spells what `CHAR(36)` declares.
+    if let Some(length) = formatted.strip_prefix("character(") {
+        return Some(ColumnType::Sql(format!("char({length}")));
+    }
     match formatted {
         "citext" => Some(ColumnType::Citext),
         "character varying" => Some(ColumnType::Text),
@@ -1131,6 +1135,12 @@ pub fn normalize_sql(sql: &str) -> String {
 fn normalize(schema: &Schema) -> Schema {
     let mut out = schema.clone();
     for table in out.tables.values_mut() {
+        // `CREATE TABLE` with a UNIQUE over the primary key's columns gets
+        // the primary key only: PostgreSQL drops the duplicate.
+        let key = table.primary_key().map(<[String]>::to_vec);
+        table
+            .constraints
+            .retain(|c| !matches!(&c.kind, ConstraintKind::Unique { columns } if Some(columns) == key.as_ref()));
         for c in &mut table.constraints {
             if let ConstraintKind::Check { expr } = &mut c.kind {
                 expr.clear();

@@ -39,11 +39,12 @@ fn the_blog_applies_rolls_back_and_reapplies_without_drift() {
     assert!(s.is_up_to_date(), "{s:#?}");
     let options = Options::default();
     // The online change's way back stops at its deploy boundary.
-    assert_eq!(rollback(&mut b, &migrations, RollbackTarget::To(0), &options, &mut |_| {}).unwrap(), 0);
+    // (After the migration that follows it.)
+    assert_eq!(rollback(&mut b, &migrations, RollbackTarget::To(0), &options, &mut |_| {}).unwrap(), 1);
     assert_eq!(complete(&mut b, &migrations, &options, &mut |_| {}).unwrap(), 1);
     assert_eq!(
         rollback(&mut b, &migrations, RollbackTarget::To(0), &options, &mut |_| {}).unwrap(),
-        migrations.len() - 1
+        migrations.len() - 2
     );
     assert!(b.introspect().unwrap().tables.is_empty());
     assert_eq!(run_all(&mut b, &migrations).unwrap(), migrations.len());
@@ -64,6 +65,10 @@ fn shape(schema: &Schema) -> Schema {
         for c in &mut t.columns {
             c.default = None;
             c.identity = false;
+            // SQLite keeps an enum as text checked against its values.
+            if matches!(c.ty, crate::model::ColumnType::Enum(_)) {
+                c.ty = crate::model::ColumnType::Text;
+            }
         }
     }
     for i in out.indexes.values_mut() {
