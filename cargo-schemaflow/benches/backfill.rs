@@ -51,7 +51,7 @@ const ROUNDS: usize = 5;
 const MILLION: u64 = 1_000_000;
 
 fn column(name: &str, nullable: bool) -> Column {
-    Column { name: name.into(), ty: ColumnType::I64, nullable, default: None, identity: false }
+    Column { name: name.into(), ty: ColumnType::I64, nullable, default: None, identity: false, generated: None }
 }
 
 fn migration(version: u64, name: &str, op: Op) -> Migration {

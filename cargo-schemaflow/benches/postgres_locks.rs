@@ -33,7 +33,14 @@ const CONCURRENTLY_NO_FLUSH_WAIT: &str =
     "`create_index … concurrently`, the writer's commits not waiting for the WAL flush";
 
 fn base() -> Migration {
-    let column = |name: &str, ty| Column { name: name.into(), ty, nullable: false, default: None, identity: false };
+    let column = |name: &str, ty| Column {
+        name: name.into(),
+        ty,
+        nullable: false,
+        default: None,
+        identity: false,
+        generated: None,
+    };
     let pk = |t: &str| Constraint {
         name: naming::primary_key(t),
         kind: ConstraintKind::PrimaryKey { columns: vec!["id".into()] },

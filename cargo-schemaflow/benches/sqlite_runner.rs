@@ -26,7 +26,7 @@ use support::{median, ms, time};
 const COUNT: usize = 1000;
 
 fn column(name: &str, ty: ColumnType, nullable: bool) -> Column {
-    Column { name: name.into(), ty, nullable, default: None, identity: false }
+    Column { name: name.into(), ty, nullable, default: None, identity: false, generated: None }
 }
 
 /// 1,000 migrations: every 10th creates a table, the others add a nullable

@@ -598,6 +598,20 @@ pub struct Column {
     /// AS IDENTITY` on PostgreSQL, the rowid alias on SQLite).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub identity: bool,
+    /// The column's value is computed from the others (`GENERATED ALWAYS
+    /// AS (expr)`): no default, never written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated: Option<Generated>,
+}
+
+/// How a generated column is computed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Generated {
+    /// The SQL expression over the row's other columns.
+    pub expr: String,
+    /// `STORED` (computed on write, kept in the table) or `VIRTUAL`
+    /// (computed on read: SQLite, PostgreSQL 18+).
+    pub stored: bool,
 }
 
 /// The column types the DSL knows, named as in Rust.

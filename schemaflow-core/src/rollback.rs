@@ -104,7 +104,7 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<St
         Op::DropColumn { table, column } => {
             let Some(t) = s.table(table) else { return Ok(vec![]) };
             let Some(c) = t.column(column) else { return Ok(vec![]) };
-            if !c.nullable && c.default.is_none() && !c.identity {
+            if !c.nullable && c.default.is_none() && !c.identity && c.generated.is_none() {
                 return Err(Stop::NotDerivable(format!(
                     "`{table}.{column}` was NOT NULL without a default, so it cannot be added back to a table that has rows"
                 )));

@@ -235,6 +235,19 @@ impl Schema {
                 self.add_column(table, &column)
             }
             Op::DropColumn { table, column } => {
+                let user = self.table(table).and_then(|t| {
+                    t.columns.iter().find(|c| {
+                        c.name != *column
+                            && c.generated.as_ref().is_some_and(|g| crate::sql_text::mentions(&g.expr, column))
+                    })
+                });
+                if let Some(user) = user {
+                    return Err(broken(
+                        Part::Column(column.clone()),
+                        format!("generated column `{table}.{}` is computed from `{column}`", user.name),
+                    )
+                    .helping(format!("drop `{}` first, in this migration or an earlier one", user.name)));
+                }
                 self.check_not_synced(table, Some(column), "drop")?;
                 self.check_unused(table, Some(column), Use::Drop)?;
                 self.drop_column(table, column)?;
@@ -716,6 +729,13 @@ impl Schema {
         if let Some(c) = t.column_mut(from) {
             c.name = to.to_owned();
         }
+        // A generated column's expression follows the rename, as the
+        // database's parsed expression does.
+        for c in &mut t.columns {
+            if let Some(g) = &mut c.generated {
+                g.expr = crate::sql_text::rename(&g.expr, from, to);
+            }
+        }
         for c in &mut t.constraints {
             match &mut c.kind {
                 ConstraintKind::Check { expr } => *expr = crate::sql_text::rename(expr, from, to),
@@ -854,6 +874,17 @@ impl Schema {
         let t = self.table_or_err(&backfill.table)?;
         for a in &backfill.assignments {
             require_column(t, &a.column)?;
+        }
+        for written in backfill.written_columns() {
+            if t.column(written).is_some_and(|c| c.generated.is_some()) {
+                return Err(broken(
+                    Part::Column(written.to_owned()),
+                    format!(
+                        "`{}.{written}` is a generated column: the database computes it, nothing writes it",
+                        t.name
+                    ),
+                ));
+            }
         }
         if let Some(transform) = &backfill.transform {
             for c in transform.inputs.iter().chain(&transform.outputs) {

@@ -460,7 +460,7 @@ fn insert_rows(
             parents.insert(col.as_str(), keys);
         }
     }
-    let columns: Vec<&Column> = t.columns.iter().filter(|c| !c.identity).collect();
+    let columns: Vec<&Column> = t.columns.iter().filter(|c| !c.identity && c.generated.is_none()).collect();
     if columns.is_empty() {
         return Ok(());
     }

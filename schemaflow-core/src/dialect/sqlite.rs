@@ -73,6 +73,9 @@ pub type Enums = std::collections::BTreeMap<String, Vec<String>>;
 
 fn column_def(c: &Column, enums: &Enums) -> String {
     let mut sql = format!("{} {}", ident(&c.name), column_type(&c.ty));
+    if let Some(g) = &c.generated {
+        sql.push_str(&format!(" GENERATED ALWAYS AS ({}) {}", g.expr, if g.stored { "STORED" } else { "VIRTUAL" }));
+    }
     if !c.nullable {
         sql.push_str(" NOT NULL");
     }
@@ -136,7 +139,9 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
         }
         Op::RenameTable { from, to } => plain(alter(from, &format!("RENAME TO {}", ident(to)))),
         Op::AddColumn { table, column } => {
+            // SQLite adds a virtual generated column in place, not a stored one.
             let native = !column.identity
+                && column.generated.as_ref().is_none_or(|g| !g.stored)
                 && column.default.as_ref().is_none_or(is_constant)
                 && (column.nullable || column.default.is_some());
             if native {
@@ -233,7 +238,12 @@ fn rebuild(cx: &OpContext, table: &str, conversions: &[(String, String)]) -> Vec
         return Vec::new();
     };
     let temp = rebuild_name(table);
-    let copied: Vec<&Column> = after.columns.iter().filter(|c| before.column(&c.name).is_some()).collect();
+    // Generated columns are computed, not copied.
+    let copied: Vec<&Column> = after
+        .columns
+        .iter()
+        .filter(|c| c.generated.is_none() && before.column(&c.name).is_some_and(|b| b.generated.is_none()))
+        .collect();
     let names: Vec<String> = copied.iter().map(|c| c.name.clone()).collect();
     let exprs: Vec<String> = copied
         .iter()

@@ -125,6 +125,10 @@ snapshot!(
     r#"create_enum mood { ok, sad } alter_table users { add_column mood: Enum<mood> = "ok" } alter_enum mood add_value "so so" after ok"#
 );
 snapshot!(
+    generated_columns,
+    r#"create_table invoices { id: i64 primary_key identity, net: i64, vat: i64, gross: i64 generated("net + vat") stored } alter_table users { add_column email_domain: Option<String> generated("substr(email, instr(email, '@') + 1)") virtual }"#
+);
+snapshot!(
     array_column,
     r#"alter_table posts { add_column tags: Vec<String> = "{}", add_column scores: Option<Vec<i32>> }"#
 );

@@ -4,8 +4,8 @@
 
 use sqlparser::ast::{
     AlterColumnOperation, AlterTable, AlterTableOperation, ColumnDef, ColumnOption, CreateIndex, CreateTable, Expr,
-    GeneratedAs, Ident, ObjectType, ReferentialAction, RenameTableNameKind, Statement, TableConstraint,
-    UserDefinedTypeRepresentation,
+    GeneratedAs, GeneratedExpressionMode, Ident, ObjectType, ReferentialAction, RenameTableNameKind, Statement,
+    TableConstraint, UserDefinedTypeRepresentation,
 };
 use sqlparser::ast::{AlterType, AlterTypeAddValuePosition as AlterTypePosition, AlterTypeOperation};
 use sqlparser::tokenizer::Token;
@@ -121,7 +121,8 @@ fn create_table(t: &CreateTable, flavor: Flavor) -> Vec<Op> {
 fn column(table: &str, def: &ColumnDef, flavor: Flavor, checks: &mut usize) -> (Column, Vec<Constraint>) {
     let name = ident(&def.name);
     let (ty, generated) = column_type(&def.data_type, flavor);
-    let mut column = Column { name: name.clone(), ty, nullable: true, default: None, identity: generated };
+    let mut column =
+        Column { name: name.clone(), ty, nullable: true, default: None, identity: generated, generated: None };
     let mut constraints = Vec::new();
     let one = || vec![name.clone()];
     for option in &def.options {
@@ -130,6 +131,17 @@ fn column(table: &str, def: &ColumnDef, flavor: Flavor, checks: &mut usize) -> (
             ColumnOption::NotNull => column.nullable = false,
             ColumnOption::Null => column.nullable = true,
             ColumnOption::Default(expr) => column.default = default(expr),
+            // `GENERATED ALWAYS AS (expr) [STORED | VIRTUAL]`: computed from
+            // the row (PostgreSQL before 18 has only STORED; SQLite defaults
+            // to VIRTUAL).
+            ColumnOption::Generated { generation_expr: Some(expr), generation_expr_mode, .. } => {
+                let stored = match generation_expr_mode {
+                    Some(GeneratedExpressionMode::Stored) => true,
+                    Some(GeneratedExpressionMode::Virtual) => false,
+                    None => flavor == Flavor::Postgres,
+                };
+                column.generated = Some(crate::model::Generated { expr: expr.to_string(), stored });
+            }
             ColumnOption::Generated { generated_as: GeneratedAs::Always | GeneratedAs::ByDefault, .. } => {
                 column.identity = true;
             }

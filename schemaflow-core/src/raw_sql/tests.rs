@@ -155,3 +155,19 @@ fn sqlite_integer_keys_are_64_bit_rowids() {
     assert!(t.column("id").unwrap().identity);
     assert_eq!(t.column("n").unwrap().ty, ColumnType::I64);
 }
+
+#[test]
+fn generated_columns_are_computed_not_identity() {
+    let lowered = ops(
+        "CREATE TABLE t (id bigint GENERATED ALWAYS AS IDENTITY, a int, b int GENERATED ALWAYS AS (a * 2) STORED, \
+         mood mood_type[], nick citext)",
+    );
+    let [Op::CreateTable(t)] = lowered.as_slice() else { panic!("{lowered:?}") };
+    let id = t.column("id").unwrap();
+    assert!(id.identity && id.generated.is_none());
+    let b = t.column("b").unwrap();
+    assert!(!b.identity, "a computed column is no identity");
+    assert_eq!(b.generated, Some(crate::model::Generated { expr: "a * 2".into(), stored: true }));
+    assert_eq!(t.column("nick").unwrap().ty, ColumnType::Citext);
+    assert_eq!(t.column("mood").unwrap().ty, ColumnType::Sql("mood_type[]".into()), "an enum only the replay knows");
+}

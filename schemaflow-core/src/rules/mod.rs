@@ -23,6 +23,7 @@ mod drop_column;
 mod drop_constraint;
 mod drop_table;
 mod fk_without_index;
+mod generated_column;
 mod identifier;
 mod keys;
 mod missing_down;
@@ -142,6 +143,8 @@ pub const CATALOGUE: &[&Rule] = &[
     &online_change::LOSES_INDEX,
     &online_change::SHAPE,
     &contract_before_deploy::RULE,
+    &generated_column::STORED,
+    &generated_column::VIRTUAL,
 ];
 
 /// Finds a rule by code (`SF013`), kebab name (`blocking-index`) or the
@@ -296,6 +299,7 @@ const STEP_RULES: &[(StepRule, Runs)] = &[
     (keys::check, Runs::Both),
     (online_change::check, Runs::UpOnly),
     (contract_before_deploy::check, Runs::UpOnly),
+    (generated_column::check, Runs::Both),
 ];
 
 /// Checks `migration` against `before`, the schema the earlier migrations

@@ -23,7 +23,7 @@ use super::{
     Progress,
 };
 use crate::dialect::{self, Dialect, Phase, Plan, Statement, ident};
-use crate::model::{Column, ColumnType, Constraint, ConstraintKind, DefaultValue, FkAction, Index, Table};
+use crate::model::{Column, ColumnType, Constraint, ConstraintKind, DefaultValue, FkAction, Generated, Index, Table};
 use crate::schema::Schema;
 use crate::transform::Transforms;
 
@@ -867,6 +867,8 @@ fn introspect(client: &mut Client, schema_name: &str) -> Result<(Schema, Vec<Str
             "SELECT table_name::text, column_name::text, data_type::text, character_maximum_length::int,
                     numeric_precision::int, numeric_scale::int, is_nullable::text, column_default::text, is_identity::text,
                     (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+                     WHERE a.attrelid = format('%I.%I', table_schema, table_name)::regclass AND a.attname = column_name),
+                    (SELECT a.attgenerated::text FROM pg_attribute a
                      WHERE a.attrelid = format('%I.%I', table_schema, table_name)::regclass AND a.attname = column_name)
              FROM information_schema.columns WHERE table_schema = $1 ORDER BY table_name, ordinal_position",
             &[&schema_name],
@@ -892,12 +894,23 @@ fn introspect(client: &mut Client, schema_name: &str) -> Result<(Schema, Vec<Str
             default = None;
             identity = true;
         }
+        // `s` stored, `v` virtual (PostgreSQL 18+); the expression as
+        // PostgreSQL rewrites it is not compared.
+        let generated = match r.get::<_, Option<String>>(10).as_deref() {
+            Some("s") => Some(Generated { expr: String::new(), stored: true }),
+            Some("v") => Some(Generated { expr: String::new(), stored: false }),
+            _ => None,
+        };
+        if generated.is_some() {
+            default = None;
+        }
         t.columns.push(Column {
             name,
             ty,
             nullable: r.get::<_, String>(6) == "YES",
             default: default.map(DefaultValue::Sql),
             identity,
+            generated,
         });
     }
     let constraints = client
@@ -1148,6 +1161,9 @@ fn normalize(schema: &Schema) -> Schema {
         }
         table.constraints.sort_by(|a, b| a.name.cmp(&b.name));
         for column in &mut table.columns {
+            if let Some(g) = &mut column.generated {
+                g.expr.clear();
+            }
             column.default = column.default.as_ref().map(|d| {
                 let text = match d {
                     DefaultValue::Sql(stored) => stored.clone(),

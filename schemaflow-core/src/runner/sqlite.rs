@@ -18,7 +18,7 @@ use super::sqlite_batches::SqliteBatches;
 use super::sqlite_driver::{db_error, statement_error};
 use super::{AppliedMigration, BOOKKEEPING_TABLE, Backend, BackfillProgress, BatchDone, ExecError, Progress};
 use crate::dialect::{Dialect, Phase, Plan, Statement, ident, sqlite as sqlite_sql};
-use crate::model::{Column, ColumnType, Constraint, ConstraintKind, DefaultValue, FkAction, Index, Table};
+use crate::model::{Column, ColumnType, Constraint, ConstraintKind, DefaultValue, FkAction, Generated, Index, Table};
 use crate::schema::Schema;
 use crate::transform::Transforms;
 
@@ -796,14 +796,17 @@ fn introspect(conn: &Connection) -> Result<(Schema, Vec<String>), ExecError> {
         let mut table =
             Table { name: name.clone(), columns: Vec::new(), constraints: Vec::new(), if_not_exists: false };
         let mut pk: Vec<(i64, String)> = Vec::new();
-        let pragma = format!("PRAGMA table_info({})", ident(&name));
-        let columns: Vec<(String, String, bool, Option<String>, i64)> = conn
+        // `table_xinfo` lists generated columns too (hidden 2: virtual, 3: stored).
+        let pragma = format!("PRAGMA table_xinfo({})", ident(&name));
+        let columns: Vec<(String, String, bool, Option<String>, i64, i64)> = conn
             .prepare(&pragma)
             .and_then(|mut s| {
-                s.query_map([], |r| Ok((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?.collect()
+                s.query_map([], |r| Ok((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?.collect()
             })
             .map_err(db_error)?;
-        for (col, declared, notnull, default, pk_index) in columns {
+        for (col, declared, notnull, default, pk_index, hidden) in columns {
+            // The expression is not reported: drift compares how the value is kept.
+            let generated = matches!(hidden, 2 | 3).then(|| Generated { expr: String::new(), stored: hidden == 3 });
             let ty = column_type(&declared).unwrap_or_else(|| ColumnType::Sql(declared.trim().to_ascii_lowercase()));
             if pk_index > 0 {
                 pk.push((pk_index, col.clone()));
@@ -814,6 +817,7 @@ fn introspect(conn: &Connection) -> Result<(Schema, Vec<String>), ExecError> {
                 nullable: !notnull,
                 default: default.map(DefaultValue::Sql),
                 identity: false,
+                generated,
             });
         }
         pk.sort();
@@ -928,6 +932,9 @@ fn normalize(schema: &Schema) -> Schema {
         table.constraints.sort_by(|a, b| a.name.cmp(&b.name));
         for column in &mut table.columns {
             column.identity = false;
+            if let Some(g) = &mut column.generated {
+                g.expr.clear();
+            }
             // An enum column is text with a check (checks are left out).
             if matches!(column.ty, ColumnType::Enum(_)) {
                 column.ty = ColumnType::Text;

@@ -93,3 +93,57 @@ fn arrays_work_on_postgres() {
     let s = status(db, &migrations[..1]).unwrap();
     assert!(s.drift.is_empty(), "{:?}", s.drift);
 }
+
+fn generated_columns(db: &mut dyn ScratchDatabase, stored_only: bool) {
+    let mut migrations = vec![parse(
+        1,
+        "invoices",
+        r#"create_table invoices {
+               id: i64 primary_key,
+               net: i64,
+               vat: i64,
+               gross: i64 generated("net + vat") stored,
+           }"#,
+    )];
+    if !stored_only {
+        migrations.push(parse(
+            2,
+            "label",
+            r#"alter_table invoices { add_column label: Option<String> generated("'#' || id") virtual }"#,
+        ));
+    }
+    let options = Options::default();
+    run(db, &migrations, None, &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO invoices (id, net, vat) VALUES (1, 100, 20)").unwrap();
+    assert_eq!(text(db, "SELECT CAST(gross AS TEXT) FROM invoices"), "120", "computed on write");
+    assert!(db.execute("INSERT INTO invoices (id, net, vat, gross) VALUES (2, 1, 1, 5)").is_err(), "not writable");
+    if !stored_only {
+        assert_eq!(text(db, "SELECT label FROM invoices"), "#1", "computed on read");
+    }
+    let s = status(db, &migrations).unwrap();
+    assert!(s.drift.is_empty(), "{:?}", s.drift);
+    // A rebuild keeps the generated column computing (and copies no value into it).
+    let more = parse(3, "vat_default", "alter_table invoices { set_default vat = 0 }");
+    migrations.push(more);
+    run(db, &migrations, None, &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO invoices (id, net) VALUES (3, 10)").unwrap();
+    assert_eq!(text(db, "SELECT CAST(gross AS TEXT) FROM invoices WHERE id = 3"), "10");
+    assert_eq!(text(db, "SELECT CAST(gross AS TEXT) FROM invoices WHERE id = 1"), "120", "kept through the rebuild");
+    let s = status(db, &migrations).unwrap();
+    assert!(s.drift.is_empty(), "{:?}", s.drift);
+    rollback(db, &migrations, RollbackTarget::To(0), &options, &mut |_| {}).unwrap();
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn generated_columns_work_on_sqlite() {
+    generated_columns(&mut crate::runner::sqlite::SqliteBackend::in_memory().unwrap(), false);
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn generated_columns_work_on_postgres() {
+    let Some(db) = crate::runner::test_database::TestDatabase::create("generated_columns") else { return };
+    // PostgreSQL before 18 has stored generated columns only.
+    generated_columns(&mut crate::runner::postgres::PostgresBackend::connect(&db.url, "public").unwrap(), true);
+}

@@ -121,7 +121,14 @@ impl Builder {
             mark_all(self, steps.len());
             steps.push(Step::new(Op::AddColumn {
                 table: t.clone(),
-                column: Column { name: n.text.clone(), ty: ty.clone(), nullable: true, default: None, identity: false },
+                column: Column {
+                    name: n.text.clone(),
+                    ty: ty.clone(),
+                    nullable: true,
+                    default: None,
+                    identity: false,
+                    generated: None,
+                },
             }));
         }
         let sync = Sync {

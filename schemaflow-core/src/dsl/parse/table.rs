@@ -64,7 +64,14 @@ impl Builder {
             .map_err(|e| err(e.span(), format!("expected `:` and the column's type: `{}: String`", col.text)))?;
         let (ty, nullable, ty_span) = self.column_type(input)?;
         self.mark(i, Part::ColumnType(col.text.clone()), ty_span);
-        let mut column = Column { name: col.text.clone(), ty: ty.clone(), nullable, default: None, identity: false };
+        let mut column = Column {
+            name: col.text.clone(),
+            ty: ty.clone(),
+            nullable,
+            default: None,
+            identity: false,
+            generated: None,
+        };
         if input.peek(Token![=]) {
             input.parse::<Token![=]>()?;
             let (value, span) = value(input)?;
@@ -110,13 +117,44 @@ impl Builder {
                     if !ty.is_integer() {
                         return Err(err(attr.span(), format!("`identity` needs an integer column, not `{ty}`")));
                     }
-                    if column.default.is_some() {
-                        return Err(err(attr.span(), "an `identity` column takes no default"));
+                    if column.default.is_some() || column.generated.is_some() {
+                        return Err(err(attr.span(), "an `identity` column takes no default and is not generated"));
                     }
                     if nullable {
                         return Err(err(attr.span(), "an `identity` column always has a value: drop the `Option<…>`"));
                     }
                     column.identity = true;
+                    self.mark(i, Part::Default(col.text.clone()), attr.span());
+                }
+                "generated" => {
+                    input.call(Ident::parse_any)?;
+                    let content;
+                    parenthesized!(content in input);
+                    let expr: LitStr = content.parse().map_err(|e| {
+                        err(e.span(), "expected the expression as a string: `generated(\"a || b\") stored`")
+                    })?;
+                    if expr.value().trim().is_empty() {
+                        return Err(err(expr.span(), "the expression is empty"));
+                    }
+                    if column.default.is_some() || column.identity {
+                        return Err(err(
+                            attr.span(),
+                            "a generated column takes no default and is no identity: its value is the expression",
+                        ));
+                    }
+                    let stored = match input.fork().call(Ident::parse_any).map(|i| i.to_string()) {
+                        Ok(k) if k == "stored" || k == "virtual" => {
+                            input.call(Ident::parse_any)?;
+                            k == "stored"
+                        }
+                        _ => {
+                            return Err(err(
+                                attr.span(),
+                                "say how the value is kept: `generated(\"…\") stored` (computed when a row is written, kept in the table) or `virtual` (computed when read: SQLite, PostgreSQL 18+)",
+                            ));
+                        }
+                    };
+                    column.generated = Some(Generated { expr: expr.value(), stored });
                     self.mark(i, Part::Default(col.text.clone()), attr.span());
                 }
                 "check" => {
@@ -146,14 +184,14 @@ impl Builder {
                 _ => {
                     let hint = did_you_mean(
                         &attr_text,
-                        "primary_key, unique, identity, check, references, not_valid, concurrently",
+                        "primary_key, unique, identity, generated, check, references, not_valid, concurrently",
                     )
                     .map(|w| format!("did you mean `{w}`? "))
                     .unwrap_or_default();
                     return Err(err(
                         attr.span(),
                         format!(
-                            "unknown column attribute `{attr_text}`; {hint}expected `primary_key`, `unique`, `identity`, `check(\"…\")` or `references table(column)`"
+                            "unknown column attribute `{attr_text}`; {hint}expected `primary_key`, `unique`, `identity`, `generated(\"…\") stored`, `check(\"…\")` or `references table(column)`"
                         ),
                     ));
                 }
