@@ -72,6 +72,29 @@ pub struct RawSql {
     pub sql: String,
     /// How the literal the statement belongs to is undone.
     pub undo: Undo,
+    /// Written for one database only (`sql postgres "…" sqlite "…"`): the
+    /// other database's plan leaves the step out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only_on: Option<Database>,
+}
+
+/// A database schemaflow runs migrations on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Database {
+    /// SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+impl Database {
+    /// The name users write: `sqlite` or `postgres`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Database::Sqlite => "sqlite",
+            Database::Postgres => "postgres",
+        }
+    }
 }
 
 impl RawSql {

@@ -237,7 +237,7 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<St
             return match (&statement.class, &statement.inverse) {
                 // A raw statement's derived inverse is SQL too.
                 (_, Some(inverse)) => Ok(vec![Step {
-                    raw: Some(RawSql { sql: inverse.clone(), undo: Undo::Derived }),
+                    raw: Some(RawSql { sql: inverse.clone(), undo: Undo::Derived, only_on: None }),
                     ..Step::new(Op::Sql(RawStatement {
                         kind: inverse.split_whitespace().take(2).collect::<Vec<_>>().join(" "),
                         class: RawClass::Object,

@@ -39,6 +39,14 @@ impl Dialect {
         }
     }
 
+    /// The database this dialect is for.
+    pub fn database(self) -> crate::model::Database {
+        match self {
+            Dialect::Sqlite => crate::model::Database::Sqlite,
+            Dialect::Postgres => crate::model::Database::Postgres,
+        }
+    }
+
     /// The SQL type of a column type.
     pub fn column_type(self, ty: &ColumnType) -> String {
         match self {
@@ -269,7 +277,11 @@ fn plan_steps_to(
             // not worth doing for every step.
             zone_is_utc: matches!(op, Op::AlterColumnType { .. }) && crate::type_change::zone_is_utc(&steps[..step]),
         };
+        // SQL written for the other database only: its effect is tracked
+        // (the other text does the same here), its statements do not run.
+        let elsewhere = raw_sql.as_ref().and_then(|r| r.only_on).is_some_and(|db| db != dialect.database());
         let mut generated = match dialect {
+            _ if elsewhere => Vec::new(),
             Dialect::Sqlite => sqlite::op_units(&cx, op),
             Dialect::Postgres => postgres::op_units(&cx, op),
         };
@@ -278,6 +290,7 @@ fn plan_steps_to(
             no_op_locks(&mut generated, op);
         }
         match raw_sql {
+            _ if elsewhere => {}
             None => {
                 units.extend(raw.take().map(|(sql, generated)| as_written(sql, generated)));
                 units.extend(generated);

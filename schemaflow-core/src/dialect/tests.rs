@@ -129,6 +129,10 @@ snapshot!(
     r#"create_table invoices { id: i64 primary_key identity, net: i64, vat: i64, gross: i64 generated("net + vat") stored } alter_table users { add_column email_domain: Option<String> generated("substr(email, instr(email, '@') + 1)") virtual }"#
 );
 snapshot!(
+    per_database_sql,
+    r#"sql postgres "CREATE INDEX CONCURRENTLY users_name_search ON users USING gin (name gin_trgm_ops)" sqlite "CREATE INDEX users_name_search ON users (name)""#
+);
+snapshot!(
     array_column,
     r#"alter_table posts { add_column tags: Vec<String> = "{}", add_column scores: Option<Vec<i32>> }"#
 );

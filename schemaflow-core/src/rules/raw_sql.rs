@@ -199,7 +199,8 @@ fn postgres_only_index(cx: &StepContext, out: &mut Vec<Diagnostic>) {
 /// cannot run.
 fn not_portable(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     let Some(raw) = cx.step.raw.as_ref().filter(|r| !r.continues_statement()) else { return };
-    if !cx.targets.sqlite {
+    // Per-database SQL: SQLite runs its own text.
+    if !cx.targets.sqlite || raw.only_on == Some(crate::model::Database::Postgres) {
         return;
     }
     let continuation = cx.rest.iter().take_while(|s| s.raw.as_ref().is_some_and(RawSql::continues_statement));

@@ -147,3 +147,46 @@ fn generated_columns_work_on_postgres() {
     // PostgreSQL before 18 has stored generated columns only.
     generated_columns(&mut crate::runner::postgres::PostgresBackend::connect(&db.url, "public").unwrap(), true);
 }
+
+fn per_database_sql(db: &mut dyn ScratchDatabase) {
+    let migrations = vec![
+        parse(1, "docs", "create_table docs { id: i64 primary_key, body: String }"),
+        parse(
+            2,
+            "body_index",
+            r#"sql postgres "CREATE INDEX CONCURRENTLY docs_body_idx ON docs USING hash (body)"
+                   sqlite "CREATE INDEX docs_body_idx ON docs (body)""#,
+        ),
+        parse(
+            3,
+            "body_view",
+            r#"sql postgres "CREATE VIEW doc_lengths AS SELECT id, char_length(body) AS n FROM docs"
+                   sqlite "CREATE VIEW doc_lengths AS SELECT id, length(body) AS n FROM docs"
+               down postgres "DROP VIEW doc_lengths" sqlite "DROP VIEW IF EXISTS doc_lengths""#,
+        ),
+    ];
+    let options = Options::default();
+    run(db, &migrations, None, &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO docs (id, body) VALUES (1, 'héllo')").unwrap();
+    assert_eq!(text(db, "SELECT CAST(n AS TEXT) FROM doc_lengths"), "5", "each database ran its own text");
+    let s = status(db, &migrations).unwrap();
+    assert!(s.drift.is_empty(), "{:?}", s.drift);
+    rollback(db, &migrations, RollbackTarget::To(1), &options, &mut |_| {}).unwrap();
+    assert!(db.execute("SELECT * FROM doc_lengths").is_err(), "the view is gone");
+    let s = status(db, &migrations[..1]).unwrap();
+    assert!(s.drift.is_empty(), "the index is gone: {:?}", s.drift);
+    run(db, &migrations, None, &options, &mut |_| {}).unwrap();
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn per_database_sql_runs_each_text_on_its_database_on_sqlite() {
+    per_database_sql(&mut crate::runner::sqlite::SqliteBackend::in_memory().unwrap());
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn per_database_sql_runs_each_text_on_its_database_on_postgres() {
+    let Some(db) = crate::runner::test_database::TestDatabase::create("per_database_sql") else { return };
+    per_database_sql(&mut crate::runner::postgres::PostgresBackend::connect(&db.url, "public").unwrap());
+}
