@@ -26,6 +26,19 @@ fn raw_steps_on(
     steps
 }
 
+/// The steps of one `sql` literal: the last one holds the literal's written
+/// `down` or `irreversible` (the others point to it); without one, each
+/// step's way back is derived.
+fn literal_steps(read: Vec<crate::raw_sql::ReadStatement>, only_on: Option<Database>, undo: Option<Undo>) -> Vec<Step> {
+    let count = read.iter().map(|r| r.ops.len()).sum::<usize>();
+    let mut undo = undo;
+    raw_steps_on(read, only_on, |index| match &undo {
+        None => Undo::Derived,
+        Some(_) if index + 1 < count => Undo::WithLiteral,
+        Some(_) => undo.take().unwrap_or(Undo::Derived),
+    })
+}
+
 /// The statements of the other database's text of `sql postgres "…" sqlite
 /// "…"`, each as one step that changes nothing the replay tracks: the
 /// replay follows the crate's own database's text, which was checked to
@@ -143,13 +156,7 @@ impl Builder {
             (None, None)
         };
         let first = steps.len();
-        let count = read.iter().map(|r| r.ops.len()).sum::<usize>();
-        let mut last_undo = last_undo;
-        steps.extend(raw_steps(read, |index| match &last_undo {
-            None => Undo::Derived,
-            Some(_) if index + 1 < count => Undo::WithLiteral,
-            Some(_) => last_undo.take().unwrap_or(Undo::Derived),
-        }));
+        steps.extend(literal_steps(read, None, last_undo));
         for i in first..steps.len() {
             self.mark(i, Part::Op, up_span);
             self.mark(i, Part::Sql, up_span);
@@ -240,13 +247,7 @@ impl Builder {
             (None, None)
         };
         let first = steps.len();
-        let count = read.iter().map(|r| r.ops.len()).sum::<usize>();
-        let mut down = down;
-        steps.extend(raw_steps_on(read, Some(own_db), |index| match &down {
-            None => Undo::Derived,
-            Some(_) if index + 1 < count => Undo::WithLiteral,
-            Some(_) => down.take().unwrap_or(Undo::Derived),
-        }));
+        steps.extend(literal_steps(read, Some(own_db), down));
         let own_end = steps.len();
         steps.extend(elsewhere_steps(read_other, other_db));
         for i in first..steps.len() {
