@@ -156,6 +156,10 @@ pub enum Op {
         table: String,
         /// `IF EXISTS`: a table that is not there is no error.
         if_exists: bool,
+        /// `CASCADE`: the foreign keys of other tables that reference it
+        /// and the views that read it go with it.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        cascade: bool,
     },
     /// `rename_table from -> to`.
     RenameTable {

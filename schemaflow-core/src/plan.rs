@@ -293,6 +293,14 @@ fn plan_migration(
             Op::DropTable { table, .. } if !existing(table) => {
                 changes.push(format!("drops table `{table}` if it exists"))
             }
+            Op::DropTable { table, cascade: true, .. } => {
+                modification = true;
+                let with = schema.cascade_of(table);
+                let with =
+                    if with.is_empty() { String::new() } else { format!("; CASCADE drops with it {}", with.join(", ")) };
+                changes.push(format!("drops table `{table}` and its rows{with}"));
+                breaking.push(format!("code that still queries `{table}` fails"));
+            }
             Op::DropTable { table, .. } => {
                 modification = true;
                 changes.push(format!("drops table `{table}` and its rows"));

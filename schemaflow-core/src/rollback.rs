@@ -92,11 +92,35 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<St
     }
     let column_of = |table: &str, column: &str| s.table(table).and_then(|t| t.column(column)).cloned();
     let ops = match op {
-        Op::CreateTable(t) => vec![Op::DropTable { table: t.name.clone(), if_exists: false }],
-        Op::DropTable { table, .. } => {
+        Op::CreateTable(t) => vec![Op::DropTable { table: t.name.clone(), if_exists: false, cascade: false }],
+        Op::DropTable { table, cascade, .. } => {
             let Some(t) = s.table(table) else { return Ok(vec![]) };
             let mut ops = vec![Op::CreateTable(t.clone())];
             ops.extend(s.indexes_on(table).map(|i| Op::CreateIndex(i.clone())));
+            if *cascade {
+                // What CASCADE dropped comes back: the other tables' foreign
+                // keys (validated online), then the views, as written.
+                ops.extend(s.references_to(table).filter(|(other, _)| other.name != *table).map(|(other, k)| {
+                    Op::AddConstraint { table: other.name.clone(), constraint: k.clone(), online: true }
+                }));
+                let mut steps: Vec<Step> = ops.into_iter().map(Step::new).collect();
+                for view in s.views_reading(table) {
+                    let Some(d) = s.dependents.get(&view) else { continue };
+                    steps.push(Step {
+                        raw: Some(RawSql { sql: d.definition.clone(), undo: Undo::Derived, only_on: None }),
+                        ..Step::new(Op::Sql(RawStatement {
+                            kind: "CREATE VIEW".to_owned(),
+                            class: RawClass::Object,
+                            table: None,
+                            inverse: Some(format!("DROP VIEW {}", crate::dialect::ident(&view))),
+                            setting: None,
+                            object: Some(view.clone()),
+                            definition: Some(d.definition.clone()),
+                        }))
+                    });
+                }
+                return Ok(steps);
+            }
             ops
         }
         Op::RenameTable { from, to } => vec![Op::RenameTable { from: to.clone(), to: from.clone() }],

@@ -142,7 +142,7 @@ impl Schema {
     /// about it needs checking, locking or undoing.
     pub fn leaves_unchanged(&self, op: &Op) -> bool {
         match op {
-            Op::DropTable { table, if_exists: true } => self.table(table).is_none(),
+            Op::DropTable { table, if_exists: true, .. } => self.table(table).is_none(),
             Op::DropIndex { name, if_exists: true, .. } => !self.indexes.contains_key(name),
             Op::CreateTable(t) => t.if_not_exists && self.tables.contains_key(&t.name),
             Op::CreateIndex(i) => i.if_not_exists && self.indexes.contains_key(&i.name),
@@ -213,8 +213,12 @@ impl Schema {
                 }
                 self.create_table(&table)
             }
-            Op::DropTable { table, .. } => {
+            Op::DropTable { table, cascade, .. } => {
                 self.check_not_synced(table, None, "drop")?;
+                if *cascade {
+                    self.table_or_err(table)?;
+                    self.drop_dependents_of(table);
+                }
                 self.check_unused(table, None, Use::Drop)?;
                 self.drop_table(table)?;
                 // Its triggers go with it.
@@ -626,13 +630,46 @@ impl Schema {
     }
 
     /// A table goes, with its indexes; refused while another table's foreign key references it.
+    /// What `DROP TABLE table CASCADE` drops with it, described: the
+    /// foreign keys of other tables that reference it, the views that read
+    /// it.
+    pub fn cascade_of(&self, table: &str) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .references_to(table)
+            .filter(|(t, _)| t.name != table)
+            .map(|(t, k)| format!("foreign key `{}` of `{}`", k.name, t.name))
+            .collect();
+        out.extend(self.views_reading(table).into_iter().map(|v| format!("view `{v}`")));
+        out
+    }
+
+    /// The views raw SQL created that read `table`.
+    pub fn views_reading(&self, table: &str) -> Vec<String> {
+        self.dependents
+            .iter()
+            .filter(|(_, d)| d.kind == "view" && crate::sql_text::mentions_in_code(&d.definition, table))
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
+    /// Removes what `CASCADE` drops with `table` (see [`Schema::cascade_of`]).
+    fn drop_dependents_of(&mut self, table: &str) {
+        for v in self.views_reading(table) {
+            self.dependents.remove(&v);
+        }
+        for t in self.tables.values_mut().filter(|t| t.name != table) {
+            t.constraints
+                .retain(|k| !matches!(&k.kind, ConstraintKind::ForeignKey { ref_table, .. } if ref_table == table));
+        }
+    }
+
     fn drop_table(&mut self, table: &str) -> Result<(), SchemaError> {
         self.table_or_err(table)?;
         if let Some((child, fk)) = self.references_to(table).find(|(t, _)| t.name != *table) {
             return Err(broken(
                 Part::Table,
                 format!(
-                    "table `{table}` is referenced by foreign key `{}` of table `{}`; drop that constraint first",
+                    "table `{table}` is referenced by foreign key `{}` of table `{}`; drop that constraint first (or drop the table with `cascade`)",
                     fk.name, child.name
                 ),
             ));

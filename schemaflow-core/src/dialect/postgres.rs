@@ -142,8 +142,23 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
     let brief = |table: &str, sql: String| InTransaction(Statement::new(sql).locking(exclusive(table, BRIEF)));
     match op {
         Op::CreateTable(t) => vec![InTransaction(Statement::new(create_table(t)))],
-        Op::DropTable { table, if_exists } => {
-            vec![brief(table, format!("DROP TABLE {}{}", super::if_exists_clause(*if_exists), ident(table)))]
+        Op::DropTable { table, if_exists, cascade } => {
+            let sql = format!(
+                "DROP TABLE {}{}{}",
+                super::if_exists_clause(*if_exists),
+                ident(table),
+                if *cascade { " CASCADE" } else { "" }
+            );
+            // CASCADE also takes the lock of each table whose foreign key it drops.
+            let mut lock = exclusive(table, BRIEF);
+            if *cascade {
+                let others: std::collections::BTreeSet<&str> =
+                    cx.before.references_to(table).map(|(t, _)| t.name.as_str()).filter(|t| t != table).collect();
+                for other in others {
+                    lock = format!("{lock}; {}", exclusive(other, BRIEF));
+                }
+            }
+            vec![InTransaction(Statement::new(sql).locking(lock))]
         }
         Op::RenameTable { from, to } => vec![brief(from, alter(from, &format!("RENAME TO {}", ident(to))))],
         Op::AddColumn { table, column } => {

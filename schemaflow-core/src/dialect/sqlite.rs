@@ -134,8 +134,26 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
     let plain = |sql: String| vec![Unit::InTransaction(Statement::new(sql))];
     match op {
         Op::CreateTable(t) => plain(create_table(t, &t.name, &cx.after.enums)),
-        Op::DropTable { table, if_exists } => {
+        Op::DropTable { table, if_exists, cascade: false } => {
             plain(format!("DROP TABLE {}{}", if_exists_clause(*if_exists), ident(table)))
+        }
+        // SQLite has no CASCADE: the views that read the table go first,
+        // then each table with a foreign key to it is rebuilt without the
+        // key (as PostgreSQL drops it), then the table.
+        Op::DropTable { table, if_exists, cascade: true } => {
+            let mut units: Vec<Unit> = cx
+                .before
+                .views_reading(table)
+                .iter()
+                .flat_map(|v| plain(format!("DROP VIEW IF EXISTS {}", ident(v))))
+                .collect();
+            let referencing: std::collections::BTreeSet<String> =
+                cx.before.references_to(table).filter(|(t, _)| t.name != *table).map(|(t, _)| t.name.clone()).collect();
+            for t in &referencing {
+                units.extend(rebuild(cx, t, &[]));
+            }
+            units.extend(plain(format!("DROP TABLE {}{}", if_exists_clause(*if_exists), ident(table))));
+            units
         }
         Op::RenameTable { from, to } => plain(alter(from, &format!("RENAME TO {}", ident(to)))),
         Op::AddColumn { table, column } => {

@@ -132,6 +132,7 @@ snapshot!(
     per_database_sql,
     r#"sql postgres "CREATE INDEX CONCURRENTLY users_name_search ON users USING gin (name gin_trgm_ops)" sqlite "CREATE INDEX users_name_search ON users (name)""#
 );
+snapshot!(drop_table_cascade, r#"#[allow(drop_table, "test")] drop_table users if_exists cascade"#);
 snapshot!(
     array_column,
     r#"alter_table posts { add_column tags: Vec<String> = "{}", add_column scores: Option<Vec<i32>> }"#

@@ -21,9 +21,10 @@ pub fn lower(statement: &Statement, flavor: Flavor) -> Vec<Op> {
         Statement::CreateTable(t) => create_table(t, flavor),
         Statement::AlterTable(a) => alter_table(a, flavor),
         Statement::CreateIndex(i) => vec![create_index(i)],
-        Statement::Drop { object_type: ObjectType::Table, names, if_exists, .. } => {
-            names.iter().map(|n| Op::DropTable { table: object_name(n), if_exists: *if_exists }).collect()
-        }
+        Statement::Drop { object_type: ObjectType::Table, names, if_exists, cascade, .. } => names
+            .iter()
+            .map(|n| Op::DropTable { table: object_name(n), if_exists: *if_exists, cascade: *cascade })
+            .collect(),
         Statement::Drop { object_type: ObjectType::Index, names, if_exists, .. } => names
             .iter()
             .map(|n| Op::DropIndex { name: object_name(n), concurrently: false, if_exists: *if_exists })

@@ -190,3 +190,56 @@ fn per_database_sql_runs_each_text_on_its_database_on_postgres() {
     let Some(db) = crate::runner::test_database::TestDatabase::create("per_database_sql") else { return };
     per_database_sql(&mut crate::runner::postgres::PostgresBackend::connect(&db.url, "public").unwrap());
 }
+
+fn drop_table_cascade(db: &mut dyn ScratchDatabase) {
+    let migrations = vec![
+        parse(
+            1,
+            "base",
+            r#"create_table authors { id: i64 primary_key, name: String }
+               create_table books { id: i64 primary_key, author_id: Option<i64> references authors(id), title: String }
+               create_index on books(author_id);
+               sql "CREATE VIEW author_names AS SELECT name FROM authors""#,
+        ),
+        parse(2, "drop_authors", "drop_table authors if_exists cascade"),
+    ];
+    // The plan names what CASCADE takes with the table.
+    let doc =
+        crate::plan::document(&migrations, Some(2), None, Dialect::Postgres, &[], &Options::default(), &mut |_| None);
+    let markdown = crate::plan::to_markdown(&doc);
+    assert!(
+        markdown.contains("CASCADE drops with it foreign key `books_author_id_fkey` of `books`, view `author_names`"),
+        "{markdown}"
+    );
+    let options = Options::default();
+    run(db, &migrations[..1], None, &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO authors (id, name) VALUES (1, 'Ada')").unwrap();
+    db.execute("INSERT INTO books (id, author_id, title) VALUES (1, 1, 'Notes')").unwrap();
+    run(db, &migrations, None, &options, &mut |_| {}).unwrap();
+    assert!(db.execute("SELECT * FROM author_names").is_err(), "the view went with the table");
+    assert_eq!(text(db, "SELECT title FROM books"), "Notes", "the referencing rows stay");
+    db.execute("INSERT INTO books (id, author_id, title) VALUES (2, 99, 'Orphan')").unwrap();
+    let s = status(db, &migrations).unwrap();
+    assert!(s.drift.is_empty(), "the foreign key is gone: {:?}", s.drift);
+    // The way back brings the table (empty), the foreign key and the view back.
+    db.execute("DELETE FROM books WHERE id = 2").unwrap();
+    db.execute("UPDATE books SET author_id = NULL").unwrap();
+    rollback(db, &migrations, RollbackTarget::To(1), &options, &mut |_| {}).unwrap();
+    db.execute("SELECT * FROM author_names").unwrap();
+    // The foreign key is back: drift would name it missing.
+    let s = status(db, &migrations[..1]).unwrap();
+    assert!(s.drift.is_empty(), "{:?}", s.drift);
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn drop_table_cascade_drops_what_depends_on_it_on_sqlite() {
+    drop_table_cascade(&mut crate::runner::sqlite::SqliteBackend::in_memory().unwrap());
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn drop_table_cascade_drops_what_depends_on_it_on_postgres() {
+    let Some(db) = crate::runner::test_database::TestDatabase::create("drop_cascade") else { return };
+    drop_table_cascade(&mut crate::runner::postgres::PostgresBackend::connect(&db.url, "public").unwrap());
+}

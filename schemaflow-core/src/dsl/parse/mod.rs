@@ -11,7 +11,7 @@
 //!                  [references table(col) [on_delete ACTION] [on_update ACTION]]
 //!     CONSTRAINT = primary_key(a, …) | unique(a, …) | check("sql")
 //!                  | foreign_key(a, …) references table(b, …) [on_delete ACTION] [on_update ACTION]
-//! drop_table NAME
+//! drop_table NAME [if_exists] [cascade]
 //! rename_table OLD -> NEW
 //! alter_table NAME { ITEM, … }
 //!     ITEM = add_column COLUMN [not_valid] | drop_column c | rename_column a -> b
@@ -19,7 +19,7 @@
 //!          | set_default c = value | drop_default c | drop_constraint NAME
 //!          | add_constraint [NAME] CONSTRAINT [not_valid | concurrently]   (a check needs its NAME)
 //! create_index [NAME] on table(a, …) [unique] [where "sql"] [concurrently]
-//! drop_index NAME [concurrently]
+//! drop_index NAME [concurrently] [if_exists]
 //! create_enum NAME { value, "value", … }    alter_enum NAME add_value V [before W | after W]
 //! drop_enum NAME
 //! backfill table set a = value, … [where "sql"] [batch N] [pause 100ms]
@@ -366,9 +366,24 @@ impl Builder {
             }
             "drop_table" => {
                 let t = name(input, "table")?;
-                self.mark(steps.len(), Part::Op, span);
-                self.mark(steps.len(), Part::Table, t.span);
-                steps.push(Step::new(Op::DropTable { table: t.text, if_exists: false }));
+                let i = steps.len();
+                self.mark(i, Part::Op, span);
+                self.mark(i, Part::Table, t.span);
+                let (mut if_exists, mut cascade) = (false, false);
+                loop {
+                    if peek_keyword(input, "if_exists") && !if_exists {
+                        let s = keyword(input, "if_exists")?;
+                        self.mark(i, Part::Modifier("if_exists"), s);
+                        if_exists = true;
+                    } else if peek_keyword(input, "cascade") && !cascade {
+                        let s = keyword(input, "cascade")?;
+                        self.mark(i, Part::Modifier("cascade"), s);
+                        cascade = true;
+                    } else {
+                        break;
+                    }
+                }
+                steps.push(Step::new(Op::DropTable { table: t.text, if_exists, cascade }));
                 false
             }
             "deploy_boundary" => {
@@ -438,14 +453,21 @@ impl Builder {
                 let i = steps.len();
                 self.mark(i, Part::Op, span);
                 self.mark(i, Part::Name, n.span);
-                let concurrently = if peek_keyword(input, "concurrently") {
-                    let s = keyword(input, "concurrently")?;
-                    self.mark(i, Part::Modifier("concurrently"), s);
-                    true
-                } else {
-                    false
-                };
-                steps.push(Step::new(Op::DropIndex { name: n.text, concurrently, if_exists: false }));
+                let (mut concurrently, mut if_exists) = (false, false);
+                loop {
+                    if peek_keyword(input, "concurrently") && !concurrently {
+                        let s = keyword(input, "concurrently")?;
+                        self.mark(i, Part::Modifier("concurrently"), s);
+                        concurrently = true;
+                    } else if peek_keyword(input, "if_exists") && !if_exists {
+                        let s = keyword(input, "if_exists")?;
+                        self.mark(i, Part::Modifier("if_exists"), s);
+                        if_exists = true;
+                    } else {
+                        break;
+                    }
+                }
+                steps.push(Step::new(Op::DropIndex { name: n.text, concurrently, if_exists }));
                 false
             }
             "backfill" => {
