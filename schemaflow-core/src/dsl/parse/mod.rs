@@ -369,20 +369,7 @@ impl Builder {
                 let i = steps.len();
                 self.mark(i, Part::Op, span);
                 self.mark(i, Part::Table, t.span);
-                let (mut if_exists, mut cascade) = (false, false);
-                loop {
-                    if peek_keyword(input, "if_exists") && !if_exists {
-                        let s = keyword(input, "if_exists")?;
-                        self.mark(i, Part::Modifier("if_exists"), s);
-                        if_exists = true;
-                    } else if peek_keyword(input, "cascade") && !cascade {
-                        let s = keyword(input, "cascade")?;
-                        self.mark(i, Part::Modifier("cascade"), s);
-                        cascade = true;
-                    } else {
-                        break;
-                    }
-                }
+                let [if_exists, cascade] = self.flags(input, i, ["if_exists", "cascade"])?;
                 steps.push(Step::new(Op::DropTable { table: t.text, if_exists, cascade }));
                 false
             }
@@ -453,20 +440,7 @@ impl Builder {
                 let i = steps.len();
                 self.mark(i, Part::Op, span);
                 self.mark(i, Part::Name, n.span);
-                let (mut concurrently, mut if_exists) = (false, false);
-                loop {
-                    if peek_keyword(input, "concurrently") && !concurrently {
-                        let s = keyword(input, "concurrently")?;
-                        self.mark(i, Part::Modifier("concurrently"), s);
-                        concurrently = true;
-                    } else if peek_keyword(input, "if_exists") && !if_exists {
-                        let s = keyword(input, "if_exists")?;
-                        self.mark(i, Part::Modifier("if_exists"), s);
-                        if_exists = true;
-                    } else {
-                        break;
-                    }
-                }
+                let [concurrently, if_exists] = self.flags(input, i, ["concurrently", "if_exists"])?;
                 steps.push(Step::new(Op::DropIndex { name: n.text, concurrently, if_exists }));
                 false
             }
@@ -519,6 +493,18 @@ impl Builder {
         let end = steps.len();
         self.attach(&mut steps[first..end], first, &allows);
         Ok(ended_with_block)
+    }
+
+    /// Which of the modifier keywords `words` follow, in any order, each at
+    /// most once; each is marked on step `i`.
+    fn flags<const N: usize>(&mut self, input: ParseStream, i: usize, words: [&'static str; N]) -> Result<[bool; N]> {
+        let mut seen = [false; N];
+        while let Some(k) = (0..N).find(|&k| !seen[k] && peek_keyword(input, words[k])) {
+            let span = keyword(input, words[k])?;
+            self.mark(i, Part::Modifier(words[k]), span);
+            seen[k] = true;
+        }
+        Ok(seen)
     }
 
     fn attach(&mut self, steps: &mut [Step], first: usize, allows: &[PendingAllow]) {
