@@ -96,6 +96,7 @@ fn sql_backfill() -> Migration {
             transform: None,
             catch_up: None,
             delete: false,
+            copy_into: None,
         }),
     )
 }
@@ -119,6 +120,7 @@ fn rust_backfill() -> Migration {
             }),
             catch_up: None,
             delete: false,
+            copy_into: None,
         }),
     );
     m.transforms.register(

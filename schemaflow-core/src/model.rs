@@ -446,6 +446,7 @@ impl Sync {
             transform: None,
             catch_up: None,
             delete: false,
+            copy_into: None,
         }
     }
 
@@ -470,6 +471,7 @@ impl Sync {
             transform: None,
             catch_up: Some(Box::new(CatchUpRun { sync: self.clone(), fill_from: step.fill_from, key, types })),
             delete: false,
+            copy_into: None,
         }
     }
 }
@@ -1018,6 +1020,11 @@ pub struct Backfill {
     /// instead of changing them.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub delete: bool,
+    /// `copy_rows`: the batches insert into this table, one row per source
+    /// row in the range, its columns the assignments' (each value an SQL
+    /// expression over the source row).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_into: Option<String>,
 }
 
 /// What the runner needs to catch a sync up: its definition, and whether
@@ -1048,7 +1055,22 @@ pub struct TransformSpec {
 }
 
 impl Backfill {
-    /// Every column the step writes.
+    /// The table whose rows the step writes: the source's own, or the
+    /// table `copy_rows` copies into.
+    pub fn written_table(&self) -> &str {
+        self.copy_into.as_deref().unwrap_or(&self.table)
+    }
+
+    /// The DSL keyword of the step: `backfill`, `delete_rows` or `copy_rows`.
+    pub fn keyword_of(&self) -> &'static str {
+        match (self.delete, &self.copy_into) {
+            (true, _) => "delete_rows",
+            (false, Some(_)) => "copy_rows",
+            (false, None) => "backfill",
+        }
+    }
+
+    /// Every column the step writes (of [`Backfill::written_table`]).
     pub fn written_columns(&self) -> Vec<&str> {
         let mut out: Vec<&str> = self.assignments.iter().map(|a| a.column.as_str()).collect();
         if let Some(t) = &self.transform {
@@ -1090,8 +1112,7 @@ impl Op {
             Op::AddConstraint { .. } => "add_constraint",
             Op::DropConstraint { .. } => "drop_constraint",
             Op::ValidateConstraint { .. } => "validate_constraint",
-            Op::Backfill(b) if b.delete => "delete_rows",
-            Op::Backfill(_) => "backfill",
+            Op::Backfill(b) => b.keyword_of(),
             Op::Sql { .. } => "sql",
             Op::CreateSync(_) | Op::CatchUp(_) => "online_change",
             Op::DropSync { .. } => "online_change",

@@ -397,6 +397,19 @@ fn plan_migration(
                 modification = true;
                 changes.push(format!("drops constraint `{name}` on `{table}`"));
             }
+            Op::Backfill(b) if b.copy_into.is_some() => {
+                transformation = true;
+                let pause = if b.pause_ms > 0 { format!(", {} ms between batches", b.pause_ms) } else { String::new() };
+                let columns: Vec<&str> = b.written_columns();
+                data.push(format!(
+                    "copy_rows `{}` into `{}` ({}) where {}: in batches of {} source rows, one transaction each{pause}; resumable",
+                    b.table,
+                    b.written_table(),
+                    columns.join(", "),
+                    b.predicate.as_deref().unwrap_or("true"),
+                    b.batch_size
+                ));
+            }
             Op::Backfill(b) if b.delete => {
                 transformation = true;
                 let pause = if b.pause_ms > 0 { format!(", {} ms between batches", b.pause_ms) } else { String::new() };

@@ -192,6 +192,20 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<St
                 b.table
             )));
         }
+        // Rows copied into a table this migration creates go with it.
+        Op::Backfill(b) if b.copy_into.is_some() => {
+            let target = b.written_table();
+            let created_here = s
+                .table(target)
+                .is_some_and(|t| t.columns.iter().all(|c| added_here.iter().any(|(t2, a)| t2 == target && *a == c.name)));
+            if created_here {
+                vec![]
+            } else {
+                return Err(Stop::NotDerivable(format!(
+                    "it inserts rows into `{target}`, which existed before: which rows it added cannot be told apart automatically"
+                )));
+            }
+        }
         Op::Backfill(b) => {
             let all_new =
                 b.written_columns().iter().all(|column| added_here.iter().any(|(t, c)| *t == b.table && c == column));

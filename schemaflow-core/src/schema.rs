@@ -438,6 +438,9 @@ impl Schema {
 
     /// Remembers the columns `backfill` reads to fill other columns.
     fn record_copies(&mut self, backfill: &Backfill) {
+        if backfill.copy_into.is_some() {
+            return;
+        }
         let Some(table) = self.tables.get(&backfill.table) else { return };
         let mut found = Vec::new();
         for a in &backfill.assignments {
@@ -908,7 +911,17 @@ impl Schema {
 
     /// A backfill changes no schema; its columns must exist.
     fn check_backfill(&mut self, backfill: &Backfill) -> Result<(), SchemaError> {
-        let t = self.table_or_err(&backfill.table)?;
+        let source = self.table_or_err(&backfill.table)?;
+        // `copy_rows` writes the target's columns, from the source's rows.
+        let t = match &backfill.copy_into {
+            Some(target) => {
+                if target == &backfill.table {
+                    return Err(broken(Part::RefTable, format!("`copy_rows` copies `{target}` into itself")));
+                }
+                self.tables.get(target).ok_or_else(|| self.no_table(Part::RefTable, target))?
+            }
+            None => source,
+        };
         for a in &backfill.assignments {
             require_column(t, &a.column)?;
         }

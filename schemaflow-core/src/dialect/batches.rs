@@ -31,6 +31,9 @@ pub struct BatchSql {
     output_types: Vec<ColumnType>,
     /// `delete_rows`: a batch deletes its rows.
     deletes: bool,
+    /// `copy_rows`: a batch inserts into this table (quoted), these
+    /// columns (quoted), these values over the source row.
+    copies: Option<(String, Vec<String>, Vec<String>)>,
 }
 
 /// [`BatchSql::record_progress`] on PostgreSQL.
@@ -73,6 +76,13 @@ impl BatchSql {
                 .unwrap_or_default(),
             transform: backfill.transform.clone(),
             deletes: backfill.delete,
+            copies: backfill.copy_into.as_ref().map(|target| {
+                (
+                    ident(target),
+                    backfill.assignments.iter().map(|a| ident(&a.column)).collect(),
+                    backfill.assignments.iter().map(|a| dialect.value(&a.value)).collect(),
+                )
+            }),
         })
     }
 
@@ -184,8 +194,8 @@ impl BatchSql {
     /// The `UPDATE` of the SQL assignments over a batch's range, when there
     /// are any.
     pub fn update(&self, lower: bool, upper: bool) -> Option<String> {
-        if self.deletes {
-            return Some(format!("DELETE FROM {} WHERE {}", self.table, self.range(lower, upper)));
+        if self.deletes || self.copies.is_some() {
+            return Some(format!("{} WHERE {}", self.change(), self.range(lower, upper)));
         }
         (!self.sets.is_empty())
             .then(|| format!("UPDATE {} SET {} WHERE {}", self.table, self.sets.join(", "), self.range(lower, upper)))
@@ -266,7 +276,7 @@ VALUES ({v}, {ph}, (SELECT ARRAY[upper_key::text] FROM bound), {done}::bigint + 
 ON CONFLICT (namespace, version, phase) DO UPDATE SET last_key = excluded.last_key, rows_done = excluded.rows_done, rows_total = excluded.rows_total
 RETURNING last_key, rows_done",
             offset = p(0),
-            change = if self.deletes { format!("DELETE FROM {t}") } else { format!("UPDATE {t} SET {}", self.sets.join(", ")) },
+            change = self.change(),
             predicate = self.predicate,
             v = p(1),
             ph = p(2),
@@ -274,6 +284,19 @@ RETURNING last_key, rows_done",
             total = p(4),
             ns = p(5),
         ))
+    }
+
+    /// A batch's statement before its `WHERE`: the update, the delete, or
+    /// the copy's `INSERT … SELECT … FROM` the source.
+    fn change(&self) -> String {
+        let t = &self.table;
+        match &self.copies {
+            Some((target, columns, values)) => {
+                format!("INSERT INTO {target} ({}) SELECT {} FROM {t}", columns.join(", "), values.join(", "))
+            }
+            None if self.deletes => format!("DELETE FROM {t}"),
+            None => format!("UPDATE {t} SET {}", self.sets.join(", ")),
+        }
     }
 
     /// Records a batch's last key and the rows done in

@@ -562,11 +562,15 @@ pub fn render_with(
                 };
                 out.push_str(&format!(
                     "-- {} {}: batches of {} rows, one transaction each{pause}{estimate}\n--   a batch takes the next {} keys after the last one done, {} their range and records the last key in schemaflow_backfills, in one transaction:{commits}\n{}\n",
-                    if b.delete { "delete_rows" } else { "backfill" },
+                    b.keyword_of(),
                     b.table,
                     b.batch_size,
                     b.batch_size,
-                    if b.delete { "deletes the matching rows of" } else { "changes" },
+                    match &b.copy_into {
+                        _ if b.delete => "deletes the matching rows of".to_owned(),
+                        Some(target) => format!("copies the matching rows into {} from", ident(target)),
+                        None => "changes".to_owned(),
+                    },
                     backfill_batch_sql(dialect, schema, b)
                 ));
             }

@@ -93,6 +93,10 @@ snapshot!(
     backfill_with_a_rust_transform,
     "alter_table users { add_column first_name: Option<String>, add_column born: Option<i32> } backfill users with crate::people::split(name, age) -> (first_name, born) batch 250;"
 );
+snapshot!(
+    copy_rows,
+    r#"create_table people { id: i64 primary_key, email: Varchar<200>, display: Option<String> } copy_rows users into people (id, email, display = "coalesce(name, email)") where "age >= 18" batch 500 pause 20ms;"#
+);
 snapshot!(delete_rows, r#"delete_rows users where "age < 13" batch 500 pause 20ms; irreversible "COPPA""#);
 snapshot!(
     expression_index,

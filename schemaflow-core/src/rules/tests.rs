@@ -531,6 +531,25 @@ fn delete_rows_needs_a_key_and_says_it_cannot_be_undone() {
 }
 
 #[test]
+fn copy_rows_is_checked_against_both_tables_and_needs_a_down_into_an_existing_one() {
+    let archive = "create_table archive { id: i64 primary_key, email: String }";
+    let copy = "copy_rows users into archive (id, email) batch 500";
+    assert_eq!(codes(&[USERS, archive], copy), ["SF004"], "copies into an existing table cannot be told apart");
+    let fresh = "create_table fresh { id: i64 primary_key, label: String } copy_rows users into fresh (id, label = \"upper(name)\")";
+    assert_eq!(codes(&[USERS], fresh), Vec::<&str>::new(), "the copies go with the table on the way back");
+    assert_eq!(codes(&[USERS, archive], "copy_rows users into archive (id, nickname); irreversible \"t\""), ["SF005"]);
+    // A raw INSERT … SELECT into a table in use points at it.
+    let report = report_for(
+        &Targets::default(),
+        &[USERS, archive],
+        r#"sql "INSERT INTO archive (id, email) SELECT id, email FROM users" irreversible "t""#,
+    );
+    assert!(
+        report.diagnostics.iter().any(|d| d.rule.code == "SF018" && d.help.contains("copy_rows source into archive"))
+    );
+}
+
+#[test]
 fn create_extension_is_postgres_only_and_stays_on_the_way_back() {
     assert_eq!(pg_codes(&[USERS], "create_extension citext"), Vec::<&str>::new());
     assert_eq!(pg_codes(&[USERS], r#"create_extension "uuid-ossp""#), Vec::<&str>::new());

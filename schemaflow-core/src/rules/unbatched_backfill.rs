@@ -27,6 +27,9 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
         "DELETE" | "TRUNCATE" => format!(
             "use `delete_rows {table} where \"…\"`: it deletes in batches (1000 rows by default), one short transaction each, with an optional pause between batches, and resumes where it stopped"
         ),
+        "INSERT … SELECT" => format!(
+            "use `copy_rows source into {table} (column, column = \"sql\", …) where \"…\"`: it copies in batches of the source's primary key (1000 rows by default), one short transaction each, with an optional pause between batches, and resumes where it stopped"
+        ),
         _ => "copy by ranges of the source's primary key, a few thousand rows per statement; or acknowledge it, with the number of rows as the reason".to_owned(),
     };
     out.push(Diagnostic::new(

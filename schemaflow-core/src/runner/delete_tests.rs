@@ -1,7 +1,9 @@
 //! Data-shaped DSL steps on SQLite and PostgreSQL: `delete_rows` (the
 //! matching rows go in batches with the progress recorded, the others stay,
-//! and the way back is refused) and expression indexes (built as written,
-//! enforced, and dropped on the way back).
+//! and the way back is refused), `copy_rows` (the matching source rows
+//! copied once each, in batches of the source's key; undone with a table
+//! the migration created, refused into one it did not) and expression
+//! indexes (built as written, enforced, and dropped on the way back).
 
 use std::str::FromStr;
 
@@ -104,4 +106,61 @@ fn an_expression_index_is_built_and_enforced_on_postgres() {
     expression_index_is_built_and_enforced(
         &mut crate::runner::postgres::PostgresBackend::connect(&db.url, "public").unwrap(),
     );
+}
+
+fn copies_in_batches(db: &mut dyn ScratchDatabase) {
+    let migrations = vec![
+        parse(
+            1,
+            "users",
+            "create_table users { id: i64 primary_key, email: String, name: String, active: bool = true }",
+        ),
+        parse(
+            2,
+            "accounts",
+            r#"create_table accounts { id: i64 primary_key, email: String, label: String }
+               copy_rows users into accounts (id, email, label = "upper(name)") where "active" batch 10 pause 1ms;"#,
+        ),
+        parse(3, "archive", r#"create_table archive { id: i64 primary_key, email: String }"#),
+        parse(4, "archive_all", r#"copy_rows users into archive (id, email)"#),
+    ];
+    let options = Options::default();
+    run(db, &migrations[..1], None, &options, &mut |_| {}).unwrap();
+    db.execute(
+        "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 95) INSERT INTO users (id, email, name, active) SELECT i, 'u' || i || '@x', 'n' || i, i % 3 <> 0 FROM s",
+    )
+    .unwrap();
+    let mut batches = Vec::new();
+    run(db, &migrations[..2], None, &options, &mut |e| {
+        if let Event::Batch { batch, .. } = e {
+            batches.push((batch.rows_done, batch.rows_total));
+        }
+    })
+    .unwrap();
+    assert_eq!(count(db, "SELECT count(*) FROM accounts"), 95 - 31, "the active users, once each");
+    assert_eq!(count(db, "SELECT count(*) FROM accounts WHERE label = upper('n' || CAST(id AS TEXT))"), 64);
+    assert_eq!(count(db, "SELECT count(*) FROM users"), 95, "the source is untouched");
+    assert_eq!(batches.len(), 10, "batches of 10 source keys: {batches:?}");
+    assert_eq!(batches.last().map(|b| b.0), Some(64), "{batches:?}");
+    // The copy into a table created in the same migration goes with it.
+    rollback(db, &migrations[..2], RollbackTarget::Steps(1), &options, &mut |_| {}).unwrap();
+    assert!(db.query_text("SELECT count(*) FROM accounts").is_err(), "accounts is dropped");
+    // Into a table that existed before, the way back is not derivable.
+    run(db, &migrations, None, &options, &mut |_| {}).unwrap();
+    assert_eq!(count(db, "SELECT count(*) FROM archive"), 95);
+    let refused = rollback(db, &migrations, RollbackTarget::Steps(1), &options, &mut |_| {});
+    assert!(refused.is_err_and(|e| e.to_string().contains("inserts rows into `archive`")));
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn copy_rows_copies_in_batches_on_sqlite() {
+    copies_in_batches(&mut crate::runner::sqlite::SqliteBackend::in_memory().unwrap());
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn copy_rows_copies_in_batches_on_postgres() {
+    let Some(db) = crate::runner::test_database::TestDatabase::create("copy_rows") else { return };
+    copies_in_batches(&mut crate::runner::postgres::PostgresBackend::connect(&db.url, "public").unwrap());
 }

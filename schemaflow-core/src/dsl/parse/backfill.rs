@@ -68,6 +68,55 @@ impl Builder {
         Ok(backfill)
     }
 
+    /// `copy_rows source into target (a, b = "sql", …) [where "…"] [batch N]
+    /// [pause D]`: each column of the target taken from the source column
+    /// of the same name, or computed by an SQL expression over the source row.
+    pub(super) fn copy_rows(&mut self, input: ParseStream, i: usize, kw: Span) -> Result<Backfill> {
+        self.mark(i, Part::Op, kw);
+        let source = name(input, "table")?;
+        self.mark(i, Part::Table, source.span);
+        if !peek_keyword(input, "into") {
+            return Err(err(
+                input.span(),
+                "expected `into target (columns)`: `copy_rows users into accounts (id, email)`",
+            ));
+        }
+        keyword(input, "into")?;
+        let target = name(input, "table")?;
+        self.mark(i, Part::RefTable, target.span);
+        let content;
+        let paren = parenthesized!(content in input);
+        let mut backfill = empty_step(source.text, false);
+        while !content.is_empty() {
+            let column = name(&content, "column")?;
+            self.mark(i, Part::Column(column.text.clone()), column.span);
+            let value = if content.peek(Token![=]) {
+                content.parse::<Token![=]>()?;
+                let expr: LitStr = content
+                    .parse()
+                    .map_err(|e| err(e.span(), "expected the value as SQL over the source row, in a string"))?;
+                self.mark(i, Part::Default(column.text.clone()), expr.span());
+                DefaultValue::Sql(expr.value())
+            } else {
+                DefaultValue::Sql(crate::dialect::ident(&column.text))
+            };
+            if backfill.assignments.iter().any(|a| a.column == column.text) {
+                return Err(err(column.span, format!("`{}` is listed twice", column.text)));
+            }
+            backfill.assignments.push(Assignment { column: column.text, value });
+            if content.is_empty() {
+                break;
+            }
+            content.parse::<Token![,]>()?;
+        }
+        if backfill.assignments.is_empty() {
+            return Err(err(paren.span.join(), "list the columns to copy"));
+        }
+        backfill.copy_into = Some(target.text);
+        self.data_step_options(input, i, &mut backfill)?;
+        Ok(backfill)
+    }
+
     /// The `where`, `batch` and `pause` of a data step.
     fn data_step_options(&mut self, input: ParseStream, i: usize, backfill: &mut Backfill) -> Result<()> {
         loop {
@@ -114,5 +163,6 @@ fn empty_step(table: String, delete: bool) -> Backfill {
         transform: None,
         catch_up: None,
         delete,
+        copy_into: None,
     }
 }

@@ -24,6 +24,8 @@
 //! drop_enum NAME
 //! backfill table set a = value, … [where "sql"] [batch N] [pause 100ms]
 //! backfill table with path::to::f(a, …) -> (b, …) [where "sql"] [batch N] [pause 100ms]
+//! delete_rows table where "sql" [batch N] [pause 100ms]
+//! copy_rows source into target (a, b = "sql", …) [where "sql"] [batch N] [pause 100ms]
 //! sql "…" (down "…" | irreversible "why")
 //! online_change table { ITEM, … } [batch N] [pause 100ms]
 //!     ITEM = add c: Type = "sql over the retired columns" [default VALUE]
@@ -155,7 +157,7 @@ struct Builder {
     allows_read: usize,
 }
 
-const OPERATIONS: &str = "create_table, drop_table, rename_table, alter_table, create_index, drop_index, create_enum, alter_enum, drop_enum, create_extension, backfill, delete_rows, sql, online_change, deploy_boundary, down, irreversible";
+const OPERATIONS: &str = "create_table, drop_table, rename_table, alter_table, create_index, drop_index, create_enum, alter_enum, drop_enum, create_extension, backfill, delete_rows, copy_rows, sql, online_change, deploy_boundary, down, irreversible";
 const ALTER_ITEMS: &str = "add_column, drop_column, rename_column, set_type, set_not_null, drop_not_null, set_default, drop_default, add_constraint, drop_constraint";
 
 struct PendingAllow {
@@ -452,6 +454,11 @@ impl Builder {
             "delete_rows" => {
                 let delete = self.delete_rows(input, steps.len(), span)?;
                 steps.push(Step::new(Op::Backfill(delete)));
+                false
+            }
+            "copy_rows" => {
+                let copy = self.copy_rows(input, steps.len(), span)?;
+                steps.push(Step::new(Op::Backfill(copy)));
                 false
             }
             "sql" => {

@@ -74,6 +74,7 @@ pub(super) const RESUME_AT: &[&str] = &[
     "drop_index",
     "backfill",
     "delete_rows",
+    "copy_rows",
     "create_extension",
     "create_enum",
     "alter_enum",
