@@ -259,6 +259,7 @@ fn plan_steps_to(
         _ => Cow::Owned(before.clone()),
     };
     let mut created = std::collections::HashSet::new();
+    let mut replacing = false;
     let mut units = Vec::new();
     // The units generated for the raw statement being read, with its text.
     let mut raw: Option<(&str, Vec<Unit>)> = None;
@@ -280,8 +281,24 @@ fn plan_steps_to(
         // SQL written for the other database only: its effect is tracked
         // (the other text does the same here), its statements do not run.
         let elsewhere = raw_sql.as_ref().and_then(|r| r.only_on).is_some_and(|db| db != dialect.database());
+        // A key replaced by one of the same name, online: both steps as one
+        // (see `postgres::replace_key`); the second then generates nothing.
+        let replaced = std::mem::take(&mut replacing);
+        if dialect == Dialect::Postgres
+            && raw_sql.is_none()
+            && let Op::DropConstraint { table, name } = op
+            && let Some(Step { op: Op::AddConstraint { table: t2, constraint, online: true }, raw: None, .. }) =
+                steps.get(step + 1)
+            && t2 == table
+            && constraint.name == *name
+            && let Some(swap) = postgres::replace_key(table, constraint)
+        {
+            replacing = true;
+            units.extend(raw.take().map(|(sql, generated)| as_written(sql, generated)));
+            units.extend(swap);
+        }
         let mut generated = match dialect {
-            _ if elsewhere => Vec::new(),
+            _ if elsewhere || replacing || replaced => Vec::new(),
             Dialect::Sqlite => sqlite::op_units(&cx, op),
             Dialect::Postgres => postgres::op_units(&cx, op),
         };

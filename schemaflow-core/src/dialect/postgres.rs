@@ -339,6 +339,52 @@ fn raw_units(cx: &OpContext, s: &RawStatement) -> Vec<Unit> {
     }
 }
 
+/// A primary key or unique constraint replaced by another of the same name
+/// (`drop_constraint k, add_constraint k … concurrently`): the new index is
+/// built concurrently under another name while the old key still holds,
+/// then one brief transaction drops the old constraint and attaches the new
+/// index under the name (PostgreSQL renames it). The table is never without
+/// its key.
+pub fn replace_key(table: &str, constraint: &Constraint) -> Option<Vec<Unit>> {
+    use Unit::*;
+    let (kind, columns) = match &constraint.kind {
+        ConstraintKind::PrimaryKey { columns } => ("PRIMARY KEY", columns),
+        ConstraintKind::Unique { columns } => ("UNIQUE", columns),
+        _ => return None,
+    };
+    let mut base = constraint.name.clone();
+    while base.len() + "_new".len() > MAX_IDENTIFIER_BYTES {
+        base.pop();
+    }
+    let index = Index {
+        name: format!("{base}_new"),
+        table: table.to_owned(),
+        columns: columns.clone(),
+        unique: true,
+        predicate: None,
+        key: None,
+        concurrently: true,
+        if_not_exists: false,
+    };
+    let mut build = Statement::new(create_index(&index, true))
+        .locking(format!("SHARE UPDATE EXCLUSIVE on {} (reads and writes go on)", ident(table)));
+    build.builds_index = Some(index.name.clone());
+    Some(vec![
+        Outside(build),
+        InTransaction(
+            Statement::new(alter(table, &format!("DROP CONSTRAINT {}", ident(&constraint.name))))
+                .locking(exclusive(table, BRIEF)),
+        ),
+        InTransaction(
+            Statement::new(alter(
+                table,
+                &format!("ADD CONSTRAINT {} {kind} USING INDEX {}", ident(&constraint.name), ident(&index.name)),
+            ))
+            .locking(exclusive(table, BRIEF)),
+        ),
+    ])
+}
+
 fn add_constraint(cx: &OpContext, table: &str, constraint: &Constraint, online: bool) -> Vec<Unit> {
     use Unit::*;
     let mut add = alter(table, &format!("ADD {}", constraint_def(constraint)));

@@ -136,6 +136,10 @@ snapshot!(
     per_database_sql,
     r#"sql postgres "CREATE INDEX CONCURRENTLY users_name_search ON users USING gin (name gin_trgm_ops)" sqlite "CREATE INDEX users_name_search ON users (name)""#
 );
+snapshot!(
+    replace_primary_key,
+    "alter_table posts { drop_constraint posts_pkey, add_constraint posts_pkey primary_key(id, author_id) concurrently }"
+);
 snapshot!(drop_table_cascade, r#"#[allow(drop_table, "test")] drop_table users if_exists cascade"#);
 snapshot!(
     array_column,

@@ -101,11 +101,12 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
         Op::AddColumn { column, .. } if column.ty == ColumnType::Timestamp => out.push(timestamp(cx, &column.name)),
         Op::AlterColumnType { column, ty: ColumnType::Timestamp, .. } => out.push(timestamp(cx, column)),
         Op::CreateIndex(index) if index.unique && cx.is_existing(&index.table) => {
-            unique(cx, &index.table, &index.columns, out);
+            // An expression key (`lower(email)`) is stricter than its columns.
+            unique(cx, &index.table, &index.columns, index.key.is_none(), out);
         }
         Op::AddConstraint { table, constraint, .. } if cx.is_existing(table) => {
             if let ConstraintKind::Unique { columns } | ConstraintKind::PrimaryKey { columns } = &constraint.kind {
-                unique(cx, table, columns, out);
+                unique(cx, table, columns, true, out);
             }
         }
         _ => {}
@@ -121,9 +122,27 @@ fn timestamp(cx: &StepContext, column: &str) -> Diagnostic {
     )
 }
 
-fn unique(cx: &StepContext, table: &str, columns: &[String], out: &mut Vec<Diagnostic>) {
+fn unique(cx: &StepContext, table: &str, columns: &[String], plain: bool, out: &mut Vec<Diagnostic>) {
     // A column added in this same migration holds no duplicates yet.
     if columns.iter().any(|c| cx.added_columns.contains(&(table.to_owned(), c.clone()))) {
+        return;
+    }
+    // Columns that include a unique key's (one the table has, or one this
+    // migration dropped just before, as when a key is replaced by a wider
+    // one) are unique already.
+    let covers = |key: &[String]| !key.is_empty() && key.iter().all(|k| columns.contains(k));
+    let keys_now = cx.schema.table(table).into_iter().flat_map(|t| &t.constraints).map(|k| &k.kind);
+    let dropped_here = cx.earlier.iter().filter_map(|s| match &s.op {
+        Op::DropConstraint { table: t, name } if t == table => Some(name),
+        _ => None,
+    });
+    let dropped_keys =
+        dropped_here.filter_map(|name| cx.start.table(table).and_then(|t| t.constraint(name))).map(|k| &k.kind);
+    if plain
+        && keys_now.chain(dropped_keys).any(|k| {
+            matches!(k, ConstraintKind::Unique { .. } | ConstraintKind::PrimaryKey { .. }) && covers(k.columns())
+        })
+    {
         return;
     }
     let cols = columns.join(", ");

@@ -203,6 +203,8 @@ impl Diagnostic {
 pub struct StepContext<'a> {
     /// The schema just before the step.
     pub schema: &'a Schema,
+    /// The schema before the first step of its section.
+    pub start: &'a Schema,
     /// Tables created earlier in this same migration (by their current name).
     pub created: &'a HashSet<String>,
     /// Columns (table, column) added to existing tables earlier in this migration.
@@ -314,6 +316,7 @@ pub fn check(before: &Schema, migration: &Migration, targets: &Targets) -> Repor
     for (index, step) in migration.steps.iter().enumerate() {
         let cx = StepContext {
             schema: &schema,
+            start: before,
             created: &created,
             added_columns: &added_columns,
             targets,
@@ -386,6 +389,7 @@ fn check_down(
         for (index, step) in down.iter().enumerate() {
             let cx = StepContext {
                 schema: &schema,
+                start: after,
                 created: &created,
                 added_columns: &added_columns,
                 targets,
@@ -412,6 +416,7 @@ fn check_down(
     for (index, step) in steps.iter().enumerate() {
         let cx = StepContext {
             schema: &schema,
+            start: after,
             created: &created,
             added_columns: &added_columns,
             targets,

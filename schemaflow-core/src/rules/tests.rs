@@ -558,6 +558,16 @@ fn create_extension_is_postgres_only_and_stays_on_the_way_back() {
 }
 
 #[test]
+fn a_key_over_a_unique_keys_columns_is_unique_already() {
+    // Replaced by a wider key: no duplicate can exist.
+    let wider = "alter_table users { drop_constraint users_pkey, add_constraint users_pkey primary_key(id, email) concurrently }";
+    assert_eq!(pg_codes(&[USERS], wider), Vec::<&str>::new());
+    let also_email = "create_index users_email_name on users(email, name) unique concurrently";
+    assert_eq!(pg_codes(&[USERS], also_email), Vec::<&str>::new(), "email is unique already");
+    assert_eq!(pg_codes(&[USERS], "create_index users_name_key on users(name) unique concurrently"), ["SF031"]);
+}
+
+#[test]
 fn expression_and_method_indexes() {
     let lower = r#"create_index users_lower_email on users(sql("lower(email)")) unique concurrently"#;
     assert_eq!(codes(&[USERS], lower), ["SF031"], "unique over rows already there: advice");

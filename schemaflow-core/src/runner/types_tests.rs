@@ -243,3 +243,51 @@ fn drop_table_cascade_drops_what_depends_on_it_on_postgres() {
     let Some(db) = crate::runner::test_database::TestDatabase::create("drop_cascade") else { return };
     drop_table_cascade(&mut crate::runner::postgres::PostgresBackend::connect(&db.url, "public").unwrap());
 }
+
+/// A primary key replaced online on PostgreSQL: the new key's index is
+/// built concurrently, then the keys swap in one brief transaction; the
+/// way back swaps them again. On SQLite, the table rebuild.
+fn replace_primary_key(db: &mut dyn ScratchDatabase) {
+    let migrations = vec![
+        parse(
+            1,
+            "devices",
+            "create_table devices { uuid: Varchar<40> primary_key, user_uuid: Varchar<40>, name: String }",
+        ),
+        parse(
+            2,
+            "devices_key",
+            "alter_table devices { drop_constraint devices_pkey, add_constraint devices_pkey primary_key(uuid, user_uuid) concurrently }",
+        ),
+    ];
+    let options = Options::default();
+    run(db, &migrations[..1], None, &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO devices (uuid, user_uuid, name) VALUES ('d1', 'u1', 'phone'), ('d2', 'u1', 'laptop')")
+        .unwrap();
+    run(db, &migrations, None, &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO devices (uuid, user_uuid, name) VALUES ('d1', 'u2', 'shared')").unwrap();
+    assert!(
+        db.execute("INSERT INTO devices (uuid, user_uuid, name) VALUES ('d1', 'u2', 'again')").is_err(),
+        "the new key"
+    );
+    let s = status(db, &migrations).unwrap();
+    assert!(s.drift.is_empty(), "{:?}", s.drift);
+    db.execute("DELETE FROM devices WHERE user_uuid = 'u2'").unwrap();
+    rollback(db, &migrations, RollbackTarget::Steps(1), &options, &mut |_| {}).unwrap();
+    assert!(db.execute("INSERT INTO devices (uuid, user_uuid, name) VALUES ('d1', 'u3', 'x')").is_err(), "the old key");
+    let s = status(db, &migrations[..1]).unwrap();
+    assert!(s.drift.is_empty(), "{:?}", s.drift);
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn a_primary_key_is_replaced_on_sqlite() {
+    replace_primary_key(&mut crate::runner::sqlite::SqliteBackend::in_memory().unwrap());
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn a_primary_key_is_replaced_online_on_postgres() {
+    let Some(db) = crate::runner::test_database::TestDatabase::create("replace_key") else { return };
+    replace_primary_key(&mut crate::runner::postgres::PostgresBackend::connect(&db.url, "public").unwrap());
+}
