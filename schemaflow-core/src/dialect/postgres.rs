@@ -356,19 +356,8 @@ pub fn replace_key(table: &str, constraint: &Constraint) -> Option<Vec<Unit>> {
     while base.len() + "_new".len() > MAX_IDENTIFIER_BYTES {
         base.pop();
     }
-    let index = Index {
-        name: format!("{base}_new"),
-        table: table.to_owned(),
-        columns: columns.clone(),
-        unique: true,
-        predicate: None,
-        key: None,
-        concurrently: true,
-        if_not_exists: false,
-    };
-    let mut build = Statement::new(create_index(&index, true))
-        .locking(format!("SHARE UPDATE EXCLUSIVE on {} (reads and writes go on)", ident(table)));
-    build.builds_index = Some(index.name.clone());
+    let index_name = format!("{base}_new");
+    let build = build_key_index(table, &index_name, columns);
     Some(vec![
         Outside(build),
         InTransaction(
@@ -378,11 +367,30 @@ pub fn replace_key(table: &str, constraint: &Constraint) -> Option<Vec<Unit>> {
         InTransaction(
             Statement::new(alter(
                 table,
-                &format!("ADD CONSTRAINT {} {kind} USING INDEX {}", ident(&constraint.name), ident(&index.name)),
+                &format!("ADD CONSTRAINT {} {kind} USING INDEX {}", ident(&constraint.name), ident(&index_name)),
             ))
             .locking(exclusive(table, BRIEF)),
         ),
     ])
+}
+
+/// `CREATE UNIQUE INDEX CONCURRENTLY` of the index a key is then attached
+/// to (`ADD CONSTRAINT … USING INDEX`).
+fn build_key_index(table: &str, name: &str, columns: &[String]) -> Statement {
+    let index = Index {
+        name: name.to_owned(),
+        table: table.to_owned(),
+        columns: columns.to_vec(),
+        unique: true,
+        predicate: None,
+        key: None,
+        concurrently: true,
+        if_not_exists: false,
+    };
+    let mut build = Statement::new(create_index(&index, true))
+        .locking(format!("SHARE UPDATE EXCLUSIVE on {} (reads and writes go on)", ident(table)));
+    build.builds_index = Some(index.name);
+    build
 }
 
 fn add_constraint(cx: &OpContext, table: &str, constraint: &Constraint, online: bool) -> Vec<Unit> {
@@ -409,20 +417,8 @@ fn add_constraint(cx: &OpContext, table: &str, constraint: &Constraint, online: 
             ]
         }
         (ConstraintKind::Unique { columns } | ConstraintKind::PrimaryKey { columns }, true) => {
-            let index = Index {
-                name: constraint.name.clone(),
-                table: table.to_owned(),
-                columns: columns.clone(),
-                unique: true,
-                predicate: None,
-                key: None,
-                concurrently: true,
-                if_not_exists: false,
-            };
             let kind = if matches!(constraint.kind, ConstraintKind::Unique { .. }) { "UNIQUE" } else { "PRIMARY KEY" };
-            let mut build = Statement::new(create_index(&index, true))
-                .locking(format!("SHARE UPDATE EXCLUSIVE on {} (reads and writes go on)", ident(table)));
-            build.builds_index = Some(index.name.clone());
+            let build = build_key_index(table, &constraint.name, columns);
             vec![
                 Outside(build),
                 InTransaction(
