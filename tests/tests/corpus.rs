@@ -318,9 +318,18 @@ fn schema_after(file: &Path) -> schemaflow_core::schema::Schema {
 /// history applies on PostgreSQL without drift and rolls back.
 #[test]
 fn dsl_ports_of_real_migrations_get_their_verdict_and_build_what_the_sql_built() {
+    let mut total = 0;
+    for project in ["vaultwarden", "lemmy"] {
+        total += check_ports(project);
+    }
+    assert!(total >= 30, "only {total} ports");
+}
+
+/// Checks the ports of one project (see the test above); returns how many
+/// there are.
+fn check_ports(project: &str) -> usize {
     let targets = Targets { sqlite: false, postgres: true, ..Targets::default() };
-    let (dir, ports) = ported_history("vaultwarden");
-    assert!(ports.len() >= 30, "only {} ports", ports.len());
+    let (dir, ports) = ported_history(project);
     let mut wrong = Vec::new();
     for port in &ports {
         let name = port.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -332,7 +341,8 @@ fn dsl_ports_of_real_migrations_get_their_verdict_and_build_what_the_sql_built()
         if got != want {
             wrong.push(format!("{name}: expected {want}, got {got}"));
         }
-        let original = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/vaultwarden/migrations").join(&name);
+        let original =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(project).join("migrations").join(&name);
         let (ported, raw) = (schema_after(port), schema_after(&original));
         // Constraints compare by name: their order in the table is not the schema's.
         let tables = |s: &schemaflow_core::schema::Schema| {
@@ -357,7 +367,9 @@ fn dsl_ports_of_real_migrations_get_their_verdict_and_build_what_the_sql_built()
     history.sort();
     let migrations: Vec<_> = history.iter().map(|f| dsl::load(f).expect("loads")).collect();
     let _ = std::fs::remove_dir_all(&dir);
-    let Some(db) = schemaflow_core::runner::test_database::TestDatabase::create("ported_vaultwarden") else { return };
+    let Some(db) = schemaflow_core::runner::test_database::TestDatabase::create(&format!("ported_{project}")) else {
+        return ports.len();
+    };
     let mut backend = schemaflow_core::runner::postgres::PostgresBackend::connect(&db.url, "public").expect("connects");
     let options = dialect::Options::default();
     let applied = schemaflow_core::runner::run(&mut backend, &migrations, None, &options, &mut |_| {});
@@ -366,5 +378,6 @@ fn dsl_ports_of_real_migrations_get_their_verdict_and_build_what_the_sql_built()
     assert!(status.drift.is_empty(), "{:?}", status.drift);
     let back = schemaflow_core::runner::RollbackTarget::To(0);
     let rolled = schemaflow_core::runner::rollback(&mut backend, &migrations, back, &options, &mut |_| {});
-    assert_eq!(rolled.expect("and rolls back"), migrations.len());
+    assert_eq!(rolled.expect("and rolls back"), migrations.len(), "{project}");
+    ports.len()
 }
