@@ -235,7 +235,31 @@ pub fn document(
             let _ = schema.apply(&step.op);
         }
     }
-    let checklist = checklist(&plans, dialect);
+    let mut checklist = checklist(&plans, dialect);
+    // Across files: a constraint added `not_valid validate_later` that no
+    // later migration validates still lets old rows break it.
+    let unvalidated: Vec<String> = schema
+        .tables
+        .values()
+        .flat_map(|t| {
+            t.constraints.iter().filter(|k| k.not_valid).map(move |k| format!("`{}` on `{}`", k.name, t.name))
+        })
+        .collect();
+    checklist.insert(
+        3,
+        ChecklistItem {
+            item: "constraints added NOT VALID are validated".into(),
+            done: Some(unvalidated.is_empty()),
+            note: if unvalidated.is_empty() {
+                "none is left NOT VALID after these migrations".into()
+            } else {
+                format!(
+                    "left NOT VALID: {}; rows written before them are not checked until a later migration says `validate_constraint`",
+                    unvalidated.join(", ")
+                )
+            },
+        },
+    );
     let lock_timeout_ms = (dialect == Dialect::Postgres).then_some(options.lock_timeout_ms);
     PlanDocument { database: dialect.name().to_owned(), migrations: plans, checklist, lock_timeout_ms }
 }

@@ -291,3 +291,56 @@ fn a_primary_key_is_replaced_online_on_postgres() {
     let Some(db) = crate::runner::test_database::TestDatabase::create("replace_key") else { return };
     replace_primary_key(&mut crate::runner::postgres::PostgresBackend::connect(&db.url, "public").unwrap());
 }
+
+/// A check added NOT VALID in one migration and validated in a later one:
+/// new rows are checked at once, old rows when it is validated, and the
+/// plan says what is left unvalidated in between.
+fn validated_later(db: &mut dyn ScratchDatabase, dirty: bool) {
+    let migrations = vec![
+        parse(1, "orders", "create_table orders { id: i64 primary_key, amount: i64 }"),
+        parse(
+            2,
+            "amount_check",
+            r#"alter_table orders { add_constraint orders_amount_positive check("amount >= 0") not_valid validate_later }"#,
+        ),
+        parse(
+            3,
+            "fix_amounts",
+            r#"backfill orders set amount = 0 where "amount < 0"; irreversible "negative amounts were errors""#,
+        ),
+        parse(4, "validate_amount", "alter_table orders { validate_constraint orders_amount_positive }"),
+    ];
+    let options = Options::default();
+    run(db, &migrations[..1], None, &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO orders (id, amount) VALUES (1, 10)").unwrap();
+    if dirty {
+        db.execute("INSERT INTO orders (id, amount) VALUES (2, -5)").unwrap();
+    }
+    run(db, &migrations[..2], None, &options, &mut |_| {}).unwrap();
+    assert!(db.execute("INSERT INTO orders (id, amount) VALUES (3, -1)").is_err(), "new rows are checked at once");
+    let s = status(db, &migrations[..2]).unwrap();
+    assert!(s.drift.is_empty(), "{:?}", s.drift);
+    let plan = |ms: &[Migration]| {
+        let doc = crate::plan::document(ms, None, None, Dialect::Postgres, &[], &Options::default(), &mut |_| None);
+        crate::plan::to_markdown(&doc)
+    };
+    assert!(plan(&migrations[..2]).contains("left NOT VALID: `orders_amount_positive` on `orders`"));
+    assert!(plan(&migrations).contains("none is left NOT VALID"));
+    run(db, &migrations, None, &options, &mut |_| {}).unwrap();
+    let s = status(db, &migrations).unwrap();
+    assert!(s.drift.is_empty(), "{:?}", s.drift);
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn a_check_validated_in_a_later_migration_on_sqlite() {
+    // SQLite checks a constraint when it is added: no old row may break it.
+    validated_later(&mut crate::runner::sqlite::SqliteBackend::in_memory().unwrap(), false);
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn a_check_validated_in_a_later_migration_on_postgres() {
+    let Some(db) = crate::runner::test_database::TestDatabase::create("validate_later") else { return };
+    validated_later(&mut crate::runner::postgres::PostgresBackend::connect(&db.url, "public").unwrap(), true);
+}

@@ -142,7 +142,21 @@ impl Builder {
                 if let Some((m, span)) = modifier {
                     self.mark(i, Part::Modifier(if m == "not_valid" { "not_valid" } else { "concurrently" }), span);
                 }
-                Op::AddConstraint { table: t, constraint, online }
+                // `not_valid validate_later`: added NOT VALID and left so; a
+                // later migration's `validate_constraint` checks the old rows.
+                if online && modifier.is_some_and(|(m, _)| m == "not_valid") && peek_keyword(input, "validate_later") {
+                    let span = keyword(input, "validate_later")?;
+                    self.mark(i, Part::Modifier("validate_later"), span);
+                    constraint.not_valid = true;
+                    Op::AddConstraint { table: t, constraint, online: false }
+                } else {
+                    Op::AddConstraint { table: t, constraint, online }
+                }
+            }
+            "validate_constraint" => {
+                let n = name(input, "constraint")?;
+                self.mark(i, Part::Name, n.span);
+                Op::ValidateConstraint { table: t, name: n.text }
             }
             "drop_constraint" => {
                 let n = name(input, "constraint")?;

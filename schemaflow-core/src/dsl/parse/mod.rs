@@ -17,7 +17,8 @@
 //!     ITEM = add_column COLUMN [not_valid] | drop_column c | rename_column a -> b
 //!          | set_type c: Type [using "sql"] | set_not_null c | drop_not_null c
 //!          | set_default c = value | drop_default c | drop_constraint NAME
-//!          | add_constraint [NAME] CONSTRAINT [not_valid | concurrently]   (a check needs its NAME)
+//!          | add_constraint [NAME] CONSTRAINT [not_valid [validate_later] | concurrently]   (a check needs its NAME)
+//!          | validate_constraint NAME
 //! create_index [NAME] on table(a, …) [unique] [where "sql"] [concurrently]
 //! drop_index NAME [concurrently] [if_exists]
 //! create_enum NAME { value, "value", … }    alter_enum NAME add_value V [before W | after W]
@@ -158,7 +159,7 @@ struct Builder {
 }
 
 const OPERATIONS: &str = "create_table, drop_table, rename_table, alter_table, create_index, drop_index, create_enum, alter_enum, drop_enum, create_extension, backfill, delete_rows, copy_rows, sql, online_change, deploy_boundary, down, irreversible";
-const ALTER_ITEMS: &str = "add_column, drop_column, rename_column, set_type, set_not_null, drop_not_null, set_default, drop_default, add_constraint, drop_constraint";
+const ALTER_ITEMS: &str = "add_column, drop_column, rename_column, set_type, set_not_null, drop_not_null, set_default, drop_default, add_constraint, drop_constraint, validate_constraint";
 
 struct PendingAllow {
     allow: Allow,
@@ -482,8 +483,17 @@ impl Builder {
                 false
             }
             "online_change" => self.online_change(input, steps, span)?,
-            "add_column" | "drop_column" | "rename_column" | "set_type" | "set_not_null" | "drop_not_null"
-            | "set_default" | "drop_default" | "add_constraint" | "drop_constraint" => {
+            "add_column"
+            | "drop_column"
+            | "rename_column"
+            | "set_type"
+            | "set_not_null"
+            | "drop_not_null"
+            | "set_default"
+            | "drop_default"
+            | "add_constraint"
+            | "drop_constraint"
+            | "validate_constraint" => {
                 return Err(err(span, format!("`{kw_text}` goes inside `alter_table name {{ … }}`")));
             }
             _ => {
