@@ -100,7 +100,7 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<St
             if *cascade {
                 // What CASCADE dropped comes back: the other tables' foreign
                 // keys (validated online), then the views, as written.
-                ops.extend(s.references_to(table).filter(|(other, _)| other.name != *table).map(|(other, k)| {
+                ops.extend(s.references_from_others(table).map(|(other, k)| {
                     Op::AddConstraint { table: other.name.clone(), constraint: k.clone(), online: true }
                 }));
                 let mut steps: Vec<Step> = ops.into_iter().map(Step::new).collect();

@@ -184,6 +184,15 @@ impl Schema {
         })
     }
 
+    /// Foreign keys of other tables that reference `table` (a table's key
+    /// to itself left out), as (referencing table, constraint).
+    pub fn references_from_others<'a>(
+        &'a self,
+        table: &'a str,
+    ) -> impl Iterator<Item = (&'a Table, &'a Constraint)> + 'a {
+        self.references_to(table).filter(move |(t, _)| t.name != table)
+    }
+
     fn table_or_err(&self, name: &str) -> Result<&Table, SchemaError> {
         self.tables.get(name).ok_or_else(|| self.no_table(Part::Table, name))
     }
@@ -638,8 +647,7 @@ impl Schema {
     /// it.
     pub fn cascade_of(&self, table: &str) -> Vec<String> {
         let mut out: Vec<String> = self
-            .references_to(table)
-            .filter(|(t, _)| t.name != table)
+            .references_from_others(table)
             .map(|(t, k)| format!("foreign key `{}` of `{}`", k.name, t.name))
             .collect();
         out.extend(self.views_reading(table).into_iter().map(|v| format!("view `{v}`")));
@@ -668,7 +676,7 @@ impl Schema {
 
     fn drop_table(&mut self, table: &str) -> Result<(), SchemaError> {
         self.table_or_err(table)?;
-        if let Some((child, fk)) = self.references_to(table).find(|(t, _)| t.name != *table) {
+        if let Some((child, fk)) = self.references_from_others(table).next() {
             return Err(broken(
                 Part::Table,
                 format!(

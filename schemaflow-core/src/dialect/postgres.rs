@@ -153,7 +153,7 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
             let mut lock = exclusive(table, BRIEF);
             if *cascade {
                 let others: std::collections::BTreeSet<&str> =
-                    cx.before.references_to(table).map(|(t, _)| t.name.as_str()).filter(|t| t != table).collect();
+                    cx.before.references_from_others(table).map(|(t, _)| t.name.as_str()).collect();
                 for other in others {
                     lock = format!("{lock}; {}", exclusive(other, BRIEF));
                 }

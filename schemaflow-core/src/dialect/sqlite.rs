@@ -148,7 +148,7 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
                 .flat_map(|v| plain(format!("DROP VIEW IF EXISTS {}", ident(v))))
                 .collect();
             let referencing: std::collections::BTreeSet<String> =
-                cx.before.references_to(table).filter(|(t, _)| t.name != *table).map(|(t, _)| t.name.clone()).collect();
+                cx.before.references_from_others(table).map(|(t, _)| t.name.clone()).collect();
             for t in &referencing {
                 units.extend(rebuild(cx, t, &[]));
             }
