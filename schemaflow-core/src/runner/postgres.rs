@@ -864,13 +864,13 @@ fn introspect(client: &mut Client, schema_name: &str) -> Result<(Schema, Vec<Str
     let enums = schema.enums.clone();
     let columns = client
         .query(
-            "SELECT table_name::text, column_name::text, data_type::text, character_maximum_length::int,
-                    numeric_precision::int, numeric_scale::int, is_nullable::text, column_default::text, is_identity::text,
-                    (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
-                     WHERE a.attrelid = format('%I.%I', table_schema, table_name)::regclass AND a.attname = column_name),
-                    (SELECT a.attgenerated::text FROM pg_attribute a
-                     WHERE a.attrelid = format('%I.%I', table_schema, table_name)::regclass AND a.attname = column_name)
-             FROM information_schema.columns WHERE table_schema = $1 ORDER BY table_name, ordinal_position",
+            "SELECT c.table_name::text, c.column_name::text, c.data_type::text, c.character_maximum_length::int,
+                    c.numeric_precision::int, c.numeric_scale::int, c.is_nullable::text, c.column_default::text,
+                    c.is_identity::text, format_type(a.atttypid, a.atttypmod), a.attgenerated::text
+             FROM information_schema.columns c
+             LEFT JOIN pg_attribute a
+               ON a.attrelid = format('%I.%I', c.table_schema, c.table_name)::regclass AND a.attname = c.column_name
+             WHERE c.table_schema = $1 ORDER BY c.table_name, c.ordinal_position",
             &[&schema_name],
         )
         .map_err(db_error)?;
