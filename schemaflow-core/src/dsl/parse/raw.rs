@@ -141,20 +141,14 @@ impl Builder {
         if read.is_empty() {
             return Err(err(up_span, "the SQL holds no statement"));
         }
-        let (last_undo, down_span) = if peek_keyword(input, "down") {
-            keyword(input, "down")?;
+        let (last_undo, down_span) = self.literal_undo(input, |builder, input, _| {
             let (down, down_span) = sql_literal(input, "expected the `down` SQL as a string literal")?;
-            let down = crate::raw_sql::read(&down, self.flavor);
+            let down = crate::raw_sql::read(&down, builder.flavor);
             if down.is_empty() {
                 return Err(err(down_span, "the `down` SQL holds no statement"));
             }
-            (Some(Undo::Written(raw_steps(down, |_| Undo::Derived))), Some(down_span))
-        } else if peek_keyword(input, "irreversible") {
-            let s = keyword(input, "irreversible")?;
-            (Some(Undo::Irreversible(reason(input, s, "irreversible")?)), None)
-        } else {
-            (None, None)
-        };
+            Ok((raw_steps(down, |_| Undo::Derived), down_span))
+        })?;
         let first = steps.len();
         steps.extend(literal_steps(read, None, last_undo));
         for i in first..steps.len() {
@@ -165,6 +159,26 @@ impl Builder {
             }
         }
         Ok(())
+    }
+
+    /// A literal's way back, after its SQL: `down …`, read by `read_down`
+    /// (given the `down` keyword's span, it returns the steps and the span
+    /// its diagnostics point at), `irreversible "why"`, or none (derived).
+    fn literal_undo(
+        &mut self,
+        input: ParseStream,
+        read_down: impl FnOnce(&mut Self, ParseStream, Span) -> Result<(Vec<Step>, Span)>,
+    ) -> Result<(Option<Undo>, Option<Span>)> {
+        if peek_keyword(input, "down") {
+            let s = keyword(input, "down")?;
+            let (down, span) = read_down(self, input, s)?;
+            Ok((Some(Undo::Written(down)), Some(span)))
+        } else if peek_keyword(input, "irreversible") {
+            let s = keyword(input, "irreversible")?;
+            Ok((Some(Undo::Irreversible(reason(input, s, "irreversible")?)), None))
+        } else {
+            Ok((None, None))
+        }
     }
 
     /// `postgres "…" sqlite "…"` (either order), after `sql` or `down`: each
@@ -229,23 +243,17 @@ impl Builder {
                 ),
             ));
         }
-        let (down, down_span) = if peek_keyword(input, "down") {
-            let s = keyword(input, "down")?;
-            let [postgres, sqlite] = self.per_database(input, "down")?;
+        let (down, down_span) = self.literal_undo(input, |builder, input, down_keyword| {
+            let [postgres, sqlite] = builder.per_database(input, "down")?;
             let (own_down, other_down) = match own_db {
                 Database::Postgres => (postgres, sqlite),
                 Database::Sqlite => (sqlite, postgres),
             };
             let mut down =
-                raw_steps_on(crate::raw_sql::read(&own_down.0, self.flavor), Some(own_db), |_| Undo::Derived);
+                raw_steps_on(crate::raw_sql::read(&own_down.0, builder.flavor), Some(own_db), |_| Undo::Derived);
             down.extend(elsewhere_steps(crate::raw_sql::read(&other_down.0, other_flavor), other_db));
-            (Some(Undo::Written(down)), Some(s))
-        } else if peek_keyword(input, "irreversible") {
-            let s = keyword(input, "irreversible")?;
-            (Some(Undo::Irreversible(reason(input, s, "irreversible")?)), None)
-        } else {
-            (None, None)
-        };
+            Ok((down, down_keyword))
+        })?;
         let first = steps.len();
         steps.extend(literal_steps(read, Some(own_db), down));
         let own_end = steps.len();
