@@ -37,8 +37,18 @@ fn check_raw_downs(before: &Schema, migration: &Migration, out: &mut Vec<Diagnos
         let Some(Undo::Written(down)) = undo else { continue };
         let Some(start) = literal_start.take() else { continue };
         let mut undone = schema.clone();
-        if down.iter().any(|d| undone.apply(&d.op).is_err()) {
-            continue; // reported by the checks of the written down
+        // A statement of the down that the schema refuses (a table dropped
+        // while another's foreign key still references it) fails on the
+        // database as well: the rollback would stop there.
+        if let Some(e) = down.iter().find_map(|d| undone.apply(&d.op).err()) {
+            let mut d = schema_facts::diagnostic(Location::up(index, Part::Modifier("down")), &e);
+            d.message = format!("in `down`: {}", d.message);
+            if e.help.is_none() {
+                d.help =
+                    "undo the statements in reverse order: what references a table goes before the table".to_owned();
+            }
+            out.push(d);
+            continue;
         }
         let words = diff::Words { expected: "before its SQL", actual: "after this `down`", dialect: None };
         if let Some(first) = diff::diff(&start, &undone, &words).first() {

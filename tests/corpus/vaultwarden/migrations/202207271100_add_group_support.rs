@@ -1,6 +1,6 @@
 // migrations/postgresql/2022-07-27-110000_add_group_support/up.sql, down.sql
-// expect: compiles; advice SF021 SF030
-// why: new tables; foreign keys without index (advice)
+// expect: rejected SF028
+// why: new tables; but its down drops `groups` while `groups_users` still references it, which PostgreSQL refuses
 schemaflow::migration! {
     sql r###"CREATE TABLE groups (
   uuid                              CHAR(36) NOT NULL PRIMARY KEY,
