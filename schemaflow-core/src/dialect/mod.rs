@@ -499,6 +499,20 @@ pub fn if_exists_clause(if_exists: bool) -> &'static str {
     if if_exists { "IF EXISTS " } else { "" }
 }
 
+/// A generated `CREATE TABLE` or `CREATE [UNIQUE] INDEX` with `IF NOT
+/// EXISTS` after the object's kind when `if_not_exists`.
+pub(crate) fn if_not_exists(sql: String, if_not_exists: bool) -> String {
+    if !if_not_exists || sql.contains(" IF NOT EXISTS ") {
+        return sql;
+    }
+    for kind in ["CREATE TABLE ", "CREATE INDEX ", "CREATE UNIQUE INDEX "] {
+        if let Some(rest) = sql.strip_prefix(kind) {
+            return format!("{kind}IF NOT EXISTS {rest}");
+        }
+    }
+    sql
+}
+
 /// `'text'`, with embedded quotes doubled.
 pub fn literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))

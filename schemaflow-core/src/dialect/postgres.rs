@@ -141,7 +141,9 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
     use Unit::*;
     let brief = |table: &str, sql: String| InTransaction(Statement::new(sql).locking(exclusive(table, BRIEF)));
     match op {
-        Op::CreateTable(t) => vec![InTransaction(Statement::new(create_table(t)))],
+        Op::CreateTable(t) => {
+            vec![InTransaction(Statement::new(super::if_not_exists(create_table(t), t.if_not_exists)))]
+        }
         Op::DropTable { table, if_exists, cascade } => {
             let sql = format!(
                 "DROP TABLE {}{}{}",
@@ -257,7 +259,8 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
             } else {
                 let how = if cx.existing_table { "for the whole build (writes wait)" } else { BRIEF };
                 vec![InTransaction(
-                    Statement::new(create_index(i, false)).locking(format!("SHARE on {} {how}", ident(&i.table))),
+                    Statement::new(super::if_not_exists(create_index(i, false), i.if_not_exists))
+                        .locking(format!("SHARE on {} {how}", ident(&i.table))),
                 )]
             }
         }

@@ -133,7 +133,7 @@ fn alter(table: &str, action: &str) -> String {
 pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
     let plain = |sql: String| vec![Unit::InTransaction(Statement::new(sql))];
     match op {
-        Op::CreateTable(t) => plain(create_table(t, &t.name, &cx.after.enums)),
+        Op::CreateTable(t) => plain(super::if_not_exists(create_table(t, &t.name, &cx.after.enums), t.if_not_exists)),
         Op::DropTable { table, if_exists, cascade: false } => {
             plain(format!("DROP TABLE {}{}", if_exists_clause(*if_exists), ident(table)))
         }
@@ -201,7 +201,7 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
         | Op::DropDefault { table, .. }
         | Op::AddConstraint { table, .. }
         | Op::DropConstraint { table, .. } => rebuild(cx, table, &[]),
-        Op::CreateIndex(i) => plain(create_index(i)),
+        Op::CreateIndex(i) => plain(super::if_not_exists(create_index(i), i.if_not_exists)),
         Op::DropIndex { name, if_exists, .. } => {
             plain(format!("DROP INDEX {}{}", if_exists_clause(*if_exists), ident(name)))
         }

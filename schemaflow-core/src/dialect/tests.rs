@@ -145,6 +145,10 @@ snapshot!(
     array_column,
     r#"alter_table posts { add_column tags: Vec<String> = "{}", add_column scores: Option<Vec<i32>> }"#
 );
+snapshot!(
+    if_not_exists,
+    "create_table audit_log if_not_exists { id: i64 primary_key identity, note: String } create_index audit_log_note_idx on audit_log(note) if_not_exists; create_index users_age_idx on users(age) concurrently if_not_exists"
+);
 snapshot!(raw_sql, "sql \"CREATE VIEW adults AS SELECT * FROM users WHERE age >= 18\" down \"DROP VIEW adults\"");
 
 #[test]

@@ -60,6 +60,10 @@ impl Builder {
                     index.concurrently = true;
                     self.mark(i, Part::Modifier("concurrently"), m.span());
                 }
+                "if_not_exists" => {
+                    index.if_not_exists = true;
+                    self.mark(i, Part::Modifier("if_not_exists"), m.span());
+                }
                 "using" => {
                     input.call(Ident::parse_any)?;
                     let how = name(input, "index method")?;

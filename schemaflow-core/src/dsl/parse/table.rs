@@ -13,6 +13,7 @@ impl Builder {
         let table = name(input, "table")?;
         self.mark(i, Part::Op, kw);
         self.mark(i, Part::Table, table.span);
+        let [if_not_exists] = self.flags(input, i, ["if_not_exists"])?;
         let content;
         let brace = braced!(content in input);
         let mut columns = Vec::new();
@@ -52,7 +53,7 @@ impl Builder {
                 ),
             ));
         }
-        Ok(Table { name: table.text, columns, constraints, if_not_exists: false })
+        Ok(Table { name: table.text, columns, constraints, if_not_exists })
     }
 
     /// `name: Type [= value] [attributes]`
