@@ -23,7 +23,8 @@ pub fn run(package: &MigrationPackage, dir: &Path, dry_run: bool, quiet: bool) -
             ));
         }
     }
-    let files = import::convert(tool, &migrations);
+    let targets = schemaflow_core::dsl::targets_of(&package.migrations.join("x.rs"))?;
+    let files = import::convert(tool, &migrations, schemaflow_core::raw_sql::Flavor::for_targets(&targets));
     // The verdicts replay the files in order, as the compiler will: in a
     // scratch directory, so that a dry run writes nothing.
     let scratch = std::env::temp_dir().join(format!("schemaflow-import-{}", std::process::id()));
@@ -32,7 +33,6 @@ pub fn run(package: &MigrationPackage, dir: &Path, dry_run: bool, quiet: bool) -
     for f in &files {
         std::fs::write(scratch.join(&f.file_name), &f.text).map_err(|e| format!("cannot write: {e}"))?;
     }
-    let targets = schemaflow_core::dsl::targets_of(&package.migrations.join("x.rs"))?;
     let verdicts = import::verdicts(&scratch, &files, &targets);
     let _ = std::fs::remove_dir_all(&scratch);
     if !dry_run {

@@ -12,7 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 
 use crate::config::Targets;
-use crate::model::{Column, ColumnType, Constraint, ConstraintKind, DefaultFunction, DefaultValue, Index, Op, Table};
+use crate::dsl::render;
+use crate::model::{ColumnType, Constraint, ConstraintKind, Index, Op, Table};
 use crate::schema::Schema;
 
 pub use crate::runner::RawObject;
@@ -232,64 +233,18 @@ fn sql_table(table: &Table, constraints: &[&Constraint]) -> Table {
 }
 
 fn create_table(table: &Table, constraints: &[&Constraint]) -> String {
-    let pk_default = format!("{}_pkey", table.name);
-    let inline_pk = constraints.iter().find_map(|k| match &k.kind {
-        ConstraintKind::PrimaryKey { columns } if columns.len() == 1 && k.name == pk_default => {
-            Some(columns[0].as_str())
-        }
-        _ => None,
-    });
-    let mut lines: Vec<String> = table.columns.iter().map(|c| column(c, inline_pk == Some(c.name.as_str()))).collect();
-    for k in constraints {
-        if matches!(k.kind, ConstraintKind::PrimaryKey { .. }) && inline_pk.is_some() {
-            continue;
-        }
-        lines.push(constraint(k));
-    }
-    let mut out = format!("create_table {} {{\n", table.name);
-    for line in lines {
-        out.push_str(&format!("    {line},\n"));
-    }
-    out.push('}');
-    out
-}
-
-fn column(c: &Column, primary_key: bool) -> String {
-    let ty = if c.nullable { format!("Option<{}>", c.ty) } else { c.ty.to_string() };
-    let mut out = format!("{}: {ty}", c.name);
-    if let Some(default) = c.default.as_ref().filter(|_| !c.identity) {
-        out.push_str(&format!(" = {}", value(default, &c.ty)));
-    }
-    if primary_key {
-        out.push_str(" primary_key");
-    }
-    if c.identity {
-        out.push_str(" identity");
-    }
-    out
-}
-
-fn list(columns: &[String]) -> String {
-    columns.join(", ")
+    let constraints = sql_table(table, constraints).constraints;
+    render::create_table(table, &constraints.iter().collect::<Vec<_>>())
 }
 
 fn constraint(k: &Constraint) -> String {
-    let body = match &k.kind {
-        ConstraintKind::PrimaryKey { columns } => format!("primary_key({})", list(columns)),
-        ConstraintKind::Unique { columns } => format!("unique({})", list(columns)),
-        ConstraintKind::Check { expr } => format!("check({})", string(check_body(expr))),
-        ConstraintKind::ForeignKey { columns, ref_table, ref_columns, on_delete, on_update } => {
-            let mut out = format!("foreign_key({}) references {ref_table}({})", list(columns), list(ref_columns));
-            if *on_delete != crate::model::FkAction::NoAction {
-                out.push_str(&format!(" on_delete {}", on_delete.keyword()));
-            }
-            if *on_update != crate::model::FkAction::NoAction {
-                out.push_str(&format!(" on_update {}", on_update.keyword()));
-            }
-            out
-        }
-    };
-    format!("constraint {} {body}", k.name)
+    match &k.kind {
+        ConstraintKind::Check { expr } => render::constraint(&Constraint {
+            kind: ConstraintKind::Check { expr: check_body(expr).to_owned() },
+            ..k.clone()
+        }),
+        _ => render::constraint(k),
+    }
 }
 
 /// The expression of a check as PostgreSQL's catalog prints it
@@ -308,101 +263,13 @@ fn check_body(expr: &str) -> &str {
 }
 
 fn create_index(index: &Index) -> String {
-    let mut out = format!("create_index {} on {}({})", index.name, index.table, list(&index.columns));
-    if index.unique {
-        out.push_str(" unique");
-    }
-    if let Some(predicate) = &index.predicate {
-        out.push_str(&format!(" where {}", string(check_body(predicate))));
-    }
-    out.push(';');
-    out
+    let index = Index { predicate: index.predicate.as_deref().map(|p| check_body(p).to_owned()), ..index.clone() };
+    // A plain list of columns always has a DSL form.
+    render::create_index(&Index { key: None, ..index }).unwrap_or_default()
 }
 
 fn sql_step(sql: &str) -> String {
-    format!("sql {};", string(sql.trim().trim_end_matches(';').trim_end()))
-}
-
-/// A Rust string literal of `text`: raw when it holds quotes.
-fn string(text: &str) -> String {
-    if text.contains('"') && !text.contains("\"#") { format!("r#\"{text}\"#") } else { format!("{text:?}") }
-}
-
-/// A default as the DSL writes it: a literal or a known function where the
-/// catalog's text is one (`'draft'::text`, `0`, `now()`), else `sql("…")`.
-fn value(default: &DefaultValue, ty: &ColumnType) -> String {
-    let sql = match default {
-        DefaultValue::Bool(b) => return b.to_string(),
-        // SQLite has no boolean: `BOOLEAN DEFAULT 0` stores an integer.
-        DefaultValue::Int(s) if *ty == ColumnType::Bool && (s == "0" || s == "1") => return (s == "1").to_string(),
-        DefaultValue::Int(s) | DefaultValue::Float(s) => return s.clone(),
-        DefaultValue::Text(s) => return string(s),
-        DefaultValue::Function(f) if fits(*f, ty) => return format!("{}()", f.name()),
-        // Read from SQLite's DDL (`TEXT DEFAULT CURRENT_TIMESTAMP`): its SQL, as SQLite has it.
-        DefaultValue::Function(_) => return format!("sql({})", string(&crate::dialect::sqlite::value(default))),
-        DefaultValue::Sql(sql) => sql.trim(),
-    };
-    let bare = strip_cast(sql);
-    let is_integer = |s: &str| {
-        let digits = s.strip_prefix('-').unwrap_or(s);
-        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
-    };
-    let unquoted =
-        bare.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')).filter(|s| !s.contains('\'') || s.contains("''"));
-    match ty {
-        ColumnType::Bool if matches!(bare.to_ascii_lowercase().as_str(), "true" | "false" | "1" | "0") => {
-            return (matches!(bare.to_ascii_lowercase().as_str(), "true" | "1")).to_string();
-        }
-        ColumnType::I16 | ColumnType::I32 | ColumnType::I64 if is_integer(bare.trim_matches('\'')) => {
-            return bare.trim_matches('\'').to_owned();
-        }
-        ColumnType::Text | ColumnType::Varchar(_) => {
-            if let Some(text) = unquoted {
-                return string(&text.replace("''", "'"));
-            }
-        }
-        _ => {}
-    }
-    let lower = bare.to_ascii_lowercase();
-    let function = match lower.as_str() {
-        "now()" | "current_timestamp" if matches!(ty, ColumnType::Timestamp | ColumnType::TimestampTz) => {
-            Some(DefaultFunction::Now)
-        }
-        "current_date" if *ty == ColumnType::Date => Some(DefaultFunction::CurrentDate),
-        "gen_random_uuid()" if *ty == ColumnType::Uuid => Some(DefaultFunction::GenRandomUuid),
-        _ => None,
-    };
-    match function {
-        Some(f) => format!("{}()", f.name()),
-        None => format!("sql({})", string(sql)),
-    }
-}
-
-/// Whether the DSL accepts `f` as a default of a column of type `ty`.
-fn fits(f: DefaultFunction, ty: &ColumnType) -> bool {
-    match f {
-        DefaultFunction::Now | DefaultFunction::ClockTimestamp => {
-            matches!(ty, ColumnType::Timestamp | ColumnType::TimestampTz)
-        }
-        DefaultFunction::CurrentDate => *ty == ColumnType::Date,
-        DefaultFunction::GenRandomUuid => *ty == ColumnType::Uuid,
-        DefaultFunction::Random => matches!(ty, ColumnType::F32 | ColumnType::F64),
-    }
-}
-
-/// `'x'::text` → `'x'`, `(-1)` → `-1`: PostgreSQL's stored form of a literal.
-fn strip_cast(sql: &str) -> &str {
-    let mut text = sql.trim();
-    while let Some(inner) = crate::sql_text::enclosed(text) {
-        text = inner.trim();
-    }
-    if text.starts_with('\'')
-        && let Some(end) = text.rfind("'::")
-        && !text[end + 3..].contains('\'')
-    {
-        return &text[..=end];
-    }
-    text
+    format!("sql {};", render::string(sql.trim().trim_end_matches(';').trim_end()))
 }
 
 /// The live schema of a SQLite database read through its own DDL: each
@@ -424,6 +291,8 @@ pub fn sqlite_tables_from_ddl(schema: &mut Schema, ddl: &BTreeMap<String, String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dsl::render::value;
+    use crate::model::DefaultValue;
 
     #[test]
     fn catalog_defaults_become_dsl_values() {

@@ -986,8 +986,10 @@ impl Schema {
         constraint
     }
 
-    fn create_table(&mut self, table: &Table) -> Result<(), SchemaError> {
-        self.check_not_a_view(&table.name, Part::Table)?;
+    /// `table` with each foreign key written without its referenced
+    /// columns resolved to the referenced table's primary key (its own,
+    /// for a key to itself).
+    fn resolve_table_references(&self, table: &Table) -> Table {
         let mut resolved = table.clone();
         for c in &mut resolved.constraints {
             if let ConstraintKind::ForeignKey { ref_table, ref_columns, .. } = &mut c.kind
@@ -1001,6 +1003,26 @@ impl Schema {
                 *ref_columns = key.unwrap_or_default();
             }
         }
+        resolved
+    }
+
+    /// `op` as this schema resolves it: a foreign key written without its
+    /// referenced columns (`REFERENCES users`) names the primary key's.
+    pub fn resolved(&self, op: &Op) -> Op {
+        match op {
+            Op::CreateTable(t) => Op::CreateTable(self.resolve_table_references(t)),
+            Op::AddConstraint { table, constraint, online } => Op::AddConstraint {
+                table: table.clone(),
+                constraint: self.resolve_references(constraint),
+                online: *online,
+            },
+            other => other.clone(),
+        }
+    }
+
+    fn create_table(&mut self, table: &Table) -> Result<(), SchemaError> {
+        self.check_not_a_view(&table.name, Part::Table)?;
+        let resolved = self.resolve_table_references(table);
         let table = &resolved;
         if self.tables.contains_key(&table.name) {
             return Err(exists(Part::Table, format!("table `{}` already exists", table.name)));

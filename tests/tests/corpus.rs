@@ -220,7 +220,7 @@ fn importing_the_real_diesel_directories_gives_files_that_compile_or_are_rejecte
         let source = diesel_directory(project);
         let (tool, migrations) = import::read_dir(&source).expect("reads the diesel directory");
         assert_eq!(tool, import::Tool::Diesel);
-        let files = import::convert(tool, &migrations);
+        let files = import::convert(tool, &migrations, schemaflow_core::raw_sql::Flavor::Postgres);
         let checked_in = corpus(project);
         assert_eq!(files.len(), checked_in.len(), "{project}");
         // The crate the files land in targets PostgreSQL, as the corpus does.

@@ -7,6 +7,7 @@
 
 pub mod history;
 mod parse;
+pub mod render;
 
 pub use history::{History, clear_cache, find_migration_body, load, schema_before};
 pub use parse::{Parsed, SpanMap, combine, parse_migration, parse_migration_for};

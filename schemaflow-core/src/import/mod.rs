@@ -13,6 +13,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::files::next_minute;
+use crate::raw_sql::Flavor;
+
+mod steps;
 
 /// The tool a migrations directory was written for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -210,8 +213,12 @@ fn has_statements(sql: &str) -> bool {
     sql.lines().map(|l| l.split("--").next().unwrap_or_default().trim()).any(|l| !l.is_empty() && l != ";")
 }
 
-/// The schemaflow files for `migrations`, in order.
-pub fn convert(tool: Tool, migrations: &[SourceMigration]) -> Vec<ImportedFile> {
+/// The schemaflow files for `migrations`, in order, their SQL read as
+/// `flavor` reads it.
+pub fn convert(tool: Tool, migrations: &[SourceMigration], flavor: Flavor) -> Vec<ImportedFile> {
+    // The schema the migrations build, so that each statement is read
+    // against the tables before it.
+    let mut schema = crate::schema::Schema::new();
     let mut last: Option<u64> = None;
     let mut out = Vec::new();
     for m in migrations {
@@ -239,6 +246,19 @@ pub fn convert(tool: Tool, migrations: &[SourceMigration]) -> Vec<ImportedFile> 
             notes.push("ran outside a transaction in the source".to_owned());
         }
         text.push_str("schemaflow::migration! {\n");
+        // Read against the schema before it (which this advances past it).
+        let converted =
+            if has_statements(&m.up) { steps::body(&m.up, m.down.as_deref(), &mut schema, flavor) } else { None };
+        if let Some(body) = converted {
+            text.push_str(&body.text);
+            text.push_str("}\n");
+            notes.extend(body.notes);
+            if m.down.is_none() {
+                notes.push("no down migration in the source: the way back is derived where it can be".to_owned());
+            }
+            out.push(ImportedFile { file_name: format!("{version}_{name}.rs"), text, source: m.clone(), notes });
+            continue;
+        }
         let up = if has_statements(&m.up) {
             m.up.clone()
         } else {

@@ -22,7 +22,7 @@ fn write(dir: &Path, file: &str, text: &str) {
 /// Writes the files into `into` and returns each one's verdict.
 fn import_into(source: &Path, into: &Path, targets: &crate::Targets) -> (Tool, Vec<ImportedFile>, Vec<Vec<String>>) {
     let (tool, migrations) = read_dir(source).unwrap();
-    let files = convert(tool, &migrations);
+    let files = convert(tool, &migrations, crate::raw_sql::Flavor::for_targets(targets));
     for f in &files {
         std::fs::write(into.join(&f.file_name), &f.text).unwrap();
     }
@@ -49,7 +49,16 @@ fn a_sqlx_directory_keeps_its_order_and_its_down_migrations() {
     // Two migrations in one minute: the second takes the next.
     assert_eq!(names, ["202203011015_create_users.rs", "202203011016_add_name.rs", "202204150900_drop_email.rs"]);
     assert!(files[1].notes.iter().any(|n| n.contains("`20220301101530` is `202203011016`")), "{:?}", files[1].notes);
-    assert!(files[0].text.contains("down r#\""), "{}", files[0].text);
+    // Statements that map one to one are DSL steps; the down that does
+    // what the derived way back does is left to it.
+    assert!(files[0].text.contains("    create_table users {\n        id: i32 primary_key,\n        email: String,\n    }\n    create_index users_email on users(email) unique;\n"), "{}", files[0].text);
+    assert!(!files[0].text.contains("sql ") && !files[0].text.contains("down"), "{}", files[0].text);
+    assert!(files[0].notes.iter().any(|n| n.contains("the way back is derived")), "{:?}", files[0].notes);
+    assert!(
+        files[1].text.contains("    alter_table users {\n        add_column name: Option<String>,\n    }\n"),
+        "{}",
+        files[1].text
+    );
     assert!(files[2].notes.iter().any(|n| n.contains("outside a transaction")));
     assert_eq!(verdicts[0], Vec::<String>::new(), "{:?}", verdicts[0]);
     assert_eq!(verdicts[1], Vec::<String>::new(), "{:?}", verdicts[1]);
@@ -97,8 +106,12 @@ fn a_diesel_directory_with_its_setup_migration_and_metadata() {
     assert!(files[2].notes.iter().any(|n| n.contains("outside a transaction")));
     assert!(files[1].text.starts_with("// Imported from diesel: `2019-02-26-152226_create_posts/`"));
     assert!(verdicts[0].is_empty() && verdicts[1].is_empty(), "{verdicts:?}");
-    // The way back drops the index with a lock: what an expert would say.
-    assert!(verdicts[2].len() == 1 && verdicts[2][0].contains("SF014") && verdicts[2][0].contains("in `down`"));
+    // The source's way back dropped the index with a lock; the derived one,
+    // which leaves the same schema, drops it concurrently.
+    assert!(files[2].text.contains("create_index posts_title on posts(title) concurrently;"), "{}", files[2].text);
+    assert!(!files[2].text.contains("down"), "{}", files[2].text);
+    assert!(verdicts[2].is_empty(), "{verdicts:?}");
+    assert!(files[1].text.contains("id: i64 primary_key identity,"), "{}", files[1].text);
 }
 
 #[test]
@@ -117,6 +130,59 @@ fn a_refinery_directory_gets_minutes_in_its_order() {
     // built while writes wait.
     assert!(verdicts[1].iter().any(|v| v.contains("SF003")), "{:?}", verdicts[1]);
     assert!(verdicts[2].iter().any(|v| v.contains("SF013")), "{:?}", verdicts[2]);
+}
+
+/// A statement with a clause the model does not keep stays raw SQL, as
+/// written, between the DSL steps of the others; comments stay; a down
+/// that does more than the derived way back is kept.
+#[test]
+fn what_the_dsl_cannot_say_stays_raw_sql() {
+    let source = dir("partial");
+    write(
+        &source,
+        "2020-01-01-000000_create_events/up.sql",
+        "-- Events, kept a year.\nCREATE TABLE events (id BIGSERIAL PRIMARY KEY, at TIMESTAMP(3) NOT NULL);\n\
+         CREATE TABLE kinds (id INT PRIMARY KEY, label TEXT COLLATE \"C\" NOT NULL);\n\
+         CREATE TABLE tags (id INT PRIMARY KEY, label TEXT NOT NULL) WITH (fillfactor = 70);\n\
+         -- Looked up by label.\nCREATE INDEX tags_label ON tags (label);\n\
+         ALTER TABLE IF EXISTS kinds ADD COLUMN note TEXT;\n\
+         ALTER TABLE kinds ADD COLUMN rank INT NOT NULL DEFAULT 0, ADD CONSTRAINT kinds_rank_check CHECK (rank >= 0);\n",
+    );
+    write(
+        &source,
+        "2020-01-01-000000_create_events/down.sql",
+        "INSERT INTO audit (what) VALUES ('rollback');\nDROP TABLE tags;\nDROP TABLE kinds;\nDROP TABLE events;\n",
+    );
+    let into = dir("partial-into");
+    let postgres = crate::Targets { sqlite: false, ..crate::Targets::default() };
+    let (_, files, verdicts) = import_into(&source, &into, &postgres);
+    let text = &files[0].text;
+    // A precision, a collation, a storage parameter and `IF EXISTS` on an
+    // ALTER TABLE: each statement stays as it was written.
+    for raw in [
+        "CREATE TABLE events (id BIGSERIAL PRIMARY KEY, at TIMESTAMP(3) NOT NULL)",
+        "CREATE TABLE kinds (id INT PRIMARY KEY, label TEXT COLLATE \"C\" NOT NULL)",
+        "CREATE TABLE tags (id INT PRIMARY KEY, label TEXT NOT NULL) WITH (fillfactor = 70)",
+        "ALTER TABLE IF EXISTS kinds ADD COLUMN note TEXT",
+    ] {
+        assert!(text.contains(raw), "{raw}\n{text}");
+    }
+    assert!(text.contains("-- Events, kept a year."), "{text}");
+    assert!(text.contains("    // Looked up by label.\n    create_index tags_label on tags(label);\n"), "{text}");
+    assert!(
+        text.contains("    alter_table kinds {\n        add_column rank: i32 = 0,\n        add_constraint kinds_rank_check check(\"rank >= 0\"),\n    }\n"),
+        "{text}"
+    );
+    // The down writes a row: kept, as the source wrote it.
+    assert!(text.contains("    down {\n        sql r#\"\nINSERT INTO audit"), "{text}");
+    assert!(
+        files[0].notes.iter().any(|n| n.contains("2 statements as DSL steps, 4 kept as raw SQL")),
+        "{:?}",
+        files[0].notes
+    );
+    // The rules read both forms alike: the index on a table created in the
+    // same migration is fine.
+    assert!(verdicts[0].iter().all(|v| !v.contains("SF013")), "{verdicts:?}");
 }
 
 #[test]

@@ -12,6 +12,7 @@
 //! and [`classify`] names what is not replayed.
 
 mod classify;
+mod complete;
 mod lower;
 mod split;
 mod types;
@@ -56,6 +57,11 @@ pub struct ReadStatement {
     /// What it does, as model operations: one for most statements, several
     /// for `ALTER TABLE … ADD …, ADD …`, never none.
     pub ops: Vec<Op>,
+    /// The operations say all the statement does: it has no clause the
+    /// model does not keep (a storage parameter, a collation, a precision,
+    /// `IF EXISTS` on an `ALTER TABLE`, …), so the DSL steps of its
+    /// operations do the same.
+    pub complete: bool,
 }
 
 /// Reads every statement of `sql`. Never fails: what cannot be read is a
@@ -64,7 +70,11 @@ pub fn read(sql: &str, flavor: Flavor) -> Vec<ReadStatement> {
     let pieces = match split::pieces(sql) {
         Ok(pieces) => pieces,
         Err(why) => {
-            return vec![ReadStatement { sql: sql.trim().to_owned(), ops: vec![unreadable("SQL", why)] }];
+            return vec![ReadStatement {
+                sql: sql.trim().to_owned(),
+                ops: vec![unreadable("SQL", why)],
+                complete: false,
+            }];
         }
     };
     pieces.into_iter().map(|piece| read_statement(piece, flavor)).collect()
@@ -94,7 +104,8 @@ fn read_statement(piece: split::Piece, flavor: Flavor) -> ReadStatement {
                         s.definition = Some(text.clone());
                     }
                 }
-                return ReadStatement { sql: text, ops };
+                let complete = complete::complete(&parsed[0]);
+                return ReadStatement { sql: text, ops, complete };
             }
             Ok(parsed) => {
                 first_error.get_or_insert(format!("expected one statement, read {}", parsed.len()));
@@ -111,7 +122,9 @@ fn read_statement(piece: split::Piece, flavor: Flavor) -> ReadStatement {
             vec![unreadable(&words, first_error.unwrap_or_default())]
         }
     };
-    ReadStatement { sql: text, ops }
+    // `DROP INDEX CONCURRENTLY` is read from its words, all of them.
+    let complete = ops.iter().all(|op| matches!(op, Op::DropIndex { .. }));
+    ReadStatement { sql: text, ops, complete }
 }
 
 fn unreadable(kind: &str, why: String) -> Op {
