@@ -271,6 +271,20 @@ pub enum Op {
         /// The constraint's name.
         name: String,
     },
+    /// `add_constraint [NAME] primary_key using index IDX` (or `unique`):
+    /// a unique index built earlier, concurrently, becomes the table's
+    /// primary key or a unique constraint without building anything.
+    /// PostgreSQL renames the index to the constraint's name.
+    AttachIndex {
+        /// The table.
+        table: String,
+        /// The constraint's name (the index's, when none is written).
+        name: String,
+        /// The unique index it takes over.
+        index: String,
+        /// A primary key; else a unique constraint.
+        primary_key: bool,
+    },
     /// A raw SQL statement that changes no table the model replays
     /// (a function, a view, a trigger, a data change…), classified by what
     /// it does. The statement itself is in the step's [`RawSql`].
@@ -1112,6 +1126,7 @@ impl Op {
             Op::AddConstraint { .. } => "add_constraint",
             Op::DropConstraint { .. } => "drop_constraint",
             Op::ValidateConstraint { .. } => "validate_constraint",
+            Op::AttachIndex { .. } => "add_constraint",
             Op::Backfill(b) => b.keyword_of(),
             Op::Sql { .. } => "sql",
             Op::CreateSync(_) | Op::CatchUp(_) => "online_change",
@@ -1139,7 +1154,8 @@ impl Op {
             | Op::DropDefault { table, .. }
             | Op::AddConstraint { table, .. }
             | Op::DropConstraint { table, .. }
-            | Op::ValidateConstraint { table, .. } => Some(table),
+            | Op::ValidateConstraint { table, .. }
+            | Op::AttachIndex { table, .. } => Some(table),
             Op::RenameTable { from, .. } => Some(from),
             Op::CreateIndex(i) => Some(&i.table),
             Op::Backfill(b) => Some(&b.table),

@@ -467,6 +467,10 @@ fn plan_migration(
             Op::ValidateConstraint { table, name } => {
                 changes.push(format!("validates constraint `{name}` on `{table}` against the rows already there"));
             }
+            Op::AttachIndex { table, name, index, primary_key } => changes.push(format!(
+                "makes unique index `{index}` the {} `{name}` of `{table}` (nothing is built)",
+                if *primary_key { "primary key" } else { "unique constraint" }
+            )),
             Op::Sql(s) => {
                 let on = s.table.as_deref().map(|t| format!(" on `{t}`")).unwrap_or_default();
                 changes.push(format!("runs `{}`{on}", s.kind));

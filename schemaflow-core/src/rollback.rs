@@ -221,6 +221,15 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<St
         }
         // Validation leaves nothing to undo.
         Op::ValidateConstraint { .. } => vec![],
+        // Dropping the constraint drops its index: the index is built again,
+        // concurrently, under its own name.
+        Op::AttachIndex { table, name, index, .. } => match s.indexes.get(index) {
+            Some(i) => vec![
+                Op::DropConstraint { table: table.clone(), name: name.clone() },
+                Op::CreateIndex(crate::model::Index { concurrently: true, ..i.clone() }),
+            ],
+            None => vec![],
+        },
         // The way back from an expand: the sync goes, and the retired
         // columns get back the NOT NULL it took from them.
         Op::CreateSync(sync) => {

@@ -314,6 +314,7 @@ impl Schema {
                 Ok(())
             }
             Op::ValidateConstraint { table, name } => self.validate_constraint(table, name),
+            Op::AttachIndex { table, name, index, primary_key } => self.attach_index(table, name, index, *primary_key),
             // Raw statements outside the model change no table it replays;
             // the views, triggers and functions they create are kept by name.
             Op::Sql(statement) => {
@@ -884,6 +885,63 @@ impl Schema {
             return Err(exists(Part::Name, format!("table `{table}` already has a primary key")));
         }
         self.table_mut_or_err(table)?.constraints.push(constraint.clone());
+        Ok(())
+    }
+
+    /// A unique index becomes a primary key or unique constraint
+    /// (`ADD CONSTRAINT … USING INDEX`): PostgreSQL takes it over as it is,
+    /// so it must be a plain, complete unique index on the table, and a
+    /// primary key's columns must already be NOT NULL (PostgreSQL would
+    /// otherwise set them so, scanning the table under its strongest lock).
+    fn attach_index(&mut self, table: &str, name: &str, index: &str, primary_key: bool) -> Result<(), SchemaError> {
+        let t = self.table_or_err(table)?;
+        let Some(i) = self.indexes.get(index) else {
+            return Err(missing(Part::Modifier("index"), format!("index `{index}` does not exist"))
+                .suggesting(index, self.indexes.keys().map(String::as_str)));
+        };
+        let kind = if primary_key { "primary key" } else { "unique constraint" };
+        if i.table != table {
+            return Err(broken(
+                Part::Modifier("index"),
+                format!("index `{index}` is on `{}`, not on `{table}`", i.table),
+            ));
+        }
+        let unfit = if !i.unique {
+            Some("is not unique")
+        } else if i.predicate.is_some() {
+            Some("is partial")
+        } else if i.key.is_some() {
+            Some("has an expression, an ordering, a method or included columns")
+        } else {
+            None
+        };
+        if let Some(why) = unfit {
+            return Err(broken(
+                Part::Modifier("index"),
+                format!("index `{index}` {why}: a {kind} can only take over a plain unique index"),
+            )
+            .helping(format!("build `create_index … on {table}(columns) unique concurrently` and attach that one")));
+        }
+        if primary_key && let Some(c) = i.columns.iter().filter_map(|c| t.column(c)).find(|c| c.nullable) {
+            return Err(broken(
+                Part::Modifier("index"),
+                format!("column `{table}.{}` is nullable: PostgreSQL would set it NOT NULL while it holds the table's strongest lock, scanning every row", c.name),
+            )
+            .helping(format!("make `{}` NOT NULL first (`set_not_null`, through a check added `not_valid`), then attach the index", c.name)));
+        }
+        let columns = i.columns.clone();
+        let constraint = Constraint::new(
+            name.to_owned(),
+            if primary_key { ConstraintKind::PrimaryKey { columns } } else { ConstraintKind::Unique { columns } },
+        );
+        if name != index && self.indexes.contains_key(name) {
+            return Err(exists(
+                Part::Name,
+                format!("index `{name}` already exists: PostgreSQL renames `{index}` to the constraint's name"),
+            ));
+        }
+        self.add_constraint(table, &constraint, false)?;
+        self.indexes.remove(index);
         Ok(())
     }
 

@@ -279,6 +279,19 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
         Op::DropConstraint { table, name } => {
             vec![brief(table, alter(table, &format!("DROP CONSTRAINT {}", ident(name))))]
         }
+        // Nothing is built: the index becomes the constraint's, under its name.
+        Op::AttachIndex { table, name, index, primary_key } => vec![brief(
+            table,
+            alter(
+                table,
+                &format!(
+                    "ADD CONSTRAINT {} {} USING INDEX {}",
+                    ident(name),
+                    if *primary_key { "PRIMARY KEY" } else { "UNIQUE" },
+                    ident(index)
+                ),
+            ),
+        )],
         Op::Backfill(b) => vec![Backfill(b.clone())],
         Op::ValidateConstraint { table, name } => vec![OwnTransaction(
             Statement::new(alter(table, &format!("VALIDATE CONSTRAINT {}", ident(name))))

@@ -200,7 +200,8 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
         | Op::SetDefault { table, .. }
         | Op::DropDefault { table, .. }
         | Op::AddConstraint { table, .. }
-        | Op::DropConstraint { table, .. } => rebuild(cx, table, &[]),
+        | Op::DropConstraint { table, .. }
+        | Op::AttachIndex { table, .. } => rebuild(cx, table, &[]),
         Op::CreateIndex(i) => plain(super::if_not_exists(create_index(i), i.if_not_exists)),
         Op::DropIndex { name, if_exists, .. } => {
             plain(format!("DROP INDEX {}{}", if_exists_clause(*if_exists), ident(name)))

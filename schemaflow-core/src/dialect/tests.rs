@@ -149,6 +149,10 @@ snapshot!(
     if_not_exists,
     "create_table audit_log if_not_exists { id: i64 primary_key identity, note: String } create_index audit_log_note_idx on audit_log(note) if_not_exists; create_index users_age_idx on users(age) concurrently if_not_exists"
 );
+snapshot!(
+    attach_index,
+    "create_index posts_author_title_idx on posts(author_id, title) unique concurrently; alter_table posts { add_constraint posts_author_title_key unique using index posts_author_title_idx }"
+);
 snapshot!(raw_sql, "sql \"CREATE VIEW adults AS SELECT * FROM users WHERE age >= 18\" down \"DROP VIEW adults\"");
 
 #[test]

@@ -78,6 +78,13 @@ pub fn op(op: &Op, before: &Schema) -> Option<Rendered> {
             item(table, format!("add_constraint {} {}{not_valid}", k.name, constraint_body(k)))
         }
         Op::DropConstraint { table, name } => item(table, format!("drop_constraint {name}")),
+        Op::AttachIndex { table, name, index, primary_key } => item(
+            table,
+            format!(
+                "add_constraint {name} {} using index {index}",
+                if *primary_key { "primary_key" } else { "unique" }
+            ),
+        ),
         Op::ValidateConstraint { table, name } => item(table, format!("validate_constraint {name}")),
         _ => None,
     }

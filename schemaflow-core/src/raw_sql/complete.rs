@@ -96,6 +96,7 @@ fn table_constraint(c: &TableConstraint) -> bool {
         TableConstraint::Unique(u) => unique(u),
         TableConstraint::ForeignKey(fk) => foreign_key(fk),
         TableConstraint::Check(c) => check(c),
+        TableConstraint::PrimaryKeyUsingIndex(u) | TableConstraint::UniqueUsingIndex(u) => u.characteristics.is_none(),
         _ => false,
     }
 }

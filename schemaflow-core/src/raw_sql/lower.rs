@@ -318,6 +318,17 @@ fn alter_table(a: &AlterTable, flavor: Flavor) -> Vec<Op> {
                     _ => object("ALTER TABLE", RawClass::Unanalysed, Some(table), None),
                 });
             }
+            AlterTableOperation::AddConstraint {
+                constraint:
+                    c @ (TableConstraint::PrimaryKeyUsingIndex(using) | TableConstraint::UniqueUsingIndex(using)),
+                ..
+            } => ops.push(Op::AttachIndex {
+                table: table.clone(),
+                // Without a name of its own, the constraint takes the index's.
+                name: ident(using.name.as_ref().unwrap_or(&using.index_name)),
+                index: ident(&using.index_name),
+                primary_key: matches!(c, TableConstraint::PrimaryKeyUsingIndex(_)),
+            }),
             AlterTableOperation::AddConstraint { constraint, not_valid } => {
                 match table_constraint(&table, constraint, &mut checks) {
                     Some(mut constraint) => {

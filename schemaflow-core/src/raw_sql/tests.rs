@@ -171,3 +171,45 @@ fn generated_columns_are_computed_not_identity() {
     assert_eq!(t.column("nick").unwrap().ty, ColumnType::Citext);
     assert_eq!(t.column("mood").unwrap().ty, ColumnType::Sql("mood_type[]".into()), "an enum only the replay knows");
 }
+
+#[test]
+fn a_key_using_an_index_takes_it_over() {
+    let attached = ops("ALTER TABLE devices ADD CONSTRAINT devices_pkey PRIMARY KEY USING INDEX devices_uuid_user_idx");
+    assert_eq!(
+        attached,
+        [Op::AttachIndex {
+            table: "devices".into(),
+            name: "devices_pkey".into(),
+            index: "devices_uuid_user_idx".into(),
+            primary_key: true,
+        }]
+    );
+    // Without a name, the constraint is the index's.
+    let unnamed = ops("ALTER TABLE users ADD UNIQUE USING INDEX users_email_idx");
+    assert!(matches!(&unnamed[..], [Op::AttachIndex { name, primary_key: false, .. }] if name == "users_email_idx"));
+}
+
+#[test]
+fn a_statement_is_complete_only_when_its_operations_say_all_it_does() {
+    let complete = |sql: &str| read(sql, Flavor::Postgres).iter().all(|s| s.complete);
+    assert!(complete("CREATE TABLE t (id bigint PRIMARY KEY, name text NOT NULL DEFAULT 'x' CHECK (name <> ''))"));
+    assert!(complete("CREATE UNIQUE INDEX CONCURRENTLY t_name ON t (lower(name)) WHERE name IS NOT NULL"));
+    assert!(complete("ALTER TABLE t ADD COLUMN at timestamptz, DROP COLUMN old, ALTER COLUMN name SET NOT NULL"));
+    assert!(complete("DROP INDEX CONCURRENTLY IF EXISTS t_name"));
+    for lossy in [
+        "CREATE TABLE t (id bigint PRIMARY KEY) WITH (fillfactor = 70)",
+        "CREATE TABLE t (name text COLLATE \"C\")",
+        "CREATE TABLE t (at timestamp(3))",
+        "CREATE TABLE t (name varchar)",
+        "CREATE TABLE audit.t (id bigint)",
+        "CREATE UNLOGGED TABLE t (id bigint)",
+        "CREATE TABLE t (id bigint REFERENCES u DEFERRABLE INITIALLY DEFERRED)",
+        "ALTER TABLE IF EXISTS t ADD COLUMN a int",
+        "ALTER TABLE t DROP COLUMN a CASCADE",
+        "CREATE INDEX t_a ON t (a) WITH (fillfactor = 70)",
+        "DROP TABLE t RESTRICT",
+        "CREATE VIEW v AS SELECT 1",
+    ] {
+        assert!(!complete(lossy), "{lossy}");
+    }
+}

@@ -21,10 +21,11 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     let constraint = cx.schema.table(table).and_then(|t| t.constraint(name));
     // Dropped and added again under the same name in this migration: a
     // replacement, which the rules check as the new constraint.
-    let replaced = cx
-        .rest
-        .iter()
-        .any(|s| matches!(&s.op, Op::AddConstraint { table: t, constraint: c, .. } if t == table && c.name == *name));
+    let replaced = cx.rest.iter().any(|s| match &s.op {
+        Op::AddConstraint { table: t, constraint: c, .. } => t == table && c.name == *name,
+        Op::AttachIndex { table: t, name: n, .. } => t == table && n == name,
+        _ => false,
+    });
     // The helper check of the NOT NULL pattern, once the column is NOT NULL.
     let helper = constraint.is_some_and(|c| match &c.kind {
         crate::model::ConstraintKind::Check { expr } => cx.schema.table(table).is_some_and(|t| {

@@ -167,6 +167,7 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
         Op::RenameColumn { to, .. } => names.push((to, Part::NewName, true)),
         Op::CreateIndex(i) => names.push((&i.name, Part::Name, false)),
         Op::AddConstraint { constraint, .. } => names.push((&constraint.name, Part::Name, false)),
+        Op::AttachIndex { name, .. } => names.push((name, Part::Name, false)),
         _ => {}
     }
     for (name, part, check_reserved) in names {

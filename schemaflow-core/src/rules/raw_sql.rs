@@ -52,6 +52,9 @@ fn sqlite_cannot_run(op: &Op, sql: &str, targets: &Targets) -> Option<(String, &
         Op::AddConstraint { .. } => dsl("ADD CONSTRAINT", "alter_table … { add_constraint … }"),
         Op::DropConstraint { .. } => dsl("DROP CONSTRAINT", "alter_table … { drop_constraint name }"),
         Op::ValidateConstraint { .. } => dsl("VALIDATE CONSTRAINT", "alter_table … { add_constraint … }"),
+        Op::AttachIndex { .. } => {
+            dsl("ADD CONSTRAINT … USING INDEX", "alter_table … { add_constraint … primary_key using index name }")
+        }
         // The DSL has no expression or method keys (`key`): no form to offer.
         Op::CreateIndex(i) if i.concurrently && i.key.is_some() => dsl("CREATE INDEX CONCURRENTLY", ""),
         Op::CreateIndex(i) if i.concurrently => dsl("CREATE INDEX CONCURRENTLY", "create_index … concurrently"),

@@ -164,3 +164,61 @@ fn copy_rows_copies_in_batches_on_postgres() {
     let Some(db) = crate::runner::test_database::TestDatabase::create("copy_rows") else { return };
     copies_in_batches(&mut crate::runner::postgres::PostgresBackend::connect(&db.url, "public").unwrap());
 }
+
+/// A wider primary key built online: its unique index built concurrently
+/// in one migration, then the old key dropped and the index attached as
+/// the key (`using index`) in the next; the rows stay, the new key is
+/// enforced, nothing drifts, and the way back restores the old key.
+fn key_attached_from_an_index(db: &mut dyn ScratchDatabase) {
+    let migrations = vec![
+        parse(
+            1,
+            "devices",
+            "create_table devices { uuid: Varchar<36> primary_key, user_uuid: Varchar<36>, name: String }",
+        ),
+        parse(
+            2,
+            "device_key_index",
+            "create_index devices_uuid_user_idx on devices(uuid, user_uuid) unique concurrently",
+        ),
+        parse(
+            3,
+            "device_key",
+            r#"#[allow(drop_constraint, "replaced by a wider key in the same step")]
+            alter_table devices {
+                drop_constraint devices_pkey,
+                add_constraint devices_pkey primary_key using index devices_uuid_user_idx,
+            }"#,
+        ),
+    ];
+    let options = Options::default();
+    run(db, &migrations[..2], None, &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO devices (uuid, user_uuid, name) VALUES ('a', 'u1', 'phone'), ('b', 'u1', 'laptop')")
+        .unwrap();
+    run(db, &migrations, None, &options, &mut |_| {}).unwrap();
+    assert_eq!(count(db, "SELECT count(*) FROM devices"), 2);
+    // The same device id for another user: the old key refused it, the new one takes it.
+    db.execute("INSERT INTO devices (uuid, user_uuid, name) VALUES ('a', 'u2', 'phone')").unwrap();
+    assert!(db.execute("INSERT INTO devices (uuid, user_uuid, name) VALUES ('a', 'u2', 'again')").is_err());
+    let s = status(db, &migrations).unwrap();
+    assert!(s.drift.is_empty(), "{:?}", s.drift);
+    // Back to the old key: the row that only the wider key allows goes first.
+    db.execute("DELETE FROM devices WHERE user_uuid = 'u2'").unwrap();
+    rollback(db, &migrations, RollbackTarget::Steps(1), &options, &mut |_| {}).unwrap();
+    assert!(db.execute("INSERT INTO devices (uuid, user_uuid, name) VALUES ('a', 'u3', 'tablet')").is_err());
+    let s = status(db, &migrations[..2]).unwrap();
+    assert!(s.drift.is_empty(), "{:?}", s.drift);
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn a_key_is_attached_from_an_index_on_sqlite() {
+    key_attached_from_an_index(&mut crate::runner::sqlite::SqliteBackend::in_memory().unwrap());
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn a_key_is_attached_from_an_index_on_postgres() {
+    let Some(db) = crate::runner::test_database::TestDatabase::create("using_index") else { return };
+    key_attached_from_an_index(&mut crate::runner::postgres::PostgresBackend::connect(&db.url, "public").unwrap());
+}

@@ -96,6 +96,31 @@ impl Builder {
                 self.mark(i, Part::Default(c.text.clone()), span);
                 Op::SetDefault { table: t, column: c.text, default: value }
             }
+            "add_constraint" if peeks_using_index(input) => {
+                // `[NAME] primary_key|unique using index IDX`: PostgreSQL names
+                // the constraint after the index when no name is written.
+                let kind_word =
+                    |input: ParseStream| peek_keyword(input, "primary_key") || peek_keyword(input, "unique");
+                let explicit = if kind_word(input) { None } else { Some(name(input, "constraint")?) };
+                let primary_key = peek_keyword(input, "primary_key");
+                keyword(input, if primary_key { "primary_key" } else { "unique" })?;
+                keyword(input, "using")?;
+                keyword(input, "index").map_err(|e| {
+                    err(
+                        e.span(),
+                        "expected `using index NAME`: `add_constraint users_pkey primary_key using index users_id_key`",
+                    )
+                })?;
+                let index = name(input, "index")?;
+                self.mark(i, Part::Modifier("index"), index.span);
+                self.mark(i, Part::Name, explicit.as_ref().map_or(index.span, |n| n.span));
+                Op::AttachIndex {
+                    table: t,
+                    name: explicit.map_or_else(|| index.text.clone(), |n| n.text),
+                    index: index.text,
+                    primary_key,
+                }
+            }
             "add_constraint" => {
                 // An explicit name comes first unless the next word starts the constraint itself.
                 let starts_kind =
@@ -176,4 +201,15 @@ impl Builder {
         steps.push(Step::new(op));
         Ok(())
     }
+}
+
+/// Whether an `add_constraint` item is `[NAME] primary_key|unique using
+/// index …` (the constraint takes over an index built earlier).
+fn peeks_using_index(input: ParseStream) -> bool {
+    let fork = input.fork();
+    let kind_word = |f: ParseStream| peek_keyword(f, "primary_key") || peek_keyword(f, "unique");
+    if !kind_word(&fork) && fork.call(Ident::parse_any).is_err() {
+        return false;
+    }
+    kind_word(&fork) && fork.call(Ident::parse_any).is_ok() && peek_keyword(&fork, "using")
 }
