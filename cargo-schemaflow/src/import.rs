@@ -24,7 +24,7 @@ pub fn run(package: &MigrationPackage, dir: &Path, dry_run: bool, quiet: bool) -
         }
     }
     let targets = schemaflow_core::dsl::targets_of(&package.migrations.join("x.rs"))?;
-    let files = import::convert(tool, &migrations, schemaflow_core::raw_sql::Flavor::for_targets(&targets));
+    let files = import::convert(tool, &migrations, &targets);
     // The verdicts replay the files in order, as the compiler will: in a
     // scratch directory, so that a dry run writes nothing.
     let scratch = std::env::temp_dir().join(format!("schemaflow-import-{}", std::process::id()));
@@ -54,24 +54,37 @@ pub fn run(package: &MigrationPackage, dir: &Path, dry_run: bool, quiet: bool) -
         dir.display(),
         package.migrations.display()
     );
-    let rejected = verdicts.iter().filter(|v| !v.is_empty()).count();
+    let rejected = verdicts.iter().filter(|v| matches!(v, import::Verdict::Rejected(_))).count();
+    let unchecked = verdicts.iter().filter(|v| matches!(v, import::Verdict::Unchecked(_))).count();
     for (f, verdict) in files.iter().zip(&verdicts) {
         let notes = if f.notes.is_empty() { String::new() } else { format!(" ({})", f.notes.join("; ")) };
-        if verdict.is_empty() {
-            println!("  {}: compiles{notes}", f.file_name);
-            continue;
-        }
-        println!("  {}: rejected{notes}", f.file_name);
-        for error in verdict {
-            // The first line: rule code, name and what is wrong.
-            println!("      {}", error.lines().next().unwrap_or_default());
+        match verdict {
+            import::Verdict::Compiles => println!("  {}: compiles{notes}", f.file_name),
+            import::Verdict::Unchecked(earlier) => {
+                println!("  {}: not checked, `{earlier}` does not apply before it{notes}", f.file_name)
+            }
+            import::Verdict::Rejected(errors) => {
+                println!("  {}: rejected{notes}", f.file_name);
+                for error in errors {
+                    // The first line: rule code, name and what is wrong.
+                    println!("      {}", error.lines().next().unwrap_or_default());
+                }
+            }
         }
     }
+    let checked = files.len() - unchecked;
     println!(
-        "{} compile, {rejected} would be rejected{}",
-        files.len() - rejected,
+        "{} compile, {rejected} would be rejected{}{}",
+        checked - rejected,
+        if unchecked > 0 {
+            format!(
+                ", {unchecked} not checked (they come after a file that does not apply: fix that one, then `cargo build` checks them)"
+            )
+        } else {
+            String::new()
+        },
         if rejected > 0 {
-            ": `cargo build` shows each with its help; rewrite the step, or acknowledge the rule with a reason where it is safe"
+            ": `cargo build` shows each rejection with its help; rewrite the step, or acknowledge the rule with a reason where it is safe"
         } else {
             ""
         }

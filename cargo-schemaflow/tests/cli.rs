@@ -351,6 +351,12 @@ fn import_brings_a_sqlx_directory_over_and_says_what_the_rules_reject() {
     // would reject, with its rule code.
     assert!(out.contains("202303010800_index_note.rs: rejected") && out.contains("[SF013"), "{out}");
     assert!(out.contains("2 compile, 1 would be rejected"), "{out}");
+    // Statements that map one to one are written as DSL steps; an
+    // `INTEGER PRIMARY KEY`, which SQLite fills in itself, stays as written.
+    let note = std::fs::read_to_string(root.join("shop/migrations/202302100930_add_note.rs")).unwrap();
+    assert!(note.contains("    alter_table orders {\n        add_column note: Option<String>,\n    }\n"), "{note}");
+    let orders = std::fs::read_to_string(root.join("shop/migrations/202301051200_create_orders.rs")).unwrap();
+    assert!(orders.contains("CREATE TABLE orders (id INTEGER PRIMARY KEY"), "{orders}");
     assert!(
         std::fs::read_to_string(root.join("shop/src/lib.rs")).unwrap().contains("schemaflow::embed_migrations!();")
     );

@@ -21,6 +21,17 @@ use crate::files::{self, MigrationFile};
 use crate::model::Migration;
 use crate::rules;
 
+/// The warning of a migration that could not be checked because an earlier
+/// file does not apply: its start and end around the file's name.
+const UNCHECKED: &str = "this migration was not checked against the earlier ones: ";
+const UNCHECKED_TAIL: &str = " does not parse or does not apply; fix it first";
+
+/// The earlier file named by a "not checked" warning, if `warning` is one.
+pub fn unchecked_because(warning: &str) -> Option<String> {
+    let name = warning.strip_prefix(UNCHECKED)?.strip_suffix(UNCHECKED_TAIL)?;
+    Some(name.trim_matches('`').to_owned())
+}
+
 /// Where a `migration!` invocation was expanded, and for which targets.
 pub struct Invocation {
     /// The source file, from `proc_macro::Span::local_file()`; `None` when
@@ -149,9 +160,7 @@ pub fn check_migration(tokens: TokenStream, invocation: &Invocation) -> Result<C
             // Its own expansion reports the error; checks against a wrong
             // schema would only mislead, so say that they were skipped.
             let name = earlier.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let warning = format!(
-                "this migration was not checked against the earlier ones: `{name}` does not parse or does not apply; fix it first"
-            );
+            let warning = format!("{UNCHECKED}`{name}`{UNCHECKED_TAIL}");
             return Ok(Checked {
                 migration: parsed.migration,
                 warnings: vec![(call_site, warning)],

@@ -213,9 +213,11 @@ fn has_statements(sql: &str) -> bool {
     sql.lines().map(|l| l.split("--").next().unwrap_or_default().trim()).any(|l| !l.is_empty() && l != ";")
 }
 
-/// The schemaflow files for `migrations`, in order, their SQL read as
-/// `flavor` reads it.
-pub fn convert(tool: Tool, migrations: &[SourceMigration], flavor: Flavor) -> Vec<ImportedFile> {
+/// The schemaflow files for `migrations`, in order, for a crate that
+/// targets `targets` (whose SQL is read as PostgreSQL's when it is one).
+pub fn convert(tool: Tool, migrations: &[SourceMigration], targets: &crate::Targets) -> Vec<ImportedFile> {
+    let flavor = Flavor::for_targets(targets);
+    let also_sqlite = flavor == Flavor::Postgres && targets.sqlite;
     // The schema the migrations build, so that each statement is read
     // against the tables before it.
     let mut schema = crate::schema::Schema::new();
@@ -247,8 +249,11 @@ pub fn convert(tool: Tool, migrations: &[SourceMigration], flavor: Flavor) -> Ve
         }
         text.push_str("schemaflow::migration! {\n");
         // Read against the schema before it (which this advances past it).
-        let converted =
-            if has_statements(&m.up) { steps::body(&m.up, m.down.as_deref(), &mut schema, flavor) } else { None };
+        let converted = if has_statements(&m.up) {
+            steps::body(&m.up, m.down.as_deref(), &mut schema, flavor, also_sqlite)
+        } else {
+            None
+        };
         if let Some(body) = converted {
             text.push_str(&body.text);
             text.push_str("}\n");
@@ -279,10 +284,32 @@ pub fn convert(tool: Tool, migrations: &[SourceMigration], flavor: Flavor) -> Ve
     out
 }
 
+/// What the rules say of one imported file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// It compiles: checked against the files before it, nothing rejected.
+    Compiles,
+    /// It does not compile: each error, with its rule code.
+    Rejected(Vec<String>),
+    /// An earlier file does not apply, so this one could not be checked
+    /// against the schema before it (the compiler says the same): the
+    /// name of that file.
+    Unchecked(String),
+}
+
+impl Verdict {
+    /// The errors that reject the file; none when it compiles or was not checked.
+    pub fn errors(&self) -> &[String] {
+        match self {
+            Verdict::Rejected(errors) => errors,
+            _ => &[],
+        }
+    }
+}
+
 /// What the rules say of each imported file, checked in order against the
-/// files before it, as `migration!` checks it: the errors (each with its
-/// rule code), empty when the file compiles.
-pub fn verdicts(dir: &Path, files: &[ImportedFile], targets: &crate::Targets) -> Vec<Vec<String>> {
+/// files before it, as `migration!` checks it.
+pub fn verdicts(dir: &Path, files: &[ImportedFile], targets: &crate::Targets) -> Vec<Verdict> {
     use std::str::FromStr;
     crate::dsl::clear_cache();
     files
@@ -290,15 +317,18 @@ pub fn verdicts(dir: &Path, files: &[ImportedFile], targets: &crate::Targets) ->
         .map(|f| {
             let path = dir.join(&f.file_name);
             let Ok(tokens) = proc_macro2::TokenStream::from_str(&f.text) else {
-                return vec!["the file does not lex as Rust".to_owned()];
+                return Verdict::Rejected(vec!["the file does not lex as Rust".to_owned()]);
             };
             let Some(body) = crate::dsl::find_migration_body(tokens) else {
-                return vec!["no `migration!` in the file".to_owned()];
+                return Verdict::Rejected(vec!["no `migration!` in the file".to_owned()]);
             };
             let invocation = crate::dsl::Invocation { file: Some(path), targets: targets.clone() };
             match crate::dsl::check_migration(body, &invocation) {
-                Ok(_) => Vec::new(),
-                Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+                Ok(checked) => match checked.warnings.iter().find_map(|(_, w)| crate::dsl::unchecked_because(w)) {
+                    Some(earlier) => Verdict::Unchecked(earlier),
+                    None => Verdict::Compiles,
+                },
+                Err(e) => Verdict::Rejected(e.into_iter().map(|e| e.to_string()).collect()),
             }
         })
         .collect()

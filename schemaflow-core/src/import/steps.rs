@@ -33,7 +33,13 @@ enum Piece {
 /// The body for `up` (and `down`), applied to `schema`, which it advances
 /// past the migration. `None` when no statement maps onto the DSL: the
 /// migration stays one raw `sql` step.
-pub fn body(up: &str, down: Option<&str>, schema: &mut Schema, flavor: Flavor) -> Option<Body> {
+///
+/// `also_sqlite`: the crate targets SQLite as well while its SQL is read as
+/// PostgreSQL's. Then a statement that SQLite reads with other generated
+/// keys (`id INTEGER PRIMARY KEY` is SQLite's rowid, filled in by itself;
+/// PostgreSQL's `integer` is not) stays raw: its DSL would lose that on
+/// SQLite.
+pub fn body(up: &str, down: Option<&str>, schema: &mut Schema, flavor: Flavor, also_sqlite: bool) -> Option<Body> {
     let before = schema.clone();
     let read = raw_sql::read(up, flavor);
     let mut pieces: Vec<Piece> = Vec::new();
@@ -53,7 +59,13 @@ pub fn body(up: &str, down: Option<&str>, schema: &mut Schema, flavor: Flavor) -
             None => ("", statement.sql.as_str()),
         };
         let resolved: Vec<Op> = statement.ops.iter().map(|op| schema.resolved(op)).collect();
-        let rendered = (replay_ok && statement.complete).then(|| as_dsl(&resolved, schema, flavor)).flatten();
+        let same_keys = !also_sqlite
+            || generated_keys(&statement.ops)
+                .into_iter()
+                .map(|(t, c)| (t.to_owned(), c.to_owned()))
+                .eq(sqlite_generated_keys(&statement.sql));
+        let rendered =
+            (replay_ok && statement.complete && same_keys).then(|| as_dsl(&resolved, schema, flavor)).flatten();
         for op in &resolved {
             replay_ok &= schema.apply(op).is_ok();
         }
@@ -109,6 +121,27 @@ fn as_dsl(ops: &[Op], before: &Schema, flavor: Flavor) -> Option<Vec<Rendered>> 
     )?;
     let read_back: Vec<&Op> = steps.iter().map(|s| &s.op).collect();
     (read_back == ops.iter().collect::<Vec<_>>()).then_some(rendered)
+}
+
+/// The columns whose values the database generates, that `ops` create.
+fn generated_keys(ops: &[Op]) -> Vec<(&str, &str)> {
+    let mut out = Vec::new();
+    for op in ops {
+        match op {
+            Op::CreateTable(t) => {
+                out.extend(t.columns.iter().filter(|c| c.identity).map(|c| (t.name.as_str(), c.name.as_str())))
+            }
+            Op::AddColumn { table, column } if column.identity => out.push((table.as_str(), column.name.as_str())),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// [`generated_keys`] of `sql` as SQLite reads it.
+fn sqlite_generated_keys(sql: &str) -> Vec<(String, String)> {
+    let ops: Vec<Op> = raw_sql::read(sql, Flavor::Sqlite).into_iter().flat_map(|s| s.ops).collect();
+    generated_keys(&ops).into_iter().map(|(t, c)| (t.to_owned(), c.to_owned())).collect()
 }
 
 /// The steps of a migration body, as the DSL reads them.

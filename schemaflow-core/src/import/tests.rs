@@ -20,9 +20,9 @@ fn write(dir: &Path, file: &str, text: &str) {
 }
 
 /// Writes the files into `into` and returns each one's verdict.
-fn import_into(source: &Path, into: &Path, targets: &crate::Targets) -> (Tool, Vec<ImportedFile>, Vec<Vec<String>>) {
+fn import_into(source: &Path, into: &Path, targets: &crate::Targets) -> (Tool, Vec<ImportedFile>, Vec<Verdict>) {
     let (tool, migrations) = read_dir(source).unwrap();
-    let files = convert(tool, &migrations, crate::raw_sql::Flavor::for_targets(targets));
+    let files = convert(tool, &migrations, targets);
     for f in &files {
         std::fs::write(into.join(&f.file_name), &f.text).unwrap();
     }
@@ -51,8 +51,10 @@ fn a_sqlx_directory_keeps_its_order_and_its_down_migrations() {
     assert!(files[1].notes.iter().any(|n| n.contains("`20220301101530` is `202203011016`")), "{:?}", files[1].notes);
     // Statements that map one to one are DSL steps; the down that does
     // what the derived way back does is left to it.
-    assert!(files[0].text.contains("    create_table users {\n        id: i32 primary_key,\n        email: String,\n    }\n    create_index users_email on users(email) unique;\n"), "{}", files[0].text);
-    assert!(!files[0].text.contains("sql ") && !files[0].text.contains("down"), "{}", files[0].text);
+    // (`id INTEGER PRIMARY KEY` is SQLite's rowid, which the DSL's `i32`
+    // would not be: it stays as written in a crate that targets SQLite.)
+    assert!(files[0].text.contains("    sql r#\"\nCREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL)\n\"#;\n    create_index users_email on users(email) unique;\n"), "{}", files[0].text);
+    assert!(!files[0].text.contains("down"), "{}", files[0].text);
     assert!(files[0].notes.iter().any(|n| n.contains("the way back is derived")), "{:?}", files[0].notes);
     assert!(
         files[1].text.contains("    alter_table users {\n        add_column name: Option<String>,\n    }\n"),
@@ -60,10 +62,10 @@ fn a_sqlx_directory_keeps_its_order_and_its_down_migrations() {
         files[1].text
     );
     assert!(files[2].notes.iter().any(|n| n.contains("outside a transaction")));
-    assert_eq!(verdicts[0], Vec::<String>::new(), "{:?}", verdicts[0]);
-    assert_eq!(verdicts[1], Vec::<String>::new(), "{:?}", verdicts[1]);
+    assert_eq!(verdicts[0], Verdict::Compiles);
+    assert_eq!(verdicts[1], Verdict::Compiles);
     // Dropping a column of a table in use: rejected, with its rule code.
-    assert!(verdicts[2].iter().any(|v| v.contains("SF009")), "{:?}", verdicts[2]);
+    assert!(verdicts[2].errors().iter().any(|v| v.contains("SF009")), "{:?}", verdicts[2]);
 
     // The imported history applies and rolls back.
     let migrations: Vec<_> = files[..2].iter().map(|f| crate::dsl::load(&into.join(&f.file_name)).unwrap()).collect();
@@ -105,12 +107,12 @@ fn a_diesel_directory_with_its_setup_migration_and_metadata() {
     assert!(files[0].notes.iter().any(|n| n.contains("holds no statement")), "{:?}", files[0].notes);
     assert!(files[2].notes.iter().any(|n| n.contains("outside a transaction")));
     assert!(files[1].text.starts_with("// Imported from diesel: `2019-02-26-152226_create_posts/`"));
-    assert!(verdicts[0].is_empty() && verdicts[1].is_empty(), "{verdicts:?}");
+    assert!(verdicts[0] == Verdict::Compiles && verdicts[1] == Verdict::Compiles, "{verdicts:?}");
     // The source's way back dropped the index with a lock; the derived one,
     // which leaves the same schema, drops it concurrently.
     assert!(files[2].text.contains("create_index posts_title on posts(title) concurrently;"), "{}", files[2].text);
     assert!(!files[2].text.contains("down"), "{}", files[2].text);
-    assert!(verdicts[2].is_empty(), "{verdicts:?}");
+    assert_eq!(verdicts[2], Verdict::Compiles);
     assert!(files[1].text.contains("id: i64 primary_key identity,"), "{}", files[1].text);
 }
 
@@ -125,11 +127,11 @@ fn a_refinery_directory_gets_minutes_in_its_order() {
     assert_eq!(tool, Tool::Refinery);
     let names: Vec<&str> = files.iter().map(|f| f.file_name.as_str()).collect();
     assert_eq!(names, ["200001010000_initial.rs", "200001010001_add_price.rs", "200001010002_label_index.rs"]);
-    assert!(verdicts[0].is_empty(), "{:?}", verdicts[0]);
+    assert_eq!(verdicts[0], Verdict::Compiles);
     // A NOT NULL column without a default on a table in use; an index
     // built while writes wait.
-    assert!(verdicts[1].iter().any(|v| v.contains("SF003")), "{:?}", verdicts[1]);
-    assert!(verdicts[2].iter().any(|v| v.contains("SF013")), "{:?}", verdicts[2]);
+    assert!(verdicts[1].errors().iter().any(|v| v.contains("SF003")), "{:?}", verdicts[1]);
+    assert!(verdicts[2].errors().iter().any(|v| v.contains("SF013")), "{:?}", verdicts[2]);
 }
 
 /// A statement with a clause the model does not keep stays raw SQL, as
@@ -182,7 +184,25 @@ fn what_the_dsl_cannot_say_stays_raw_sql() {
     );
     // The rules read both forms alike: the index on a table created in the
     // same migration is fine.
-    assert!(verdicts[0].iter().all(|v| !v.contains("SF013")), "{verdicts:?}");
+    assert!(verdicts[0].errors().iter().all(|v| !v.contains("SF013")), "{verdicts:?}");
+}
+
+/// After a file that does not apply, the report says the later ones were
+/// not checked rather than that they compile.
+#[test]
+fn files_after_one_that_does_not_apply_are_not_called_compiling() {
+    let source = dir("broken");
+    // SQLite accepts a reference to a table created later; the replay does not.
+    write(
+        &source,
+        "V1__initial.sql",
+        "CREATE TABLE items (id BIGINT PRIMARY KEY, box_id BIGINT REFERENCES boxes (id));",
+    );
+    write(&source, "V2__boxes.sql", "CREATE TABLE boxes (id BIGINT PRIMARY KEY);");
+    let into = dir("broken-into");
+    let (_, files, verdicts) = import_into(&source, &into, &crate::Targets::default());
+    assert!(verdicts[0].errors().iter().any(|v| v.contains("SF005")), "{verdicts:?}");
+    assert_eq!(verdicts[1], Verdict::Unchecked(files[0].file_name.clone()));
 }
 
 #[test]
