@@ -510,6 +510,15 @@ fn spawn_harness_for(
 /// and a pending migration that adds 1 to every counter in batches of
 /// `batch`, 10 ms apart: a row changed twice would show 2.
 fn counters_workspace(name: &str, rows: u32, batch: u32) -> (PathBuf, String, rusqlite::Connection) {
+    let pending = format!(
+        "schemaflow::migration! {{\n    backfill counters set hits = sql(\"hits + 1\") batch {batch} pause 10ms;\n    irreversible \"counts are data\";\n}}\n"
+    );
+    counters_workspace_with(name, rows, &pending)
+}
+
+/// A copy of the example with a `counters` table of `rows` rows (hits = 0)
+/// and `pending` as the pending migration `202612020000_count_once.rs`.
+fn counters_workspace_with(name: &str, rows: u32, pending: &str) -> (PathBuf, String, rusqlite::Connection) {
     let ws = example_workspace(name);
     let url = db_url(&ws);
     std::fs::write(
@@ -523,11 +532,7 @@ fn counters_workspace(name: &str, rows: u32, batch: u32) -> (PathBuf, String, ru
         "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {rows}) INSERT INTO counters (hits) SELECT 0 FROM s"
     ))
     .unwrap();
-    std::fs::write(
-        ws.join("blog/migrations/202612020000_count_once.rs"),
-        format!("schemaflow::migration! {{\n    backfill counters set hits = sql(\"hits + 1\") batch {batch} pause 10ms;\n    irreversible \"counts are data\";\n}}\n"),
-    )
-    .unwrap();
+    std::fs::write(ws.join("blog/migrations/202612020000_count_once.rs"), pending).unwrap();
     (ws, url, conn)
 }
 
@@ -536,16 +541,7 @@ fn a_backfill_killed_at_any_moment_resumes_and_changes_every_row_once() {
     let (ws, url, conn) = counters_workspace("cli_kill", 30000, 100);
     let dry = ok(&ws, &["run", "--dry-run", "--database-url", &url]); // also builds the harness
     assert!(dry.contains("30000 rows to change now: about 300 batches, 3.0 s of pauses"), "{dry}");
-    let mut kills = 0;
-    for delay in [150, 250, 350, 200] {
-        let (mut child, _pipe) = spawn_harness(&ws, &url);
-        std::thread::sleep(std::time::Duration::from_millis(delay));
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap(); // SIGKILL
-            kills += 1;
-        }
-        child.wait().unwrap();
-    }
+    let kills = run_and_kill(&ws, &url);
     assert!(kills >= 2, "the backfill was killed mid-way at least twice ({kills})");
     let done: i64 = conn.query_row("SELECT rows_done FROM schemaflow_backfills", [], |r| r.get(0)).unwrap_or(30000);
     assert!(done > 0, "progress was recorded before the kills");
@@ -563,6 +559,57 @@ fn a_backfill_killed_at_any_moment_resumes_and_changes_every_row_once() {
         .unwrap();
     assert_eq!((ones, others), (30000, 0), "every row changed exactly once");
     ok(&ws, &["status", "--check", "--database-url", &url]);
+}
+
+/// Starts `run` four times and SIGKILLs it 150 to 350 ms in: how many
+/// runs were killed before they finished.
+fn run_and_kill(ws: &Path, url: &str) -> usize {
+    let mut kills = 0;
+    for delay in [150, 250, 350, 200] {
+        let (mut child, _pipe) = spawn_harness(ws, url);
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap(); // SIGKILL
+            kills += 1;
+        }
+        child.wait().unwrap();
+    }
+    kills
+}
+
+/// `copy_rows` shares the backfill's batches: killed at any moment, the next
+/// run copies the rest, and no row is copied twice (the target's key would
+/// refuse a second copy) or left out.
+#[test]
+fn a_copy_killed_at_any_moment_resumes_and_copies_every_row_once() {
+    let pending = "schemaflow::migration! {\n    create_table tallies { id: i64 primary_key, hits: i64 }\n    copy_rows counters into tallies (id, hits = \"hits + 1\") batch 100 pause 10ms;\n}\n";
+    let (ws, url, conn) = counters_workspace_with("cli_kill_copy", 30000, pending);
+    let dry = ok(&ws, &["run", "--dry-run", "--database-url", &url]); // also builds the harness
+    assert!(dry.contains("copy"), "{dry}");
+    let kills = run_and_kill(&ws, &url);
+    assert!(kills >= 2, "the copy was killed mid-way at least twice ({kills})");
+    let copied: i64 = conn.query_row("SELECT count(*) FROM tallies", [], |r| r.get(0)).unwrap();
+    assert!(copied > 0 && copied < 30000, "killed part-way ({copied} rows copied)");
+    let status = fails(&ws, &["status", "--check", "--database-url", &url]).1;
+    assert!(status.contains("partial") && status.contains("202612020000_count_once"), "{status}");
+
+    let out = ok(&ws, &["run", "--database-url", &url]);
+    assert!(out.contains("applied 202612020000_count_once"), "{out}");
+    let (rows, ones, missing): (i64, i64, i64) = conn
+        .query_row(
+            "SELECT count(*), count(*) FILTER (WHERE hits = 1), \
+             (SELECT count(*) FROM counters c WHERE NOT EXISTS (SELECT 1 FROM tallies t WHERE t.id = c.id)) FROM tallies",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((rows, ones, missing), (30000, 30000, 0), "every row copied exactly once");
+    ok(&ws, &["status", "--check", "--database-url", &url]);
+    // The way back drops the table the migration created.
+    ok(&ws, &["rollback", "--database-url", &url]);
+    let left: i64 =
+        conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'tallies'", [], |r| r.get(0)).unwrap();
+    assert_eq!(left, 0);
 }
 
 #[test]
