@@ -133,9 +133,26 @@ pub fn rename(sql: &str, from: &str, to: &str) -> String {
     out
 }
 
+/// Whether a stored column default is NULL, through any casts
+/// (`NULL::character varying`, `(NULL)::integer`): an explicit `DEFAULT
+/// NULL`, which the databases keep and the model calls no default.
+pub fn is_null_default(default: &str) -> bool {
+    let bare = default.split("::").next().unwrap_or_default().trim().trim_matches(['(', ')']).trim();
+    bare.eq_ignore_ascii_case("null")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_explicit_null_default_is_no_default() {
+        assert!(is_null_default("NULL::character varying"));
+        assert!(is_null_default("(NULL)::integer"));
+        assert!(is_null_default("NULL"));
+        assert!(!is_null_default("'NULL'::text"));
+        assert!(!is_null_default("nullif(a, b)"));
+    }
 
     #[test]
     fn only_enclosing_parentheses_are_unwrapped() {

@@ -243,9 +243,11 @@ fn importing_the_real_diesel_directories_gives_files_that_compile_or_are_rejecte
             let got = codes(verdict.errors().iter().map(String::as_str));
             assert_eq!(got, want, "{project}/{name}: the import's verdict");
         }
+        let imported: Vec<_> =
+            files.iter().map(|f| dsl::load(&into.join("migrations").join(&f.file_name)).expect("loads")).collect();
+        built_by_the_original_sql_matches(project, &imported);
         if project == "lemmy" {
-            lemmy =
-                files.iter().map(|f| dsl::load(&into.join("migrations").join(&f.file_name)).expect("loads")).collect();
+            lemmy = imported;
         }
         let _ = std::fs::remove_dir_all(&source);
     }
@@ -268,6 +270,24 @@ fn importing_the_real_diesel_directories_gives_files_that_compile_or_are_rejecte
         .expect("counts the tables")
         .get(0);
     assert_eq!(left, 0, "every table the history created is gone");
+}
+
+/// A database the project's own SQL built (the corpus files, raw, as they
+/// ran before) is the database the imported files describe: applied under
+/// the same versions, `status` finds no drift, so nothing the DSL steps say
+/// differs from what the SQL did.
+fn built_by_the_original_sql_matches(project: &str, imported: &[schemaflow_core::model::Migration]) {
+    let Some(db) = schemaflow_core::runner::test_database::TestDatabase::create(&format!("corpus_original_{project}"))
+    else {
+        return;
+    };
+    let original: Vec<_> = corpus(project).iter().map(|f| dsl::load(f).expect("loads")).collect();
+    let mut backend = schemaflow_core::runner::postgres::PostgresBackend::connect(&db.url, "public").expect("connects");
+    let options = dialect::Options::default();
+    let applied = schemaflow_core::runner::run(&mut backend, &original, None, &options, &mut |_| {});
+    assert_eq!(applied.expect("the original SQL applies"), original.len(), "{project}");
+    let status = schemaflow_core::runner::status(&mut backend, imported).expect("status");
+    assert!(status.drift.is_empty(), "{project}: the imported files describe another database: {:?}", status.drift);
 }
 
 /// A project's history with its DSL ports (`ports/<project>/`) in place of

@@ -222,3 +222,33 @@ fn a_key_is_attached_from_an_index_on_postgres() {
     let Some(db) = crate::runner::test_database::TestDatabase::create("using_index") else { return };
     key_attached_from_an_index(&mut crate::runner::postgres::PostgresBackend::connect(&db.url, "public").unwrap());
 }
+
+/// A column added with an explicit `DEFAULT NULL` (as vaultwarden's SQL
+/// does): the databases keep a NULL default, the model no default; status
+/// finds no drift.
+fn explicit_null_default_is_no_drift(db: &mut dyn ScratchDatabase) {
+    let migrations = vec![parse(
+        1,
+        "users",
+        r#"create_table users { id: i64 primary_key, email: String }
+        sql "ALTER TABLE users ADD COLUMN email_new VARCHAR(255) DEFAULT NULL" down "ALTER TABLE users DROP COLUMN email_new";"#,
+    )];
+    run(db, &migrations, None, &Options::default(), &mut |_| {}).unwrap();
+    let s = status(db, &migrations).unwrap();
+    assert!(s.drift.is_empty(), "{:?}", s.drift);
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn an_explicit_null_default_is_no_drift_on_sqlite() {
+    explicit_null_default_is_no_drift(&mut crate::runner::sqlite::SqliteBackend::in_memory().unwrap());
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn an_explicit_null_default_is_no_drift_on_postgres() {
+    let Some(db) = crate::runner::test_database::TestDatabase::create("null_default") else { return };
+    explicit_null_default_is_no_drift(
+        &mut crate::runner::postgres::PostgresBackend::connect(&db.url, "public").unwrap(),
+    );
+}

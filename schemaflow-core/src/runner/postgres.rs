@@ -904,6 +904,12 @@ fn introspect(client: &mut Client, schema_name: &str) -> Result<(Schema, Vec<Str
         if generated.is_some() {
             default = None;
         }
+        // An explicit `DEFAULT NULL` is kept by PostgreSQL as
+        // `NULL::character varying`: the same as no default, as the model
+        // (and raw SQL's reader) has it.
+        if default.as_deref().is_some_and(crate::sql_text::is_null_default) {
+            default = None;
+        }
         t.columns.push(Column {
             name,
             ty,

@@ -815,7 +815,8 @@ fn introspect(conn: &Connection) -> Result<(Schema, Vec<String>), ExecError> {
                 name: col,
                 ty,
                 nullable: !notnull,
-                default: default.map(DefaultValue::Sql),
+                // `DEFAULT NULL` is kept as `NULL`: no default.
+                default: default.filter(|d| !crate::sql_text::is_null_default(d)).map(DefaultValue::Sql),
                 identity: false,
                 generated,
             });
