@@ -181,6 +181,13 @@ pub enum Op {
         table: String,
         /// The name of the column to drop.
         column: String,
+        /// `IF EXISTS`: a column that is not there is no error.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        if_exists: bool,
+        /// `CASCADE`: the views that read the column and the other tables'
+        /// foreign keys to a key that holds it go with it.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        cascade: bool,
     },
     /// `rename_column from -> to` inside `alter_table`.
     RenameColumn {

@@ -319,7 +319,7 @@ fn plan_migration(
             }
             Op::DropTable { table, cascade: true, .. } => {
                 modification = true;
-                let with = schema.cascade_of(table);
+                let with = schema.cascade_of(table, None);
                 let with =
                     if with.is_empty() { String::new() } else { format!("; CASCADE drops with it {}", with.join(", ")) };
                 changes.push(format!("drops table `{table}` and its rows{with}"));
@@ -350,16 +350,20 @@ fn plan_migration(
                     breaking.push(format!("INSERTs that omit `{table}.{}` fail", column.name));
                 }
             }
-            Op::DropColumn { table, column } => {
+            Op::DropColumn { table, column, cascade, .. } => {
                 modification = true;
                 // What the database drops with it, as PostgreSQL and the
-                // replay both do: the indexes and constraints that use it.
+                // replay both do: the indexes and constraints that use it,
+                // and with CASCADE the foreign keys and views that need it.
                 let (indexes, constraints) = schema.dropped_with_column(table, column);
-                let with: Vec<String> = indexes
+                let mut with: Vec<String> = indexes
                     .iter()
                     .map(|i| format!("index `{}`", i.name))
                     .chain(constraints.iter().map(|k| format!("{} `{}`", k.kind.describe(), k.name)))
                     .collect();
+                if *cascade {
+                    with.extend(schema.cascade_of(table, Some(column)).into_iter().map(|w| format!("{w} (CASCADE)")));
+                }
                 let with = if with.is_empty() { String::new() } else { format!("; with it go {}", with.join(", ")) };
                 changes.push(format!("drops column `{table}.{column}` and its data{with}"));
                 if existing(table) {

@@ -84,6 +84,34 @@ enum Stop {
     NotDerivable(String),
 }
 
+/// `ops` (what brings back a table or column dropped with CASCADE), then
+/// what CASCADE dropped with it: the other tables' foreign keys (validated
+/// online), then the views, as written.
+fn with_cascaded(s: &Schema, table: &str, column: Option<&str>, mut ops: Vec<Op>) -> Vec<Step> {
+    ops.extend(s.cascaded_references(table, column).map(|(other, k)| Op::AddConstraint {
+        table: other.name.clone(),
+        constraint: k.clone(),
+        online: true,
+    }));
+    let mut steps: Vec<Step> = ops.into_iter().map(Step::new).collect();
+    for view in s.views_reading(table, column) {
+        let Some(d) = s.dependents.get(&view) else { continue };
+        steps.push(Step {
+            raw: Some(RawSql { sql: d.definition.clone(), undo: Undo::Derived, only_on: None }),
+            ..Step::new(Op::Sql(RawStatement {
+                kind: "CREATE VIEW".to_owned(),
+                class: RawClass::Object,
+                table: None,
+                inverse: Some(format!("DROP VIEW {}", crate::dialect::ident(&view))),
+                setting: None,
+                object: Some(view.clone()),
+                definition: Some(d.definition.clone()),
+            }))
+        });
+    }
+    steps
+}
+
 fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<Step>, Stop> {
     // `IF [NOT] EXISTS` that found what it looked for: nothing to undo (and
     // what was there before stays).
@@ -98,34 +126,18 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<St
             let mut ops = vec![Op::CreateTable(t.clone())];
             ops.extend(s.indexes_on(table).map(|i| Op::CreateIndex(i.clone())));
             if *cascade {
-                // What CASCADE dropped comes back: the other tables' foreign
-                // keys (validated online), then the views, as written.
-                ops.extend(s.references_from_others(table).map(|(other, k)| {
-                    Op::AddConstraint { table: other.name.clone(), constraint: k.clone(), online: true }
-                }));
-                let mut steps: Vec<Step> = ops.into_iter().map(Step::new).collect();
-                for view in s.views_reading(table) {
-                    let Some(d) = s.dependents.get(&view) else { continue };
-                    steps.push(Step {
-                        raw: Some(RawSql { sql: d.definition.clone(), undo: Undo::Derived, only_on: None }),
-                        ..Step::new(Op::Sql(RawStatement {
-                            kind: "CREATE VIEW".to_owned(),
-                            class: RawClass::Object,
-                            table: None,
-                            inverse: Some(format!("DROP VIEW {}", crate::dialect::ident(&view))),
-                            setting: None,
-                            object: Some(view.clone()),
-                            definition: Some(d.definition.clone()),
-                        }))
-                    });
-                }
-                return Ok(steps);
+                return Ok(with_cascaded(s, table, None, ops));
             }
             ops
         }
         Op::RenameTable { from, to } => vec![Op::RenameTable { from: to.clone(), to: from.clone() }],
-        Op::AddColumn { table, column } => vec![Op::DropColumn { table: table.clone(), column: column.name.clone() }],
-        Op::DropColumn { table, column } => {
+        Op::AddColumn { table, column } => vec![Op::DropColumn {
+            table: table.clone(),
+            column: column.name.clone(),
+            if_exists: false,
+            cascade: false,
+        }],
+        Op::DropColumn { table, column, cascade, .. } => {
             let Some(t) = s.table(table) else { return Ok(vec![]) };
             let Some(c) = t.column(column) else { return Ok(vec![]) };
             if !c.nullable && c.default.is_none() && !c.identity && c.generated.is_none() {
@@ -149,8 +161,12 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<St
                         i.columns.contains(column)
                             || i.predicate.as_ref().is_some_and(|p| crate::sql_text::mentions(p, column))
                     })
-                    .map(|i| Op::CreateIndex(i.clone())),
+                    // The table is in use: its indexes come back without blocking writes.
+                    .map(|i| Op::CreateIndex(crate::model::Index { concurrently: true, ..i.clone() })),
             );
+            if *cascade {
+                return Ok(with_cascaded(s, table, Some(column), ops));
+            }
             ops
         }
         Op::RenameColumn { table, from, to } => {

@@ -147,6 +147,9 @@ impl Schema {
             Op::CreateTable(t) => t.if_not_exists && self.tables.contains_key(&t.name),
             Op::CreateIndex(i) => i.if_not_exists && self.indexes.contains_key(&i.name),
             Op::DropEnum { name, if_exists: true } => !self.enums.contains_key(name),
+            Op::DropColumn { table, column, if_exists: true, .. } => {
+                self.table(table).is_some_and(|t| t.column(column).is_none())
+            }
             _ => false,
         }
     }
@@ -226,7 +229,7 @@ impl Schema {
                 self.check_not_synced(table, None, "drop")?;
                 if *cascade {
                     self.table_or_err(table)?;
-                    self.drop_dependents_of(table);
+                    self.drop_dependents_of(table, None);
                 }
                 self.check_unused(table, None, Use::Drop)?;
                 self.drop_table(table)?;
@@ -247,7 +250,11 @@ impl Schema {
                 let column = Column { ty: self.resolve_type(&column.name, &column.ty)?, ..column.clone() };
                 self.add_column(table, &column)
             }
-            Op::DropColumn { table, column } => {
+            Op::DropColumn { table, column, cascade, .. } => {
+                if *cascade {
+                    require_column(self.table_or_err(table)?, column)?;
+                    self.drop_dependents_of(table, Some(column));
+                }
                 let user = self.table(table).and_then(|t| {
                     t.columns.iter().find(|c| {
                         c.name != *column
@@ -646,32 +653,58 @@ impl Schema {
     /// What `DROP TABLE table CASCADE` drops with it, described: the
     /// foreign keys of other tables that reference it, the views that read
     /// it.
-    pub fn cascade_of(&self, table: &str) -> Vec<String> {
+    ///
+    /// With `column`, what `DROP COLUMN column CASCADE` drops beyond the
+    /// column's own indexes and constraints: the other tables' foreign keys
+    /// to a key that holds it, the views that read it.
+    pub fn cascade_of(&self, table: &str, column: Option<&str>) -> Vec<String> {
         let mut out: Vec<String> = self
-            .references_from_others(table)
+            .cascaded_references(table, column)
             .map(|(t, k)| format!("foreign key `{}` of `{}`", k.name, t.name))
             .collect();
-        out.extend(self.views_reading(table).into_iter().map(|v| format!("view `{v}`")));
+        out.extend(self.views_reading(table, column).into_iter().map(|v| format!("view `{v}`")));
         out
     }
 
-    /// The views raw SQL created that read `table`.
-    pub fn views_reading(&self, table: &str) -> Vec<String> {
+    /// The foreign keys of other tables that `CASCADE` drops with `table`
+    /// (with `column`: those whose referenced columns include it).
+    pub fn cascaded_references<'a>(
+        &'a self,
+        table: &'a str,
+        column: Option<&'a str>,
+    ) -> impl Iterator<Item = (&'a Table, &'a Constraint)> + 'a {
+        self.references_from_others(table).filter(move |(_, k)| match (&k.kind, column) {
+            (ConstraintKind::ForeignKey { ref_columns, .. }, Some(c)) => ref_columns.iter().any(|r| r == c),
+            _ => true,
+        })
+    }
+
+    /// The views raw SQL created that read `table` (with `column`: that
+    /// also name the column).
+    pub fn views_reading(&self, table: &str, column: Option<&str>) -> Vec<String> {
         self.dependents
             .iter()
-            .filter(|(_, d)| d.kind == "view" && crate::sql_text::mentions_in_code(&d.definition, table))
+            .filter(|(_, d)| {
+                d.kind == "view"
+                    && crate::sql_text::mentions_in_code(&d.definition, table)
+                    && column.is_none_or(|c| crate::sql_text::mentions_in_code(&d.definition, c))
+            })
             .map(|(name, _)| name.clone())
             .collect()
     }
 
-    /// Removes what `CASCADE` drops with `table` (see [`Schema::cascade_of`]).
-    fn drop_dependents_of(&mut self, table: &str) {
-        for v in self.views_reading(table) {
+    /// Removes what `CASCADE` drops with `table` or its `column` (see
+    /// [`Schema::cascade_of`]).
+    fn drop_dependents_of(&mut self, table: &str, column: Option<&str>) {
+        for v in self.views_reading(table, column) {
             self.dependents.remove(&v);
         }
-        for t in self.tables.values_mut().filter(|t| t.name != table) {
-            t.constraints
-                .retain(|k| !matches!(&k.kind, ConstraintKind::ForeignKey { ref_table, .. } if ref_table == table));
+        let dropped: Vec<(String, String)> =
+            self.cascaded_references(table, column).map(|(t, k)| (t.name.clone(), k.name.clone())).collect();
+        for (other, name) in dropped {
+            if let Some(t) = self.tables.get_mut(&other) {
+                t.constraints.retain(|k| k.name != name);
+            }
         }
     }
 

@@ -136,6 +136,20 @@ fn exclusive(table: &str, how: &str) -> String {
     format!("ACCESS EXCLUSIVE on {} {how}", ident(table))
 }
 
+/// The lock of a drop on `table`; with `cascade` (`Some(column)` for a
+/// column's), also that of each table whose foreign key CASCADE drops.
+fn cascade_lock(cx: &OpContext, table: &str, cascade: Option<Option<&String>>) -> String {
+    let mut lock = exclusive(table, BRIEF);
+    if let Some(column) = cascade {
+        let others: std::collections::BTreeSet<&str> =
+            cx.before.cascaded_references(table, column.map(String::as_str)).map(|(t, _)| t.name.as_str()).collect();
+        for other in others {
+            lock = format!("{lock}; {}", exclusive(other, BRIEF));
+        }
+    }
+    lock
+}
+
 /// The units of one operation.
 pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
     use Unit::*;
@@ -151,16 +165,7 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
                 ident(table),
                 if *cascade { " CASCADE" } else { "" }
             );
-            // CASCADE also takes the lock of each table whose foreign key it drops.
-            let mut lock = exclusive(table, BRIEF);
-            if *cascade {
-                let others: std::collections::BTreeSet<&str> =
-                    cx.before.references_from_others(table).map(|(t, _)| t.name.as_str()).collect();
-                for other in others {
-                    lock = format!("{lock}; {}", exclusive(other, BRIEF));
-                }
-            }
-            vec![InTransaction(Statement::new(sql).locking(lock))]
+            vec![InTransaction(Statement::new(sql).locking(cascade_lock(cx, table, cascade.then_some(None))))]
         }
         Op::RenameTable { from, to } => vec![brief(from, alter(from, &format!("RENAME TO {}", ident(to))))],
         Op::AddColumn { table, column } => {
@@ -173,8 +178,17 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
                     .locking(exclusive(table, how)),
             )]
         }
-        Op::DropColumn { table, column } => {
-            vec![brief(table, alter(table, &format!("DROP COLUMN {}", ident(column))))]
+        Op::DropColumn { table, column, if_exists, cascade } => {
+            let sql = alter(
+                table,
+                &format!(
+                    "DROP COLUMN {}{}{}",
+                    super::if_exists_clause(*if_exists),
+                    ident(column),
+                    if *cascade { " CASCADE" } else { "" }
+                ),
+            );
+            vec![InTransaction(Statement::new(sql).locking(cascade_lock(cx, table, cascade.then_some(Some(column)))))]
         }
         Op::RenameColumn { table, from, to } => {
             vec![brief(table, alter(table, &format!("RENAME COLUMN {} TO {}", ident(from), ident(to))))]

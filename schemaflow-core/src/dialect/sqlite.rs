@@ -129,6 +129,27 @@ fn alter(table: &str, action: &str) -> String {
     format!("ALTER TABLE {} {action}", ident(table))
 }
 
+/// What SQLite, which has no CASCADE, runs first for a drop of `table` (or
+/// of its `column`) with CASCADE: the views that read it go, then each table
+/// with a foreign key to it is rebuilt without the key (as PostgreSQL drops
+/// it).
+fn cascade_units(cx: &OpContext, table: &str, column: Option<&String>) -> Vec<Unit> {
+    let column = column.map(String::as_str);
+    let plain = |sql: String| vec![Unit::InTransaction(Statement::new(sql))];
+    let mut units: Vec<Unit> = cx
+        .before
+        .views_reading(table, column)
+        .iter()
+        .flat_map(|v| plain(format!("DROP VIEW IF EXISTS {}", ident(v))))
+        .collect();
+    let referencing: std::collections::BTreeSet<String> =
+        cx.before.cascaded_references(table, column).map(|(t, _)| t.name.clone()).collect();
+    for t in &referencing {
+        units.extend(rebuild(cx, t, &[]));
+    }
+    units
+}
+
 /// The units of one operation.
 pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
     let plain = |sql: String| vec![Unit::InTransaction(Statement::new(sql))];
@@ -141,17 +162,7 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
         // then each table with a foreign key to it is rebuilt without the
         // key (as PostgreSQL drops it), then the table.
         Op::DropTable { table, if_exists, cascade: true } => {
-            let mut units: Vec<Unit> = cx
-                .before
-                .views_reading(table)
-                .iter()
-                .flat_map(|v| plain(format!("DROP VIEW IF EXISTS {}", ident(v))))
-                .collect();
-            let referencing: std::collections::BTreeSet<String> =
-                cx.before.references_from_others(table).map(|(t, _)| t.name.clone()).collect();
-            for t in &referencing {
-                units.extend(rebuild(cx, t, &[]));
-            }
+            let mut units = cascade_units(cx, table, None);
             units.extend(plain(format!("DROP TABLE {}{}", if_exists_clause(*if_exists), ident(table))));
             units
         }
@@ -168,7 +179,18 @@ pub fn op_units(cx: &OpContext, op: &Op) -> Vec<Unit> {
                 rebuild(cx, table, &[])
             }
         }
-        Op::DropColumn { table, column } => {
+        // SQLite has no `DROP COLUMN IF EXISTS`: the replay knows the column is not there.
+        Op::DropColumn { if_exists: true, .. } if cx.before.leaves_unchanged(op) => Vec::new(),
+        // As for a table: what CASCADE drops goes first.
+        Op::DropColumn { table, column, cascade: true, .. } => {
+            let mut units = cascade_units(cx, table, Some(column));
+            units.extend(op_units(
+                cx,
+                &Op::DropColumn { table: table.clone(), column: column.clone(), if_exists: false, cascade: false },
+            ));
+            units
+        }
+        Op::DropColumn { table, column, .. } => {
             let before = cx.before.table(table);
             let in_constraint = before.is_some_and(|t| t.constraints.iter().any(|c| mentions(&c.kind, column)));
             if in_constraint {

@@ -153,6 +153,11 @@ snapshot!(
     attach_index,
     "create_index posts_author_title_idx on posts(author_id, title) unique concurrently; alter_table posts { add_constraint posts_author_title_key unique using index posts_author_title_idx }"
 );
+snapshot!(
+    drop_column_cascade,
+    r#"sql "CREATE VIEW user_names AS SELECT id, name FROM users" down "DROP VIEW user_names";
+    #[allow(drop_column, "test")] alter_table users { drop_column name cascade, drop_column nickname if_exists }"#
+);
 snapshot!(raw_sql, "sql \"CREATE VIEW adults AS SELECT * FROM users WHERE age >= 18\" down \"DROP VIEW adults\"");
 
 #[test]

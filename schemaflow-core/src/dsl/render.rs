@@ -56,7 +56,9 @@ pub fn op(op: &Op, before: &Schema) -> Option<Rendered> {
             }
         ))),
         Op::AddColumn { table, column: c } => item(table, format!("add_column {}", column(c, false))),
-        Op::DropColumn { table, column } => item(table, format!("drop_column {column}")),
+        Op::DropColumn { table, column, if_exists, cascade } => {
+            item(table, format!("drop_column {column}{}{}", flag(*if_exists, "if_exists"), flag(*cascade, "cascade")))
+        }
         Op::RenameColumn { table, from, to } => item(table, format!("rename_column {from} -> {to}")),
         Op::AlterColumnType { table, column, ty, using } => item(
             table,

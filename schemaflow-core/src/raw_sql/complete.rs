@@ -108,7 +108,9 @@ fn alter_table(a: &AlterTable) -> bool {
             AlterTableOperation::AddColumn { if_not_exists, column_def, column_position, .. } => {
                 !if_not_exists && column_position.is_none() && column(column_def)
             }
-            AlterTableOperation::DropColumn { if_exists, drop_behavior, .. } => !if_exists && drop_behavior.is_none(),
+            AlterTableOperation::DropColumn { drop_behavior, .. } => {
+                !matches!(drop_behavior, Some(sqlparser::ast::DropBehavior::Restrict))
+            }
             AlterTableOperation::RenameColumn { .. } | AlterTableOperation::ValidateConstraint { .. } => true,
             AlterTableOperation::RenameTable { .. } => true,
             AlterTableOperation::AlterColumn { op, .. } => match op {

@@ -287,8 +287,14 @@ fn alter_table(a: &AlterTable, flavor: Flavor) -> Vec<Op> {
                     online: false,
                 }));
             }
-            AlterTableOperation::DropColumn { column_names, .. } => {
-                ops.extend(column_names.iter().map(|c| Op::DropColumn { table: table.clone(), column: ident(c) }));
+            AlterTableOperation::DropColumn { column_names, if_exists, drop_behavior, .. } => {
+                let cascade = matches!(drop_behavior, Some(sqlparser::ast::DropBehavior::Cascade));
+                ops.extend(column_names.iter().map(|c| Op::DropColumn {
+                    table: table.clone(),
+                    column: ident(c),
+                    if_exists: *if_exists,
+                    cascade,
+                }));
             }
             AlterTableOperation::RenameColumn { old_column_name, new_column_name } => ops.push(Op::RenameColumn {
                 table: table.clone(),

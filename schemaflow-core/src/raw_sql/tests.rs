@@ -196,6 +196,11 @@ fn a_statement_is_complete_only_when_its_operations_say_all_it_does() {
     assert!(complete("CREATE UNIQUE INDEX CONCURRENTLY t_name ON t (lower(name)) WHERE name IS NOT NULL"));
     assert!(complete("ALTER TABLE t ADD COLUMN at timestamptz, DROP COLUMN old, ALTER COLUMN name SET NOT NULL"));
     assert!(complete("DROP INDEX CONCURRENTLY IF EXISTS t_name"));
+    assert!(complete("ALTER TABLE t DROP COLUMN IF EXISTS a CASCADE"));
+    assert!(matches!(
+        &ops("ALTER TABLE t DROP COLUMN IF EXISTS a CASCADE")[..],
+        [Op::DropColumn { if_exists: true, cascade: true, .. }]
+    ));
     for lossy in [
         "CREATE TABLE t (id bigint PRIMARY KEY) WITH (fillfactor = 70)",
         "CREATE TABLE t (name text COLLATE \"C\")",
@@ -205,7 +210,6 @@ fn a_statement_is_complete_only_when_its_operations_say_all_it_does() {
         "CREATE UNLOGGED TABLE t (id bigint)",
         "CREATE TABLE t (id bigint REFERENCES u DEFERRABLE INITIALLY DEFERRED)",
         "ALTER TABLE IF EXISTS t ADD COLUMN a int",
-        "ALTER TABLE t DROP COLUMN a CASCADE",
         "CREATE INDEX t_a ON t (a) WITH (fillfactor = 70)",
         "DROP TABLE t RESTRICT",
         "CREATE VIEW v AS SELECT 1",

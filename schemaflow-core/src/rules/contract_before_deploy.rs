@@ -16,7 +16,7 @@ pub(super) const RULE: Rule = Rule {
 };
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
-    let Op::DropColumn { table, column } = &cx.step.op else { return };
+    let Op::DropColumn { table, column, .. } = &cx.step.op else { return };
     let Some(into) = cx.schema.copied_into(table, column) else { return };
     out.push(Diagnostic::new(
         &RULE,

@@ -14,7 +14,7 @@ pub(super) const RULE: Rule = Rule {
 };
 
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
-    let Op::DropColumn { table, column } = &cx.step.op else { return };
+    let Op::DropColumn { table, column, .. } = &cx.step.op else { return };
     if !cx.is_existing(table) || cx.in_online_contract(table, column) {
         return;
     }

@@ -252,3 +252,54 @@ fn an_explicit_null_default_is_no_drift_on_postgres() {
         &mut crate::runner::postgres::PostgresBackend::connect(&db.url, "public").unwrap(),
     );
 }
+
+/// `drop_column … cascade`: the view that reads the column and the other
+/// table's foreign key to it go with it (on SQLite, which has no CASCADE,
+/// the view is dropped and the table rebuilt without the key); the way back
+/// brings the column, its key, the foreign key and the view back.
+/// `drop_column … if_exists` on a column that is not there does nothing.
+fn column_dropped_with_cascade(db: &mut dyn ScratchDatabase) {
+    let migrations = vec![
+        parse(
+            1,
+            "users",
+            r#"create_table users { id: i64 primary_key, email: Option<Varchar<200>> unique, name: String }
+            create_table invites { id: i64 primary_key, email: Varchar<200> references users(email) }
+            create_index on invites(email);
+            sql "CREATE VIEW user_emails AS SELECT id, email FROM users" down "DROP VIEW user_emails";"#,
+        ),
+        parse(
+            2,
+            "drop_email",
+            r#"#[allow(drop_column, "test")] alter_table users { drop_column email cascade, drop_column nickname if_exists }"#,
+        ),
+    ];
+    let options = Options::default();
+    run(db, &migrations, None, &options, &mut |_| {}).unwrap();
+    assert!(db.query_text("SELECT count(*) FROM user_emails").is_err(), "the view went with the column");
+    // The foreign key went too (status compares the foreign keys).
+    db.execute("INSERT INTO invites (id, email) VALUES (1, 'nobody@x')").unwrap();
+    let s = status(db, &migrations).unwrap();
+    assert!(s.drift.is_empty(), "{:?}", s.drift);
+    db.execute("DELETE FROM invites").unwrap();
+    rollback(db, &migrations, RollbackTarget::Steps(1), &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO users (id, email, name) VALUES (1, 'a@x', 'Ada')").unwrap();
+    assert_eq!(count(db, "SELECT count(*) FROM user_emails"), 1);
+    // The foreign key, the unique key and the view are back: no drift
+    // from the first migration's schema.
+    let s = status(db, &migrations[..1]).unwrap();
+    assert!(s.drift.is_empty(), "{:?}", s.drift);
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn drop_column_cascade_on_sqlite() {
+    column_dropped_with_cascade(&mut crate::runner::sqlite::SqliteBackend::in_memory().unwrap());
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn drop_column_cascade_on_postgres() {
+    let Some(db) = crate::runner::test_database::TestDatabase::create("drop_column_cascade") else { return };
+    column_dropped_with_cascade(&mut crate::runner::postgres::PostgresBackend::connect(&db.url, "public").unwrap());
+}

@@ -48,7 +48,8 @@ impl Builder {
             "drop_column" => {
                 let c = name(input, "column")?;
                 self.mark(i, Part::Column(c.text.clone()), c.span);
-                Op::DropColumn { table: t, column: c.text }
+                let [if_exists, cascade] = self.flags(input, i, ["if_exists", "cascade"])?;
+                Op::DropColumn { table: t, column: c.text, if_exists, cascade }
             }
             "rename_column" => {
                 let from = name(input, "column")?;

@@ -203,7 +203,12 @@ impl Builder {
         steps.push(Step::new(Op::DropSync { table: t.clone(), name: sync_name.clone() }));
         for (n, _) in &items.retired {
             mark_all(self, steps.len());
-            steps.push(Step::new(Op::DropColumn { table: t.clone(), column: n.text.clone() }));
+            steps.push(Step::new(Op::DropColumn {
+                table: t.clone(),
+                column: n.text.clone(),
+                if_exists: false,
+                cascade: false,
+            }));
         }
         for (n, _, nullable, _, default) in &items.added {
             // The default only now: during the expand an insert that leaves

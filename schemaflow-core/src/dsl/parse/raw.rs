@@ -93,7 +93,7 @@ fn effect(op: &Op) -> Option<String> {
         Op::DropTable { table, .. } => format!("drops table `{table}`"),
         Op::RenameTable { from, to } => format!("renames table `{from}` to `{to}`"),
         Op::AddColumn { table, column } => format!("adds column `{table}.{}`", column.name),
-        Op::DropColumn { table, column } => format!("drops column `{table}.{column}`"),
+        Op::DropColumn { table, column, .. } => format!("drops column `{table}.{column}`"),
         Op::RenameColumn { table, from, to } => format!("renames column `{table}.{from}` to `{to}`"),
         Op::CreateIndex(i) => format!(
             "creates {}index `{}` on `{}` ({})",
