@@ -329,8 +329,10 @@ impl Schema {
                 // another type; PostgreSQL refuses it while a column uses it).
                 if statement.kind == "DROP TYPE"
                     && let Some(name) = &statement.object
+                    && self.enums.contains_key(name)
                 {
-                    self.enums.remove(name);
+                    // As `drop_enum`: refused while a column has the type.
+                    self.apply(&Op::DropEnum { name: name.clone(), if_exists: false })?;
                 }
                 self.record_dependent(statement);
                 Ok(())

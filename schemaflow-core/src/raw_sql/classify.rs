@@ -69,19 +69,33 @@ pub fn classify(statement: &Statement) -> Op {
         Statement::CreateDomain(_) => object("CREATE DOMAIN", Object, None, None),
         Statement::CreateRole(_) => object("CREATE ROLE", Object, None, None),
         Statement::CreatePolicy(_) => object("CREATE POLICY", Object, None, None),
-        Statement::Drop { object_type, names, .. } => {
+        Statement::Drop { object_type, names, cascade, .. } => {
             let class = match object_type {
                 // Dropping these loses what they held.
                 ObjectType::Schema | ObjectType::Database | ObjectType::MaterializedView => Unanalysed,
+                // CASCADE drops what uses a type (the columns of that type)
+                // or a sequence (the defaults that take its values): an
+                // effect on tables the model does not follow.
+                ObjectType::Type | ObjectType::Sequence if *cascade => Unanalysed,
                 _ => Object,
             };
             named(object(&format!("DROP {object_type}"), class, None, None), names.first().map(object_name))
         }
+        // CASCADE drops the triggers that call the function and the
+        // defaults and checks that use it.
         Statement::DropFunction(d) => {
-            named(object("DROP FUNCTION", Object, None, None), d.func_desc.first().map(|f| object_name(&f.name)))
+            let class = if cascades(d.drop_behavior) { Unanalysed } else { Object };
+            named(object("DROP FUNCTION", class, None, None), d.func_desc.first().map(|f| object_name(&f.name)))
         }
-        Statement::DropExtension(_) => object("DROP EXTENSION", Object, None, None),
-        Statement::DropDomain(_) => object("DROP DOMAIN", Object, None, None),
+        // CASCADE drops the columns of the extension's types (`citext`).
+        Statement::DropExtension(e) => {
+            let cascade = matches!(e.cascade_or_restrict, Some(sqlparser::ast::ReferentialAction::Cascade));
+            object("DROP EXTENSION", if cascade { Unanalysed } else { Object }, None, None)
+        }
+        // CASCADE drops the columns of that domain.
+        Statement::DropDomain(d) => {
+            object("DROP DOMAIN", if cascades(d.drop_behavior) { Unanalysed } else { Object }, None, None)
+        }
         Statement::DropPolicy(_) => object("DROP POLICY", Object, None, None),
         Statement::AlterType(_) => object("ALTER TYPE", Object, None, None),
         Statement::AlterFunction(_) => object("ALTER FUNCTION", Object, None, None),
@@ -211,4 +225,8 @@ fn factor(f: &TableFactor) -> String {
         TableFactor::Table { name, .. } => object_name(name),
         other => other.to_string(),
     }
+}
+
+fn cascades(behavior: Option<sqlparser::ast::DropBehavior>) -> bool {
+    matches!(behavior, Some(sqlparser::ast::DropBehavior::Cascade))
 }

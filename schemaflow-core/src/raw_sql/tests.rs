@@ -217,3 +217,19 @@ fn a_statement_is_complete_only_when_its_operations_say_all_it_does() {
         assert!(!complete(lossy), "{lossy}");
     }
 }
+
+#[test]
+fn a_drop_cascade_of_what_tables_use_is_not_trusted() {
+    for sql in [
+        "DROP TYPE mood CASCADE",
+        "DROP DOMAIN email CASCADE",
+        "DROP FUNCTION touch() CASCADE",
+        "DROP EXTENSION citext CASCADE",
+        "DROP SEQUENCE order_numbers CASCADE",
+    ] {
+        assert_eq!(class(&ops(sql)[0]), &RawClass::Unanalysed, "{sql}");
+    }
+    for sql in ["DROP TYPE mood", "DROP FUNCTION touch()", "DROP EXTENSION citext", "DROP VIEW v CASCADE"] {
+        assert_eq!(class(&ops(sql)[0]), &RawClass::Object, "{sql}");
+    }
+}

@@ -1,0 +1,5 @@
+schemaflow::migration! {
+    sql "DROP TYPE mood" irreversible "the values are gone";
+}
+
+fn main() {}
