@@ -239,11 +239,15 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<St
         Op::ValidateConstraint { .. } => vec![],
         // Dropping the constraint drops its index: the index is built again,
         // concurrently, under its own name.
+        // When the constraint has a name of its own, the index is built
+        // first, so the table keeps its key (and its replica identity)
+        // while it builds.
         Op::AttachIndex { table, name, index, .. } => match s.indexes.get(index) {
-            Some(i) => vec![
-                Op::DropConstraint { table: table.clone(), name: name.clone() },
-                Op::CreateIndex(crate::model::Index { concurrently: true, ..i.clone() }),
-            ],
+            Some(i) => {
+                let drop = Op::DropConstraint { table: table.clone(), name: name.clone() };
+                let build = Op::CreateIndex(crate::model::Index { concurrently: true, ..i.clone() });
+                if name == index { vec![drop, build] } else { vec![build, drop] }
+            }
             None => vec![],
         },
         // The way back from an expand: the sync goes, and the retired

@@ -327,12 +327,18 @@ impl Schema {
             Op::Sql(statement) => {
                 // `DROP TYPE` of an enum (raw SQL cannot tell an enum from
                 // another type; PostgreSQL refuses it while a column uses it).
+                // With CASCADE it is unanalysed (SF035): the columns go too.
                 if statement.kind == "DROP TYPE"
+                    && statement.class == crate::model::RawClass::Object
                     && let Some(name) = &statement.object
                     && self.enums.contains_key(name)
                 {
                     // As `drop_enum`: refused while a column has the type.
                     self.apply(&Op::DropEnum { name: name.clone(), if_exists: false })?;
+                } else if statement.kind == "DROP TYPE"
+                    && let Some(name) = &statement.object
+                {
+                    self.enums.remove(name);
                 }
                 self.record_dependent(statement);
                 Ok(())

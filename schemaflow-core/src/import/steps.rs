@@ -49,7 +49,12 @@ pub fn body(up: &str, down: Option<&str>, schema: &mut Schema, flavor: Flavor, a
     for statement in &read {
         // The source text from the end of the last statement to the end of
         // this one: the comments before it, and the statement.
-        let (gap, text) = match up[cursor..].find(&statement.sql) {
+        // (Not a copy of it in a `--` comment before it.)
+        let found = up[cursor..].match_indices(statement.sql.as_str()).map(|(at, _)| at).find(|&at| {
+            let line_start = up[..cursor + at].rfind('\n').map_or(0, |n| n + 1);
+            !up[line_start..cursor + at].contains("--")
+        });
+        let (gap, text) = match found {
             Some(at) => {
                 let gap = &up[cursor..cursor + at];
                 let end = cursor + at + statement.sql.len();
@@ -163,8 +168,14 @@ fn derived_matches(body: &str, down: &str, before: &Schema, after: &Schema, flav
     }
     let mut by_source = after.clone();
     for statement in raw_sql::read(down, flavor) {
+        // A clause the model does not keep (a precision, a storage
+        // parameter) or a type conversion (`USING`) would be lost with it.
+        if !statement.complete {
+            return false;
+        }
         for op in &statement.ops {
-            if matches!(op, Op::Sql(_)) || by_source.apply(op).is_err() {
+            let converts = matches!(op, Op::AlterColumnType { using: Some(_), .. });
+            if converts || matches!(op, Op::Sql(_)) || by_source.apply(op).is_err() {
                 return false;
             }
         }

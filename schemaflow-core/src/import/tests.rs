@@ -205,6 +205,32 @@ fn files_after_one_that_does_not_apply_are_not_called_compiling() {
     assert_eq!(verdicts[1], Verdict::Unchecked(files[0].file_name.clone()));
 }
 
+/// A down with a conversion (`USING`) or a clause the model does not keep
+/// is kept, even where the derived way back leaves the same schema; a
+/// statement quoted in a comment before it is not taken for it.
+#[test]
+fn a_down_that_says_more_than_the_model_is_kept() {
+    let source = dir("using");
+    write(&source, "2020-01-01-000000_create/up.sql", "CREATE TABLE t (id bigint PRIMARY KEY, n integer NOT NULL);");
+    write(&source, "2020-01-01-000000_create/down.sql", "DROP TABLE t;");
+    write(
+        &source,
+        "2020-01-02-000000_widen/up.sql",
+        "-- was: CREATE INDEX t_n ON t (n)\nALTER TABLE t ALTER COLUMN n TYPE text;\nCREATE INDEX t_n ON t (n);",
+    );
+    write(
+        &source,
+        "2020-01-02-000000_widen/down.sql",
+        "DROP INDEX t_n;\nALTER TABLE t ALTER COLUMN n TYPE integer USING n::integer;",
+    );
+    let into = dir("using-into");
+    let postgres = crate::Targets { sqlite: false, ..crate::Targets::default() };
+    let (_, files, _) = import_into(&source, &into, &postgres);
+    let text = &files[1].text;
+    assert!(text.contains("    down {\n        sql r#\"\nDROP INDEX t_n;\nALTER TABLE t ALTER COLUMN n TYPE integer USING n::integer;\n"), "{text}");
+    assert!(text.contains("    // was: CREATE INDEX t_n ON t (n)\n    alter_table t {\n        set_type n: String,\n    }\n    create_index t_n on t(n);\n"), "{text}");
+}
+
 #[test]
 fn names_and_literals_survive_what_sources_hold() {
     assert_eq!(description("CreateUsers-Table"), "createusers_table");

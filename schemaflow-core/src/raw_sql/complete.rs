@@ -21,20 +21,24 @@ pub fn complete(statement: &Statement) -> bool {
         Statement::CreateTable(t) => create_table(t),
         Statement::AlterTable(a) => alter_table(a),
         Statement::CreateIndex(i) => create_index(i),
-        Statement::Drop {
-            object_type: ObjectType::Table | ObjectType::Index,
-            names,
-            restrict,
-            purge,
-            temporary,
-            table,
-            ..
-        } => !names.is_empty() && names.iter().all(plain) && !restrict && !purge && !temporary && table.is_none(),
-        Statement::CreateType { representation: Some(UserDefinedTypeRepresentation::Enum { .. }), .. } => true,
+        Statement::Drop { object_type, names, restrict, purge, temporary, table, cascade, .. } => {
+            // CASCADE is modelled for a table, not for an index (it drops
+            // the foreign keys that rely on that index).
+            let cascade_kept = *object_type == ObjectType::Table || !cascade;
+            matches!(object_type, ObjectType::Table | ObjectType::Index)
+                && cascade_kept
+                && !names.is_empty()
+                && names.iter().all(plain)
+                && !restrict
+                && !purge
+                && !temporary
+                && table.is_none()
+        }
+        Statement::CreateType { name, representation: Some(UserDefinedTypeRepresentation::Enum { .. }) } => plain(name),
         Statement::AlterType(sqlparser::ast::AlterType {
+            name,
             operation: sqlparser::ast::AlterTypeOperation::AddValue(_),
-            ..
-        }) => true,
+        }) => plain(name),
         _ => false,
     }
 }
@@ -70,7 +74,9 @@ fn column(def: &ColumnDef) -> bool {
             ColumnOption::PrimaryKey(pk) => primary_key(pk),
             ColumnOption::Unique(u) => unique(u),
             ColumnOption::ForeignKey(fk) => foreign_key(fk),
-            ColumnOption::Check(c) => check(c),
+            ColumnOption::Check(c) => {
+                o.name.is_some() && check(&sqlparser::ast::CheckConstraint { name: o.name.clone(), ..c.clone() })
+            }
             ColumnOption::Generated { generation_expr: Some(_), sequence_options: None, .. } => true,
             _ => false,
         })
@@ -81,6 +87,8 @@ fn column(def: &ColumnDef) -> bool {
 fn exact_type(ty: &DataType) -> bool {
     match ty {
         DataType::Timestamp(precision, _) | DataType::Time(precision, _) => precision.is_none(),
+        // A quoted type name keeps its case, which the model does not.
+        DataType::Custom(name, _) => name.0.iter().all(|p| p.as_ident().is_none_or(|i| i.quote_style.is_none())),
         // `varchar` without a length is `text` in the model, not in the catalog.
         DataType::Varchar(None) | DataType::CharacterVarying(None) | DataType::CharVarying(None) => false,
         DataType::Array(sqlparser::ast::ArrayElemTypeDef::SquareBracket(inner, size)) => {
@@ -146,7 +154,18 @@ fn create_index(i: &CreateIndex) -> bool {
         }
         _ => false,
     });
-    same_shell
+    // Without a name, PostgreSQL names it after the key: the model knows
+    // that name for a plain list of columns only.
+    let plain_key = i.using.is_none()
+        && i.include.is_empty()
+        && i.columns.iter().all(|c| {
+            matches!(c.column.expr, sqlparser::ast::Expr::Identifier(_))
+                && c.operator_class.is_none()
+                && c.column.options.sort.is_none()
+                && c.column.options.nulls_first.is_none()
+        });
+    (i.name.is_some() || plain_key)
+        && same_shell
         && plain(&i.table_name)
         && i.name.as_ref().is_none_or(plain)
         && i.columns.iter().all(|c| c.column.with_fill.is_none())
@@ -169,8 +188,10 @@ fn unique(u: &sqlparser::ast::UniqueConstraint) -> bool {
         && u.nulls_distinct == NullsDistinctOption::None
 }
 
+/// A check with its own name: an unnamed one gets the name PostgreSQL
+/// picks, which the model guesses and the DSL would write down.
 fn check(c: &sqlparser::ast::CheckConstraint) -> bool {
-    !c.no_inherit && c.enforced.is_none()
+    c.name.is_some() && !c.no_inherit && c.enforced.is_none()
 }
 
 fn foreign_key(fk: &sqlparser::ast::ForeignKeyConstraint) -> bool {

@@ -192,7 +192,10 @@ fn a_key_using_an_index_takes_it_over() {
 #[test]
 fn a_statement_is_complete_only_when_its_operations_say_all_it_does() {
     let complete = |sql: &str| read(sql, Flavor::Postgres).iter().all(|s| s.complete);
-    assert!(complete("CREATE TABLE t (id bigint PRIMARY KEY, name text NOT NULL DEFAULT 'x' CHECK (name <> ''))"));
+    assert!(complete(
+        "CREATE TABLE t (id bigint PRIMARY KEY, name text NOT NULL DEFAULT 'x' CONSTRAINT t_name_check CHECK (name <> ''))"
+    ));
+    assert!(complete("CREATE INDEX ON t (a, b)"));
     assert!(complete("CREATE UNIQUE INDEX CONCURRENTLY t_name ON t (lower(name)) WHERE name IS NOT NULL"));
     assert!(complete("ALTER TABLE t ADD COLUMN at timestamptz, DROP COLUMN old, ALTER COLUMN name SET NOT NULL"));
     assert!(complete("DROP INDEX CONCURRENTLY IF EXISTS t_name"));
@@ -213,6 +216,16 @@ fn a_statement_is_complete_only_when_its_operations_say_all_it_does() {
         "CREATE INDEX t_a ON t (a) WITH (fillfactor = 70)",
         "DROP TABLE t RESTRICT",
         "CREATE VIEW v AS SELECT 1",
+        // Names PostgreSQL picks that the model would guess (and the DSL write down).
+        "CREATE TABLE t (a int CHECK (a > 0))",
+        "ALTER TABLE t ADD CHECK (status IN ('a', 'b'))",
+        "CREATE INDEX ON t (a DESC, b)",
+        "CREATE INDEX ON t USING gin (a)",
+        // A quoted type name keeps its case; a schema-qualified enum its schema.
+        "CREATE TABLE t (m \"Mood\")",
+        "CREATE TYPE app.mood AS ENUM ('a')",
+        // CASCADE on an index drops the foreign keys that rely on it.
+        "DROP INDEX t_a CASCADE",
     ] {
         assert!(!complete(lossy), "{lossy}");
     }
