@@ -228,6 +228,12 @@ pub fn string(text: &str) -> String {
     if !text.contains('"') {
         return format!("{text:?}");
     }
+    raw_string(text)
+}
+
+/// A Rust raw string literal that holds `text` exactly, with as many `#`
+/// as it needs.
+pub fn raw_string(text: &str) -> String {
     let mut hashes = 1;
     while text.contains(&format!("\"{}", "#".repeat(hashes))) {
         hashes += 1;

@@ -200,12 +200,7 @@ fn description(name: &str) -> String {
 
 /// `text` as a Rust raw string literal that holds it exactly.
 fn raw_literal(text: &str) -> String {
-    let mut hashes = 1;
-    while text.contains(&format!("\"{}", "#".repeat(hashes))) {
-        hashes += 1;
-    }
-    let h = "#".repeat(hashes);
-    format!("r{h}\"\n{}\n\"{h}", text.trim_matches('\n'))
+    crate::dsl::render::raw_string(&format!("\n{}\n", text.trim_matches('\n')))
 }
 
 /// Whether `sql` holds anything besides comments and blank space.
