@@ -26,14 +26,18 @@ pub fn run(package: &MigrationPackage, dir: &Path, dry_run: bool, quiet: bool) -
     let targets = schemaflow_core::dsl::targets_of(&package.migrations.join("x.rs"))?;
     let files = import::convert(tool, &migrations, &targets);
     // The verdicts replay the files in order, as the compiler will: in a
-    // scratch directory, so that a dry run writes nothing.
+    // scratch copy of the package (its manifest, which the replay reads
+    // the targets from, and the files), so that a dry run writes nothing.
     let scratch = std::env::temp_dir().join(format!("schemaflow-import-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
-    std::fs::create_dir_all(&scratch).map_err(|e| format!("cannot create `{}`: {e}", scratch.display()))?;
+    let scratch_migrations = scratch.join("migrations");
+    std::fs::create_dir_all(&scratch_migrations).map_err(|e| format!("cannot create `{}`: {e}", scratch.display()))?;
+    std::fs::copy(package.dir.join("Cargo.toml"), scratch.join("Cargo.toml"))
+        .map_err(|e| format!("cannot copy the package's Cargo.toml: {e}"))?;
     for f in &files {
-        std::fs::write(scratch.join(&f.file_name), &f.text).map_err(|e| format!("cannot write: {e}"))?;
+        std::fs::write(scratch_migrations.join(&f.file_name), &f.text).map_err(|e| format!("cannot write: {e}"))?;
     }
-    let verdicts = import::verdicts(&scratch, &files, &targets);
+    let verdicts = import::verdicts(&scratch_migrations, &files, &targets);
     let _ = std::fs::remove_dir_all(&scratch);
     if !dry_run {
         for f in &files {

@@ -521,6 +521,10 @@ pub struct RawStatement {
     /// words tell which columns the object uses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition: Option<String>,
+    /// For an `INSERT … SELECT` that copies every row of one table (no
+    /// filter, join or grouping): that table. A table rebuild copies so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copied_from: Option<String>,
 }
 
 /// A session setting changed by raw SQL: `SET [LOCAL] name = value`,

@@ -106,6 +106,7 @@ fn with_cascaded(s: &Schema, table: &str, column: Option<&str>, mut ops: Vec<Op>
                 setting: None,
                 object: Some(view.clone()),
                 definition: Some(d.definition.clone()),
+                copied_from: None,
             }))
         });
     }
@@ -314,6 +315,7 @@ fn invert(s: &Schema, op: &Op, added_here: &[(String, String)]) -> Result<Vec<St
                         // `DROP VIEW v` for `CREATE VIEW v`: the same object.
                         object: statement.object.clone(),
                         definition: None,
+                        copied_from: None,
                     }))
                 }]),
                 // Reads and session settings leave nothing behind.

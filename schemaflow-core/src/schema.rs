@@ -81,6 +81,20 @@ pub struct SchemaError {
 }
 
 impl SchemaError {
+    /// A foreign key still referencing `table` when the migration ends,
+    /// after a step dropped that table.
+    pub fn dangling(table: &str, constraint: &str, child: &str) -> SchemaError {
+        broken(
+            Part::Table,
+            format!(
+                "table `{table}` is dropped while foreign key `{constraint}` of table `{child}` references it, and the key is still there when the migration ends"
+            ),
+        )
+        .helping(format!(
+            "drop that constraint (or table `{child}`) in this migration too, or drop `{table}` with `cascade`"
+        ))
+    }
+
     /// The same error, suggesting the candidate closest to `name`.
     fn suggesting<'a>(mut self, name: &str, candidates: impl IntoIterator<Item = &'a str>) -> SchemaError {
         self.suggestion = crate::spelling::closest(name, candidates).map(str::to_owned);
@@ -716,17 +730,11 @@ impl Schema {
         }
     }
 
+    /// A table goes with its indexes. Other tables' foreign keys to it are
+    /// left pointing at nothing, as SQLite leaves them (see
+    /// [`Schema::referenced_drop`] for PostgreSQL's refusal).
     fn drop_table(&mut self, table: &str) -> Result<(), SchemaError> {
         self.table_or_err(table)?;
-        if let Some((child, fk)) = self.references_from_others(table).next() {
-            return Err(broken(
-                Part::Table,
-                format!(
-                    "table `{table}` is referenced by foreign key `{}` of table `{}`; drop that constraint first (or drop the table with `cascade`)",
-                    fk.name, child.name
-                ),
-            ));
-        }
         self.tables.remove(table);
         self.indexes.retain(|_, i| i.table != *table);
         Ok(())
@@ -1156,7 +1164,125 @@ impl Schema {
             }
         }
         self.tables.insert(table.name.clone(), table.clone());
+        self.resolve_forward_references(&table.name);
         Ok(())
+    }
+
+    /// Foreign keys written before `created` existed and without their
+    /// referenced columns name its primary key, as they do once it exists.
+    fn resolve_forward_references(&mut self, created: &str) {
+        let Some(key) = self.tables.get(created).and_then(Table::primary_key).map(<[String]>::to_vec) else {
+            return;
+        };
+        for table in self.tables.values_mut() {
+            for c in &mut table.constraints {
+                if let ConstraintKind::ForeignKey { ref_table, ref_columns, .. } = &mut c.kind
+                    && ref_table == created
+                    && ref_columns.is_empty()
+                {
+                    ref_columns.clone_from(&key);
+                }
+            }
+        }
+    }
+
+    /// The foreign key `op` declares to a table that does not exist yet,
+    /// as the error PostgreSQL gives it. [`Schema::apply`] accepts such a
+    /// key, as SQLite does: the table may be created later in the same
+    /// migration, and [`Schema::foreign_key_problem`] checks it then.
+    /// Returns the missing table's name with the error.
+    pub fn forward_reference(&self, op: &Op) -> Option<(String, SchemaError)> {
+        let (table, constraints): (&str, Vec<&Constraint>) = match op {
+            Op::CreateTable(t) => (&t.name, t.constraints.iter().collect()),
+            Op::AddConstraint { table, constraint, .. } => (table, vec![constraint]),
+            _ => return None,
+        };
+        constraints.into_iter().find_map(|c| match &c.kind {
+            ConstraintKind::ForeignKey { ref_table, .. }
+                if ref_table != table && !self.tables.contains_key(ref_table.as_str()) =>
+            {
+                let error = missing(Part::RefTable, format!("referenced table `{ref_table}` does not exist"))
+                    .suggesting(ref_table, self.tables.keys().map(String::as_str));
+                Some((ref_table.clone(), error))
+            }
+            _ => None,
+        })
+    }
+
+    /// [`Schema::apply`] as PostgreSQL runs `op`: a foreign key's table
+    /// must exist when the key is created, and a table cannot go while
+    /// another table's foreign key references it.
+    pub fn apply_checking_references(&mut self, op: &Op) -> Result<(), SchemaError> {
+        if let Some(e) = self.forward_reference(op).map(|(_, e)| e).or_else(|| self.referenced_drop(op)) {
+            return Err(e);
+        }
+        self.apply(op)
+    }
+
+    /// Replays a whole migration as the databases it targets run it:
+    /// PostgreSQL checks each foreign key when a statement runs
+    /// ([`Schema::apply_checking_references`]); SQLite when rows change, so
+    /// a key to a missing table is kept as it is (the rules report it).
+    pub fn apply_migration(&mut self, migration: &Migration, postgres: bool) -> Result<(), SchemaError> {
+        for step in &migration.steps {
+            if postgres { self.apply_checking_references(&step.op) } else { self.apply(&step.op) }?;
+        }
+        Ok(())
+    }
+
+    /// The refusal PostgreSQL gives `op` when it drops a table another
+    /// table's foreign key references, without `cascade`. [`Schema::apply`]
+    /// accepts the drop, as SQLite does (the key must be gone by the time
+    /// the migration ends: [`Schema::dangling_references`]).
+    pub fn referenced_drop(&self, op: &Op) -> Option<SchemaError> {
+        let Op::DropTable { table, cascade: false, .. } = op else { return None };
+        let (child, fk) = self.references_from_others(table).next()?;
+        Some(broken(
+            Part::Table,
+            format!(
+                "table `{table}` is referenced by foreign key `{}` of table `{}`; drop that constraint first (or drop the table with `cascade`)",
+                fk.name, child.name
+            ),
+        ))
+    }
+
+    /// A foreign key to `table`, which no step of the migration created.
+    pub fn missing_at_end(&self, table: &str) -> SchemaError {
+        missing(Part::RefTable, format!("referenced table `{table}` does not exist when the migration ends"))
+            .suggesting(table, self.tables.keys().map(String::as_str))
+    }
+
+    /// The foreign keys whose referenced table does not exist, as
+    /// `(table, constraint, referenced table)`.
+    pub fn dangling_references(&self) -> std::collections::BTreeSet<(String, String, String)> {
+        let mut dangling = std::collections::BTreeSet::new();
+        for t in self.tables.values() {
+            for c in &t.constraints {
+                if let ConstraintKind::ForeignKey { ref_table, .. } = &c.kind
+                    && *ref_table != t.name
+                    && !self.tables.contains_key(ref_table.as_str())
+                {
+                    dangling.insert((t.name.clone(), c.name.clone(), ref_table.clone()));
+                }
+            }
+        }
+        dangling
+    }
+
+    /// What is wrong with foreign key `constraint` of `table` now: its
+    /// referenced table or columns missing, or not a key. `None` when it
+    /// is sound, or when there is no such foreign key any more.
+    pub fn foreign_key_problem(&self, table: &str, constraint: &str) -> Option<SchemaError> {
+        let t = self.tables.get(table)?;
+        let c = t.constraints.iter().find(|c| c.name == constraint)?;
+        let ConstraintKind::ForeignKey { ref_table, .. } = &c.kind else { return None };
+        if *ref_table != t.name && !self.tables.contains_key(ref_table.as_str()) {
+            return Some(
+                missing(Part::RefTable, format!("referenced table `{ref_table}` does not exist"))
+                    .suggesting(ref_table, self.tables.keys().map(String::as_str)),
+            );
+        }
+        self.check_constraint(t, c).err()
     }
 
     /// Checks that a constraint's columns exist and, for a foreign key, that
@@ -1169,10 +1295,12 @@ impl Schema {
             let target = if *ref_table == table.name {
                 table
             } else {
-                self.tables.get(ref_table).ok_or_else(|| {
-                    missing(Part::RefTable, format!("referenced table `{ref_table}` does not exist"))
-                        .suggesting(ref_table, self.tables.keys().map(String::as_str))
-                })?
+                match self.tables.get(ref_table) {
+                    Some(target) => target,
+                    // A table created later: checked when the migration
+                    // ends (see `forward_reference`).
+                    None => return Ok(()),
+                }
             };
             for column in ref_columns {
                 if target.column(column).is_none() {

@@ -1,7 +1,7 @@
 //! Real migrations from public projects' histories, checked in verbatim as
-//! raw `sql` (see `corpus/SOURCES.md`), each with the verdict a PostgreSQL
-//! expert gives it for a large live table: the rule codes that reject it, or
-//! that it compiles, and the advice it draws.
+//! raw `sql` (see `corpus/SOURCES.md`), each with the verdict an expert on
+//! its database gives it for a large live table: the rule codes that reject
+//! it, or that it compiles, and the advice it draws.
 //!
 //! Every file goes through [`schemaflow_core::dsl::check_migration`], the
 //! function the `migration!` macro calls, in version order so each is
@@ -97,10 +97,17 @@ fn corpus(project: &str) -> Vec<PathBuf> {
     files
 }
 
+/// The databases a project's corpus targets, from its `Cargo.toml`.
+fn targets_of(project: &str) -> Targets {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(project).join("Cargo.toml");
+    let text = std::fs::read_to_string(manifest).expect("reads the corpus manifest");
+    Targets::from_cargo_toml(&text).expect("the corpus manifest names its databases")
+}
+
 /// Checks every file of a project's corpus in order and returns one line per
 /// file whose verdict differs from its `// expect:` line.
 fn mismatches(project: &str) -> (usize, Vec<String>) {
-    let targets = Targets { sqlite: false, postgres: true, ..Targets::default() };
+    let targets = targets_of(project);
     let files = corpus(project);
     let mut wrong = Vec::new();
     for file in &files {
@@ -123,7 +130,7 @@ fn mismatches(project: &str) -> (usize, Vec<String>) {
 fn real_migrations_get_the_verdict_an_expert_gives() {
     let mut total = 0;
     let mut wrong = Vec::new();
-    for project in ["vaultwarden", "lemmy"] {
+    for project in ["vaultwarden", "vaultwarden-sqlite", "lemmy"] {
         let (count, mismatched) = mismatches(project);
         total += count;
         wrong.extend(mismatched.into_iter().map(|m| format!("{project}/{m}")));
@@ -214,16 +221,18 @@ fn diesel_directory(project: &str) -> PathBuf {
 #[test]
 fn importing_the_real_diesel_directories_gives_files_that_compile_or_are_rejected_as_expected() {
     use schemaflow_core::import;
-    let targets = Targets { sqlite: false, postgres: true, ..Targets::default() };
     let mut lemmy = Vec::new();
-    for project in ["vaultwarden", "lemmy"] {
+    // vaultwarden keeps one directory per database; MySQL is not one of
+    // schemaflow's.
+    for project in ["vaultwarden", "vaultwarden-sqlite", "lemmy"] {
+        let targets = targets_of(project);
         let source = diesel_directory(project);
         let (tool, migrations) = import::read_dir(&source).expect("reads the diesel directory");
         assert_eq!(tool, import::Tool::Diesel);
         let files = import::convert(tool, &migrations, &targets);
         let checked_in = corpus(project);
         assert_eq!(files.len(), checked_in.len(), "{project}");
-        // The crate the files land in targets PostgreSQL, as the corpus does.
+        // The crate the files land in targets the corpus's databases.
         let into = std::env::temp_dir().join(format!("schemaflow-imported-{project}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&into);
         std::fs::create_dir_all(into.join("migrations")).expect("creates the crate");
@@ -245,7 +254,11 @@ fn importing_the_real_diesel_directories_gives_files_that_compile_or_are_rejecte
         }
         let imported: Vec<_> =
             files.iter().map(|f| dsl::load(&into.join("migrations").join(&f.file_name)).expect("loads")).collect();
-        built_by_the_original_sql_matches(project, &imported);
+        if targets.postgres {
+            built_by_the_original_sql_matches(project, &imported);
+        } else {
+            built_on_sqlite_by_the_original_sql_matches(project, &imported);
+        }
         if project == "lemmy" {
             lemmy = imported;
         }
@@ -288,6 +301,25 @@ fn built_by_the_original_sql_matches(project: &str, imported: &[schemaflow_core:
     assert_eq!(applied.expect("the original SQL applies"), original.len(), "{project}");
     let status = schemaflow_core::runner::status(&mut backend, imported).expect("status");
     assert!(status.drift.is_empty(), "{project}: the imported files describe another database: {:?}", status.drift);
+}
+
+/// [`built_by_the_original_sql_matches`] for a project written for
+/// SQLite, on a database file: the original SQL (hand-written table
+/// rebuilds, keys written before their table and all) applies, and the
+/// imported files describe what it built.
+fn built_on_sqlite_by_the_original_sql_matches(project: &str, imported: &[schemaflow_core::model::Migration]) {
+    use schemaflow_core::runner::sqlite::SqliteBackend;
+    let file = std::env::temp_dir().join(format!("schemaflow-corpus-{project}-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&file);
+    let original: Vec<_> = corpus(project).iter().map(|f| dsl::load(f).expect("loads")).collect();
+    let mut backend = SqliteBackend::open(&file).expect("opens the database file");
+    let options = dialect::Options::default();
+    let applied = schemaflow_core::runner::run(&mut backend, &original, None, &options, &mut |_| {});
+    assert_eq!(applied.expect("the original SQL applies on SQLite"), original.len(), "{project}");
+    let status = schemaflow_core::runner::status(&mut backend, imported).expect("status");
+    assert!(status.drift.is_empty(), "{project}: the imported files describe another database: {:?}", status.drift);
+    drop(backend);
+    let _ = std::fs::remove_file(&file);
 }
 
 /// A project's history with its DSL ports (`ports/<project>/`) in place of

@@ -158,10 +158,9 @@ pub fn schema_before(file: &Path, version: u64, current: Option<&Migration>) -> 
             }
         };
         let Some(migration) = cached else { return History::Broken(path.clone()) };
-        for step in &migration.steps {
-            if schema.apply(&step.op).is_err() {
-                return History::Broken(path.clone());
-            }
+        let postgres = *flavor.get_or_insert_with(|| flavor_of(&file)) == crate::raw_sql::Flavor::Postgres;
+        if schema.apply_migration(&migration, postgres).is_err() {
+            return History::Broken(path.clone());
         }
     }
     dir_state.snapshot = Some((listing, schema.clone()));
@@ -201,7 +200,7 @@ fn replay_cold(dir_state: &mut DirState, file: &Path, earlier: &[(u64, PathBuf)]
             dir_state.parsed.insert(key(path).to_owned(), (stamp, migration.clone()));
             listing.push((path.clone(), stamp));
             let Some(migration) = migration else { return History::Broken(path.clone()) };
-            if migration.steps.iter().any(|step| schema.apply(&step.op).is_err()) {
+            if schema.apply_migration(&migration, flavor == crate::raw_sql::Flavor::Postgres).is_err() {
                 return History::Broken(path.clone());
             }
         }

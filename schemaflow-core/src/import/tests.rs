@@ -192,7 +192,7 @@ fn what_the_dsl_cannot_say_stays_raw_sql() {
 #[test]
 fn files_after_one_that_does_not_apply_are_not_called_compiling() {
     let source = dir("broken");
-    // SQLite accepts a reference to a table created later; the replay does not.
+    // PostgreSQL refuses a reference to a table a later migration creates.
     write(
         &source,
         "V1__initial.sql",

@@ -20,6 +20,7 @@ pub fn object(kind: &str, class: RawClass, table: Option<String>, inverse: Optio
         setting: None,
         object: None,
         definition: None,
+        copied_from: None,
     })
 }
 
@@ -123,7 +124,10 @@ pub fn classify(statement: &Statement) -> Op {
             if values {
                 object("INSERT", InsertValues, table, None)
             } else {
-                object("INSERT … SELECT", Data, table, None)
+                match (object("INSERT … SELECT", Data, table, None), i.source.as_deref().and_then(whole_table)) {
+                    (Op::Sql(s), Some(from)) => Op::Sql(RawStatement { copied_from: Some(from), ..s }),
+                    (op, _) => op,
+                }
             }
         }
         Statement::Merge(m) => object("MERGE", Data, Some(factor(&m.table)), None),
@@ -179,6 +183,7 @@ fn session(kind: &str, setting: Option<SessionSetting>) -> Op {
         setting,
         object: None,
         definition: None,
+        copied_from: None,
     })
 }
 
@@ -214,6 +219,25 @@ fn drop_function(f: &CreateFunction) -> Option<String> {
     }
     let types: Vec<String> = f.args.iter().flatten().map(|a| a.data_type.to_string()).collect();
     Some(format!("DROP FUNCTION {}({})", f.name, types.join(", ")))
+}
+
+/// The table a query reads every row of: `SELECT … FROM t` with no
+/// filter, join, grouping, `DISTINCT` or limit.
+fn whole_table(query: &sqlparser::ast::Query) -> Option<String> {
+    let SetExpr::Select(select) = query.body.as_ref() else { return None };
+    let [from] = select.from.as_slice() else { return None };
+    let plain = query.with.is_none()
+        && query.limit_clause.is_none()
+        && query.fetch.is_none()
+        && select.selection.is_none()
+        && select.having.is_none()
+        && select.distinct.is_none()
+        && from.joins.is_empty()
+        && matches!(&select.group_by, sqlparser::ast::GroupByExpr::Expressions(e, m) if e.is_empty() && m.is_empty());
+    match &from.relation {
+        TableFactor::Table { name, .. } if plain => Some(object_name(name)),
+        _ => None,
+    }
 }
 
 fn relation(t: &TableWithJoins) -> String {

@@ -13,7 +13,7 @@ use sqlparser::tokenizer::Token;
 use super::classify::{self, object};
 use super::types::{column_type, default, ident, object_name};
 use super::{Flavor, split};
-use crate::model::{Column, Constraint, ConstraintKind, FkAction, Index, Op, RawClass, Table, naming};
+use crate::model::{Column, Constraint, ConstraintKind, DefaultValue, FkAction, Index, Op, RawClass, Table, naming};
 
 /// The operations of one parsed statement.
 pub fn lower(statement: &Statement, flavor: Flavor) -> Vec<Op> {
@@ -177,6 +177,19 @@ fn column(table: &str, def: &ColumnDef, flavor: Flavor, checks: &mut usize) -> (
             }
             _ => {}
         }
+    }
+    // SQLite has no boolean values: `BOOLEAN DEFAULT 0` is how it writes
+    // `false` (and how schemaflow writes it there).
+    if flavor == Flavor::Sqlite
+        && column.ty == crate::model::ColumnType::Bool
+        && let Some(DefaultValue::Int(n)) = &column.default
+        && let Some(b) = match n.as_str() {
+            "0" => Some(false),
+            "1" => Some(true),
+            _ => None,
+        }
+    {
+        column.default = Some(DefaultValue::Bool(b));
     }
     (column, constraints)
 }

@@ -136,6 +136,7 @@ fn unreadable(kind: &str, why: String) -> Op {
         setting: None,
         object: None,
         definition: None,
+        copied_from: None,
     })
 }
 

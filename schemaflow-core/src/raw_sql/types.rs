@@ -52,6 +52,9 @@ pub fn column_type(ty: &DataType, flavor: Flavor) -> (ColumnType, bool) {
         DataType::Date => ColumnType::Date,
         DataType::Time(_, TimezoneInfo::None | TimezoneInfo::WithoutTimeZone) => ColumnType::Time,
         DataType::Timestamp(_, TimezoneInfo::None | TimezoneInfo::WithoutTimeZone) => ColumnType::Timestamp,
+        // SQLite's `DATETIME` (diesel's name) is a timestamp of numeric
+        // affinity, as `TIMESTAMP` is there.
+        DataType::Datetime(None) if flavor == Flavor::Sqlite => ColumnType::Timestamp,
         DataType::Timestamp(_, TimezoneInfo::WithTimeZone | TimezoneInfo::Tz) => ColumnType::TimestampTz,
         DataType::Uuid => ColumnType::Uuid,
         DataType::JSONB => ColumnType::Json,

@@ -2,7 +2,8 @@
 //! the schema back to where the migration started, or a raw `sql "…" down
 //! "…"` whose down does not undo its statements.
 
-use super::{Diagnostic, Rule, schema_facts};
+use super::{Diagnostic, Rule, apply_on_targets, schema_facts};
+use crate::config::Targets;
 use crate::diff;
 use crate::location::{Location, Part, Section};
 use crate::model::{Down, Migration, Undo};
@@ -22,7 +23,7 @@ pub const DOWN_KEYWORD: Location = Location { section: Section::Down, step: usiz
 
 /// Each raw literal with a written `down "…"`: its statements, then that
 /// down, must leave the schema as it was before the literal.
-fn check_raw_downs(before: &Schema, migration: &Migration, out: &mut Vec<Diagnostic>) {
+fn check_raw_downs(before: &Schema, migration: &Migration, targets: &Targets, out: &mut Vec<Diagnostic>) {
     let mut schema = before.clone();
     // The schema before the literal being read.
     let mut literal_start: Option<Schema> = None;
@@ -40,7 +41,7 @@ fn check_raw_downs(before: &Schema, migration: &Migration, out: &mut Vec<Diagnos
         // A statement of the down that the schema refuses (a table dropped
         // while another's foreign key still references it) fails on the
         // database as well: the rollback would stop there.
-        if let Some(e) = down.iter().find_map(|d| undone.apply(&d.op).err()) {
+        if let Some(e) = down.iter().find_map(|d| apply_on_targets(&mut undone, &d.op, targets).err()) {
             let mut d = schema_facts::diagnostic(Location::up(index, Part::Modifier("down")), &e);
             d.message = format!("in `down`: {}", d.message);
             if e.help.is_none() {
@@ -62,15 +63,21 @@ fn check_raw_downs(before: &Schema, migration: &Migration, out: &mut Vec<Diagnos
     }
 }
 
-pub(super) fn check(before: &Schema, after: &Schema, migration: &Migration, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(
+    before: &Schema,
+    after: &Schema,
+    migration: &Migration,
+    targets: &Targets,
+    out: &mut Vec<Diagnostic>,
+) {
     if matches!(migration.down, Down::Derived) {
-        check_raw_downs(before, migration, out);
+        check_raw_downs(before, migration, targets, out);
     }
     let Down::Explicit(steps) = &migration.down else { return };
     let mut schema = after.clone();
     let mut facts_ok = true;
     for (index, step) in steps.iter().enumerate() {
-        if let Err(e) = schema.apply(&step.op) {
+        if let Err(e) = apply_on_targets(&mut schema, &step.op, targets) {
             let location = Location { section: Section::Down, step: index, part: e.part.clone() };
             out.push(schema_facts::diagnostic(location, &e));
             facts_ok = false;

@@ -13,6 +13,20 @@ pub(super) const RULE: Rule = Rule {
     advice: false,
 };
 
+/// A column the table rebuilt by copy at this step leaves behind.
+pub(super) fn dropped_by_rebuild(cx: &StepContext, table: &str, column: &str) -> Diagnostic {
+    Diagnostic::new(
+        &RULE,
+        cx.at(Part::Table),
+        format!(
+            "rebuilding table `{table}` drops its column `{column}`: its data is lost and the code that still uses it breaks"
+        ),
+        format!(
+            "first deploy code that no longer reads or writes `{column}`; once no running code uses it, acknowledge the drop with a reason"
+        ),
+    )
+}
+
 pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     let Op::DropColumn { table, column, .. } = &cx.step.op else { return };
     if !cx.is_existing(table) || cx.in_online_contract(table, column) {

@@ -18,6 +18,15 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     if !cx.is_existing(table) {
         return;
     }
+    // A rebuild by copy keeps the rows; what it loses is the columns the
+    // new table does not have.
+    if let Some(new) = cx.rebuilt_as(table) {
+        let old = cx.schema.table(table).map(|t| t.columns.as_slice()).unwrap_or_default();
+        for column in old.iter().filter(|c| new.column(&c.name).is_none()) {
+            out.push(super::drop_column::dropped_by_rebuild(cx, table, &column.name));
+        }
+        return;
+    }
     out.push(Diagnostic::new(
         &RULE,
         cx.at(Part::Table),

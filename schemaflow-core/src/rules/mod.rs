@@ -47,8 +47,8 @@ use std::collections::HashSet;
 
 use crate::config::Targets;
 use crate::location::{Location, Part, Section};
-use crate::model::{Down, Migration, Op, Step, Table};
-use crate::schema::Schema;
+use crate::model::{Constraint, ConstraintKind, Down, Migration, Op, Step, Table};
+use crate::schema::{Schema, SchemaError};
 
 /// A rule's fixed description: what the catalogue and the docs print.
 #[derive(Debug, PartialEq, Eq)]
@@ -224,6 +224,47 @@ pub struct StepContext<'a> {
 }
 
 impl StepContext<'_> {
+    /// The table that takes `dropped`'s place when this migration rebuilds
+    /// it by copying, as SQLite changes a table (one write transaction,
+    /// so no reader sees the steps in between): `CREATE TABLE new …;
+    /// INSERT INTO new … SELECT … FROM t; DROP TABLE t; ALTER TABLE new
+    /// RENAME TO t`, or with the old table renamed away first (`ALTER TABLE
+    /// t RENAME TO old; CREATE TABLE t …; INSERT INTO t … SELECT … FROM
+    /// old; DROP TABLE old`). PostgreSQL changes a table in place, and a
+    /// copy holds its lock all along: there this is `None`.
+    pub fn rebuilt_as(&self, dropped: &str) -> Option<&Table> {
+        if self.targets.postgres {
+            return None;
+        }
+        let copied_into = |into: &str| {
+            self.earlier.iter().any(|s| {
+                matches!(&s.op, Op::Sql(r) if r.table.as_deref() == Some(into)
+                    && r.copied_from.as_deref() == Some(dropped))
+            }) && self.created.contains(into)
+        };
+        // Copied into a new table that then takes the old one's name.
+        let renamed_back = self.rest.iter().find_map(|s| match &s.op {
+            Op::RenameTable { from, to } if to == dropped && copied_into(from) => Some(from.as_str()),
+            _ => None,
+        });
+        // Renamed away, its name re-created and filled from it.
+        let renamed_away = self.earlier.iter().find_map(|s| match &s.op {
+            Op::RenameTable { from, to } if to == dropped && copied_into(from) => Some(from.as_str()),
+            _ => None,
+        });
+        renamed_back.or(renamed_away).and_then(|new| self.schema.table(new))
+    }
+
+    /// Whether renaming `from` to `to` moves the old table out of the way
+    /// of a rebuild by copy (see [`StepContext::rebuilt_as`]): a later step
+    /// fills a new `from` from `to`, and another drops `to`.
+    pub fn renames_away_for_rebuild(&self, from: &str, to: &str) -> bool {
+        !self.targets.postgres
+            && self.rest.iter().any(|s| {
+                matches!(&s.op, Op::Sql(r) if r.table.as_deref() == Some(from) && r.copied_from.as_deref() == Some(to))
+            })
+            && self.rest.iter().any(|s| matches!(&s.op, Op::DropTable { table, .. } if table == to))
+    }
     /// Whether `table` existed before this migration, so that it may hold
     /// rows and be in use by running code.
     pub fn is_existing(&self, table: &str) -> bool {
@@ -313,6 +354,13 @@ pub fn check(before: &Schema, migration: &Migration, targets: &Targets) -> Repor
     let mut created = HashSet::new();
     let mut failed = HashSet::new();
     let mut added_columns = HashSet::new();
+    // SQLite checks references when rows change, not when tables do: a
+    // foreign key may name a table a later step creates, and a table may
+    // go before the keys to it. Each must hold by the end of the migration.
+    // Keys written before their table, as (step, table, constraint):
+    let mut forward_keys = Vec::new();
+    // Keys to a missing table, by the step that left them so:
+    let mut dangling_since = std::collections::BTreeMap::new();
     for (index, step) in migration.steps.iter().enumerate() {
         let cx = StepContext {
             schema: &schema,
@@ -329,7 +377,25 @@ pub fn check(before: &Schema, migration: &Migration, targets: &Targets) -> Repor
         let mut step_found = Vec::new();
         run_step_rules(&cx, true, &mut step_found);
         let no_op = schema.leaves_unchanged(&step.op);
-        match schema.apply(&step.op) {
+        let dangling_before = schema.dangling_references();
+        let applied = match schema.forward_reference(&step.op).filter(|_| !no_op) {
+            // PostgreSQL checks a foreign key's table when the key is created.
+            Some((missing, e)) if targets.postgres => Err(later_created(e, &missing, &migration.steps[index + 1..])),
+            Some(_) => {
+                forward_keys.extend(foreign_keys(&step.op).map(|(t, c)| (index, t, c)));
+                schema.apply(&step.op)
+            }
+            None => match schema.referenced_drop(&step.op) {
+                Some(e) if targets.postgres => Err(e),
+                _ => schema.apply(&step.op),
+            },
+        };
+        if applied.is_ok() {
+            for key in schema.dangling_references().difference(&dangling_before) {
+                dangling_since.entry(key.clone()).or_insert(index);
+            }
+        }
+        match applied {
             Ok(()) => {
                 if !no_op {
                     track_created(&mut created, &step.op);
@@ -356,15 +422,72 @@ pub fn check(before: &Schema, migration: &Migration, targets: &Targets) -> Repor
             }
         }
     }
+    let dangling = schema.dangling_references();
+    for ((table, constraint, ref_table), index) in dangling_since {
+        if !dangling.contains(&(table.clone(), constraint.clone(), ref_table.clone())) {
+            continue;
+        }
+        let e = match &migration.steps[index].op {
+            Op::DropTable { .. } => SchemaError::dangling(&ref_table, &constraint, &table),
+            _ => schema.missing_at_end(&ref_table),
+        };
+        failed.insert((Section::Up, index));
+        found.push(schema_facts::diagnostic(Location::up(index, e.part.clone()), &e));
+    }
+    for (index, table, constraint) in forward_keys {
+        if dangling.iter().any(|(t, c, _)| *t == table && *c == constraint) {
+            continue; // reported above
+        }
+        if let Some(e) = schema.foreign_key_problem(&table, &constraint) {
+            failed.insert((Section::Up, index));
+            found.push(schema_facts::diagnostic(Location::up(index, e.part.clone()), &e));
+        }
+    }
     fk_without_index::check(before, &schema, migration, &mut found);
     missing_down::check(before, migration, &mut found);
     advice::narrowing_rollback(before, &schema, migration, &mut found);
-    check_down(&schema, &created, migration, targets, &mut found, &mut failed);
-    down_does_not_restore::check(before, &schema, migration, &mut found);
+    // A table that takes the name of one there before the migration (a
+    // rebuild by copy, a drop and re-create) is not new to a rollback: its
+    // down does not drop it, and it holds the rows.
+    let created_new: HashSet<String> = created.into_iter().filter(|t| !before.tables.contains_key(t)).collect();
+    check_down(&schema, &created_new, migration, targets, &mut found, &mut failed);
+    down_does_not_restore::check(before, &schema, migration, targets, &mut found);
 
     let mut diagnostics = unused_allow::apply_allows(migration, found, &failed);
     diagnostics.sort_by_key(|d| (d.location.section, d.location.step));
     Report { diagnostics, schema_after: schema }
+}
+
+/// The foreign keys `op` declares, as `(table, constraint)`.
+fn foreign_keys(op: &Op) -> impl Iterator<Item = (String, String)> + '_ {
+    let (table, constraints): (&str, &[Constraint]) = match op {
+        Op::CreateTable(t) => (&t.name, &t.constraints),
+        Op::AddConstraint { table, constraint, .. } => (table, std::slice::from_ref(constraint)),
+        _ => ("", &[]),
+    };
+    constraints
+        .iter()
+        .filter(|c| matches!(c.kind, ConstraintKind::ForeignKey { .. }))
+        .map(move |c| (table.to_owned(), c.name.clone()))
+}
+
+/// [`Schema::apply`] as the target databases run `op`: PostgreSQL refuses
+/// a foreign key to a table that does not exist yet, SQLite accepts it.
+fn apply_on_targets(schema: &mut Schema, op: &Op, targets: &Targets) -> Result<(), SchemaError> {
+    if targets.postgres { schema.apply_checking_references(op) } else { schema.apply(op) }
+}
+
+/// A foreign key to a missing table, with the way out when a later step
+/// of the migration creates that table.
+fn later_created(e: SchemaError, missing: &str, rest: &[Step]) -> SchemaError {
+    if !rest.iter().any(|s| matches!(&s.op, Op::CreateTable(t) if t.name == missing)) {
+        return e;
+    }
+    SchemaError {
+        message: format!("{}: a later step creates it, and PostgreSQL checks it when the key is created", e.message),
+        help: Some(format!("create `{missing}` before the tables whose foreign keys reference it")),
+        ..e
+    }
 }
 
 /// Runs the per-step rules of [`Runs::Both`] over a written `down` block, replayed from the
@@ -429,7 +552,7 @@ fn check_down(
         let mut step_found = Vec::new();
         run_step_rules(&cx, false, &mut step_found);
         let no_op = schema.leaves_unchanged(&step.op);
-        if schema.apply(&step.op).is_err() {
+        if apply_on_targets(&mut schema, &step.op, targets).is_err() {
             failed.insert((Section::Down, index));
             continue;
         }

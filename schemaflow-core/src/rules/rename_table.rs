@@ -17,7 +17,7 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     let Op::RenameTable { from, to } = &cx.step.op else { return };
     // Online: the next step keeps the old name as a view.
     let online = cx.rest.first().is_some_and(|next| next.keeps_old_name_of(from));
-    if !cx.is_existing(from) || online {
+    if !cx.is_existing(from) || online || cx.renames_away_for_rebuild(from, to) {
         return;
     }
     out.push(Diagnostic::new(

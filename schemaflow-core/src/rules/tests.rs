@@ -108,6 +108,46 @@ fn sf005_sf006_sf028_schema_facts() {
 }
 
 #[test]
+fn a_foreign_key_to_a_table_created_later_in_the_migration_is_for_sqlite_only() {
+    let forward = "create_table posts { id: i64 primary_key, author_id: i64 references people(id) }
+                   create_table people { id: i64 primary_key }
+                   create_index on posts(author_id)";
+    assert!(codes_for(&sqlite_only(), &[], forward).is_empty(), "{:?}", codes_for(&sqlite_only(), &[], forward));
+    let report = report_for(&Targets::default(), &[], forward);
+    let [d] = &report.diagnostics[..] else { panic!("{:?}", report.diagnostics) };
+    assert_eq!((d.rule.code, d.location.step), ("SF005", 0));
+    assert!(d.message.contains("a later step creates it"), "{}", d.message);
+    assert_eq!(d.help, "create `people` before the tables whose foreign keys reference it");
+
+    // A key to a table no step creates breaks the first insert on SQLite.
+    let never = "create_table posts { id: i64 primary_key, author_id: i64 references peple(id) }
+                 create_index on posts(author_id)";
+    let report = report_for(&sqlite_only(), &[USERS], never);
+    let [d] = &report.diagnostics[..] else { panic!("{:?}", report.diagnostics) };
+    assert_eq!((d.rule.code, d.location.step), ("SF005", 0));
+    assert!(d.message.ends_with("when the migration ends"), "{}", d.message);
+    // The referenced columns are checked once the table is there.
+    let not_a_key = "create_table posts { id: i64 primary_key, author_id: i64 references people(age) }
+                     create_table people { id: i64 primary_key, age: i32 }
+                     create_index on posts(author_id)";
+    assert_eq!(codes_for(&sqlite_only(), &[], not_a_key), ["SF028"]);
+    // Written without columns, the key is to the table's primary key, as
+    // SQLite reads it once the table exists.
+    let raw = r#"sql "CREATE TABLE posts (id INTEGER NOT NULL PRIMARY KEY, author_id INTEGER REFERENCES people);
+                     CREATE TABLE people (id INTEGER NOT NULL PRIMARY KEY);
+                     CREATE INDEX posts_author_id_idx ON posts (author_id)""#;
+    let report = report_for(&sqlite_only(), &[], raw);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let posts = report.schema_after.table("posts").expect("posts");
+    assert!(
+        posts.constraints.iter().any(|c| matches!(&c.kind,
+            ConstraintKind::ForeignKey { ref_table, ref_columns, .. } if ref_table == "people" && ref_columns == &["id"])),
+        "{:?}",
+        posts.constraints
+    );
+}
+
+#[test]
 fn sf007_to_sf010_breaking_changes_on_existing_tables_only() {
     assert_eq!(codes(&[USERS], "alter_table users { rename_column name -> full_name }"), ["SF007"]);
     assert_eq!(codes(&[USERS], "rename_table users -> accounts"), ["SF008"]);
@@ -886,5 +926,73 @@ fn sf040_a_rename_keeps_the_default() {
     assert_eq!(
         codes(&[posts], "online_change posts { rename body -> content: String default \"\" }"),
         Vec::<&str>::new()
+    );
+}
+
+#[test]
+fn on_sqlite_a_referenced_table_may_go_before_the_keys_to_it_in_the_same_migration() {
+    let history = [USERS, POSTS];
+    // Tables dropped parent first, as SQLite runs it with foreign keys off.
+    let both = "#[allow(drop_table, \"retired\")] drop_table users;
+                #[allow(drop_table, \"retired\")] drop_table posts";
+    assert!(codes_for(&sqlite_only(), &history, both).is_empty(), "{:?}", codes_for(&sqlite_only(), &history, both));
+    assert_eq!(codes_for(&Targets::default(), &history, both), ["SF028"], "PostgreSQL refuses the first drop");
+    // A key left pointing at nothing breaks every insert into posts.
+    let report = report_for(&sqlite_only(), &history, "#[allow(drop_table, \"retired\")] drop_table users");
+    let [d] = &report.diagnostics[..] else { panic!("{:?}", report.diagnostics) };
+    assert_eq!((d.rule.code, d.location.step), ("SF028", 0));
+    assert!(d.message.contains("still there when the migration ends"), "{}", d.message);
+    // The rebuild SQLite's manual warns about: renaming the old table
+    // takes the keys to it along, and dropping it leaves them dangling.
+    let rebuild = r#"sql "ALTER TABLE users RENAME TO old_users;
+        CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email TEXT NOT NULL);
+        DROP TABLE old_users""#;
+    let report = report_for(&sqlite_only(), &history, rebuild);
+    let codes: Vec<_> = report.diagnostics.iter().map(|d| d.rule.code).collect();
+    assert!(codes.contains(&"SF028"), "{:?}", report.diagnostics);
+}
+
+#[test]
+fn a_sqlite_rebuild_by_copy_keeps_the_rows_and_loses_only_the_columns_it_leaves_out() {
+    let history = [USERS];
+    let rebuild = |columns: &str| {
+        format!(
+            r#"sql "CREATE TABLE users_new (id INTEGER NOT NULL PRIMARY KEY, email TEXT NOT NULL, name VARCHAR(100) NOT NULL{columns});
+            INSERT INTO users_new SELECT id, email, name{columns_copy} FROM users;
+            DROP TABLE users;
+            ALTER TABLE users_new RENAME TO users"
+            irreversible "the copy""#,
+            columns_copy = if columns.is_empty() { "" } else { ", age, created_at" },
+        )
+    };
+    let keeps_all = rebuild(", age INTEGER, created_at TIMESTAMPTZ NOT NULL");
+    assert!(
+        codes_for(&sqlite_only(), &history, &keeps_all).is_empty(),
+        "{:?}",
+        codes_for(&sqlite_only(), &history, &keeps_all)
+    );
+    // Leaving columns out drops them.
+    let report = report_for(&sqlite_only(), &history, &rebuild(""));
+    let dropped: Vec<_> = report.diagnostics.iter().map(|d| (d.rule.code, d.message.clone())).collect();
+    assert_eq!(dropped.len(), 2, "{dropped:?}");
+    assert!(
+        dropped.iter().all(|(code, m)| *code == "SF009" && m.starts_with("rebuilding table `users` drops its column"))
+    );
+    // PostgreSQL changes a table in place; a copy there holds the lock
+    // throughout and the drop is a drop.
+    assert!(codes_for(&Targets::default(), &history, &keeps_all).contains(&"SF010"));
+    // A copy that filters rows is no rebuild.
+    let filtered = keeps_all.replace("FROM users;", "FROM users WHERE age > 0;");
+    assert!(codes_for(&sqlite_only(), &history, &filtered).contains(&"SF010"));
+    // The old table renamed away first, the name re-created and filled.
+    let renamed_away = r#"sql "ALTER TABLE users RENAME TO old_users;
+        CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email TEXT NOT NULL, name VARCHAR(100) NOT NULL, age INTEGER, created_at TIMESTAMPTZ NOT NULL);
+        INSERT INTO users SELECT * FROM old_users;
+        DROP TABLE old_users"
+        irreversible "the copy""#;
+    assert!(
+        codes_for(&sqlite_only(), &history, renamed_away).is_empty(),
+        "{:?}",
+        codes_for(&sqlite_only(), &history, renamed_away)
     );
 }

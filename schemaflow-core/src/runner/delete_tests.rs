@@ -17,6 +17,15 @@ pub(super) fn parse(version: u64, name: &str, src: &str) -> Migration {
     }
 }
 
+/// As [`parse`], reading raw SQL as SQLite's (a crate that targets only SQLite).
+fn parse_sqlite(version: u64, name: &str, src: &str) -> Migration {
+    let tokens = proc_macro2::TokenStream::from_str(src).unwrap();
+    match crate::dsl::parse_migration_for(tokens, version, name, crate::raw_sql::Flavor::Sqlite) {
+        Ok(p) => p.migration,
+        Err(e) => panic!("{src}: {e}"),
+    }
+}
+
 fn count(db: &mut dyn ScratchDatabase, sql: &str) -> i64 {
     let rows = db.query_text(&format!("SELECT CAST(({sql}) AS TEXT)")).unwrap();
     rows[0][0].as_deref().and_then(|v| v.parse().ok()).unwrap()
@@ -302,4 +311,42 @@ fn drop_column_cascade_on_sqlite() {
 fn drop_column_cascade_on_postgres() {
     let Some(db) = crate::runner::test_database::TestDatabase::create("drop_column_cascade") else { return };
     column_dropped_with_cascade(&mut crate::runner::postgres::PostgresBackend::connect(&db.url, "public").unwrap());
+}
+
+/// SQLite's own way to change a table, written by hand in raw SQL (as
+/// diesel and sqlx projects do): a new table, every row copied, the old
+/// one dropped and the new one renamed. The rows, and the foreign key of
+/// another table to it, survive; the replay describes the database that
+/// results, so `status` finds no drift.
+#[test]
+fn a_hand_written_sqlite_rebuild_keeps_rows_and_leaves_no_drift() {
+    let mut db = crate::runner::sqlite::SqliteBackend::in_memory().unwrap();
+    let migrations = vec![
+        parse_sqlite(
+            1,
+            "create",
+            r#"sql "CREATE TABLE folders (uuid TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL, colour TEXT);
+                CREATE TABLE items (id INTEGER NOT NULL PRIMARY KEY, folder_uuid TEXT NOT NULL REFERENCES folders (uuid));
+                CREATE INDEX items_folder_uuid_idx ON items (folder_uuid)""#,
+        ),
+        parse_sqlite(
+            2,
+            "rebuild_folders",
+            r#"#[allow(drop_column, "no code reads the colour")]
+               sql "CREATE TABLE new_folders (uuid TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL);
+                INSERT INTO new_folders (uuid, name) SELECT uuid, name FROM folders;
+                DROP TABLE folders;
+                ALTER TABLE new_folders RENAME TO folders"
+               irreversible "the colour is gone""#,
+        ),
+    ];
+    let options = Options::default();
+    run(&mut db, &migrations[..1], None, &options, &mut |_| {}).unwrap();
+    db.execute("INSERT INTO folders (uuid, name, colour) VALUES ('a', 'A', 'red'), ('b', 'B', NULL)").unwrap();
+    db.execute("INSERT INTO items (id, folder_uuid) VALUES (1, 'a'), (2, 'b')").unwrap();
+    run(&mut db, &migrations, None, &options, &mut |_| {}).unwrap();
+    assert_eq!(count(&mut db, "SELECT count(*) FROM folders"), 2);
+    assert_eq!(count(&mut db, "SELECT count(*) FROM items JOIN folders ON folders.uuid = items.folder_uuid"), 2);
+    let drift = status(&mut db, &migrations).unwrap().drift;
+    assert!(drift.is_empty(), "{drift:?}");
 }

@@ -755,7 +755,9 @@ fn column_type(declared: &str) -> Option<ColumnType> {
         "BLOB" => ColumnType::Bytes,
         "DATE" => ColumnType::Date,
         "TIME" => ColumnType::Time,
-        "TIMESTAMP" => ColumnType::Timestamp,
+        // SQLite has no date type: `DATETIME` is diesel's name for what
+        // the model writes `TIMESTAMP`, with the same (numeric) affinity.
+        "TIMESTAMP" | "DATETIME" => ColumnType::Timestamp,
         "TIMESTAMPTZ" => ColumnType::TimestampTz,
         "UUID" => ColumnType::Uuid,
         "JSON" => ColumnType::Json,
@@ -927,6 +929,15 @@ fn normalize(schema: &Schema) -> Schema {
     let mut out = schema.clone();
     for table in out.tables.values_mut() {
         table.constraints.retain(|c| !matches!(c.kind, ConstraintKind::Check { .. }));
+        // A unique constraint on the primary key's columns adds nothing,
+        // and SQLite keeps no index for it (diesel tables write both).
+        let key: Vec<String> = table.primary_key().map(<[String]>::to_vec).unwrap_or_default();
+        table.constraints.retain(|c| match &c.kind {
+            ConstraintKind::Unique { columns } => {
+                key.is_empty() || columns.len() != key.len() || !columns.iter().all(|c| key.contains(c))
+            }
+            _ => true,
+        });
         for c in &mut table.constraints {
             c.name = format!("{} {:?}", c.kind.describe(), c.kind.columns());
         }

@@ -70,6 +70,7 @@ fn elsewhere_steps(read: Vec<crate::raw_sql::ReadStatement>, only_on: Database) 
                         setting: None,
                         object: None,
                         definition: None,
+                        copied_from: None,
                     })
                 }
             };
