@@ -1118,6 +1118,16 @@ pub struct Assignment {
 }
 
 impl Op {
+    /// The table and the constraints a `create_table` or `add_constraint`
+    /// declares; `None` for the other operations.
+    pub fn declared_constraints(&self) -> Option<(&str, &[Constraint])> {
+        match self {
+            Op::CreateTable(t) => Some((&t.name, &t.constraints)),
+            Op::AddConstraint { table, constraint, .. } => Some((table, std::slice::from_ref(constraint))),
+            _ => None,
+        }
+    }
+
     /// The DSL keyword that starts this operation.
     pub fn keyword(&self) -> &'static str {
         match self {

@@ -1192,42 +1192,37 @@ impl Schema {
     /// migration, and [`Schema::foreign_key_problem`] checks it then.
     /// Returns the missing table's name with the error.
     pub fn forward_reference(&self, op: &Op) -> Option<(String, SchemaError)> {
-        let (table, constraints): (&str, Vec<&Constraint>) = match op {
-            Op::CreateTable(t) => (&t.name, t.constraints.iter().collect()),
-            Op::AddConstraint { table, constraint, .. } => (table, vec![constraint]),
-            _ => return None,
-        };
-        constraints.into_iter().find_map(|c| match &c.kind {
+        let (table, constraints) = op.declared_constraints()?;
+        constraints.iter().find_map(|c| match &c.kind {
             ConstraintKind::ForeignKey { ref_table, .. }
                 if ref_table != table && !self.tables.contains_key(ref_table.as_str()) =>
             {
-                let error = missing(Part::RefTable, format!("referenced table `{ref_table}` does not exist"))
-                    .suggesting(ref_table, self.tables.keys().map(String::as_str));
-                Some((ref_table.clone(), error))
+                Some((ref_table.clone(), self.no_referenced_table(ref_table, "")))
             }
             _ => None,
         })
     }
 
-    /// [`Schema::apply`] as PostgreSQL runs `op`: a foreign key's table
-    /// must exist when the key is created, and a table cannot go while
-    /// another table's foreign key references it.
-    pub fn apply_checking_references(&mut self, op: &Op) -> Result<(), SchemaError> {
-        if let Some(e) = self.forward_reference(op).map(|(_, e)| e).or_else(|| self.referenced_drop(op)) {
+    /// [`Schema::apply`] as the databases run `op`. With `postgres`
+    /// (PostgreSQL among them) as PostgreSQL runs it: a foreign key's
+    /// table must exist when the key is created, and a table cannot go
+    /// while another table's foreign key references it (a statement its
+    /// `IF [NOT] EXISTS` makes a no-op checks nothing). SQLite checks keys
+    /// when rows change, so [`Schema::apply`] keeps a key to a missing
+    /// table as it is (the rules report one left so at a migration's end).
+    pub fn apply_for(&mut self, op: &Op, postgres: bool) -> Result<(), SchemaError> {
+        if postgres
+            && !self.leaves_unchanged(op)
+            && let Some(e) = self.forward_reference(op).map(|(_, e)| e).or_else(|| self.referenced_drop(op))
+        {
             return Err(e);
         }
         self.apply(op)
     }
 
-    /// Replays a whole migration as the databases it targets run it:
-    /// PostgreSQL checks each foreign key when a statement runs
-    /// ([`Schema::apply_checking_references`]); SQLite when rows change, so
-    /// a key to a missing table is kept as it is (the rules report it).
+    /// Replays a whole migration's steps with [`Schema::apply_for`].
     pub fn apply_migration(&mut self, migration: &Migration, postgres: bool) -> Result<(), SchemaError> {
-        for step in &migration.steps {
-            if postgres { self.apply_checking_references(&step.op) } else { self.apply(&step.op) }?;
-        }
-        Ok(())
+        migration.steps.iter().try_for_each(|step| self.apply_for(&step.op, postgres))
     }
 
     /// The refusal PostgreSQL gives `op` when it drops a table another
@@ -1248,7 +1243,13 @@ impl Schema {
 
     /// A foreign key to `table`, which no step of the migration created.
     pub fn missing_at_end(&self, table: &str) -> SchemaError {
-        missing(Part::RefTable, format!("referenced table `{table}` does not exist when the migration ends"))
+        self.no_referenced_table(table, " when the migration ends")
+    }
+
+    /// "referenced table `t` does not exist", then `when`, with the
+    /// closest table name as a suggestion.
+    fn no_referenced_table(&self, table: &str, when: &str) -> SchemaError {
+        missing(Part::RefTable, format!("referenced table `{table}` does not exist{when}"))
             .suggesting(table, self.tables.keys().map(String::as_str))
     }
 
@@ -1277,10 +1278,7 @@ impl Schema {
         let c = t.constraints.iter().find(|c| c.name == constraint)?;
         let ConstraintKind::ForeignKey { ref_table, .. } = &c.kind else { return None };
         if *ref_table != t.name && !self.tables.contains_key(ref_table.as_str()) {
-            return Some(
-                missing(Part::RefTable, format!("referenced table `{ref_table}` does not exist"))
-                    .suggesting(ref_table, self.tables.keys().map(String::as_str)),
-            );
+            return Some(self.no_referenced_table(ref_table, ""));
         }
         self.check_constraint(t, c).err()
     }

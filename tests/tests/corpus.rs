@@ -254,11 +254,7 @@ fn importing_the_real_diesel_directories_gives_files_that_compile_or_are_rejecte
         }
         let imported: Vec<_> =
             files.iter().map(|f| dsl::load(&into.join("migrations").join(&f.file_name)).expect("loads")).collect();
-        if targets.postgres {
-            built_by_the_original_sql_matches(project, &imported);
-        } else {
-            built_on_sqlite_by_the_original_sql_matches(project, &imported);
-        }
+        built_by_the_original_sql_matches(project, &targets, &imported);
         if project == "lemmy" {
             lemmy = imported;
         }
@@ -288,37 +284,32 @@ fn importing_the_real_diesel_directories_gives_files_that_compile_or_are_rejecte
 /// A database the project's own SQL built (the corpus files, raw, as they
 /// ran before) is the database the imported files describe: applied under
 /// the same versions, `status` finds no drift, so nothing the DSL steps say
-/// differs from what the SQL did.
-fn built_by_the_original_sql_matches(project: &str, imported: &[schemaflow_core::model::Migration]) {
-    let Some(db) = schemaflow_core::runner::test_database::TestDatabase::create(&format!("corpus_original_{project}"))
-    else {
-        return;
+/// differs from what the SQL did. On PostgreSQL, or on a SQLite file for a
+/// project written for SQLite (hand-written table rebuilds, keys written
+/// before their table and all).
+fn built_by_the_original_sql_matches(project: &str, targets: &Targets, imported: &[schemaflow_core::model::Migration]) {
+    use schemaflow_core::runner::{
+        Backend, postgres::PostgresBackend, sqlite::SqliteBackend, test_database::TestDatabase,
     };
-    let original: Vec<_> = corpus(project).iter().map(|f| dsl::load(f).expect("loads")).collect();
-    let mut backend = schemaflow_core::runner::postgres::PostgresBackend::connect(&db.url, "public").expect("connects");
-    let options = dialect::Options::default();
-    let applied = schemaflow_core::runner::run(&mut backend, &original, None, &options, &mut |_| {});
-    assert_eq!(applied.expect("the original SQL applies"), original.len(), "{project}");
-    let status = schemaflow_core::runner::status(&mut backend, imported).expect("status");
-    assert!(status.drift.is_empty(), "{project}: the imported files describe another database: {:?}", status.drift);
-}
-
-/// [`built_by_the_original_sql_matches`] for a project written for
-/// SQLite, on a database file: the original SQL (hand-written table
-/// rebuilds, keys written before their table and all) applies, and the
-/// imported files describe what it built.
-fn built_on_sqlite_by_the_original_sql_matches(project: &str, imported: &[schemaflow_core::model::Migration]) {
-    use schemaflow_core::runner::sqlite::SqliteBackend;
     let file = std::env::temp_dir().join(format!("schemaflow-corpus-{project}-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&file);
+    let server;
+    let mut backend: Box<dyn Backend> = if targets.postgres {
+        let Some(db) = TestDatabase::create(&format!("corpus_original_{project}")) else { return };
+        let backend = PostgresBackend::connect(&db.url, "public").expect("connects");
+        server = Some(db);
+        Box::new(backend)
+    } else {
+        server = None;
+        Box::new(SqliteBackend::open(&file).expect("opens the database file"))
+    };
     let original: Vec<_> = corpus(project).iter().map(|f| dsl::load(f).expect("loads")).collect();
-    let mut backend = SqliteBackend::open(&file).expect("opens the database file");
     let options = dialect::Options::default();
-    let applied = schemaflow_core::runner::run(&mut backend, &original, None, &options, &mut |_| {});
-    assert_eq!(applied.expect("the original SQL applies on SQLite"), original.len(), "{project}");
-    let status = schemaflow_core::runner::status(&mut backend, imported).expect("status");
+    let applied = schemaflow_core::runner::run(backend.as_mut(), &original, None, &options, &mut |_| {});
+    assert_eq!(applied.expect("the original SQL applies"), original.len(), "{project}");
+    let status = schemaflow_core::runner::status(backend.as_mut(), imported).expect("status");
     assert!(status.drift.is_empty(), "{project}: the imported files describe another database: {:?}", status.drift);
-    drop(backend);
+    drop((backend, server));
     let _ = std::fs::remove_file(&file);
 }
 

@@ -72,7 +72,7 @@ pub fn body(up: &str, down: Option<&str>, schema: &mut Schema, flavor: Flavor, a
         let rendered =
             (replay_ok && statement.complete && same_keys).then(|| as_dsl(&resolved, schema, flavor)).flatten();
         for op in &resolved {
-            replay_ok &= apply_as(schema, op, flavor).is_ok();
+            replay_ok &= schema.apply_for(op, flavor == Flavor::Postgres).is_ok();
         }
         match rendered {
             Some(rendered) => {
@@ -118,7 +118,7 @@ fn as_dsl(ops: &[Op], before: &Schema, flavor: Flavor) -> Option<Vec<Rendered>> 
     let mut schema = before.clone();
     for op in ops {
         rendered.push(render::op(op, &schema)?);
-        apply_as(&mut schema, op, flavor).ok()?;
+        schema.apply_for(op, flavor == Flavor::Postgres).ok()?;
     }
     let steps = parse(
         &join(&rendered.iter().cloned().map(|r| Piece::Dsl { comments: Vec::new(), rendered: r }).collect::<Vec<_>>()),
@@ -163,7 +163,7 @@ fn derived_matches(body: &str, down: &str, before: &Schema, after: &Schema, flav
     let Some(steps) = parse(body, flavor) else { return false };
     let Derived::Steps(derived) = rollback::derive(before, &steps) else { return false };
     let mut by_derived = after.clone();
-    if derived.iter().any(|s| apply_as(&mut by_derived, &s.op, flavor).is_err()) {
+    if derived.iter().any(|s| by_derived.apply_for(&s.op, flavor == Flavor::Postgres).is_err()) {
         return false;
     }
     let mut by_source = after.clone();
@@ -175,7 +175,7 @@ fn derived_matches(body: &str, down: &str, before: &Schema, after: &Schema, flav
         }
         for op in &statement.ops {
             let converts = matches!(op, Op::AlterColumnType { using: Some(_), .. });
-            if converts || matches!(op, Op::Sql(_)) || apply_as(&mut by_source, op, flavor).is_err() {
+            if converts || matches!(op, Op::Sql(_)) || by_source.apply_for(op, flavor == Flavor::Postgres).is_err() {
                 return false;
             }
         }
@@ -184,15 +184,6 @@ fn derived_matches(body: &str, down: &str, before: &Schema, after: &Schema, flav
 }
 
 /// `--` comment lines of a gap between statements, as `//` lines.
-/// [`Schema::apply`] as the database the SQL is read for runs it:
-/// PostgreSQL checks foreign keys when each statement runs.
-fn apply_as(schema: &mut Schema, op: &Op, flavor: Flavor) -> Result<(), crate::schema::SchemaError> {
-    match flavor {
-        Flavor::Postgres => schema.apply_checking_references(op),
-        Flavor::Sqlite => schema.apply(op),
-    }
-}
-
 fn comment_lines(gap: &str) -> Vec<String> {
     gap.lines()
         .map(str::trim)

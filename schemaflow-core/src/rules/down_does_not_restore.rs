@@ -2,7 +2,7 @@
 //! the schema back to where the migration started, or a raw `sql "…" down
 //! "…"` whose down does not undo its statements.
 
-use super::{Diagnostic, Rule, apply_on_targets, schema_facts};
+use super::{Diagnostic, Rule, schema_facts};
 use crate::config::Targets;
 use crate::diff;
 use crate::location::{Location, Part, Section};
@@ -41,7 +41,7 @@ fn check_raw_downs(before: &Schema, migration: &Migration, targets: &Targets, ou
         // A statement of the down that the schema refuses (a table dropped
         // while another's foreign key still references it) fails on the
         // database as well: the rollback would stop there.
-        if let Some(e) = down.iter().find_map(|d| apply_on_targets(&mut undone, &d.op, targets).err()) {
+        if let Some(e) = down.iter().find_map(|d| undone.apply_for(&d.op, targets.postgres).err()) {
             let mut d = schema_facts::diagnostic(Location::up(index, Part::Modifier("down")), &e);
             d.message = format!("in `down`: {}", d.message);
             if e.help.is_none() {
@@ -77,7 +77,7 @@ pub(super) fn check(
     let mut schema = after.clone();
     let mut facts_ok = true;
     for (index, step) in steps.iter().enumerate() {
-        if let Err(e) = apply_on_targets(&mut schema, &step.op, targets) {
+        if let Err(e) = schema.apply_for(&step.op, targets.postgres) {
             let location = Location { section: Section::Down, step: index, part: e.part.clone() };
             out.push(schema_facts::diagnostic(location, &e));
             facts_ok = false;

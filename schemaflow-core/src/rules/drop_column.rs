@@ -13,6 +13,13 @@ pub(super) const RULE: Rule = Rule {
     advice: false,
 };
 
+/// The help: the code goes first, then the column, with a reason.
+fn safe_way(column: &str) -> String {
+    format!(
+        "first deploy code that no longer reads or writes `{column}`; once no running code uses it, acknowledge the drop with a reason"
+    )
+}
+
 /// A column the table rebuilt by copy at this step leaves behind.
 pub(super) fn dropped_by_rebuild(cx: &StepContext, table: &str, column: &str) -> Diagnostic {
     Diagnostic::new(
@@ -21,9 +28,7 @@ pub(super) fn dropped_by_rebuild(cx: &StepContext, table: &str, column: &str) ->
         format!(
             "rebuilding table `{table}` drops its column `{column}`: its data is lost and the code that still uses it breaks"
         ),
-        format!(
-            "first deploy code that no longer reads or writes `{column}`; once no running code uses it, acknowledge the drop with a reason"
-        ),
+        safe_way(column),
     )
 }
 
@@ -36,8 +41,6 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
         &RULE,
         cx.at(Part::Column(column.clone())),
         format!("dropping column `{table}.{column}` loses its data and breaks the code that still uses it"),
-        format!(
-            "first deploy code that no longer reads or writes `{column}`; once no running code uses it, acknowledge the drop with a reason"
-        ),
+        safe_way(column),
     ));
 }

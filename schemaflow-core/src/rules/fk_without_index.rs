@@ -2,7 +2,7 @@
 
 use super::{Diagnostic, Rule};
 use crate::location::{Location, Part};
-use crate::model::{Constraint, ConstraintKind, Migration, Op};
+use crate::model::{ConstraintKind, Migration};
 use crate::schema::Schema;
 
 pub(super) const RULE: Rule = Rule {
@@ -32,12 +32,8 @@ pub fn is_covered(schema: &Schema, table: &str, columns: &[String]) -> bool {
 /// Checks each foreign key this migration adds against the schema after it.
 pub(super) fn check(_before: &Schema, after: &Schema, migration: &Migration, out: &mut Vec<Diagnostic>) {
     for (index, step) in migration.steps.iter().enumerate() {
-        let added: Vec<(&str, &Constraint)> = match &step.op {
-            Op::CreateTable(t) => t.constraints.iter().map(|c| (t.name.as_str(), c)).collect(),
-            Op::AddConstraint { table, constraint, .. } => vec![(table.as_str(), constraint)],
-            _ => continue,
-        };
-        for (table, constraint) in added {
+        let Some((table, added)) = step.op.declared_constraints() else { continue };
+        for constraint in added {
             let ConstraintKind::ForeignKey { columns, ref_table, .. } = &constraint.kind else { continue };
             let still_there = after.table(table).is_some_and(|t| t.constraint(&constraint.name).is_some());
             if !still_there || is_covered(after, table, columns) {

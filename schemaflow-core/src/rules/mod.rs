@@ -47,7 +47,7 @@ use std::collections::HashSet;
 
 use crate::config::Targets;
 use crate::location::{Location, Part, Section};
-use crate::model::{Constraint, ConstraintKind, Down, Migration, Op, Step, Table};
+use crate::model::{ConstraintKind, Down, Migration, Op, Step, Table};
 use crate::schema::{Schema, SchemaError};
 
 /// A rule's fixed description: what the catalogue and the docs print.
@@ -236,23 +236,16 @@ impl StepContext<'_> {
         if self.targets.postgres {
             return None;
         }
-        let copied_into = |into: &str| {
-            self.earlier.iter().any(|s| {
-                matches!(&s.op, Op::Sql(r) if r.table.as_deref() == Some(into)
-                    && r.copied_from.as_deref() == Some(dropped))
-            }) && self.created.contains(into)
-        };
-        // Copied into a new table that then takes the old one's name.
-        let renamed_back = self.rest.iter().find_map(|s| match &s.op {
+        let copied_into =
+            |into: &str| self.created.contains(into) && self.earlier.iter().any(|s| copies_every_row(s, dropped, into));
+        // Copied into a new table that a later step renames to the old
+        // one's name, or into the old name re-created after an earlier step
+        // renamed the old table away to `dropped`.
+        let new = self.rest.iter().chain(self.earlier).find_map(|s| match &s.op {
             Op::RenameTable { from, to } if to == dropped && copied_into(from) => Some(from.as_str()),
             _ => None,
-        });
-        // Renamed away, its name re-created and filled from it.
-        let renamed_away = self.earlier.iter().find_map(|s| match &s.op {
-            Op::RenameTable { from, to } if to == dropped && copied_into(from) => Some(from.as_str()),
-            _ => None,
-        });
-        renamed_back.or(renamed_away).and_then(|new| self.schema.table(new))
+        })?;
+        self.schema.table(new)
     }
 
     /// Whether renaming `from` to `to` moves the old table out of the way
@@ -260,11 +253,10 @@ impl StepContext<'_> {
     /// fills a new `from` from `to`, and another drops `to`.
     pub fn renames_away_for_rebuild(&self, from: &str, to: &str) -> bool {
         !self.targets.postgres
-            && self.rest.iter().any(|s| {
-                matches!(&s.op, Op::Sql(r) if r.table.as_deref() == Some(from) && r.copied_from.as_deref() == Some(to))
-            })
+            && self.rest.iter().any(|s| copies_every_row(s, to, from))
             && self.rest.iter().any(|s| matches!(&s.op, Op::DropTable { table, .. } if table == to))
     }
+
     /// Whether `table` existed before this migration, so that it may hold
     /// rows and be in use by running code.
     pub fn is_existing(&self, table: &str) -> bool {
@@ -377,24 +369,25 @@ pub fn check(before: &Schema, migration: &Migration, targets: &Targets) -> Repor
         let mut step_found = Vec::new();
         run_step_rules(&cx, true, &mut step_found);
         let no_op = schema.leaves_unchanged(&step.op);
-        let dangling_before = schema.dangling_references();
-        let applied = match schema.forward_reference(&step.op).filter(|_| !no_op) {
-            // PostgreSQL checks a foreign key's table when the key is created.
-            Some((missing, e)) if targets.postgres => Err(later_created(e, &missing, &migration.steps[index + 1..])),
-            Some(_) => {
+        // The table a foreign key of the step names before it exists.
+        let forward = if no_op { None } else { schema.forward_reference(&step.op).map(|(table, _)| table) };
+        let applied = if targets.postgres {
+            let rest = &migration.steps[index + 1..];
+            schema.apply_for(&step.op, true).map_err(|e| match &forward {
+                Some(missing) => later_created(e, missing, rest),
+                None => e,
+            })
+        } else {
+            if forward.is_some() {
                 forward_keys.extend(foreign_keys(&step.op).map(|(t, c)| (index, t, c)));
-                schema.apply(&step.op)
             }
-            None => match schema.referenced_drop(&step.op) {
-                Some(e) if targets.postgres => Err(e),
-                _ => schema.apply(&step.op),
-            },
-        };
-        if applied.is_ok() {
+            let dangling_before = schema.dangling_references();
+            let applied = schema.apply(&step.op);
             for key in schema.dangling_references().difference(&dangling_before) {
                 dangling_since.entry(key.clone()).or_insert(index);
             }
-        }
+            applied
+        };
         match applied {
             Ok(()) => {
                 if !no_op {
@@ -458,23 +451,19 @@ pub fn check(before: &Schema, migration: &Migration, targets: &Targets) -> Repor
     Report { diagnostics, schema_after: schema }
 }
 
+/// Whether `step` copies every row of table `from` into table `into`
+/// (raw `INSERT INTO into … SELECT … FROM from`, unfiltered).
+fn copies_every_row(step: &Step, from: &str, into: &str) -> bool {
+    matches!(&step.op, Op::Sql(r) if r.table.as_deref() == Some(into) && r.copied_from.as_deref() == Some(from))
+}
+
 /// The foreign keys `op` declares, as `(table, constraint)`.
 fn foreign_keys(op: &Op) -> impl Iterator<Item = (String, String)> + '_ {
-    let (table, constraints): (&str, &[Constraint]) = match op {
-        Op::CreateTable(t) => (&t.name, &t.constraints),
-        Op::AddConstraint { table, constraint, .. } => (table, std::slice::from_ref(constraint)),
-        _ => ("", &[]),
-    };
+    let (table, constraints) = op.declared_constraints().unwrap_or_default();
     constraints
         .iter()
         .filter(|c| matches!(c.kind, ConstraintKind::ForeignKey { .. }))
         .map(move |c| (table.to_owned(), c.name.clone()))
-}
-
-/// [`Schema::apply`] as the target databases run `op`: PostgreSQL refuses
-/// a foreign key to a table that does not exist yet, SQLite accepts it.
-fn apply_on_targets(schema: &mut Schema, op: &Op, targets: &Targets) -> Result<(), SchemaError> {
-    if targets.postgres { schema.apply_checking_references(op) } else { schema.apply(op) }
 }
 
 /// A foreign key to a missing table, with the way out when a later step
@@ -552,7 +541,7 @@ fn check_down(
         let mut step_found = Vec::new();
         run_step_rules(&cx, false, &mut step_found);
         let no_op = schema.leaves_unchanged(&step.op);
-        if apply_on_targets(&mut schema, &step.op, targets).is_err() {
+        if schema.apply_for(&step.op, targets.postgres).is_err() {
             failed.insert((Section::Down, index));
             continue;
         }

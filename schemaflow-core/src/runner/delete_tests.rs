@@ -10,17 +10,14 @@ use std::str::FromStr;
 use super::*;
 
 pub(super) fn parse(version: u64, name: &str, src: &str) -> Migration {
-    let tokens = proc_macro2::TokenStream::from_str(src).unwrap();
-    match crate::dsl::parse_migration(tokens, version, name) {
-        Ok(p) => p.migration,
-        Err(e) => panic!("{src}: {e}"),
-    }
+    parse_read_as(version, name, src, crate::raw_sql::Flavor::Postgres)
 }
 
-/// As [`parse`], reading raw SQL as SQLite's (a crate that targets only SQLite).
-fn parse_sqlite(version: u64, name: &str, src: &str) -> Migration {
+/// As [`parse`], reading raw SQL as `flavor` (SQLite's for a crate that
+/// targets only SQLite).
+fn parse_read_as(version: u64, name: &str, src: &str, flavor: crate::raw_sql::Flavor) -> Migration {
     let tokens = proc_macro2::TokenStream::from_str(src).unwrap();
-    match crate::dsl::parse_migration_for(tokens, version, name, crate::raw_sql::Flavor::Sqlite) {
+    match crate::dsl::parse_migration_for(tokens, version, name, flavor) {
         Ok(p) => p.migration,
         Err(e) => panic!("{src}: {e}"),
     }
@@ -322,14 +319,15 @@ fn drop_column_cascade_on_postgres() {
 fn a_hand_written_sqlite_rebuild_keeps_rows_and_leaves_no_drift() {
     let mut db = crate::runner::sqlite::SqliteBackend::in_memory().unwrap();
     let migrations = vec![
-        parse_sqlite(
+        parse_read_as(
             1,
             "create",
             r#"sql "CREATE TABLE folders (uuid TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL, colour TEXT);
                 CREATE TABLE items (id INTEGER NOT NULL PRIMARY KEY, folder_uuid TEXT NOT NULL REFERENCES folders (uuid));
                 CREATE INDEX items_folder_uuid_idx ON items (folder_uuid)""#,
+            crate::raw_sql::Flavor::Sqlite,
         ),
-        parse_sqlite(
+        parse_read_as(
             2,
             "rebuild_folders",
             r#"#[allow(drop_column, "no code reads the colour")]
@@ -338,6 +336,7 @@ fn a_hand_written_sqlite_rebuild_keeps_rows_and_leaves_no_drift() {
                 DROP TABLE folders;
                 ALTER TABLE new_folders RENAME TO folders"
                irreversible "the colour is gone""#,
+            crate::raw_sql::Flavor::Sqlite,
         ),
     ];
     let options = Options::default();
