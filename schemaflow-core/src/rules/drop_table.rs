@@ -21,9 +21,12 @@ pub(super) fn check(cx: &StepContext, out: &mut Vec<Diagnostic>) {
     // A rebuild by copy keeps the rows; what it loses is the columns the
     // new table does not have.
     if let Some(new) = cx.rebuilt_as(table) {
+        // The name the rebuilt table keeps: the dropped one's, unless the
+        // old table was renamed away to it and its name re-created.
+        let kept = if cx.start.table(&new.name).is_some() { new.name.as_str() } else { table.as_str() };
         let old = cx.schema.table(table).map(|t| t.columns.as_slice()).unwrap_or_default();
         for column in old.iter().filter(|c| new.column(&c.name).is_none()) {
-            out.push(super::drop_column::dropped_by_rebuild(cx, table, &column.name));
+            out.push(super::drop_column::dropped_by_rebuild(cx, kept, &column.name));
         }
         return;
     }

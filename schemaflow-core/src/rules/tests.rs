@@ -994,5 +994,13 @@ fn a_sqlite_rebuild_by_copy_keeps_the_rows_and_loses_only_the_columns_it_leaves_
         codes_for(&sqlite_only(), &history, renamed_away).is_empty(),
         "{:?}",
         codes_for(&sqlite_only(), &history, renamed_away)
+    ); // A column left out is named with the table that keeps its name.
+    let without_age =
+        renamed_away.replace(", age INTEGER", "").replace("SELECT *", "SELECT id, email, name, created_at");
+    let report = report_for(&sqlite_only(), &history, &without_age);
+    let messages: Vec<_> = report.diagnostics.iter().map(|d| (d.rule.code, d.message.as_str())).collect();
+    assert!(
+        matches!(messages[..], [("SF009", m)] if m.starts_with("rebuilding table `users` drops its column `age`")),
+        "{messages:?}"
     );
 }
